@@ -1,0 +1,50 @@
+# Lieux de liens — every command a developer or CI needs. `make` lists them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DB ?= var/lieux.sqlite3
+HOST ?= 127.0.0.1
+PORT ?= 8000
+CHROMIUM := /usr/bin/chromium
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint fix bench browser clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(BIN)/lieux: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e .
+	@touch $@
+
+$(VENV)/.test-deps: $(BIN)/lieux
+	$(BIN)/pip install -q -e '.[test]'
+	@touch $@
+
+run: $(BIN)/lieux ## set up ./var/lieux.sqlite3 (real lieux + demo data) and serve on http://127.0.0.1:8000
+	@mkdir -p $(dir $(DB))
+	$(BIN)/lieux init --db $(DB)
+	$(BIN)/lieux seed --demo --db $(DB)
+	$(BIN)/lieux serve --db $(DB) --host $(HOST) --port $(PORT)
+
+browser: ## install Debian's Chromium for the browser tests (needs root)
+	@test -x $(CHROMIUM) || { apt-get update -qq && apt-get install -y -qq chromium; }
+
+test: $(VENV)/.test-deps browser lint ## install test dependencies, lint, run the whole suite
+	$(BIN)/pytest
+
+lint: $(VENV)/.test-deps ## ruff check + format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fix: $(VENV)/.test-deps ## apply ruff fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: $(VENV)/.test-deps ## measure the hot paths against /healthz on a real server
+	$(BIN)/python -m bench
+
+clean: ## remove the virtual environment and local data
+	rm -rf $(VENV) var

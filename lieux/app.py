@@ -1,0 +1,74 @@
+"""create_app(settings): the one place that wires the service together."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from litestar import Litestar
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.exceptions import HTTPException
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.static_files import create_static_files_router
+from litestar.template import TemplateConfig
+from sqlite_utils import Database
+
+from lieux.db import connect
+from lieux.settings import Settings
+from lieux.web import i18n
+from lieux.web.errors import http_error, server_error
+from lieux.web.routes import ApiController, PagesController, healthz
+
+PACKAGE = Path(__file__).parent
+
+
+def provide_db(state: State) -> Iterator[Database]:
+    """One connection per request, closed when the request ends (they must not cross threads)."""
+    db = connect(state.settings.db)
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+def provide_settings(state: State) -> Settings:
+    return state.settings
+
+
+def _configure_templates(engine: JinjaTemplateEngine) -> None:
+    engine.engine.add_extension("jinja2.ext.i18n")
+    engine.engine.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
+    engine.engine.globals["current_lang"] = i18n.current_lang.get
+
+
+def create_app(settings: Settings) -> Litestar:
+    return Litestar(
+        route_handlers=[
+            PagesController,
+            ApiController,
+            healthz,
+            create_static_files_router(
+                path="/static", directories=[PACKAGE / "web" / "static"], include_in_schema=False
+            ),
+        ],
+        dependencies={
+            "db": Provide(provide_db, sync_to_thread=False),
+            "settings": Provide(provide_settings, sync_to_thread=False),
+        },
+        state=State({"settings": settings}),
+        before_request=i18n.set_language,
+        template_config=TemplateConfig(
+            directory=PACKAGE / "templates",
+            engine=JinjaTemplateEngine,
+            engine_callback=_configure_templates,
+        ),
+        exception_handlers={HTTPException: http_error, Exception: server_error},
+        # JSON only: the HTML explorers load scripts from a CDN, and we make no third-party request.
+        openapi_config=OpenAPIConfig(
+            title="Lieux de liens",
+            version="0.1.0",
+            path="/schema",
+            render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])],
+        ),
+    )

@@ -1,0 +1,1 @@
+"""Activities, recurrence, proposals and approvals, iCal feeds in and out, agenda pages."""

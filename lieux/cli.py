@@ -1,0 +1,122 @@
+"""The `lieux` command: init, seed, serve, backup.
+
+Every failure a person can cause (bad arguments, a database path that cannot be used) ends
+with one line on stderr and exit code 2, having changed nothing.
+"""
+
+import argparse
+import sqlite3
+import sys
+from datetime import date
+from pathlib import Path
+
+from lieux import db as database
+from lieux.seed import seed_demo, seed_guide
+from lieux.settings import SettingsError, from_env
+
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """A mistake of the person typing the command: one line, exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line instead of usage + message
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+def _db_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", help="SQLite file (default: $LIEUX_DB or var/lieux.sqlite3)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="lieux", description="Lieux de liens: agenda, hours, feeds, widget.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    init = commands.add_parser("init", help="create the database or upgrade it in place")
+    _db_argument(init)
+
+    seed = commands.add_parser("seed", help="load the real lieux from the guide (idempotent)")
+    seed.add_argument("--demo", action="store_true", help="add fictional hours and activities")
+    _db_argument(seed)
+
+    serve = commands.add_parser("serve", help="serve the web app")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    _db_argument(serve)
+
+    backup = commands.add_parser("backup", help="copy a live database safely (online backup)")
+    backup.add_argument("dest", help="new file to write; must not exist")
+    _db_argument(backup)
+    return parser
+
+
+def _init(settings, args) -> str:
+    db = database.connect(settings.db)
+    database.migrate(db)
+    return f"database {settings.db} is up to date"
+
+
+def _seed(settings, args) -> str:
+    db = database.open_existing(settings.db)
+    database.migrate(db)
+    count = seed_guide(db)
+    message = f"{count} lieux from the guide"
+    if args.demo:
+        added = seed_demo(db, today=date.today())
+        message += f", demo data loaded ({added} activities added)"
+    return message
+
+
+def _serve(settings, args) -> str:
+    import uvicorn
+
+    from lieux.app import create_app
+
+    if not 0 < args.port < 65536:
+        raise UsageError(f"--port {args.port}: expected a port number between 1 and 65535")
+    db = database.open_existing(settings.db)
+    database.migrate(db)
+    db.close()
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    return ""
+
+
+def _backup(settings, args) -> str:
+    dest = Path(args.dest)
+    if dest.exists():
+        raise UsageError(f"{dest} already exists: choose a new file name")
+    if not dest.parent.is_dir():
+        raise UsageError(f"directory {dest.parent} does not exist")
+    source = database.open_existing(settings.db)
+    target = sqlite3.connect(dest)
+    try:
+        source.conn.backup(target)
+    finally:
+        target.close()
+        source.close()
+    return f"backed up {settings.db} to {dest}"
+
+
+COMMANDS = {"init": _init, "seed": _seed, "serve": _serve, "backup": _backup}
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        settings = from_env(db=args.db)
+        message = COMMANDS[args.command](settings, args)
+    except (UsageError, SettingsError, database.DatabaseError) as error:
+        print(f"lieux: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except sqlite3.DatabaseError as error:
+        print(f"lieux: database {settings.db}: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if message:
+        print(message)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

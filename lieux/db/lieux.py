@@ -1,0 +1,72 @@
+"""Lieux, helplines and the data revision."""
+
+from datetime import UTC, datetime
+
+import msgspec
+from sqlite_utils import Database
+
+from lieux.models import Helpline, Lieu, LieuWrite
+
+
+def _utc(now: datetime | None) -> str:
+    return (now or datetime.now(UTC)).astimezone(UTC).isoformat()
+
+
+def list_lieux(db: Database, *, commune: str | None = None) -> list[Lieu]:
+    """Every lieu, by name; only those of `commune` (case-insensitive) if given."""
+    sql = "SELECT * FROM lieux"
+    params: list[str] = []
+    if commune:
+        sql += " WHERE lower(commune) = lower(?)"
+        params.append(commune)
+    rows = db.query(sql + " ORDER BY name COLLATE NOCASE", params)
+    return [msgspec.convert(row, Lieu, strict=False) for row in rows]
+
+
+def get_lieu(db: Database, slug: str) -> Lieu | None:
+    """The lieu with this slug, or None."""
+    for row in db.query("SELECT * FROM lieux WHERE slug = ?", [slug]):
+        return msgspec.convert(row, Lieu, strict=False)
+    return None
+
+
+def list_communes(db: Database) -> list[str]:
+    """The communes that have at least one lieu, alphabetically."""
+    rows = db.query("SELECT DISTINCT commune FROM lieux WHERE commune != '' ORDER BY commune")
+    return [row["commune"] for row in rows]
+
+
+def upsert_lieu(db: Database, lieu: LieuWrite, *, now: datetime | None = None) -> int:
+    """Insert or update the lieu with `lieu.slug`; return its id. Unchanged data writes nothing."""
+    values = msgspec.to_builtins(lieu)
+    existing = next(db.query("SELECT * FROM lieux WHERE slug = ?", [lieu.slug]), None)
+    if existing is None:
+        return db["lieux"].insert({**values, "updated_at": _utc(now)}).last_pk
+    if any(existing[key] != value for key, value in values.items()):
+        db["lieux"].update(existing["id"], {**values, "updated_at": _utc(now)})
+    return existing["id"]
+
+
+def list_helplines(db: Database) -> list[Helpline]:
+    """The 24/7 helplines, in the order they were entered."""
+    rows = db.query("SELECT name, number, hours, language, what FROM helplines ORDER BY id")
+    return [msgspec.convert(row, Helpline) for row in rows]
+
+
+def upsert_helpline(db: Database, helpline: Helpline) -> None:
+    """Insert or update a helpline by name."""
+    db["helplines"].upsert(msgspec.to_builtins(helpline), pk="name", alter=False)
+
+
+def data_revision(db: Database) -> int:
+    """A number that grows on every change of public data (lieux, hours, activities)."""
+    return db.execute("SELECT value FROM revision WHERE id = 1").fetchone()[0]
+
+
+def has_demo_data(db: Database) -> bool:
+    """Whether fictional demo hours or activities are loaded (pages then show a banner)."""
+    sql = (
+        "SELECT EXISTS (SELECT 1 FROM opening_slots WHERE demo) "
+        "OR EXISTS (SELECT 1 FROM activities WHERE demo AND deleted_at IS NULL)"
+    )
+    return bool(db.execute(sql).fetchone()[0])

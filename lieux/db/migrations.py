@@ -1,0 +1,250 @@
+"""The schema, as numbered migrations. Re-running is a no-op; an older file is upgraded in place.
+
+Never edit a migration that has shipped: add the next one.
+"""
+
+from sqlite_utils import Database, Migrations
+
+MIGRATIONS = Migrations("lieux")
+
+# Tables whose changes alter what the public sees (pages, widget, feeds): a trigger bumps
+# `revision.value` on every write, so caches in any process can tell that data changed.
+PUBLIC_TABLES = (
+    "lieux",
+    "opening_slots",
+    "opening_exceptions",
+    "holiday_rules",
+    "activities",
+    "activity_overrides",
+)
+
+
+def migrate(db: Database) -> None:
+    """Apply every pending migration."""
+    MIGRATIONS.apply(db)
+
+
+@MIGRATIONS()
+def m001_create_lieux(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE lieux (
+            id INTEGER PRIMARY KEY,
+            slug TEXT NOT NULL UNIQUE
+                CHECK (slug GLOB '[a-z0-9]*' AND slug NOT GLOB '*[^a-z0-9-]*'),
+            name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+            address TEXT NOT NULL DEFAULT '',
+            postcode TEXT NOT NULL DEFAULT '',
+            commune TEXT NOT NULL DEFAULT '',
+            lat REAL,
+            lon REAL,
+            phone TEXT,
+            website TEXT,
+            description_fr TEXT NOT NULL DEFAULT '',
+            description_nl TEXT,
+            description_en TEXT,
+            governance TEXT NOT NULL DEFAULT 'coordinated'
+                CHECK (governance IN ('coordinated', 'co-managed', 'self-managed')),
+            -- members' supports needed to publish a proposal in a self-managed lieu
+            support_threshold INTEGER NOT NULL DEFAULT 3 CHECK (support_threshold >= 1),
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX lieux_commune ON lieux(commune);
+        CREATE TABLE helplines (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            number TEXT NOT NULL,
+            hours TEXT,
+            language TEXT NOT NULL,
+            what TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE revision (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            value INTEGER NOT NULL
+        );
+        INSERT INTO revision (id, value) VALUES (1, 0);
+        """
+    )
+
+
+@MIGRATIONS()
+def m002_create_hours(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE opening_slots (
+            id INTEGER PRIMARY KEY,
+            lieu_id INTEGER NOT NULL REFERENCES lieux(id) ON DELETE CASCADE,
+            weekday INTEGER NOT NULL CHECK (weekday BETWEEN 0 AND 6),  -- 0 = Monday
+            opens TEXT NOT NULL,   -- local wall time, ISO 'HH:MM:SS'
+            closes TEXT NOT NULL,  -- not after `opens` means it closes the next day
+            valid_from TEXT,       -- ISO date, inclusive
+            valid_to TEXT,         -- ISO date, inclusive
+            demo INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX opening_slots_lieu ON opening_slots(lieu_id);
+        CREATE TABLE opening_exceptions (
+            id INTEGER PRIMARY KEY,
+            lieu_id INTEGER NOT NULL REFERENCES lieux(id) ON DELETE CASCADE,
+            start_date TEXT NOT NULL,
+            end_date TEXT NOT NULL CHECK (end_date >= start_date),
+            kind TEXT NOT NULL CHECK (kind IN ('closed', 'special')),
+            opens TEXT,
+            closes TEXT,
+            note TEXT NOT NULL DEFAULT '',
+            demo INTEGER NOT NULL DEFAULT 0,
+            CHECK (kind = 'closed' OR (opens IS NOT NULL AND closes IS NOT NULL))
+        );
+        CREATE INDEX opening_exceptions_lieu ON opening_exceptions(lieu_id);
+        CREATE TABLE holiday_rules (
+            lieu_id INTEGER PRIMARY KEY REFERENCES lieux(id) ON DELETE CASCADE,
+            rule TEXT NOT NULL CHECK (rule IN ('closed', 'as_usual', 'special')),
+            opens TEXT,
+            closes TEXT,
+            demo INTEGER NOT NULL DEFAULT 0,
+            CHECK (rule != 'special' OR (opens IS NOT NULL AND closes IS NOT NULL))
+        );
+        """
+    )
+
+
+@MIGRATIONS()
+def m003_create_activities(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE activities (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            lieu_id INTEGER NOT NULL REFERENCES lieux(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            title TEXT NOT NULL CHECK (length(title) BETWEEN 1 AND 200),
+            title_nl TEXT,
+            title_en TEXT,
+            description TEXT NOT NULL DEFAULT '',
+            starts_at TEXT NOT NULL,  -- local wall time 'YYYY-MM-DDTHH:MM:SS' (midnight if all_day)
+            ends_at TEXT NOT NULL,    -- exclusive; same form as starts_at
+            all_day INTEGER NOT NULL DEFAULT 0,
+            rrule TEXT,            -- RFC 5545 RRULE value, UNTIL in UTC; NULL for a one-off
+            status TEXT NOT NULL DEFAULT 'confirmed' CHECK (status IN ('confirmed', 'cancelled')),
+            price TEXT NOT NULL DEFAULT 'free'
+                CHECK (price IN ('free', 'pay-what-you-can', 'amount')),
+            price_amount TEXT,
+            registration INTEGER NOT NULL DEFAULT 0,
+            accessibility TEXT NOT NULL DEFAULT '',
+            languages TEXT NOT NULL DEFAULT '',
+            sequence INTEGER NOT NULL DEFAULT 0,
+            version INTEGER NOT NULL DEFAULT 1,  -- optimistic locking for concurrent editors
+            source_id INTEGER REFERENCES ical_sources(id) ON DELETE SET NULL,
+            created_at TEXT NOT NULL,  -- UTC instants
+            updated_at TEXT NOT NULL,
+            deleted_at TEXT,
+            demo INTEGER NOT NULL DEFAULT 0,
+            CHECK (ends_at >= starts_at)
+        );
+        CREATE INDEX activities_lieu ON activities(lieu_id);
+        CREATE INDEX activities_kind ON activities(kind);
+        CREATE TABLE activity_overrides (
+            id INTEGER PRIMARY KEY,
+            activity_id INTEGER NOT NULL REFERENCES activities(id) ON DELETE CASCADE,
+            recurrence_id TEXT NOT NULL,  -- original local start of the occurrence
+            status TEXT NOT NULL DEFAULT 'confirmed' CHECK (status IN ('confirmed', 'cancelled')),
+            starts_at TEXT,               -- NULL: unchanged
+            ends_at TEXT,
+            title TEXT,
+            description TEXT,
+            sequence INTEGER NOT NULL DEFAULT 0,
+            updated_at TEXT NOT NULL,
+            UNIQUE (activity_id, recurrence_id)
+        );
+        CREATE TABLE ical_sources (
+            id INTEGER PRIMARY KEY,
+            lieu_id INTEGER NOT NULL REFERENCES lieux(id) ON DELETE CASCADE,
+            url TEXT,                     -- NULL for an uploaded file
+            label TEXT NOT NULL DEFAULT '',
+            last_fetched_at TEXT,
+            last_error TEXT,
+            created_at TEXT NOT NULL
+        );
+        """
+    )
+
+
+@MIGRATIONS()
+def m004_create_members(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE members (
+            id INTEGER PRIMARY KEY,
+            display_name TEXT NOT NULL CHECK (length(display_name) BETWEEN 1 AND 80),
+            is_admin INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE roles (
+            member_id INTEGER NOT NULL REFERENCES members(id) ON DELETE CASCADE,
+            lieu_id INTEGER NOT NULL REFERENCES lieux(id) ON DELETE CASCADE,
+            role TEXT NOT NULL CHECK (role IN ('co-manager', 'member')),
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (member_id, lieu_id)
+        );
+        CREATE TABLE invites (
+            id INTEGER PRIMARY KEY,
+            token_hash TEXT NOT NULL UNIQUE,  -- sha256 of the token: a leaked file signs nobody in
+            lieu_id INTEGER REFERENCES lieux(id) ON DELETE CASCADE,  -- NULL: network admin
+            role TEXT NOT NULL CHECK (role IN ('admin', 'co-manager', 'member')),
+            reusable INTEGER NOT NULL DEFAULT 0,
+            uses INTEGER NOT NULL DEFAULT 0,
+            created_by INTEGER REFERENCES members(id) ON DELETE SET NULL,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            revoked_at TEXT
+        );
+        CREATE TABLE sign_in_tokens (
+            token_hash TEXT PRIMARY KEY,
+            member_id INTEGER NOT NULL REFERENCES members(id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL,
+            revoked_at TEXT
+        );
+        CREATE TABLE proposals (
+            id INTEGER PRIMARY KEY,
+            lieu_id INTEGER NOT NULL REFERENCES lieux(id) ON DELETE CASCADE,
+            member_id INTEGER REFERENCES members(id) ON DELETE SET NULL,  -- NULL: public proposal
+            proposer_name TEXT NOT NULL DEFAULT '',
+            activity TEXT NOT NULL,  -- JSON of the proposed activity
+            status TEXT NOT NULL DEFAULT 'pending'
+                CHECK (status IN ('pending', 'accepted', 'declined', 'withdrawn')),
+            message TEXT NOT NULL DEFAULT '',
+            activity_id INTEGER REFERENCES activities(id) ON DELETE SET NULL,
+            decided_by INTEGER REFERENCES members(id) ON DELETE SET NULL,
+            created_at TEXT NOT NULL,
+            decided_at TEXT
+        );
+        CREATE INDEX proposals_lieu ON proposals(lieu_id, status);
+        CREATE TABLE supports (
+            proposal_id INTEGER NOT NULL REFERENCES proposals(id) ON DELETE CASCADE,
+            member_id INTEGER NOT NULL REFERENCES members(id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (proposal_id, member_id)
+        );
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            lieu_id INTEGER REFERENCES lieux(id) ON DELETE CASCADE,
+            member_id INTEGER REFERENCES members(id) ON DELETE SET NULL,
+            at TEXT NOT NULL,        -- UTC
+            action TEXT NOT NULL,    -- create, update, cancel, delete, restore, approve...
+            entity TEXT NOT NULL,    -- activity, slot, exception, holiday_rule, lieu, invite...
+            entity_id INTEGER,
+            before TEXT,             -- JSON, NULL on create
+            after TEXT               -- JSON, NULL on delete
+        );
+        CREATE INDEX audit_log_lieu ON audit_log(lieu_id, at);
+        """
+    )
+
+
+@MIGRATIONS()
+def m005_revision_triggers(db: Database) -> None:
+    for table in PUBLIC_TABLES:
+        for event in ("INSERT", "UPDATE", "DELETE"):
+            db.execute(
+                f"CREATE TRIGGER {table}_{event.lower()}_revision AFTER {event} ON {table} "
+                "BEGIN UPDATE revision SET value = value + 1 WHERE id = 1; END"
+            )

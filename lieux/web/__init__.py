@@ -1,0 +1,1 @@
+"""The public site: base templates, pages, translations, CSS and error pages."""

@@ -1,0 +1,47 @@
+"""Error answers: JSON for the API, a friendly page for people, never a stack trace."""
+
+import logging
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.response import Template
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from lieux.web.i18n import current_lang, pick_language
+
+log = logging.getLogger("lieux")
+
+MACHINE_PATHS = ("/api/", "/ical/", "/schema")
+
+
+def _answer(request: Request, status: int, detail: str) -> Response:
+    if request.url.path.startswith(MACHINE_PATHS):
+        return Response(
+            {"status_code": status, "detail": detail}, status_code=status, media_type=MediaType.JSON
+        )
+    current_lang.set(pick_language(request))
+    return Template(
+        "web/error.html",
+        context={"status": status, "detail": detail},
+        status_code=status,
+        media_type=MediaType.HTML,
+    )
+
+
+def http_error(request: Request, exc: HTTPException) -> Response:
+    detail = exc.detail
+    if isinstance(exc, ValidationException) and exc.extra:
+        detail = (
+            "; ".join(
+                f"{e.get('key', '')}: {e.get('message', '')}".strip(": ")
+                for e in exc.extra
+                if isinstance(e, dict)
+            )
+            or detail
+        )
+    return _answer(request, exc.status_code, detail)
+
+
+def server_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s", request.url.path, exc_info=exc)
+    return _answer(request, HTTP_500_INTERNAL_SERVER_ERROR, "Erreur interne")

@@ -1,0 +1,64 @@
+"""Public pages (home, directory, lieu page), the lieux API and the health check."""
+
+from litestar import Controller, get
+from litestar.exceptions import NotFoundException
+from litestar.response import Template
+from sqlite_utils import Database
+
+from lieux.db import hours as hours_db
+from lieux.db.lieux import get_lieu, has_demo_data, list_helplines, list_lieux
+from lieux.models import Lieu
+
+
+class PagesController(Controller):
+    include_in_schema = False
+
+    @get("/", sync_to_thread=True)
+    def home(self, db: Database) -> Template:
+        return Template(
+            "web/home.html",
+            context={
+                "lieux": list_lieux(db),
+                "helplines": list_helplines(db),
+                "demo": has_demo_data(db),
+            },
+        )
+
+    @get("/lieux", sync_to_thread=True)
+    def directory(self, db: Database) -> Template:
+        lieux = list_lieux(db)
+        by_commune: dict[str, list[Lieu]] = {}
+        for lieu in sorted(lieux, key=lambda lieu: lieu.commune):
+            by_commune.setdefault(lieu.commune, []).append(lieu)
+        return Template(
+            "web/lieux.html",
+            context={"by_commune": by_commune, "count": len(lieux), "demo": has_demo_data(db)},
+        )
+
+    @get("/lieux/{slug:str}", sync_to_thread=True)
+    def lieu(self, db: Database, slug: str) -> Template:
+        lieu = get_lieu(db, slug)
+        if lieu is None:
+            raise NotFoundException(f"Aucun lieu « {slug} »")
+        return Template(
+            "web/lieu.html",
+            context={
+                "lieu": lieu,
+                "hours": hours_db.get_hours(db, lieu.id),
+                "demo": has_demo_data(db),
+            },
+        )
+
+
+class ApiController(Controller):
+    path = "/api"
+
+    @get("/lieux", sync_to_thread=True)
+    def lieux(self, db: Database) -> list[Lieu]:
+        """Every lieu with its public facts."""
+        return list_lieux(db)
+
+
+@get("/healthz", include_in_schema=False, sync_to_thread=False)
+def healthz() -> str:
+    return "ok"

@@ -1,0 +1,1 @@
+"""Opening hours and the 'open now' engine, and the htmx fragments that show it."""

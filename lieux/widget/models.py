@@ -1,0 +1,57 @@
+"""Opening hours of a lieu: weekly slots, dated exceptions and a public-holiday rule.
+
+Times are local wall times in the service's zone; a slot whose `closes` is not after `opens`
+runs past midnight (Fr 20:00-02:00 closes on Saturday at 02:00).
+"""
+
+from datetime import date, time
+from typing import Literal
+
+import msgspec
+
+
+class OpeningSlot(msgspec.Struct, frozen=True, kw_only=True):
+    weekday: int  # 0 = Monday
+    opens: time
+    closes: time
+    valid_from: date | None = None
+    valid_to: date | None = None
+    demo: bool = False
+
+
+class OpeningException(msgspec.Struct, frozen=True, kw_only=True):
+    """Closed on these dates, or open only at special hours (`opens`-`closes`) on each."""
+
+    start_date: date
+    end_date: date
+    kind: Literal["closed", "special"]
+    opens: time | None = None
+    closes: time | None = None
+    note: str = ""
+    demo: bool = False
+
+
+class HolidayRule(msgspec.Struct, frozen=True, kw_only=True):
+    """What a public holiday does: close the lieu, change nothing, or open at special hours."""
+
+    rule: Literal["closed", "as_usual", "special"]
+    opens: time | None = None
+    closes: time | None = None
+    demo: bool = False
+
+
+class OpeningHours(msgspec.Struct, frozen=True, kw_only=True):
+    """Everything that decides when one lieu is open. No slot at all means 'unknown'."""
+
+    lieu_id: int
+    slots: tuple[OpeningSlot, ...] = ()
+    exceptions: tuple[OpeningException, ...] = ()
+    holiday_rule: HolidayRule | None = None
+
+    @property
+    def known(self) -> bool:
+        return bool(self.slots)
+
+    @property
+    def demo(self) -> bool:
+        return any(s.demo for s in self.slots)
