@@ -1,0 +1,124 @@
+"""Shared fixtures: a migrated temporary SQLite file, a seeded one, an app client, a live server
+started as a real `lieux serve` process, and a Chromium driven by Playwright."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import httpx
+import pytest
+from litestar.testing import TestClient
+
+from lieux import db as database
+from lieux.app import create_app
+from lieux.seed import seed_demo, seed_guide
+from lieux.settings import Settings
+
+CHROMIUM = "/usr/bin/chromium"
+# The demo data is placed around this day; tests ask "as of" instants near it with ?at=.
+DEMO_TODAY = date(2026, 11, 23)  # a Monday
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    path = tmp_path / "lieux.sqlite3"
+    db = database.connect(path)
+    database.migrate(db)
+    db.close()
+    return path
+
+
+@pytest.fixture
+def db(db_path: Path):
+    connection = database.connect(db_path)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture
+def seeded_path(db_path: Path) -> Path:
+    """A database with the real lieux and the demo data, placed around DEMO_TODAY."""
+    connection = database.connect(db_path)
+    seed_guide(connection)
+    seed_demo(connection, today=DEMO_TODAY)
+    connection.close()
+    return db_path
+
+
+def make_settings(path: Path, **overrides) -> Settings:
+    return Settings(db=str(path), secret="s" * 40, base_url="http://testserver", **overrides)
+
+
+@pytest.fixture
+def client(seeded_path: Path) -> Iterator[TestClient]:
+    """A client on a fresh app (rate-limit stores are per app) over the seeded database."""
+    with TestClient(app=create_app(make_settings(seeded_path))) as test_client:
+        yield test_client
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    """`lieux serve` running as a real process on 127.0.0.1 and a free port."""
+
+    def __init__(self, db_path: Path, env: dict[str, str] | None = None):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        lieux = shutil.which("lieux", path=str(Path(sys.executable).parent)) or "lieux"
+        self.process = subprocess.Popen(
+            [lieux, "serve", "--db", str(db_path), "--port", str(self.port)],
+            env={**os.environ, "LIEUX_BASE_URL": self.url, **(env or {})},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(self.process.stderr.read().decode())
+            try:
+                if httpx.get(self.url + "/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("lieux serve did not answer /healthz within 20 s")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+@pytest.fixture
+def live_server(seeded_path: Path) -> Iterator[LiveServer]:
+    server = LiveServer(seeded_path)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright (never a downloaded browser build)."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make browser` (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
+        )
+        yield chromium
+        chromium.close()
