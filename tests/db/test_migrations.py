@@ -1,0 +1,92 @@
+import sqlite3
+
+import pytest
+
+from lieux import db as database
+from lieux.db.lieux import data_revision, upsert_lieu
+from lieux.models import LieuWrite
+
+FIRST = database.MIGRATIONS._migrations[0].name
+
+
+def tables(db) -> set[str]:
+    return set(db.table_names())
+
+
+def test_fresh_database_has_every_table_and_pragmas(db):
+    assert {
+        "lieux",
+        "helplines",
+        "opening_slots",
+        "opening_exceptions",
+        "holiday_rules",
+        "activities",
+        "activity_overrides",
+        "members",
+        "roles",
+        "invites",
+        "proposals",
+        "supports",
+        "audit_log",
+    } <= tables(db)
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute("PRAGMA busy_timeout").fetchone()[0] > 0
+
+
+def test_rerunning_migrations_is_a_no_op(db):
+    applied = [m.name for m in database.MIGRATIONS.applied(db)]
+    database.migrate(db)
+    assert [m.name for m in database.MIGRATIONS.applied(db)] == applied
+    assert database.MIGRATIONS.pending(db) == []
+
+
+def test_older_database_is_upgraded_in_place_keeping_its_data(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    old = database.connect(path)
+    second = database.MIGRATIONS._migrations[1].name
+    database.MIGRATIONS.apply(old, stop_before=second)  # a database from the first release
+    assert "opening_slots" not in tables(old)
+    old["lieux"].insert({"slug": "ancien", "name": "Ancien lieu", "updated_at": "2026-01-01"})
+    old.close()
+
+    upgraded = database.connect(path)
+    database.migrate(upgraded)
+    assert "opening_slots" in tables(upgraded)
+    assert [r["name"] for r in upgraded.query("SELECT name FROM lieux")] == ["Ancien lieu"]
+    assert database.MIGRATIONS.pending(upgraded) == []
+
+
+def test_foreign_keys_are_enforced(db):
+    with pytest.raises(sqlite3.IntegrityError):
+        db["opening_slots"].insert(
+            {"lieu_id": 999, "weekday": 0, "opens": "10:00:00", "closes": "12:00:00"}
+        )
+
+
+def test_schema_rejects_impossible_values(db):
+    lieu_id = upsert_lieu(db, LieuWrite(slug="x", name="X"))
+    with pytest.raises(sqlite3.IntegrityError):
+        db["opening_slots"].insert(
+            {"lieu_id": lieu_id, "weekday": 7, "opens": "10:00:00", "closes": "12:00:00"}
+        )
+    with pytest.raises(sqlite3.IntegrityError):
+        upsert_lieu(db, LieuWrite(slug="Pas un slug!", name="Y"))
+
+
+def test_every_public_write_bumps_the_revision(db):
+    before = data_revision(db)
+    lieu_id = upsert_lieu(db, LieuWrite(slug="x", name="X"))
+    after_insert = data_revision(db)
+    assert after_insert > before
+    db["opening_slots"].insert(
+        {"lieu_id": lieu_id, "weekday": 0, "opens": "10:00:00", "closes": "12:00:00"}
+    )
+    assert data_revision(db) > after_insert
+
+
+def test_unchanged_upsert_writes_nothing(db):
+    upsert_lieu(db, LieuWrite(slug="x", name="X"))
+    before = data_revision(db)
+    upsert_lieu(db, LieuWrite(slug="x", name="X"))
+    assert data_revision(db) == before

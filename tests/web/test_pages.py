@@ -1,0 +1,73 @@
+import pytest
+
+from lieux.seed import load_guide
+
+
+def test_healthz_is_constant(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.text == "ok"
+
+
+@pytest.mark.parametrize("path", ["/", "/lieux", "/lieux/l-entr-act", "/lieux/le-pianocktail"])
+def test_pages_are_french_html_with_the_demo_banner(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert '<html lang="fr">' in response.text
+    assert "Démonstration" in response.text
+    assert '<main id="main"' in response.text
+
+
+def test_directory_lists_every_real_lieu(client):
+    html = client.get("/lieux").text
+    for entry in load_guide()["lieux"]:
+        assert entry["address"].replace("'", "&#39;") in html
+
+
+def test_lieu_page_shows_its_facts(client):
+    html = client.get("/lieux/club-55").text
+    assert "Club 55" in html
+    assert "Rue de Veeweyde 55" in html
+    assert 'href="tel:+3225220363"' in html
+
+
+def test_unknown_slug_is_a_friendly_404_page(client):
+    response = client.get("/lieux/nulle-part")
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert "Page introuvable" in response.text
+    assert "Traceback" not in response.text
+
+
+def test_lieux_api_returns_every_lieu(client):
+    response = client.get("/api/lieux")
+    assert response.status_code == 200
+    lieux = response.json()
+    assert len(lieux) == 11
+    assert {"slug", "name", "address", "commune", "phone", "governance"} <= set(lieux[0])
+
+
+def test_unknown_api_path_is_a_json_404(client):
+    response = client.get("/api/nulle-part")
+    assert response.status_code == 404
+    assert response.json()["status_code"] == 404
+
+
+def test_openapi_schema_lists_the_api(client):
+    response = client.get("/schema")
+    assert response.status_code == 200
+    assert "/api/lieux" in response.json()["paths"]
+
+
+def test_member_text_is_escaped(client, seeded_path):
+    from lieux import db as database
+    from lieux.db.lieux import upsert_lieu
+    from lieux.models import LieuWrite
+
+    db = database.connect(seeded_path)
+    upsert_lieu(db, LieuWrite(slug="piege", name='<img src=x onerror=alert(1)>"><script>'))
+    db.close()
+    html = client.get("/lieux/piege").text
+    assert "<img src=x" not in html and "<script>" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
