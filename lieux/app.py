@@ -18,7 +18,7 @@ from lieux.db import connect
 from lieux.settings import Settings
 from lieux.web import i18n
 from lieux.web.errors import http_error, server_error
-from lieux.web.routes import ApiController, PagesController, healthz
+from lieux.web.routes import ApiController, PagesController, healthz, switch_language
 
 PACKAGE = Path(__file__).parent
 
@@ -48,12 +48,13 @@ def create_app(settings: Settings) -> Litestar:
             PagesController,
             ApiController,
             healthz,
+            switch_language,
             create_static_files_router(
                 path="/static", directories=[PACKAGE / "web" / "static"], include_in_schema=False
             ),
         ],
         dependencies={
-            "db": Provide(provide_db, sync_to_thread=False),
+            "db": Provide(provide_db),
             "settings": Provide(provide_settings, sync_to_thread=False),
         },
         state=State({"settings": settings}),

@@ -1,13 +1,18 @@
 """Public pages (home, directory, lieu page), the lieux API and the health check."""
 
 from litestar import Controller, get
+from litestar.datastructures import Cookie
 from litestar.exceptions import NotFoundException
-from litestar.response import Template
+from litestar.response import Redirect, Template
 from sqlite_utils import Database
 
 from lieux.db import hours as hours_db
 from lieux.db.lieux import get_lieu, has_demo_data, list_helplines, list_lieux
-from lieux.models import Lieu
+from lieux.models import LANGUAGES, Lieu
+from lieux.web.i18n import LANG_COOKIE
+
+# A year: the choice of language is remembered, not tracked (the cookie holds only fr/nl/en).
+LANG_COOKIE_AGE = 365 * 24 * 3600
 
 
 class PagesController(Controller):
@@ -62,3 +67,16 @@ class ApiController(Controller):
 @get("/healthz", include_in_schema=False, sync_to_thread=False)
 def healthz() -> str:
     return "ok"
+
+
+@get("/langue/{lang:str}", include_in_schema=False, sync_to_thread=False)
+def switch_language(lang: str, next: str = "/") -> Redirect:
+    """Remember the chosen language in a cookie and go back; works without JavaScript."""
+    if lang not in LANGUAGES:
+        raise NotFoundException(f"Langue inconnue : {lang}")
+    # Only paths of this site: "//host" or "https://..." would make this an open redirect.
+    target = next if next.startswith("/") and not next.startswith("//") else "/"
+    return Redirect(
+        target,
+        cookies=[Cookie(key=LANG_COOKIE, value=lang, max_age=LANG_COOKIE_AGE, samesite="lax")],
+    )
