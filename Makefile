@@ -8,7 +8,7 @@ PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint fix bench browser clean
+.PHONY: help run test lint fix bench browser messages clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -45,6 +45,10 @@ fix: $(VENV)/.test-deps ## apply ruff fixes and formatting
 
 bench: $(VENV)/.test-deps ## measure the hot paths against /healthz on a real server
 	$(BIN)/python -m bench
+
+messages: $(VENV)/.test-deps ## extract French strings and update the nl/en catalogs
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 --no-location --sort-output -o lieux/translations/messages.pot .
+	for lang in nl en; do $(BIN)/pybabel update -q --no-fuzzy-matching -l $$lang -i lieux/translations/messages.pot -d lieux/translations; done
 
 clean: ## remove the virtual environment and local data
 	rm -rf $(VENV) var
