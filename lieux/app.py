@@ -15,6 +15,7 @@ from litestar.template import TemplateConfig
 from sqlite_utils import Database
 
 from lieux.db import connect
+from lieux.guide.routes import GuideController
 from lieux.settings import Settings
 from lieux.web import i18n
 from lieux.web.errors import http_error, server_error
@@ -49,6 +50,7 @@ def create_app(settings: Settings) -> Litestar:
             ApiController,
             healthz,
             switch_language,
+            GuideController,
             create_static_files_router(
                 path="/static", directories=[PACKAGE / "web" / "static"], include_in_schema=False
             ),

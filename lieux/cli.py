@@ -7,10 +7,11 @@ with one line on stderr and exit code 2, having changed nothing.
 import argparse
 import sqlite3
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from lieux import db as database
+from lieux.models import LANGUAGES
 from lieux.seed import seed_demo, seed_guide
 from lieux.settings import SettingsError, from_env
 
@@ -49,6 +50,10 @@ def build_parser() -> argparse.ArgumentParser:
     backup = commands.add_parser("backup", help="copy a live database safely (online backup)")
     backup.add_argument("dest", help="new file to write; must not exist")
     _db_argument(backup)
+    guide = commands.add_parser("guide", help="print the guide of the lieux to a PDF file")
+    guide.add_argument("--pdf", required=True, metavar="FILE", help="PDF file to write")
+    guide.add_argument("--lang", choices=LANGUAGES, default="fr")
+    _db_argument(guide)
     return parser
 
 
@@ -99,7 +104,28 @@ def _backup(settings, args) -> str:
     return f"backed up {settings.db} to {dest}"
 
 
-COMMANDS = {"init": _init, "seed": _seed, "serve": _serve, "backup": _backup}
+def _guide(settings, args) -> str:
+    from lieux.app import create_app
+    from lieux.guide.pdf import PdfError, print_pdf
+    from lieux.guide.routes import guide_context
+    from lieux.web.i18n import current_lang
+
+    dest = Path(args.pdf)
+    if not dest.parent.is_dir():
+        raise UsageError(f"directory {dest.parent} does not exist")
+    db = database.open_existing(settings.db)
+    current_lang.set(args.lang)
+    context = guide_context(db, settings, datetime.now(settings.zone).date())
+    db.close()
+    html = create_app(settings).template_engine.get_template("guide/guide.html").render(**context)
+    try:
+        print_pdf(html, dest)
+    except PdfError as error:
+        raise UsageError(str(error)) from None
+    return f"guide written to {dest} ({len(context['guide'].entries)} lieux)"
+
+
+COMMANDS = {"guide": _guide, "init": _init, "seed": _seed, "serve": _serve, "backup": _backup}
 
 
 def main(argv: list[str] | None = None) -> int:

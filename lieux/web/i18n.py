@@ -8,13 +8,16 @@ from contextvars import ContextVar
 from functools import cache
 from importlib import resources
 from io import BytesIO
+from typing import TYPE_CHECKING
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
-from litestar import Request
 
 from lieux.models import LANGUAGES
+
+if TYPE_CHECKING:  # domain code imports gettext from here: keep Litestar out at run time
+    from litestar import Request
 
 DEFAULT_LANG = "fr"
 LANG_COOKIE = "lang"
@@ -43,7 +46,7 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(current_lang.get()).ngettext(singular, plural, n)
 
 
-def pick_language(request: Request) -> str:
+def pick_language(request: "Request") -> str:
     """?lang= first, then the remembered choice, then Accept-Language, then French."""
     for candidate in (request.query_params.get("lang"), request.cookies.get(LANG_COOKIE)):
         if candidate in LANGUAGES:
@@ -63,6 +66,6 @@ def pick_language(request: Request) -> str:
     return DEFAULT_LANG
 
 
-async def set_language(request: Request) -> None:
+async def set_language(request: "Request") -> None:
     """before_request hook: every page and fragment is rendered in the chosen language."""
     current_lang.set(pick_language(request))

@@ -1,0 +1,1 @@
+"""The printable "Guide des lieux de liens", generated from live data (page and PDF)."""

@@ -1,0 +1,101 @@
+"""What the guide shows for each lieu: facts, weekly hours, regular activities, QR codes."""
+
+from datetime import date
+
+import msgspec
+import segno
+from sqlite_utils import Database
+
+from lieux.calendar.describe import describe_rule, time_range, weekday_name
+from lieux.calendar.models import KINDS
+from lieux.db import hours as hours_db
+from lieux.db.activities import list_activities
+from lieux.db.lieux import has_demo_data, list_helplines, list_lieux
+from lieux.models import Helpline, Lieu
+from lieux.settings import Settings
+from lieux.widget.models import OpeningHours
+
+# Small enough for six per A4 page, large enough for a phone camera at arm's length.
+QR_SCALE = 2
+
+
+class RegularActivity(msgspec.Struct, frozen=True):
+    title: str
+    kind: str
+    when: str  # "chaque mardi 14:00–16:00"
+
+
+class GuideEntry(msgspec.Struct, frozen=True):
+    lieu: Lieu
+    hours: OpeningHours
+    regular: list[RegularActivity]
+    page_url: str
+    feed_url: str
+    page_qr: str  # inline SVG
+    feed_qr: str
+
+
+class Guide(msgspec.Struct, frozen=True):
+    entries: list[GuideEntry]
+    helplines: list[Helpline]
+    generated_on: date
+    demo: bool
+
+
+def qr_svg(url: str) -> str:
+    return segno.make(url, error="m").svg_inline(scale=QR_SCALE, omitsize=False)
+
+
+def collect(db: Database, settings: Settings, *, today: date, lang: str) -> Guide:
+    """The whole guide, in `lang`, from the current data."""
+    every_hours = hours_db.all_hours(db)
+    by_lieu: dict[int, list[RegularActivity]] = {}
+    for activity in list_activities(db):
+        if activity.rrule and activity.status == "confirmed":
+            when = f"{describe_rule(activity)} {time_range(activity)}".strip()
+            label = KINDS.get(activity.kind, KINDS["autre"])[("fr", "nl", "en").index(lang)]
+            by_lieu.setdefault(activity.lieu_id, []).append(
+                RegularActivity(title=activity.title_in(lang), kind=label, when=when)
+            )
+    entries = []
+    for lieu in list_lieux(db):
+        page_url = f"{settings.base_url}/lieux/{lieu.slug}"
+        feed_url = f"{settings.base_url}/ical/lieux/{lieu.slug}.ics"
+        entries.append(
+            GuideEntry(
+                lieu=lieu,
+                hours=every_hours.get(lieu.id, OpeningHours(lieu_id=lieu.id)),
+                regular=by_lieu.get(lieu.id, []),
+                page_url=page_url,
+                feed_url=feed_url,
+                page_qr=qr_svg(page_url),
+                feed_qr=qr_svg(feed_url.replace("https://", "webcal://", 1)),
+            )
+        )
+    return Guide(
+        entries=entries,
+        helplines=list_helplines(db),
+        generated_on=today,
+        demo=has_demo_data(db),
+    )
+
+
+def weekly_summary(hours: OpeningHours) -> list[tuple[str, str]]:
+    """[('mardi – vendredi', '10:00–16:00'), ...]: consecutive days with the same hours merged."""
+    per_day = [
+        ", ".join(f"{s.opens:%H:%M}–{s.closes:%H:%M}" for s in hours.slots if s.weekday == day)
+        for day in range(7)
+    ]
+    lines: list[tuple[str, str]] = []
+    day = 0
+    while day < 7:
+        last = day
+        while last + 1 < 7 and per_day[last + 1] == per_day[day]:
+            last += 1
+        if per_day[day]:
+            days = (
+                weekday_name(day) if last == day else f"{weekday_name(day)} – {weekday_name(last)}"
+            )
+            lines.append((days, per_day[day]))
+        day = last + 1
+    return lines

@@ -1,0 +1,26 @@
+"""GET /guide: the printable guide, in the page's language."""
+
+from datetime import datetime
+
+from litestar import Controller, get
+from litestar.response import Template
+from sqlite_utils import Database
+
+from lieux.guide.content import collect, weekly_summary
+from lieux.settings import Settings
+from lieux.web.i18n import current_lang
+
+
+class GuideController(Controller):
+    path = "/guide"
+    include_in_schema = False
+
+    @get("/", sync_to_thread=True)
+    def guide(self, db: Database, settings: Settings) -> Template:
+        today = datetime.now(settings.zone).date()
+        return Template("guide/guide.html", context=guide_context(db, settings, today))
+
+
+def guide_context(db: Database, settings: Settings, today) -> dict:
+    guide = collect(db, settings, today=today, lang=current_lang.get())
+    return {"guide": guide, "weekly_summary": weekly_summary}
