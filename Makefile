@@ -8,7 +8,7 @@ PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint fix bench browser messages clean
+.PHONY: help run test lint fix bench browser messages test-assets clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -32,7 +32,22 @@ run: $(BIN)/lieux ## set up ./var/lieux.sqlite3 (real lieux + demo data) and ser
 browser: ## install Debian's Chromium for the browser tests (needs root)
 	@test -x $(CHROMIUM) || { apt-get update -qq && apt-get install -y -qq chromium; }
 
-test: $(VENV)/.test-deps browser lint ## install test dependencies, lint, run the whole suite
+# axe-core for the accessibility checks of the browser tests, from the npm registry, pinned and
+# checked against its published integrity; pytest itself never downloads anything.
+AXE_VERSION := 4.14.1
+AXE_INTEGRITY := sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ==
+AXE := var/test-assets/axe-core-$(AXE_VERSION).min.js
+
+$(AXE):
+	@mkdir -p $(dir $@)
+	cd $(dir $@) && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null
+	test "$$($(PYTHON) -c 'import base64,hashlib,sys; print("sha512-" + base64.b64encode(hashlib.sha512(open(sys.argv[1], "rb").read()).digest()).decode())' $(dir $@)axe-core-$(AXE_VERSION).tgz)" = "$(AXE_INTEGRITY)"
+	tar -xzOf $(dir $@)axe-core-$(AXE_VERSION).tgz package/axe.min.js > $@.tmp && mv $@.tmp $@
+	rm $(dir $@)axe-core-$(AXE_VERSION).tgz
+
+test-assets: $(AXE) ## fetch the test-only npm assets (axe-core) into var/test-assets
+
+test: $(VENV)/.test-deps browser test-assets lint ## install test dependencies, lint, run the whole suite
 	$(BIN)/pytest
 
 lint: $(VENV)/.test-deps ## ruff check + format check

@@ -15,6 +15,8 @@ from litestar.template import TemplateConfig
 from sqlite_utils import Database
 
 from lieux.db import connect
+from lieux.embed.cors import cors_middleware
+from lieux.embed.routes import EmbedController, embed_static_files
 from lieux.guide.routes import GuideController
 from lieux.settings import Settings
 from lieux.web import i18n
@@ -51,6 +53,8 @@ def create_app(settings: Settings) -> Litestar:
             healthz,
             switch_language,
             GuideController,
+            EmbedController,
+            embed_static_files(),
             create_static_files_router(
                 path="/static", directories=[PACKAGE / "web" / "static"], include_in_schema=False
             ),
@@ -60,6 +64,8 @@ def create_app(settings: Settings) -> Litestar:
             "settings": Provide(provide_settings, sync_to_thread=False),
         },
         state=State({"settings": settings}),
+        # CORS on the embeddable paths only (see lieux/embed/cors.py for why not CORSConfig).
+        middleware=[cors_middleware],
         before_request=i18n.set_language,
         template_config=TemplateConfig(
             directory=PACKAGE / "templates",

@@ -1,0 +1,208 @@
+"""The configurator page, the embed.js loader, the iframe page and the vendored static files."""
+
+import json
+from functools import cache
+
+from litestar import Controller, MediaType, Response, Router, get
+from litestar.datastructures import CacheControlHeader
+from litestar.exceptions import ValidationException
+from litestar.response import Template
+from litestar.static_files import create_static_files_router
+from sqlite_utils import Database
+
+from lieux.calendar.models import KINDS
+from lieux.db.lieux import has_demo_data, list_communes
+from lieux.embed import snippets
+from lieux.embed.assets import (
+    HTMX_FILE,
+    STATIC,
+    STATIC_PATH,
+    WIDGET_CSS,
+    htmx_url,
+    sri,
+    versioned,
+)
+from lieux.embed.cors import ALLOWED_HEADERS
+from lieux.embed.snippets import EmbedOptions, Layout, Show, Theme
+from lieux.models import LANGUAGES
+from lieux.settings import Settings
+from lieux.web.i18n import gettext as _
+
+# The pasted snippet always asks for the same /embed.js: an hour bounds how long a fix takes to
+# reach every visitor. The files under /embed/static have their version or hash in the URL.
+EMBED_JS_MAX_AGE = 3600
+ONE_YEAR = 365 * 24 * 3600
+MAX_LIMIT = 50
+# The iframe page runs only our own files; frame-ancestors stays open because any site may show it.
+IFRAME_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+    "img-src 'self' data:; base-uri 'none'; form-action 'none'"
+)
+
+
+def embed_static_files() -> Router:
+    """The vendored htmx, the widget CSS and our small scripts, cached for a year."""
+    return create_static_files_router(
+        path=STATIC_PATH,
+        directories=[STATIC],
+        name="embed-static",
+        cache_control=CacheControlHeader(max_age=ONE_YEAR, public=True, immutable=True),
+        include_in_schema=False,
+    )
+
+
+@cache
+def embed_js(base_url: str) -> bytes:
+    """embed.js with the service's address, htmx URL and SRI hash filled in."""
+    config = {
+        "origin": base_url,
+        "htmx": htmx_url(base_url),
+        "htmxIntegrity": sri(HTMX_FILE),
+        "css": base_url + versioned(WIDGET_CSS),
+        "refresh": snippets.DEFAULT_REFRESH_SECONDS,
+        "minRefresh": snippets.MIN_REFRESH_SECONDS,
+        "headers": list(ALLOWED_HEADERS),
+    }
+    source = (STATIC.parent / "embed.js").read_text("utf-8")
+    return source.replace("/*CONFIG*/", json.dumps(config)).encode()
+
+
+def parse_options(
+    db: Database,
+    *,
+    communes: list[str] | None,
+    kinds: list[str] | None,
+    lang: str,
+    limit: int | None,
+    show: Show,
+    layout: Layout,
+    theme: Theme,
+    at: str = "",
+) -> EmbedOptions:
+    """The options as typed in a URL, checked; a clear 400 for anything we do not offer."""
+    known = {c.lower(): c for c in list_communes(db)}
+    errors = []
+    chosen_communes = []
+    for commune in communes or []:
+        if commune.strip().lower() in known:
+            chosen_communes.append(known[commune.strip().lower()])
+        elif commune.strip():
+            errors.append(f"commune: aucun lieu à « {commune} »")
+    chosen_kinds = [kind for kind in kinds or [] if kind]
+    errors += [f"kind: type d'activité inconnu « {k} »" for k in chosen_kinds if k not in KINDS]
+    if lang and lang not in LANGUAGES:
+        errors.append(f"lang: « {lang} » n'est pas fr, nl ou en")
+    if limit is not None and not 1 <= limit <= MAX_LIMIT:
+        errors.append(f"limit: entre 1 et {MAX_LIMIT}")
+    if errors:
+        raise ValidationException("; ".join(errors))
+    return EmbedOptions(
+        communes=tuple(dict.fromkeys(chosen_communes)),
+        kinds=tuple(dict.fromkeys(chosen_kinds)),
+        lang=lang,
+        limit=limit,
+        show=show,
+        layout=layout,
+        theme=theme,
+        at=at,
+    )
+
+
+class EmbedController(Controller):
+    include_in_schema = False
+
+    @get("/embed", sync_to_thread=True)
+    def configurator(
+        self,
+        db: Database,
+        settings: Settings,
+        commune: list[str] | None = None,
+        kind: list[str] | None = None,
+        lang: str = "",
+        limit: int | None = None,
+        show: Show = "open",
+        layout: Layout = "list",
+        theme: Theme = "auto",
+        at: str = "",
+    ) -> Template:
+        options = parse_options(
+            db,
+            communes=commune,
+            kinds=kind,
+            lang=lang,
+            limit=limit,
+            show=show,
+            layout=layout,
+            theme=theme,
+            at=at,
+        )
+        built = snippets.build(
+            settings.base_url, options, iframe_title=_("Lieux de liens ouverts maintenant")
+        )
+        return Template(
+            "embed/configurator.html",
+            context={
+                "options": options,
+                "snippets": built,
+                "communes": list_communes(db),
+                "kinds": KINDS,
+                "limits": snippets.LIMIT_CHOICES,
+                "preview_url": snippets.iframe_url("", options),
+                "iframe_height": snippets.IFRAME_HEIGHT,
+                "widget_css": versioned(WIDGET_CSS),
+                "htmx": f"{STATIC_PATH}/{HTMX_FILE}",
+                "htmx_sri": sri(HTMX_FILE),
+                "configurator_js": versioned("configurator.js"),
+                "demo": has_demo_data(db),
+            },
+        )
+
+    @get("/embed.js", sync_to_thread=False)
+    def loader(self, settings: Settings) -> Response[bytes]:
+        return Response(
+            embed_js(settings.base_url),
+            media_type="text/javascript; charset=utf-8",
+            headers={"Cache-Control": f"public, max-age={EMBED_JS_MAX_AGE}"},
+        )
+
+    @get("/embed/open-now", sync_to_thread=True)
+    def iframe(
+        self,
+        db: Database,
+        settings: Settings,
+        commune: list[str] | None = None,
+        kind: list[str] | None = None,
+        lang: str = "",
+        limit: int | None = None,
+        show: Show = "open",
+        layout: Layout = "list",
+        theme: Theme = "auto",
+        at: str = "",
+        refresh: int = snippets.DEFAULT_REFRESH_SECONDS,
+    ) -> Template:
+        options = parse_options(
+            db,
+            communes=commune,
+            kinds=kind,
+            lang=lang,
+            limit=limit,
+            show=show,
+            layout=layout,
+            theme=theme,
+            at=at,
+        )
+        return Template(
+            "embed/open_now.html",
+            context={
+                "options": options,
+                "fragment_url": snippets.fragment_url("", options),
+                "refresh": max(refresh, snippets.MIN_REFRESH_SECONDS),
+                "widget_css": versioned(WIDGET_CSS),
+                "htmx": f"{STATIC_PATH}/{HTMX_FILE}",
+                "htmx_sri": sri(HTMX_FILE),
+                "frame_js": versioned("frame.js"),
+                "fragment": None,
+            },
+            media_type=MediaType.HTML,
+            headers={"Content-Security-Policy": IFRAME_CSP},
+        )

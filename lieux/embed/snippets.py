@@ -1,0 +1,109 @@
+"""The three snippets an association pastes, built from the options chosen in the configurator.
+
+Every URL is absolute (the snippets run on other sites) and every value is HTML-escaped: commune
+names come from the database.
+"""
+
+from html import escape
+from typing import Literal
+from urllib.parse import urlencode
+
+import msgspec
+
+from lieux.embed.assets import HTMX_FILE, WIDGET_CSS, htmx_url, sri, versioned
+
+Layout = Literal["list", "compact"]
+Theme = Literal["auto", "light", "dark"]
+Show = Literal["open", "all"]
+# A visitor's tab polls the fragment at this pace; shorter would multiply the load on the service
+# by the number of visitors of every embedding site, longer would show a closing lieu as open.
+DEFAULT_REFRESH_SECONDS = 60
+# The shortest interval embed.js and the iframe page accept (tests and demos use it).
+MIN_REFRESH_SECONDS = 5
+# Enough for five lieux in the list layout at 320 px; the iframe can also resize itself.
+IFRAME_HEIGHT = 420
+LIMIT_CHOICES = (3, 5, 10, 20)
+
+
+class EmbedOptions(msgspec.Struct, frozen=True, kw_only=True):
+    """What the configurator lets a person choose; defaults are left out of the snippets."""
+
+    communes: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    lang: str = ""  # "" = the visitor's browser language
+    limit: int | None = None
+    show: Show = "open"
+    layout: Layout = "list"
+    theme: Theme = "auto"
+    at: str = ""  # an ISO instant, for demos and tests ("open this Saturday?")
+
+
+class Snippets(msgspec.Struct, frozen=True, kw_only=True):
+    script: str
+    htmx: str
+    htmx_loader: str  # the <script> for a site that has no htmx yet
+    iframe: str
+
+
+def query(options: EmbedOptions) -> list[tuple[str, str]]:
+    """The fragment's query parameters for these options (repeated for several communes)."""
+    pairs = [("commune", c) for c in options.communes] + [("kind", k) for k in options.kinds]
+    for name, value, default in (
+        ("lang", options.lang, ""),
+        ("limit", "" if options.limit is None else str(options.limit), ""),
+        ("show", options.show, "open"),
+        ("layout", options.layout, "list"),
+        ("theme", options.theme, "auto"),
+        ("at", options.at, ""),
+    ):
+        if value != default:
+            pairs.append((name, value))
+    return pairs
+
+
+def _url(base_url: str, path: str, pairs: list[tuple[str, str]]) -> str:
+    return base_url + path + ("?" + urlencode(pairs) if pairs else "")
+
+
+def fragment_url(base_url: str, options: EmbedOptions) -> str:
+    return _url(base_url, "/widget/open-now", query(options))
+
+
+def iframe_url(base_url: str, options: EmbedOptions) -> str:
+    return _url(base_url, "/embed/open-now", query(options))
+
+
+def _data_attributes(options: EmbedOptions) -> str:
+    """data-* attributes for embed.js; several communes or kinds are joined by commas."""
+    grouped: dict[str, list[str]] = {}
+    for name, value in query(options):
+        grouped.setdefault(name, []).append(value)
+    return "".join(f' data-{name}="{escape(",".join(values))}"' for name, values in grouped.items())
+
+
+def build(base_url: str, options: EmbedOptions, *, iframe_title: str) -> Snippets:
+    """The script, htmx and iframe snippets for these options, with absolute URLs."""
+    script = (
+        f"<div data-lieux-widget{_data_attributes(options)}></div>\n"
+        f'<script src="{escape(base_url)}/embed.js" async></script>'
+    )
+    # Each attribute is set on the element itself, so nothing the host page puts on <body>
+    # (hx-target, hx-select, hx-push-url, hx-vals...) changes what our element does.
+    htmx = (
+        f'<link rel="stylesheet" href="{escape(base_url + versioned(WIDGET_CSS))}">\n'
+        f'<div hx-get="{escape(fragment_url(base_url, options))}"\n'
+        f'     hx-trigger="load, every {DEFAULT_REFRESH_SECONDS}s" hx-target="this" '
+        'hx-swap="innerHTML"\n'
+        '     hx-select="#ldl-open-now" hx-params="none" hx-push-url="false"></div>\n'
+        "<script>htmx.config.selfRequestsOnly = false;</script>"
+    )
+    htmx_loader = (
+        f'<script src="{escape(htmx_url(base_url))}"\n'
+        f'        integrity="{sri(HTMX_FILE)}" crossorigin="anonymous"></script>'
+    )
+    iframe = (
+        f'<iframe src="{escape(iframe_url(base_url, options))}"\n'
+        f'        title="{escape(iframe_title)}" width="100%" height="{IFRAME_HEIGHT}"\n'
+        '        style="border:0" loading="lazy"></iframe>'
+    )
+    return Snippets(script=script, htmx=htmx, htmx_loader=htmx_loader, iframe=iframe)
