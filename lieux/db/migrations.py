@@ -248,3 +248,18 @@ def m005_revision_triggers(db: Database) -> None:
                 f"CREATE TRIGGER {table}_{event.lower()}_revision AFTER {event} ON {table} "
                 "BEGIN UPDATE revision SET value = value + 1 WHERE id = 1; END"
             )
+
+
+@MIGRATIONS()
+def m050_create_search(db: Database) -> None:
+    # Accents ignored ("cafe" finds "café"); rebuilt from the public tables when `revision`
+    # moves, so it can never drift from what the pages show.
+    db.executescript(
+        """
+        CREATE VIRTUAL TABLE lieux_search USING fts5(
+            name, place, description, activities, tokenize = 'unicode61 remove_diacritics 2'
+        );
+        CREATE TABLE search_state (id INTEGER PRIMARY KEY CHECK (id = 1), revision INTEGER);
+        INSERT INTO search_state (id, revision) VALUES (1, -1);
+        """
+    )

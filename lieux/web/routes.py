@@ -2,12 +2,14 @@
 
 from litestar import Controller, get
 from litestar.datastructures import Cookie
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import NotFoundException, ValidationException
 from litestar.response import Redirect, Template
 from sqlite_utils import Database
 
+from lieux.calendar.models import KINDS
 from lieux.db import hours as hours_db
-from lieux.db.lieux import get_lieu, has_demo_data, list_helplines, list_lieux
+from lieux.db.lieux import get_lieu, has_demo_data, list_communes, list_helplines, list_lieux
+from lieux.db.search import lieu_ids_with_activities, search_lieu_ids
 from lieux.models import LANGUAGES, Lieu
 from lieux.web.i18n import LANG_COOKIE
 
@@ -30,14 +32,43 @@ class PagesController(Controller):
         )
 
     @get("/lieux", sync_to_thread=True)
-    def directory(self, db: Database) -> Template:
+    def directory(
+        self,
+        db: Database,
+        q: str = "",
+        commune: list[str] | None = None,
+        kind: list[str] | None = None,
+        free: bool = False,
+    ) -> Template:
+        """The directory; filters combine (commune OR commune) AND (kind OR kind) AND free AND q."""
+        communes = list_communes(db)
+        chosen_communes = [c for c in commune or [] if c]
+        chosen_kinds = [k for k in kind or [] if k]
+        unknown = [c for c in chosen_communes if c not in communes] + [
+            k for k in chosen_kinds if k not in KINDS
+        ]
+        if unknown:
+            raise ValidationException(f"Filtre inconnu : {', '.join(unknown)}")
         lieux = list_lieux(db)
-        by_commune: dict[str, list[Lieu]] = {}
-        for lieu in sorted(lieux, key=lambda lieu: lieu.commune):
-            by_commune.setdefault(lieu.commune, []).append(lieu)
+        if chosen_communes:
+            lieux = [lieu for lieu in lieux if lieu.commune in chosen_communes]
+        if chosen_kinds or free:
+            wanted = lieu_ids_with_activities(db, kinds=chosen_kinds or None, free=free)
+            lieux = [lieu for lieu in lieux if lieu.id in wanted]
+        if q.strip():
+            rank = {lieu_id: i for i, lieu_id in enumerate(search_lieu_ids(db, q))}
+            lieux = sorted(
+                (lieu for lieu in lieux if lieu.id in rank), key=lambda lieu: rank[lieu.id]
+            )
         return Template(
             "web/lieux.html",
-            context={"by_commune": by_commune, "count": len(lieux), "demo": has_demo_data(db)},
+            context={
+                "lieux": lieux,
+                "communes": communes,
+                "kinds": KINDS,
+                "filters": {"q": q, "commune": chosen_communes, "kind": chosen_kinds, "free": free},
+                "demo": has_demo_data(db),
+            },
         )
 
     @get("/lieux/{slug:str}", sync_to_thread=True)
