@@ -24,6 +24,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     tz: str = "Europe/Brussels"
     # Iris Day (8 May) is a public holiday of the Brussels region only; `holidays` does not know it.
     iris_day: bool = True
+    # Feeds drop items that ended more than this many days ago: keeps the network feed small
+    # while a subscriber still sees last week's events.
+    feed_past_days: int = 30
 
     @property
     def zone(self) -> ZoneInfo:
@@ -71,5 +74,12 @@ def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> S
         values["tz"] = tz
     if "LIEUX_IRIS_DAY" in env:
         values["iris_day"] = _bool("LIEUX_IRIS_DAY", env["LIEUX_IRIS_DAY"])
+    if "LIEUX_FEED_PAST_DAYS" in env:
+        raw = env["LIEUX_FEED_PAST_DAYS"]
+        if not raw.strip().isdigit() or int(raw) > 3660:
+            raise SettingsError(
+                f"LIEUX_FEED_PAST_DAYS={raw!r}: expected a number of days between 0 and 3660"
+            )
+        values["feed_past_days"] = int(raw)
     values.update({k: v for k, v in overrides.items() if v is not None})
     return Settings(**values)

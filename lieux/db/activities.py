@@ -2,12 +2,14 @@
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import msgspec
 from sqlite_utils import Database
 
 from lieux.calendar.models import Activity, ActivityOverride, ActivityWrite
+from lieux.calendar.rules import is_occurrence, normalize_rrule
 
 
 def _utc(now: datetime | None) -> str:
@@ -46,6 +48,12 @@ def get_activity(db: Database, activity_id: int) -> Activity | None:
         overrides = _overrides(db, [activity_id]).get(activity_id, [])
         return msgspec.convert({**row, "overrides": overrides}, Activity, strict=False)
     return None
+
+
+def is_deleted(db: Database, activity_id: int) -> bool:
+    """Whether the activity was deleted (it stays stored for the audit log)."""
+    row = db.execute("SELECT deleted_at FROM activities WHERE id = ?", [activity_id]).fetchone()
+    return row is not None and row[0] is not None
 
 
 def _overrides(db: Database, activity_ids: list[int]) -> dict[int, list[dict]]:
@@ -100,3 +108,286 @@ def get_activity_by_uid(db: Database, uid: str) -> Activity | None:
     for row in db.query("SELECT id FROM activities WHERE uid = ?", [uid]):
         return get_activity(db, row["id"])
     return None
+
+
+# --- edits: every change goes through these, so SEQUENCE and LAST-MODIFIED stay right ----------
+
+# Changing any of these changes when (or whether) people should come: calendar clients only
+# replace an event they already have when its SEQUENCE grows (RFC 5546).
+SIGNIFICANT = ("starts_at", "ends_at", "all_day", "rrule", "status")
+
+
+class StaleActivity(Exception):
+    """Someone else saved the activity since it was read (its `version` moved on)."""
+
+
+def _next_stamp(previous: datetime, now: datetime | None) -> datetime:
+    """A UTC instant, whole seconds, strictly after `previous`: LAST-MODIFIED has one-second
+    precision and must grow on every edit, even two in the same second."""
+    stamp = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    floor = previous.astimezone(UTC).replace(microsecond=0) + timedelta(seconds=1)
+    return max(stamp, floor)
+
+
+def _require(db: Database, activity_id: int, expected_version: int | None) -> Activity:
+    activity = get_activity(db, activity_id)
+    if activity is None or is_deleted(db, activity_id):
+        raise LookupError(f"no activity {activity_id}")
+    if expected_version is not None and activity.version != expected_version:
+        raise StaleActivity(
+            f"activity {activity_id} is at version {activity.version}, not {expected_version}"
+        )
+    return activity
+
+
+def _touch(db: Database, activity: Activity, stamp: datetime, *, bump_sequence: bool) -> None:
+    """Move the series' version and LAST-MODIFIED on (its overrides are part of it)."""
+    db.execute(
+        "UPDATE activities SET updated_at = ?, version = version + 1, "
+        "sequence = sequence + ? WHERE id = ?",
+        [stamp.isoformat(), int(bump_sequence), activity.id],
+    )
+
+
+def update_activity(
+    db: Database,
+    activity_id: int,
+    changes: ActivityWrite,
+    *,
+    zone: ZoneInfo,
+    now: datetime | None = None,
+    expected_version: int | None = None,
+) -> Activity:
+    """Replace an activity's fields; bump SEQUENCE if its time, rule or status changed.
+
+    When a series moves (new start), its overrides move with it by the same amount; those that
+    no longer fall on an occurrence of the new rule are dropped.
+    """
+    with db.atomic():
+        before = _require(db, activity_id, expected_version)
+        values = msgspec.to_builtins(changes)
+        if values.get("rrule"):
+            values["rrule"] = normalize_rrule(values["rrule"], zone)
+        old = msgspec.to_builtins(before)
+        significant = any(old[key] != values[key] for key in SIGNIFICANT)
+        if not significant and all(old[key] == value for key, value in values.items()):
+            return before
+        stamp = _next_stamp(before.updated_at, now)
+        db["activities"].update(
+            activity_id,
+            {
+                **values,
+                "updated_at": stamp.isoformat(),
+                "version": before.version + 1,
+                "sequence": before.sequence + int(significant),
+            },
+        )
+        after = get_activity(db, activity_id)
+        shift = after.starts_at - before.starts_at
+        if before.overrides and (shift or before.rrule != after.rrule):
+            for override in before.overrides:
+                rid = override.recurrence_id + shift
+                db.execute(
+                    "DELETE FROM activity_overrides WHERE activity_id = ? AND recurrence_id = ?",
+                    [activity_id, override.recurrence_id.isoformat()],
+                )
+                if is_occurrence(after, rid, zone):
+                    db["activity_overrides"].insert(
+                        {
+                            **msgspec.to_builtins(override),
+                            "recurrence_id": rid.isoformat(),
+                            "activity_id": activity_id,
+                            "sequence": override.sequence + 1,
+                            "updated_at": stamp.isoformat(),
+                        }
+                    )
+        return get_activity(db, activity_id)
+
+
+def _set_override(
+    db: Database,
+    activity_id: int,
+    recurrence_id: datetime,
+    *,
+    zone: ZoneInfo,
+    now: datetime | None,
+    expected_version: int | None,
+    **fields: object,
+) -> Activity:
+    with db.atomic():
+        activity = _require(db, activity_id, expected_version)
+        if not is_occurrence(activity, recurrence_id, zone):
+            raise ValueError(f"{recurrence_id.isoformat()} is not an occurrence of this activity")
+        existing = next((o for o in activity.overrides if o.recurrence_id == recurrence_id), None)
+        stamp = _next_stamp(
+            max(activity.updated_at, existing.updated_at if existing else activity.updated_at),
+            now,
+        )
+        base = msgspec.to_builtins(existing) if existing else {}
+        merged = {
+            "status": "confirmed",
+            "starts_at": None,
+            "ends_at": None,
+            "title": None,
+            "description": None,
+            **base,
+            **fields,
+        }
+        significant = existing is None or any(
+            base.get(key) != merged[key] for key in ("status", "starts_at", "ends_at")
+        )
+        # The override's SEQUENCE never falls below the series' own: clients compare them.
+        sequence = max(existing.sequence if existing else 0, activity.sequence) + int(significant)
+        upsert_override(
+            db,
+            activity_id,
+            msgspec.convert(
+                {
+                    **merged,
+                    "recurrence_id": recurrence_id,
+                    "sequence": sequence,
+                    "updated_at": stamp,
+                },
+                ActivityOverride,
+            ),
+        )
+        _touch(db, activity, stamp, bump_sequence=False)
+        return get_activity(db, activity_id)
+
+
+def cancel_occurrence(
+    db: Database,
+    activity_id: int,
+    recurrence_id: datetime,
+    *,
+    zone: ZoneInfo,
+    now: datetime | None = None,
+    expected_version: int | None = None,
+) -> Activity:
+    """Cancel one occurrence of a series (given by its original local start)."""
+    return _set_override(
+        db,
+        activity_id,
+        recurrence_id,
+        zone=zone,
+        now=now,
+        expected_version=expected_version,
+        status="cancelled",
+    )
+
+
+def restore_occurrence(
+    db: Database,
+    activity_id: int,
+    recurrence_id: datetime,
+    *,
+    zone: ZoneInfo,
+    now: datetime | None = None,
+    expected_version: int | None = None,
+) -> Activity:
+    """Undo the cancellation of one occurrence (kept as an override so SEQUENCE can grow)."""
+    return _set_override(
+        db,
+        activity_id,
+        recurrence_id,
+        zone=zone,
+        now=now,
+        expected_version=expected_version,
+        status="confirmed",
+    )
+
+
+def move_occurrence(
+    db: Database,
+    activity_id: int,
+    recurrence_id: datetime,
+    starts_at: datetime,
+    ends_at: datetime,
+    *,
+    zone: ZoneInfo,
+    now: datetime | None = None,
+    expected_version: int | None = None,
+) -> Activity:
+    """Give one occurrence of a series another local start and end."""
+    if ends_at < starts_at:
+        raise ValueError("an occurrence cannot end before it starts")
+    return _set_override(
+        db,
+        activity_id,
+        recurrence_id,
+        zone=zone,
+        now=now,
+        expected_version=expected_version,
+        starts_at=starts_at,
+        ends_at=ends_at,
+    )
+
+
+def edit_occurrence(
+    db: Database,
+    activity_id: int,
+    recurrence_id: datetime,
+    *,
+    title: str | None,
+    description: str | None,
+    zone: ZoneInfo,
+    now: datetime | None = None,
+    expected_version: int | None = None,
+) -> Activity:
+    """Retitle or redescribe one occurrence (None: as the series)."""
+    return _set_override(
+        db,
+        activity_id,
+        recurrence_id,
+        zone=zone,
+        now=now,
+        expected_version=expected_version,
+        title=title,
+        description=description,
+    )
+
+
+def delete_activity(
+    db: Database,
+    activity_id: int,
+    *,
+    now: datetime | None = None,
+    expected_version: int | None = None,
+) -> None:
+    """Remove an activity from the agenda and feeds (the row stays, for the audit log)."""
+    with db.atomic():
+        activity = _require(db, activity_id, expected_version)
+        stamp = _next_stamp(activity.updated_at, now)
+        db.execute(
+            "UPDATE activities SET deleted_at = ?, updated_at = ?, version = version + 1 "
+            "WHERE id = ?",
+            [stamp.isoformat(), stamp.isoformat(), activity_id],
+        )
+
+
+# --- co-management (issue 6): the trash and restoring from it ----------------------------------
+
+
+def list_deleted(db: Database, lieu_id: int) -> list[Activity]:
+    """A lieu's deleted activities, most recently deleted first (they can be restored)."""
+    rows = db.query(
+        "SELECT id FROM activities WHERE lieu_id = ? AND deleted_at IS NOT NULL "
+        "ORDER BY deleted_at DESC",
+        [lieu_id],
+    )
+    return [get_activity(db, row["id"]) for row in rows]
+
+
+def undelete_activity(db: Database, activity_id: int, *, now: datetime | None = None) -> None:
+    """Put a deleted activity back as it was; raise LookupError if it is not deleted."""
+    with db.atomic():
+        activity = get_activity(db, activity_id)
+        if activity is None or not is_deleted(db, activity_id):
+            raise LookupError(f"activity {activity_id} is not deleted")
+        stamp = _next_stamp(activity.updated_at, now)
+        # SEQUENCE grows: a calendar that dropped the event must take it back.
+        db.execute(
+            "UPDATE activities SET deleted_at = NULL, updated_at = ?, version = version + 1, "
+            "sequence = sequence + 1 WHERE id = ?",
+            [stamp.isoformat(), activity_id],
+        )

@@ -1,0 +1,290 @@
+"""iCalendar feeds of activities, built with `icalendar`, that calendar apps read the same way.
+
+Choices every client depends on (see tests/calendar/test_feeds.py):
+- one rule-based VTIMEZONE and `TZID` on every local time; all-day items as `VALUE=DATE`;
+- a series stays one RRULE (UNTIL in UTC, or a DATE for all-day series); a changed occurrence is
+  an override VEVENT with RECURRENCE-ID in the form of DTSTART. A cancelled occurrence is such an
+  override with STATUS:CANCELLED (never an EXDATE too), its title prefixed for the clients that
+  show cancelled events anyway;
+- DTSTAMP is the last modification, never "now": unchanged data gives identical bytes, hence a
+  stable ETag and cheap 304s.
+"""
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import msgspec
+from icalendar import Calendar, Event, vDuration, vRecur
+
+from lieux.calendar.models import KINDS, Activity, ActivityOverride
+from lieux.calendar.rules import ended_before, is_occurrence, normalize_rrule, until_date
+from lieux.calendar.vtimezone import vtimezone
+from lieux.models import LANGUAGES, Lieu
+
+PRODID = "-//Lieux de liens//Agenda//FR"
+# How often clients should poll: cancellations must reach phones the same day; a 304 is cheap.
+REFRESH = timedelta(hours=1)
+
+# (fr, nl, en), like KINDS
+LABELS: dict[str, tuple[str, str, str]] = {
+    "cancelled": ("ANNULÉ", "GEANNULEERD", "CANCELLED"),
+    "free": ("Gratuit", "Gratis", "Free"),
+    "pay-what-you-can": ("Prix libre", "Vrije bijdrage", "Pay what you can"),
+    "amount": ("Participation", "Bijdrage", "Price"),
+    "registration": ("Sur inscription", "Inschrijving nodig", "Registration needed"),
+    "accessibility": ("Accessibilité", "Toegankelijkheid", "Accessibility"),
+    "languages": ("Langues", "Talen", "Languages"),
+    "phone": ("Tél.", "Tel.", "Phone"),
+    "more": ("Plus d'infos", "Meer info", "More"),
+    "open": ("Ouvert", "Open", "Open"),
+    "hours": ("Horaires d'ouverture", "Openingsuren", "Opening hours"),
+}
+
+
+class HoursInterval(msgspec.Struct, frozen=True, kw_only=True):
+    """A time a lieu is open, written as an event when a feed asks for `include=hours`."""
+
+    lieu_id: int
+    starts_at: datetime  # aware
+    ends_at: datetime
+    note: str = ""
+
+
+def label(key: str, lang: str) -> str:
+    return LABELS[key][LANGUAGES.index(lang)]
+
+
+def kind_label(kind: str, lang: str) -> str:
+    return KINDS.get(kind, KINDS["autre"])[LANGUAGES.index(lang)]
+
+
+def _utc(value: datetime) -> datetime:
+    return value.astimezone(UTC).replace(microsecond=0)
+
+
+def location(lieu: Lieu) -> str:
+    place = ", ".join(part for part in (lieu.address, f"{lieu.postcode} {lieu.commune}".strip()))
+    return f"{lieu.name}, {place}" if place.strip(", ") else lieu.name
+
+
+def details(activity: Activity, lang: str) -> list[str]:
+    """Price, registration, accessibility and languages, one line each."""
+    if activity.price == "amount" and activity.price_amount:
+        lines = [f"{label('amount', lang)} : {activity.price_amount}"]
+    else:
+        lines = [label("pay-what-you-can" if activity.price != "free" else "free", lang)]
+    if activity.registration:
+        lines.append(label("registration", lang))
+    if activity.accessibility:
+        lines.append(f"{label('accessibility', lang)} : {activity.accessibility}")
+    if activity.languages:
+        lines.append(f"{label('languages', lang)} : {activity.languages}")
+    return lines
+
+
+def description(activity: Activity, lieu: Lieu, text: str, lang: str, url: str) -> str:
+    """Plain text: what people need before going (price, registration, where, a link)."""
+    lines = [text.strip()] if text.strip() else []
+    lines += details(activity, lang)
+    lines.append(location(lieu))
+    if lieu.phone:
+        lines.append(f"{label('phone', lang)} {lieu.phone}")
+    lines.append(f"{label('more', lang)} : {url}")
+    return "\n".join(lines)
+
+
+def _title(title: str, status: str, lang: str) -> str:
+    return f"{label('cancelled', lang)} – {title}" if status == "cancelled" else title
+
+
+def _status(*statuses: str) -> str:
+    return "cancelled" if "cancelled" in statuses else "confirmed"
+
+
+def _when(value: datetime, all_day: bool, zone: ZoneInfo) -> date | datetime:
+    return value.date() if all_day else value.replace(tzinfo=zone)
+
+
+def _rrule(activity: Activity, zone: ZoneInfo) -> vRecur:
+    recur = vRecur.from_ical(normalize_rrule(activity.rrule, zone))
+    if activity.all_day and "UNTIL" in recur:
+        # RFC 5545: UNTIL has the value type of DTSTART.
+        recur["UNTIL"] = [until_date(activity.rrule, zone)]
+    return recur
+
+
+def _event(
+    activity: Activity,
+    lieu: Lieu,
+    *,
+    uid: str,
+    starts: datetime,
+    ends: datetime,
+    status: str,
+    title: str,
+    text: str,
+    sequence: int,
+    modified: datetime,
+    lang: str,
+    url: str,
+    zone: ZoneInfo,
+) -> Event:
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", _utc(modified))
+    event.add("last-modified", _utc(modified))
+    event.add("sequence", sequence)
+    event.add("dtstart", _when(starts, activity.all_day, zone))
+    event.add("dtend", _when(ends, activity.all_day, zone))
+    event.add("summary", _title(title, status, lang))
+    event.add("status", "CANCELLED" if status == "cancelled" else "CONFIRMED")
+    event.add("location", location(lieu))
+    if lieu.lat is not None and lieu.lon is not None:
+        event.add("geo", (lieu.lat, lieu.lon))
+    event.add("categories", [kind_label(activity.kind, lang)])
+    event.add("url", url)
+    event.add("description", description(activity, lieu, text, lang, url))
+    if activity.all_day:
+        event.add("transp", "TRANSPARENT")
+    return event
+
+
+def activity_events(
+    activity: Activity,
+    lieu: Lieu,
+    *,
+    lang: str,
+    base_url: str,
+    zone: ZoneInfo,
+    cutoff: datetime,
+) -> list[Event]:
+    """The VEVENTs of one activity: the one-off or series, then its overrides."""
+    url = f"{base_url}/agenda/{activity.id}"
+    common = {"lang": lang, "url": url, "zone": zone}
+    main = _event(
+        activity,
+        lieu,
+        uid=activity.uid,
+        starts=activity.starts_at,
+        ends=activity.ends_at,
+        status=activity.status,
+        title=activity.title_in(lang),
+        text=activity.description,
+        sequence=activity.sequence,
+        modified=activity.updated_at,
+        **common,
+    )
+    if not activity.rrule:
+        return [main]
+    main.add("rrule", _rrule(activity, zone))
+    events = [main]
+    duration = activity.ends_at - activity.starts_at
+    for override in activity.overrides:
+        if not _keep_override(activity, override, duration, cutoff, zone):
+            continue
+        starts = override.starts_at or override.recurrence_id
+        event = _event(
+            activity,
+            lieu,
+            uid=activity.uid,
+            starts=starts,
+            ends=override.ends_at or starts + duration,
+            status="cancelled"
+            if "cancelled" in (override.status, activity.status)
+            else "confirmed",
+            title=override.title or activity.title_in(lang),
+            text=override.description or activity.description,
+            sequence=max(activity.sequence, override.sequence),
+            # the override inherits the series' fields: it changed if either did
+            modified=max(activity.updated_at, override.updated_at),
+            **common,
+        )
+        event.add("recurrence-id", _when(override.recurrence_id, activity.all_day, zone))
+        events.append(event)
+    return events
+
+
+def _keep_override(
+    activity: Activity,
+    override: ActivityOverride,
+    duration: timedelta,
+    cutoff: datetime,
+    zone: ZoneInfo,
+) -> bool:
+    # An override left behind by a rule change names no occurrence: writing it would add one.
+    if not is_occurrence(activity, override.recurrence_id, zone):
+        return False
+    ends = override.ends_at or (override.starts_at or override.recurrence_id) + duration
+    original_end = override.recurrence_id + duration
+    return max(ends, original_end).replace(tzinfo=zone) >= cutoff
+
+
+def hours_events(
+    intervals: Iterable[HoursInterval],
+    lieux: dict[int, Lieu],
+    *,
+    lang: str,
+    base_url: str,
+    stamp: datetime,
+) -> list[Event]:
+    """Opening hours as transparent events (they do not make anyone busy)."""
+    host = urlsplit(base_url).hostname or "lieux"
+    events = []
+    for interval in intervals:
+        lieu = lieux[interval.lieu_id]
+        event = Event()
+        event.add("uid", f"hours-{lieu.slug}-{interval.starts_at:%Y%m%dT%H%M}@{host}")
+        event.add("dtstamp", _utc(stamp))
+        event.add("dtstart", interval.starts_at)
+        event.add("dtend", interval.ends_at)
+        summary = f"{label('open', lang)} : {lieu.name}"
+        event.add("summary", summary + (f" ({interval.note})" if interval.note else ""))
+        event.add("location", location(lieu))
+        event.add("url", f"{base_url}/lieux/{lieu.slug}")
+        event.add("categories", [label("hours", lang)])
+        event.add("transp", "TRANSPARENT")
+        events.append(event)
+    return events
+
+
+def build_feed(
+    activities: Iterable[Activity],
+    lieux: dict[int, Lieu],
+    *,
+    name: str,
+    lang: str,
+    base_url: str,
+    zone: ZoneInfo,
+    now: datetime,
+    past_days: int,
+    hours: Iterable[HoursInterval] = (),
+) -> bytes:
+    """The feed as bytes: activities (and opening hours) that ended less than `past_days` ago."""
+    cutoff = (now - timedelta(days=past_days)).astimezone(zone)
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("name", name)
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", zone.key)
+    calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(REFRESH))
+    calendar.add_component(vtimezone(zone, now.astimezone(zone).year))
+    for activity in activities:
+        if ended_before(activity, cutoff, zone):
+            continue
+        lieu = lieux[activity.lieu_id]
+        for event in activity_events(
+            activity, lieu, lang=lang, base_url=base_url, zone=zone, cutoff=cutoff
+        ):
+            calendar.add_component(event)
+    # Opening hours change with the window, not with an edit: the day the window starts is their
+    # DTSTAMP, so two requests on the same day still give the same bytes.
+    day_start = datetime.combine(now.astimezone(zone).date(), datetime.min.time(), zone)
+    for event in hours_events(hours, lieux, lang=lang, base_url=base_url, stamp=day_start):
+        calendar.add_component(event)
+    return calendar.to_ical()

@@ -1,0 +1,407 @@
+"""iCal feeds (/ical/...) and the public agenda (/agenda, /agenda/{id})."""
+
+import hashlib
+from collections import OrderedDict
+from datetime import UTC, date, datetime, time, timedelta
+from email.utils import format_datetime, parsedate_to_datetime
+from urllib.parse import urlencode
+
+import msgspec
+import segno
+from litestar import Controller, Request, Response, get, route
+from litestar.exceptions import NotFoundException, ValidationException
+from litestar.response import Template
+from sqlite_utils import Database
+
+from lieux.calendar import feeds
+from lieux.calendar.models import KINDS, Activity
+from lieux.calendar.recurrence import Occurrence, agenda, occurrences
+from lieux.db import activities as activities_db
+from lieux.db.lieux import data_revision, has_demo_data, list_lieux
+from lieux.models import LANGUAGES, Lieu
+from lieux.seed import slugify
+from lieux.settings import Settings
+from lieux.web.i18n import current_lang
+
+ICS = "text/calendar"  # Litestar adds "; charset=utf-8" to text/ types
+# Clients poll every REFRESH; a proxy or browser may reuse an answer for five minutes.
+CACHE_CONTROL = "public, max-age=300"
+# Feeds built per (filters, language, data revision, day): a few hundred variants at most.
+FEED_CACHE_SIZE = 256
+_feed_cache: OrderedDict[tuple, "BuiltFeed"] = OrderedDict()
+
+
+class BuiltFeed(msgspec.Struct, frozen=True):
+    body: bytes
+    etag: str
+    last_modified: datetime | None
+
+
+class FeedQuery(msgspec.Struct, frozen=True, kw_only=True):
+    """What a feed URL selects; every filter present must match (kinds OR'ed among themselves)."""
+
+    lieux: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    communes: tuple[str, ...] = ()
+    include_hours: bool = False
+    lang: str = "fr"
+
+
+def _split(value: str | None) -> tuple[str, ...]:
+    return tuple(sorted({part.strip() for part in (value or "").split(",") if part.strip()}))
+
+
+def _strip_ics(filename: str) -> str:
+    if not filename.endswith(".ics") or len(filename) <= len(".ics"):
+        raise NotFoundException(f"{filename}: feeds end in .ics")
+    return filename.removesuffix(".ics")
+
+
+def _select(db: Database, query: FeedQuery) -> tuple[list[Lieu], list[Activity]]:
+    """The lieux and activities a feed query names; 404 for a name we do not know."""
+    every = list_lieux(db)
+    lieux = every
+    if query.lieux:
+        by_slug = {lieu.slug: lieu for lieu in every}
+        unknown = [slug for slug in query.lieux if slug not in by_slug]
+        if unknown:
+            raise NotFoundException(f"Aucun lieu « {unknown[0]} »")
+        lieux = [by_slug[slug] for slug in query.lieux]
+    if query.communes:
+        known = {slugify(lieu.commune) for lieu in every if lieu.commune}
+        wanted = {slugify(commune) for commune in query.communes}
+        if unknown := sorted(wanted - known):
+            raise NotFoundException(f"Aucune commune « {unknown[0]} »")
+        lieux = [lieu for lieu in lieux if slugify(lieu.commune) in wanted]
+    if unknown := [kind for kind in query.kinds if kind not in KINDS]:
+        raise NotFoundException(f"Aucun type d'activité « {unknown[0]} »")
+    found = activities_db.list_activities(
+        db, lieu_ids=[lieu.id for lieu in lieux], kinds=query.kinds or None
+    )
+    return lieux, found
+
+
+def _feed_name(query: FeedQuery, lieux: list[Lieu]) -> str:
+    lang = query.lang
+    network = {"fr": "Lieux de liens", "nl": "Lieux de liens", "en": "Lieux de liens"}[lang]
+    parts = []
+    if query.lieux:
+        parts.append(", ".join(lieu.name for lieu in lieux))
+    if query.kinds:
+        parts.append(", ".join(feeds.kind_label(kind, lang) for kind in query.kinds))
+    if query.communes and not query.lieux:
+        parts.append(", ".join(sorted({lieu.commune for lieu in lieux})) or query.communes[0])
+    return " – ".join([*parts, network]) if parts else f"{network} – agenda"
+
+
+def build(db: Database, settings: Settings, query: FeedQuery, now: datetime) -> BuiltFeed:
+    """The feed for `query` as of `now`, cached until data changes or the day turns."""
+    today = now.astimezone(settings.zone).date()
+    key = (settings.db, settings.base_url, query, data_revision(db), today)
+    if (cached := _feed_cache.get(key)) is not None:
+        _feed_cache.move_to_end(key)
+        return cached
+    lieux, found = _select(db, query)
+    hours = _hours(db, settings, lieux, now) if query.include_hours else ()
+    body = feeds.build_feed(
+        found,
+        {lieu.id: lieu for lieu in lieux},
+        name=_feed_name(query, lieux),
+        lang=query.lang,
+        base_url=settings.base_url,
+        zone=settings.zone,
+        now=now,
+        past_days=settings.feed_past_days,
+        hours=hours,
+    )
+    modified = [a.updated_at for a in found] + [o.updated_at for a in found for o in a.overrides]
+    built = BuiltFeed(
+        body=body,
+        etag='"' + hashlib.sha256(body).hexdigest()[:32] + '"',
+        last_modified=max(modified).astimezone(UTC).replace(microsecond=0) if modified else None,
+    )
+    _feed_cache[key] = built
+    while len(_feed_cache) > FEED_CACHE_SIZE:
+        _feed_cache.popitem(last=False)
+    return built
+
+
+def _hours(db: Database, settings: Settings, lieux: list[Lieu], now: datetime):
+    """Opening hours as intervals over the feed's coming weeks (empty if the engine is absent)."""
+    try:
+        from lieux.widget.hours import open_intervals  # written by the hours component
+    except ImportError:
+        return ()
+    from lieux.db.hours import all_hours
+
+    hours = all_hours(db)
+    start = now.astimezone(settings.zone)
+    end = start + timedelta(weeks=HOURS_WEEKS)
+    found = []
+    for lieu in lieux:
+        if lieu.id not in hours:
+            continue
+        for interval in open_intervals(hours[lieu.id], start, end, settings.zone):
+            found.append(
+                feeds.HoursInterval(
+                    lieu_id=lieu.id,
+                    starts_at=interval[0],
+                    ends_at=interval[1],
+                )
+            )
+    return found
+
+
+# Opening hours are expanded, not a rule: keep the window short so the feed stays small.
+HOURS_WEEKS = 8
+
+
+def _not_modified(request: Request, feed: BuiltFeed) -> bool:
+    if (tags := request.headers.get("if-none-match")) is not None:
+        wanted = {tag.strip().removeprefix("W/") for tag in tags.split(",")}
+        return "*" in wanted or feed.etag in wanted
+    if (since := request.headers.get("if-modified-since")) and feed.last_modified:
+        try:
+            return feed.last_modified <= parsedate_to_datetime(since)
+        except (TypeError, ValueError):
+            return False
+    return False
+
+
+def _parse_at(at: str | None) -> datetime:
+    if not at:
+        return datetime.now(UTC)
+    try:
+        value = datetime.fromisoformat(at)
+    except ValueError:
+        raise ValidationException(f"at={at!r}: expected an ISO 8601 date and time") from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+class FeedController(Controller):
+    path = "/ical"
+    include_in_schema = False
+
+    def _answer(
+        self,
+        request: Request,
+        db: Database,
+        settings: Settings,
+        query: FeedQuery,
+        filename: str,
+        at: str | None,
+    ) -> Response:
+        if query.lang not in LANGUAGES:
+            raise NotFoundException(f"lang={query.lang}: expected one of {', '.join(LANGUAGES)}")
+        feed = build(db, settings, query, _parse_at(at))
+        headers = {
+            "ETag": feed.etag,
+            "Cache-Control": CACHE_CONTROL,
+            "Content-Disposition": f'inline; filename="{filename}"',
+        }
+        if feed.last_modified:
+            headers["Last-Modified"] = format_datetime(feed.last_modified, usegmt=True)
+        if _not_modified(request, feed):
+            return Response(None, status_code=304, headers=headers)
+        if request.method == "HEAD":
+            headers["Content-Length"] = str(len(feed.body))
+            return Response(b"", media_type=ICS, headers=headers)
+        return Response(feed.body, media_type=ICS, headers=headers)
+
+    @staticmethod
+    def _query(
+        kinds: str | None,
+        communes: str | None,
+        lieux: str | None,
+        include: str | None,
+        lang: str | None,
+        path_filter: dict[str, str] | None = None,
+    ) -> FeedQuery:
+        values = {"kinds": _split(kinds), "communes": _split(communes), "lieux": _split(lieux)}
+        values.update({name: (value,) for name, value in (path_filter or {}).items()})
+        return FeedQuery(**values, include_hours="hours" in _split(include), lang=lang or "fr")
+
+    @route("/network.ics", http_method=["GET", "HEAD"], sync_to_thread=True)
+    def network(
+        self,
+        request: Request,
+        db: Database,
+        settings: Settings,
+        kinds: str | None = None,
+        communes: str | None = None,
+        lieux: str | None = None,
+        include: str | None = None,
+        lang: str | None = None,
+        at: str | None = None,
+    ) -> Response:
+        query = self._query(kinds, communes, lieux, include, lang)
+        return self._answer(request, db, settings, query, "network.ics", at)
+
+    @route("/lieux/{filename:str}", http_method=["GET", "HEAD"], sync_to_thread=True)
+    def lieu(
+        self,
+        request: Request,
+        db: Database,
+        settings: Settings,
+        filename: str,
+        kinds: str | None = None,
+        include: str | None = None,
+        lang: str | None = None,
+        at: str | None = None,
+    ) -> Response:
+        query = self._query(kinds, None, None, include, lang, {"lieux": _strip_ics(filename)})
+        return self._answer(request, db, settings, query, filename, at)
+
+    @route("/kinds/{filename:str}", http_method=["GET", "HEAD"], sync_to_thread=True)
+    def kind(
+        self,
+        request: Request,
+        db: Database,
+        settings: Settings,
+        filename: str,
+        communes: str | None = None,
+        lieux: str | None = None,
+        include: str | None = None,
+        lang: str | None = None,
+        at: str | None = None,
+    ) -> Response:
+        query = self._query(None, communes, lieux, include, lang, {"kinds": _strip_ics(filename)})
+        return self._answer(request, db, settings, query, filename, at)
+
+    @route("/communes/{filename:str}", http_method=["GET", "HEAD"], sync_to_thread=True)
+    def commune(
+        self,
+        request: Request,
+        db: Database,
+        settings: Settings,
+        filename: str,
+        kinds: str | None = None,
+        lieux: str | None = None,
+        include: str | None = None,
+        lang: str | None = None,
+        at: str | None = None,
+    ) -> Response:
+        query = self._query(kinds, None, lieux, include, lang, {"communes": _strip_ics(filename)})
+        return self._answer(request, db, settings, query, filename, at)
+
+
+# --- subscribe box and public agenda ------------------------------------------------------------
+
+
+def feed_path(*, lieu: str | None = None, kind: str | None = None, commune: str | None = None):
+    """The feed URL path (and query) that matches one agenda selection."""
+    named = [(k, v) for k, v in (("lieux", lieu), ("kinds", kind), ("communes", commune)) if v]
+    if len(named) == 1:
+        name, value = named[0]
+        return f"/ical/{name}/{value}.ics"
+    return "/ical/network.ics" + (f"?{urlencode(named)}" if named else "")
+
+
+def subscribe_context(base_url: str, path: str) -> dict[str, str]:
+    """What the subscribe box shows: https and webcal addresses and a QR code of the address."""
+    https = base_url + path
+    webcal = "webcal://" + https.split("://", 1)[1]
+    qr = segno.make(https, error="m")
+    return {
+        "https": https,
+        "webcal": webcal,
+        "qr_svg": qr.svg_inline(scale=4, title=https, omitsize=False),
+    }
+
+
+def next_occurrences(
+    db: Database, settings: Settings, lieu: Lieu, now: datetime, weeks: int = 4
+) -> list[Occurrence]:
+    """The lieu's occurrences from `now` over the next weeks (used by the lieu page)."""
+    found = activities_db.list_activities(db, lieu_ids=[lieu.id])
+    return agenda(found, now, now + timedelta(weeks=weeks), settings.zone)
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+class AgendaController(Controller):
+    path = "/agenda"
+    include_in_schema = False
+
+    @get("/", sync_to_thread=True)
+    def week(
+        self,
+        db: Database,
+        settings: Settings,
+        lieu: str | None = None,
+        kind: str | None = None,
+        commune: str | None = None,
+        week: str | None = None,
+        at: str | None = None,
+    ) -> Template:
+        now = _parse_at(at)
+        zone = settings.zone
+        if week:
+            try:
+                first = _monday(date.fromisoformat(week))
+            except ValueError:
+                raise ValidationException(f"week={week!r}: expected a date YYYY-MM-DD") from None
+        else:
+            first = _monday(now.astimezone(zone).date())
+        query = FeedQuery(
+            lieux=(lieu,) if lieu else (),
+            kinds=(kind,) if kind else (),
+            communes=(commune,) if commune else (),
+        )
+        _lieux, found = _select(db, query)
+        start = datetime.combine(first, time(), zone)
+        items = agenda(found, start, start + timedelta(days=7), zone)
+        by_day: dict[date, list[Occurrence]] = {}
+        for item in items:
+            by_day.setdefault(item.starts_at.date(), []).append(item)
+        lang = current_lang.get()
+        filters = {"lieu": lieu, "kind": kind, "commune": commune}
+        link = {k: v for k, v in filters.items() if v}
+        every = list_lieux(db)
+        return Template(
+            "calendar/agenda.html",
+            context={
+                "days": [first + timedelta(days=n) for n in range(7)],
+                "by_day": by_day,
+                "lieux": {lieu.id: lieu for lieu in every},
+                "all_lieux": every,
+                "communes": sorted({(slugify(x.commune), x.commune) for x in every if x.commune}),
+                "kinds": [(slug, labels[LANGUAGES.index(lang)]) for slug, labels in KINDS.items()],
+                "filters": filters,
+                "first": first,
+                "prev_url": "/agenda?" + urlencode({**link, "week": first - timedelta(weeks=1)}),
+                "next_url": "/agenda?" + urlencode({**link, "week": first + timedelta(weeks=1)}),
+                "subscribe": subscribe_context(
+                    settings.base_url, feed_path(lieu=lieu, kind=kind, commune=commune)
+                ),
+                "kind_label": lambda slug: feeds.kind_label(slug, lang),
+                "demo": has_demo_data(db),
+            },
+        )
+
+    @get("/{activity_id:int}", sync_to_thread=True)
+    def activity(
+        self, db: Database, settings: Settings, activity_id: int, at: str | None = None
+    ) -> Template:
+        found = activities_db.get_activity(db, activity_id)
+        if found is None or activities_db.is_deleted(db, activity_id):
+            raise NotFoundException(f"Aucune activité {activity_id}")
+        now = _parse_at(at)
+        lieu = next(x for x in list_lieux(db) if x.id == found.lieu_id)
+        coming = occurrences(found, now, now + timedelta(weeks=12), settings.zone)
+        lang = current_lang.get()
+        return Template(
+            "calendar/activity.html",
+            context={
+                "activity": found,
+                "lieu": lieu,
+                "title": found.title_in(lang),
+                "kind": feeds.kind_label(found.kind, lang),
+                "occurrences": coming[:12],
+                "details": feeds.details(found, lang),
+                "subscribe": subscribe_context(settings.base_url, feed_path(lieu=lieu.slug)),
+                "demo": has_demo_data(db),
+            },
+        )

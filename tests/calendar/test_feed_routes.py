@@ -1,0 +1,163 @@
+"""The feeds over HTTP, on the demo data: parsers, the agenda's occurrences, caching, 404s."""
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+import recurring_ical_events
+import vobject
+
+from lieux.calendar.recurrence import agenda
+from lieux.db import activities as activities_db
+from lieux.db.lieux import get_lieu, list_lieux
+from tests.conftest import DEMO_TODAY
+
+ZONE = ZoneInfo("Europe/Brussels")
+AT = "2026-11-23T09:00:00+00:00"
+FEEDS = [
+    "/ical/network.ics",
+    "/ical/lieux/babel-zin.ics",
+    "/ical/lieux/le-pianocktail.ics",
+    "/ical/kinds/cafe-papote.ics",
+    "/ical/kinds/sortie.ics",
+    "/ical/communes/schaerbeek.ics",
+    "/ical/network.ics?kinds=atelier,repas&communes=auderghem,anderlecht&lang=nl",
+]
+
+
+def expand(body: bytes, start: datetime, end: datetime):
+    found = []
+    for event in recurring_ical_events.of(icalendar.Calendar.from_ical(body)).between(start, end):
+        begins = event.start
+        if not isinstance(begins, datetime):
+            begins = datetime.combine(begins, datetime.min.time(), ZONE)
+        status = "cancelled" if event.get("STATUS") == "CANCELLED" else "confirmed"
+        found.append((str(event["UID"]), begins.astimezone(UTC), status))
+    return sorted(found)
+
+
+@pytest.mark.parametrize("url", FEEDS)
+def test_every_demo_feed_parses_and_matches_the_agenda_over_90_days(client, db_path, url):
+    response = client.get(url, params={"at": AT} if "?" not in url else None)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/calendar; charset=utf-8"
+    body = response.content
+    icalendar.Calendar.from_ical(body)
+    assert vobject.readOne(body.decode()).contents["vevent"]
+    uids = {str(e["UID"]) for e in icalendar.Calendar.from_ical(body).walk("VEVENT")}
+    from lieux import db as database
+
+    db = database.connect(db_path)
+    activities = [a for a in activities_db.list_activities(db) if a.uid in uids]
+    db.close()
+    start = datetime.combine(DEMO_TODAY, datetime.min.time(), ZONE)
+    # 90 days ahead, and on to April for the March 2027 DST change
+    for end in (start + timedelta(days=90), datetime(2027, 4, 15, tzinfo=ZONE)):
+        own = sorted(
+            (o.uid, o.starts_at.astimezone(UTC), o.status)
+            for o in agenda(activities, start, end, ZONE)
+        )
+        assert expand(body, start, end) == own
+        assert own
+
+
+def test_network_feed_has_the_cancelled_occurrence_and_stays_small(client):
+    body = client.get("/ical/network.ics", params={"at": AT}).content
+    text = body.decode().replace("\r\n ", "")
+    assert "SUMMARY:ANNULÉ – Café-papote" in text
+    assert "SUMMARY:ANNULÉ – Balade en forêt de Soignes" in text
+    assert len(body) < 1_000_000
+
+
+def test_identical_bytes_etag_304_and_head(client):
+    first = client.get("/ical/lieux/babel-zin.ics", params={"at": AT})
+    second = client.get("/ical/lieux/babel-zin.ics", params={"at": AT})
+    assert first.content == second.content
+    etag = first.headers["etag"]
+    assert etag == second.headers["etag"]
+    assert first.headers["content-disposition"].startswith("inline")
+    assert "max-age" in first.headers["cache-control"]
+    assert "set-cookie" not in first.headers
+    again = client.get(
+        "/ical/lieux/babel-zin.ics", params={"at": AT}, headers={"If-None-Match": etag}
+    )
+    assert again.status_code == 304 and again.content == b""
+    assert again.headers["etag"] == etag
+    since = client.get(
+        "/ical/lieux/babel-zin.ics",
+        params={"at": AT},
+        headers={"If-Modified-Since": first.headers["last-modified"]},
+    )
+    assert since.status_code == 304
+    stale = client.get(
+        "/ical/lieux/babel-zin.ics", params={"at": AT}, headers={"If-None-Match": '"other"'}
+    )
+    assert stale.status_code == 200
+    head = client.head("/ical/lieux/babel-zin.ics", params={"at": AT})
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["etag"] == etag
+    assert head.headers["content-length"] == str(len(first.content))
+
+
+def test_an_edit_changes_the_feed_sequence_and_etag(client, db_path):
+    from lieux import db as database
+
+    before = client.get("/ical/lieux/babel-zin.ics", params={"at": AT})
+    db = database.connect(db_path)
+    papote = activities_db.get_activity_by_uid(db, "demo-babel-zin-papote@lieux-de-liens.demo")
+    rid = papote.starts_at + timedelta(weeks=10)
+    activities_db.cancel_occurrence(db, papote.id, rid, zone=ZONE)
+    db.close()
+    after = client.get(
+        "/ical/lieux/babel-zin.ics",
+        params={"at": AT},
+        headers={"If-None-Match": before.headers["etag"]},
+    )
+    assert after.status_code == 200
+    assert after.headers["etag"] != before.headers["etag"]
+    text = after.content.decode().replace("\r\n ", "")
+    assert f"RECURRENCE-ID;TZID=Europe/Brussels:{rid:%Y%m%dT%H%M%S}" in text
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/ical/lieux/nowhere.ics",
+        "/ical/lieux/babel-zin",
+        "/ical/lieux/.ics",
+        "/ical/kinds/karaoke.ics",
+        "/ical/communes/paris.ics",
+        "/ical/network.ics?kinds=karaoke",
+        "/ical/network.ics?lieux=babel-zin,nowhere",
+        "/ical/network.ics?lang=de",
+    ],
+)
+def test_unknown_names_are_404(client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert response.json()["status_code"] == 404
+
+
+def test_filters_combine(client, db_path):
+    from lieux import db as database
+
+    body = client.get(
+        "/ical/network.ics", params={"kinds": "cafe-papote", "communes": "anderlecht", "at": AT}
+    ).content
+    uids = {str(e["UID"]) for e in icalendar.Calendar.from_ical(body).walk("VEVENT")}
+    db = database.connect(db_path)
+    club55 = get_lieu(db, "club-55")
+    expected = {
+        a.uid
+        for a in activities_db.list_activities(db, kinds=["cafe-papote"])
+        if a.lieu_id in {lieu.id for lieu in list_lieux(db, commune="Anderlecht")}
+    }
+    db.close()
+    assert uids == expected and club55 is not None and uids
+
+
+def test_rolling_window_drops_old_items(client):
+    later = client.get("/ical/network.ics", params={"at": "2027-06-01T10:00:00+00:00"}).content
+    assert b"Sortie au mus" not in later  # a one-off of November 2026
+    assert b"FREQ=WEEKLY" in later  # endless series stay

@@ -1,0 +1,254 @@
+"""Feeds built from hand-made activities: the iCalendar text calendar apps depend on."""
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+import recurring_ical_events
+import vobject
+
+from lieux.calendar.feeds import build_feed
+from lieux.calendar.models import Activity, ActivityOverride
+from lieux.calendar.recurrence import agenda
+from lieux.models import Lieu
+
+ZONE = ZoneInfo("Europe/Brussels")
+GOLDEN = Path(__file__).parent / "golden"
+STAMP = datetime(2026, 11, 1, 9, 30, tzinfo=UTC)
+NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)
+LIEU = Lieu(
+    id=1,
+    slug="coin-test",
+    name="Coin Test",
+    address="Rue de l'Épée 3",
+    postcode="1000",
+    commune="Bruxelles",
+    phone="02 000 00 00",
+)
+LONG = (
+    "Un atelier d'écriture où l'on prend le temps : café, thé et biscuits maison, "
+    "puis une heure d'écriture libre — ensuite, qui le veut lit son texte à voix haute. "
+    "Ni expérience ni matériel requis ; on prête des stylos ✍️ et du papier."
+)
+
+
+def activity(id, uid, **fields) -> Activity:
+    values = {
+        "lieu_id": 1,
+        "kind": "atelier",
+        "title": "Atelier",
+        "created_at": STAMP,
+        "updated_at": STAMP,
+    }
+    return Activity(id=id, uid=f"{uid}@test", **{**values, **fields})
+
+
+def sample() -> list[Activity]:
+    return [
+        # one-off
+        activity(
+            1,
+            "one-off",
+            title="Sortie au musée",
+            kind="sortie",
+            starts_at=datetime(2026, 12, 5, 13, 30),
+            ends_at=datetime(2026, 12, 5, 17, 0),
+            registration=True,
+        ),
+        # weekly through the March 2027 DST change, one occurrence cancelled, one moved
+        activity(
+            2,
+            "weekly",
+            title="Café-papote",
+            title_nl="Koffieklets",
+            kind="cafe-papote",
+            starts_at=datetime(2026, 11, 3, 14, 0),
+            ends_at=datetime(2026, 11, 3, 16, 0),
+            rrule="FREQ=WEEKLY;BYDAY=TU;UNTIL=20270420T120000Z",
+            sequence=2,
+            updated_at=STAMP + timedelta(days=1),
+            overrides=(
+                ActivityOverride(
+                    recurrence_id=datetime(2026, 12, 8, 14, 0),
+                    status="cancelled",
+                    sequence=3,
+                    updated_at=STAMP + timedelta(days=2),
+                ),
+                ActivityOverride(
+                    recurrence_id=datetime(2027, 3, 30, 14, 0),
+                    starts_at=datetime(2027, 3, 31, 10, 0),
+                    ends_at=datetime(2027, 3, 31, 12, 0),
+                    sequence=3,
+                    updated_at=STAMP + timedelta(days=3),
+                ),
+            ),
+        ),
+        # all-day
+        activity(
+            3,
+            "all-day",
+            title="Brocante solidaire",
+            kind="autre",
+            starts_at=datetime(2026, 12, 12),
+            ends_at=datetime(2026, 12, 13),
+            all_day=True,
+        ),
+        # long description with accents and an emoji (4-byte UTF-8)
+        activity(
+            4,
+            "long",
+            title="Atelier d'écriture",
+            title_nl="Schrijfatelier voor iedereen – één keer per maand",
+            description=LONG,
+            starts_at=datetime(2027, 1, 14, 18, 0),
+            ends_at=datetime(2027, 1, 14, 20, 0),
+            price="amount",
+            price_amount="2 €",
+        ),
+        # a cancelled one-off
+        activity(
+            5,
+            "cancelled",
+            title="Balade en forêt",
+            kind="sortie",
+            status="cancelled",
+            sequence=1,
+            starts_at=datetime(2026, 12, 19, 10, 0),
+            ends_at=datetime(2026, 12, 19, 15, 0),
+        ),
+        # long over: out of the rolling window
+        activity(
+            6,
+            "old",
+            title="Ancienne activité",
+            starts_at=datetime(2026, 9, 1, 10, 0),
+            ends_at=datetime(2026, 9, 1, 12, 0),
+        ),
+    ]
+
+
+def feed(lang="fr", activities=None) -> bytes:
+    return build_feed(
+        sample() if activities is None else activities,
+        {1: LIEU},
+        name="Coin Test – Lieux de liens",
+        lang=lang,
+        base_url="https://lieux.example",
+        zone=ZONE,
+        now=NOW,
+        past_days=30,
+    )
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl"])
+def test_golden(lang):
+    """The reviewed feeds, byte for byte (regenerate with LIEUX_GOLDEN=1, then read the diff)."""
+    path = GOLDEN / f"sample-{lang}.ics"
+    body = feed(lang)
+    if __import__("os").environ.get("LIEUX_GOLDEN"):
+        path.write_bytes(body)
+    assert body == path.read_bytes()
+
+
+def unfolded(body: bytes) -> list[str]:
+    return body.decode().replace("\r\n ", "").split("\r\n")
+
+
+def test_lines_end_in_crlf_and_fold_at_75_octets_between_characters():
+    body = feed()
+    assert body.endswith(b"\r\n") and b"\n" not in body.replace(b"\r\n", b"")
+    lines = body.split(b"\r\n")
+    assert any(line.startswith(b" ") for line in lines), "the long description must be folded"
+    for line in lines:
+        assert len(line) <= 75
+        line.decode("utf-8")  # a split multi-byte character would not decode
+    assert LONG.replace(",", "\\,").replace(";", "\\;") in "".join(unfolded(body))
+
+
+def test_calendar_properties_and_one_rule_based_timezone():
+    lines = unfolded(feed())
+    for line in (
+        "NAME:Coin Test – Lieux de liens",
+        "X-WR-CALNAME:Coin Test – Lieux de liens",
+        "X-WR-TIMEZONE:Europe/Brussels",
+        "REFRESH-INTERVAL;VALUE=DURATION:PT1H",
+        "X-PUBLISHED-TTL:PT1H",
+        "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3",
+        "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10",
+    ):
+        assert line in lines
+    assert lines.count("BEGIN:VTIMEZONE") == 1
+    assert not any(line.startswith("RDATE") for line in lines)
+    # inside events, every time is local with the zone, or a date (VTIMEZONE's own are floating)
+    events = "\n".join(lines).split("END:VTIMEZONE")[1].split("\n")
+    for line in events:
+        if line.startswith(("DTSTART", "DTEND", "RECURRENCE-ID")):
+            assert line.split(":")[0].split(";")[1] in ("TZID=Europe/Brussels", "VALUE=DATE")
+
+
+def test_series_rule_cancelled_and_moved_occurrences():
+    lines = unfolded(feed())
+    assert "RRULE:FREQ=WEEKLY;UNTIL=20270420T120000Z;BYDAY=TU" in lines
+    assert lines.count("RECURRENCE-ID;TZID=Europe/Brussels:20261208T140000") == 1
+    assert "RECURRENCE-ID;TZID=Europe/Brussels:20270330T140000" in lines
+    assert "DTSTART;TZID=Europe/Brussels:20270331T100000" in lines
+    assert not any(line.startswith("EXDATE") for line in lines)
+    assert "SUMMARY:ANNULÉ – Café-papote" in lines
+    assert "SUMMARY:ANNULÉ – Balade en forêt" in lines
+    assert "SUMMARY:GEANNULEERD – Koffieklets" in unfolded(feed("nl"))
+    assert "SUMMARY:Ancienne activité" not in lines  # out of the rolling window
+
+
+def test_all_day_is_a_date():
+    lines = unfolded(feed())
+    assert "DTSTART;VALUE=DATE:20261212" in lines
+    assert "DTEND;VALUE=DATE:20261213" in lines
+
+
+def test_stamps_are_the_last_modification_so_bytes_are_stable():
+    assert feed() == feed()
+    lines = unfolded(feed())
+    assert "DTSTAMP:20261104T093000Z" in lines  # the moved occurrence's own edit
+    assert "LAST-MODIFIED:20261104T093000Z" in lines
+    assert "SEQUENCE:3" in lines
+
+
+def test_parses_with_vobject():
+    parsed = vobject.readOne(feed().decode())
+    events = parsed.contents["vevent"]
+    assert len(events) == 7
+    moved = next(e for e in events if "recurrence-id" in e.contents and e.dtstart.value.day == 31)
+    assert moved.dtstart.value.utcoffset() == timedelta(hours=2)  # after the DST change
+    weekly = next(e for e in events if e.uid.value == "weekly@test" and "rrule" in e.contents)
+    starts = list(weekly.getrruleset())
+    assert starts[0].hour == 14 and starts[-1].hour == 14
+    assert {s.utcoffset() for s in starts} == {timedelta(hours=1), timedelta(hours=2)}
+
+
+def expand(body: bytes, start: datetime, end: datetime) -> list[tuple[str, datetime, str]]:
+    """What a client shows: recurring-ical-events' expansion (cancelled ones included)."""
+    found = []
+    for event in recurring_ical_events.of(icalendar.Calendar.from_ical(body)).between(start, end):
+        begins = event.start
+        if not isinstance(begins, datetime):
+            begins = datetime.combine(begins, datetime.min.time(), ZONE)
+        status = "cancelled" if event.get("STATUS") == "CANCELLED" else "confirmed"
+        found.append((str(event["UID"]), begins.astimezone(UTC), status))
+    return sorted(found)
+
+
+def own(activities, start, end) -> list[tuple[str, datetime, str]]:
+    return sorted(
+        (o.uid, o.starts_at.astimezone(UTC), o.status) for o in agenda(activities, start, end, ZONE)
+    )
+
+
+def test_expansion_equals_the_agendas_own_occurrences_across_dst():
+    start, end = datetime(2026, 10, 25, tzinfo=UTC), datetime(2027, 5, 1, tzinfo=UTC)
+    current = [a for a in sample() if a.uid != "old@test"]
+    assert expand(feed(), start, end) == own(current, start, end)
+    march = [s for uid, s, _ in expand(feed(), start, end) if uid == "weekly@test"]
+    assert datetime(2027, 3, 23, 13, tzinfo=UTC) in march  # 14:00 CET
+    assert datetime(2027, 4, 6, 12, tzinfo=UTC) in march  # 14:00 CEST
