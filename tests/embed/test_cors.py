@@ -35,7 +35,7 @@ def test_preflight_refuses_other_methods_and_headers(client, method, asked):
 
 
 def test_embeddable_paths_are_readable_from_any_origin(client):
-    for path in ("/embed.js", "/embed/static/htmx-2.0.11.min.js"):
+    for path in ("/embed.js", "/embed/static/htmx-2.0.11.min.js", "/ical/network.ics"):
         response = client.get(path, headers=ORIGIN)
         assert response.headers["access-control-allow-origin"] == "*", path
         assert "access-control-allow-credentials" not in response.headers

@@ -1,0 +1,85 @@
+"""The snippets the configurator prints: absolute URLs, escaped values, the right hash."""
+
+import base64
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+
+import lieux.embed.assets as assets
+from lieux.embed.snippets import EmbedOptions, build, fragment_url, iframe_url, query
+
+BASE = "https://lieux.example.org"
+
+
+def make(**options) -> object:
+    return build(BASE, EmbedOptions(**options), iframe_title="Lieux ouverts")
+
+
+def test_defaults_are_left_out_and_lists_repeat():
+    options = EmbedOptions(communes=("Schaerbeek", "Jette"), kinds=("repas",), lang="nl")
+    assert query(options) == [
+        ("commune", "Schaerbeek"),
+        ("commune", "Jette"),
+        ("kind", "repas"),
+        ("lang", "nl"),
+    ]
+    assert query(EmbedOptions()) == []
+    assert fragment_url(BASE, EmbedOptions()) == BASE + "/widget/open-now"
+    assert iframe_url(BASE, EmbedOptions(limit=3)) == BASE + "/embed/open-now?limit=3"
+
+
+def test_script_snippet_matches_the_documented_form():
+    snippets = make(communes=("Schaerbeek",), lang="nl")
+    assert snippets.script == (
+        '<div data-lieux-widget data-commune="Schaerbeek" data-lang="nl"></div>\n'
+        f'<script src="{BASE}/embed.js" async></script>'
+    )
+
+
+def test_every_url_in_every_snippet_is_absolute():
+    snippets = make(communes=("Schaerbeek",), layout="compact")
+    for text in (snippets.script, snippets.htmx, snippets.htmx_loader, snippets.iframe):
+        for url in re.findall(r'(?:src|href|hx-get)="([^"]+)"', text):
+            assert url.startswith(BASE + "/"), url
+
+
+def test_values_are_escaped():
+    snippets = make(communes=('A"><script>alert(1)</script>',), at="x&y")
+    for text in (snippets.script, snippets.htmx, snippets.iframe):
+        assert "<script>alert" not in text
+        assert '"><' not in text.replace('"></div>', "").replace('"></iframe>', "")
+
+
+def test_htmx_snippet_polls_every_minute_and_allows_our_origin():
+    snippets = make()
+    assert 'hx-trigger="load, every 60s"' in snippets.htmx
+    assert snippets.htmx.endswith("<script>htmx.config.selfRequestsOnly = false;</script>")
+    assert f'href="{BASE}/embed/static/widget.css?v=' in snippets.htmx
+
+
+def test_printed_sri_is_the_hash_of_the_vendored_file():
+    path = Path(assets.__file__).parent / "static" / "htmx-2.0.11.min.js"
+    expected = "sha384-" + base64.b64encode(hashlib.sha384(path.read_bytes()).digest()).decode()
+    assert f'integrity="{expected}"' in make().htmx_loader
+
+
+@pytest.mark.parametrize(
+    "query_string",
+    ["lang=xx", "limit=0", "limit=500", "kind=piscine", "commune=Atlantis", "layout=grid"],
+)
+def test_configurator_refuses_bad_options_clearly(client, query_string):
+    response = client.get("/embed?" + query_string)
+    assert response.status_code == 400
+    assert "<html" in response.text
+    assert query_string.split("=")[0] in response.text
+
+
+@pytest.mark.parametrize(
+    "path", ["/embed.js", "/embed/static/htmx-2.0.11.min.js", "/ical/network.ics"]
+)
+def test_no_cookie_on_embeddable_paths(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert "set-cookie" not in response.headers
