@@ -4,10 +4,12 @@ Times are local wall times in the service's zone; a slot whose `closes` is not a
 runs past midnight (Fr 20:00-02:00 closes on Saturday at 02:00).
 """
 
-from datetime import date, time
+from datetime import date, datetime, time
 from typing import Literal
 
 import msgspec
+
+from lieux.models import Lieu
 
 
 class OpeningSlot(msgspec.Struct, frozen=True, kw_only=True):
@@ -55,3 +57,41 @@ class OpeningHours(msgspec.Struct, frozen=True, kw_only=True):
     @property
     def demo(self) -> bool:
         return any(s.demo for s in self.slots)
+
+
+State = Literal["open", "closed", "unknown"]
+
+
+class OpenState(msgspec.Struct, frozen=True, kw_only=True):
+    """A lieu's state at one instant: open until `until`, or closed until `next_open`.
+
+    `until`/`next_open` are None when no change is known within the engine's horizon.
+    """
+
+    state: State
+    until: datetime | None = None
+    next_open: datetime | None = None
+    note: str = ""
+
+    @property
+    def next_change(self) -> datetime | None:
+        return self.until if self.state == "open" else self.next_open
+
+
+class LieuOpenState(msgspec.Struct, frozen=True, kw_only=True):
+    """One lieu in the /api/open-now answer."""
+
+    slug: str
+    name: str
+    commune: str
+    state: State
+    until: datetime | None
+    next_open: datetime | None
+    note: str
+    url: str
+
+
+class LieuWithHours(Lieu, frozen=True, kw_only=True):
+    """A lieu as /api/lieux gives it: its public facts plus its hours as an OSM string."""
+
+    opening_hours: str | None = None

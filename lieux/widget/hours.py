@@ -1,0 +1,211 @@
+"""The "open now" engine: when a lieu is open, from its hours, public holidays and special openings.
+
+Pure functions; the instant asked about is always a parameter. Hours are local wall times; the
+engine works on UTC instants internally, because Python compares two datetimes of the same zone
+by wall time, ignoring `fold`, which gives wrong answers in the repeated hour of October.
+
+Precedence on a given day: a dated exception, else the holiday rule on a public holiday, else the
+weekly slots. A slot belongs to the day it starts: Fr 20:00-02:00 still runs until 02:00 when
+Saturday is a holiday or the first day of a closed period. Special openings (agenda activities of
+kind "ouverture") open the lieu while they run, whatever the rest says.
+
+Wall times that do not exist (02:30 on the last Sunday of March) mean the instant the clocks
+jump; wall times that happen twice (02:30 on the last Sunday of October) mean the later one.
+Both choices are those of opening-hours-py, so the OSM export and the engine agree.
+"""
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import msgspec
+
+from lieux.calendar.recurrence import Occurrence
+from lieux.widget.models import OpeningHours, OpenState
+
+Interval = tuple[datetime, datetime]  # UTC instants, [start, end)
+LocalSpan = tuple[datetime, datetime]  # naive local wall times, [start, end)
+
+# First look a week ahead (almost every answer is there), then far enough to see past the
+# longest closure a lieu may announce (summer holidays, works).
+HORIZONS = (timedelta(days=8), timedelta(days=400))
+ONE_DAY = timedelta(days=1)
+
+
+class SpecialOpening(msgspec.Struct, frozen=True, kw_only=True):
+    """A time the lieu is open outside its hours, from an agenda activity of kind "ouverture"."""
+
+    lieu_id: int
+    starts_at: datetime  # UTC
+    ends_at: datetime
+    title: str = ""
+
+
+def to_instant(local: datetime, zone: ZoneInfo) -> datetime:
+    """The UTC instant of a naive local wall time (see the module docstring for DST days)."""
+    first = local.replace(tzinfo=zone, fold=0)
+    second = local.replace(tzinfo=zone, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return first.astimezone(UTC)
+    if first.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == local:
+        return second.astimezone(UTC)  # happens twice: the later one
+    # Does not exist: find the jump between the two readings (fold=1 is before it).
+    low, high = second.astimezone(UTC), first.astimezone(UTC)
+    after = high.astimezone(zone).utcoffset()
+    while high - low > timedelta(seconds=1):
+        middle = low + (high - low) / 2
+        if middle.astimezone(zone).utcoffset() == after:
+            high = middle
+        else:
+            low = middle
+    return high.replace(microsecond=0)
+
+
+def _span(day: date, opens: time, closes: time) -> LocalSpan:
+    end_day = day if closes > opens else day + ONE_DAY
+    return datetime.combine(day, opens), datetime.combine(end_day, closes)
+
+
+def day_plan(
+    hours: OpeningHours, day: date, holidays: Mapping[date, str]
+) -> tuple[list[LocalSpan], str]:
+    """The local spans that start on `day`, and the day's note (exception note, holiday name)."""
+    exception = None
+    for candidate in hours.exceptions:
+        if candidate.start_date <= day <= candidate.end_date:
+            exception = candidate  # the latest-starting one wins
+    if exception is not None:
+        if exception.kind == "closed":
+            return [], exception.note
+        return [_span(day, exception.opens, exception.closes)], exception.note
+    holiday = holidays.get(day)
+    rule = hours.holiday_rule
+    if holiday is not None and rule is not None and rule.rule != "as_usual":
+        if rule.rule == "closed":
+            return [], holiday
+        return [_span(day, rule.opens, rule.closes)], holiday
+    return weekly_spans(hours, day), holiday or ""
+
+
+def weekly_spans(hours: OpeningHours, day: date) -> list[LocalSpan]:
+    """What the weekly slots alone give on `day`."""
+    return [
+        _span(day, slot.opens, slot.closes)
+        for slot in hours.slots
+        if slot.weekday == day.weekday()
+        and (slot.valid_from is None or slot.valid_from <= day)
+        and (slot.valid_to is None or day <= slot.valid_to)
+    ]
+
+
+def _merge(intervals: Iterable[Interval]) -> list[Interval]:
+    merged: list[Interval] = []
+    for start, end in sorted(intervals):
+        if end <= start:
+            continue
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def open_intervals(
+    hours: OpeningHours,
+    start: datetime,
+    end: datetime,
+    *,
+    holidays: Mapping[date, str],
+    zone: ZoneInfo,
+    special_openings: Sequence[SpecialOpening] = (),
+) -> list[Interval]:
+    """The merged UTC intervals during which the lieu is open that overlap [start, end)."""
+    found: list[Interval] = [
+        (o.starts_at, o.ends_at)
+        for o in special_openings
+        if o.starts_at < end and o.ends_at > start
+    ]
+    if hours.known:
+        # The day before too: its overnight slots run into the window.
+        day = start.astimezone(zone).date() - ONE_DAY
+        last = end.astimezone(zone).date()
+        while day <= last:
+            for opens, closes in day_plan(hours, day, holidays)[0]:
+                found.append((to_instant(opens, zone), to_instant(closes, zone)))
+            day += ONE_DAY
+    return [(s, e) for s, e in _merge(found) if s < end and e > start]
+
+
+def state(
+    hours: OpeningHours,
+    at: datetime,
+    *,
+    holidays: Mapping[date, str],
+    zone: ZoneInfo,
+    special_openings: Sequence[SpecialOpening] = (),
+) -> OpenState:
+    """Open (until when), closed (until when) or unknown (no hours entered) at instant `at`."""
+    at = at.astimezone(UTC)
+    for horizon in HORIZONS:
+        last_try = horizon == HORIZONS[-1]
+        intervals = open_intervals(
+            hours,
+            at,
+            at + horizon,
+            holidays=holidays,
+            zone=zone,
+            special_openings=special_openings,
+        )
+        current = next((iv for iv in intervals if iv[0] <= at < iv[1]), None)
+        upcoming = next((iv[0] for iv in intervals if iv[0] > at), None)
+        if current is not None:
+            if current[1] < at + horizon or last_try:
+                until = current[1] if current[1] < at + horizon else None
+                return OpenState(
+                    state="open",
+                    until=until,
+                    note=_open_note(hours, at, holidays, zone, special_openings),
+                )
+        elif upcoming is not None or last_try:
+            return OpenState(
+                state="closed" if hours.known else "unknown",
+                next_open=upcoming,
+                note=day_plan(hours, at.astimezone(zone).date(), holidays)[1]
+                if hours.known
+                else "",
+            )
+    raise AssertionError("unreachable: the last horizon always answers")
+
+
+def _open_note(
+    hours: OpeningHours,
+    at: datetime,
+    holidays: Mapping[date, str],
+    zone: ZoneInfo,
+    special_openings: Sequence[SpecialOpening],
+) -> str:
+    for opening in special_openings:
+        if opening.starts_at <= at < opening.ends_at:
+            return opening.title
+    day = at.astimezone(zone).date()
+    for candidate in (day, day - ONE_DAY):
+        spans, note = day_plan(hours, candidate, holidays)
+        if any(to_instant(s, zone) <= at < to_instant(e, zone) for s, e in spans):
+            return note
+    return ""
+
+
+def special_openings(occurrences: Iterable[Occurrence], zone: ZoneInfo) -> list[SpecialOpening]:
+    """Special openings from agenda occurrences of kind "ouverture" (cancelled ones skipped)."""
+    return [
+        SpecialOpening(
+            lieu_id=o.lieu_id,
+            # Same DST reading as the hours: go back to the wall time the activity was entered in.
+            starts_at=to_instant(o.starts_at.replace(tzinfo=None), zone),
+            ends_at=to_instant(o.ends_at.replace(tzinfo=None), zone),
+            title=o.title,
+        )
+        for o in occurrences
+        if o.kind == "ouverture" and o.status != "cancelled"
+    ]

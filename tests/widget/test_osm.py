@@ -1,0 +1,216 @@
+"""OSM opening_hours strings: the export alone gives the engine's answers (opening-hours-py)."""
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import opening_hours
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from lieux.widget.hours import SpecialOpening, state, to_instant
+from lieux.widget.models import HolidayRule, OpeningException, OpeningHours, OpeningSlot
+from lieux.widget.osm import OsmError, from_osm, to_osm
+from lieux.widget.public_holidays import public_holidays
+
+BXL = ZoneInfo("Europe/Brussels")
+# opening-hours-py wants a ZoneInfo with a key, even for UTC.
+UTC_ZONE = ZoneInfo("UTC")
+START = date(2026, 11, 23)
+HOLIDAYS = public_holidays(range(2025, 2029), iris_day=True)
+
+
+def export(h: OpeningHours, specials=()) -> str | None:
+    return to_osm(h, start=START, holidays=HOLIDAYS, zone=BXL, special_openings=specials)
+
+
+def osm_open(text: str, at: datetime) -> bool:
+    parsed = opening_hours.OpeningHours(text, country="BE", timezone=BXL)
+    return parsed.is_open(at.astimezone(UTC_ZONE))
+
+
+def engine_open(h: OpeningHours, at: datetime, specials=()) -> bool:
+    answer = state(h, at, holidays=HOLIDAYS, zone=BXL, special_openings=specials)
+    return answer.state == "open"
+
+
+def test_export_of_a_simple_week():
+    h = OpeningHours(
+        lieu_id=1,
+        slots=(
+            *(OpeningSlot(weekday=d, opens=time(10), closes=time(16)) for d in range(5)),
+            OpeningSlot(weekday=5, opens=time(11), closes=time(17)),
+        ),
+    )
+    assert export(h) == "Mo-Fr 10:00-16:00, Sa 11:00-17:00"
+
+
+def test_export_with_holidays_and_a_closed_period():
+    h = OpeningHours(
+        lieu_id=1,
+        slots=tuple(OpeningSlot(weekday=d, opens=time(10), closes=time(16)) for d in range(5)),
+        exceptions=(
+            OpeningException(
+                start_date=date(2026, 12, 24),
+                end_date=date(2027, 1, 2),
+                kind="closed",
+                note="Congés d'hiver",
+            ),
+        ),
+        holiday_rule=HolidayRule(rule="closed"),
+    )
+    text = export(h)
+    assert text.startswith("Mo-Fr 10:00-16:00; PH off; ")
+    assert "2027 May 08 off" in text  # Iris Day
+    assert "2027 Mar 28 off" in text  # Easter Sunday: an ordinary (closed) Sunday
+    assert text.endswith('2026 Dec 24-2027 Jan 02 off "Congés d\'hiver"')
+
+
+def test_unknown_exports_nothing_unless_a_special_opening_is_planned():
+    empty = OpeningHours(lieu_id=1)
+    assert export(empty) is None
+    opening = SpecialOpening(
+        lieu_id=1,
+        starts_at=to_instant(datetime(2026, 11, 28, 10), BXL),
+        ends_at=to_instant(datetime(2026, 11, 28, 13), BXL),
+        title="Ouverture",
+    )
+    text = export(empty, [opening])
+    assert text == '24/7 unknown, 2026 Nov 28 10:00-13:00 "Ouverture"'
+    parsed = opening_hours.OpeningHours(text, country="BE")
+    assert parsed.is_unknown(datetime(2026, 11, 28, 9))
+    assert parsed.is_open(datetime(2026, 11, 28, 11))
+
+
+def test_opening_hours_py_counts_easter_sunday_as_a_holiday():
+    """The one known difference, which the export corrects with a dated rule."""
+    easter = datetime(2027, 3, 28, 12)
+    assert opening_hours.OpeningHours("Su 10:00-16:00; PH off", country="BE").is_closed(easter)
+    h = OpeningHours(
+        lieu_id=1,
+        slots=(OpeningSlot(weekday=6, opens=time(10), closes=time(16)),),
+        holiday_rule=HolidayRule(rule="closed"),
+    )
+    assert engine_open(h, easter.replace(tzinfo=BXL))
+    assert osm_open(export(h), easter.replace(tzinfo=BXL))
+
+
+# --- property: engine and opening-hours-py agree over the coming year -------------------------
+
+QUARTERS = st.integers(0, 95).map(lambda q: time(q // 4, q % 4 * 15))
+DAYS = st.integers(-1, 365).map(lambda n: START + timedelta(days=n))
+
+
+@st.composite
+def slots(draw):
+    opens, closes = draw(QUARTERS), draw(QUARTERS)
+    valid = draw(st.one_of(st.none(), st.tuples(DAYS, st.integers(0, 120))))
+    return OpeningSlot(
+        weekday=draw(st.integers(0, 6)),
+        opens=opens,
+        closes=closes,
+        valid_from=valid[0] if valid else None,
+        valid_to=valid[0] + timedelta(days=valid[1]) if valid else None,
+    )
+
+
+@st.composite
+def exceptions(draw):
+    first = draw(DAYS)
+    kind = draw(st.sampled_from(["closed", "special"]))
+    return OpeningException(
+        start_date=first,
+        end_date=first + timedelta(days=draw(st.integers(0, 20))),
+        kind=kind,
+        opens=draw(QUARTERS) if kind == "special" else None,
+        closes=draw(QUARTERS) if kind == "special" else None,
+        note=draw(st.sampled_from(["", "Congés", 'dit "fermé"'])),
+    )
+
+
+@st.composite
+def rules(draw):
+    rule = draw(st.sampled_from([None, "closed", "as_usual", "special"]))
+    if rule is None:
+        return None
+    if rule == "special":
+        return HolidayRule(rule=rule, opens=draw(QUARTERS), closes=draw(QUARTERS))
+    return HolidayRule(rule=rule)
+
+
+@st.composite
+def specials(draw):
+    start = datetime.combine(draw(DAYS), draw(QUARTERS))
+    end = start + timedelta(minutes=15 * draw(st.integers(1, 200)))
+    return SpecialOpening(
+        lieu_id=1, starts_at=to_instant(start, BXL), ends_at=to_instant(end, BXL), title="x"
+    )
+
+
+# The DST nights of the window, where answers are most likely to differ.
+DST_NIGHTS = [datetime(2027, 3, 27, 20, tzinfo=UTC), datetime(2026, 10, 24, 20, tzinfo=UTC)]
+INSTANTS = st.one_of(
+    st.integers(0, 365 * 24 * 4).map(
+        lambda q: (
+            datetime.combine(START, time(0), tzinfo=BXL).astimezone(UTC) + timedelta(minutes=15 * q)
+        )
+    ),
+    st.tuples(st.sampled_from(DST_NIGHTS[:1]), st.integers(0, 12 * 4)).map(
+        lambda t: t[0] + timedelta(minutes=15 * t[1])
+    ),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(slots(), min_size=1, max_size=6),
+    st.lists(exceptions(), max_size=3),
+    rules(),
+    st.lists(specials(), max_size=2),
+    st.lists(INSTANTS, min_size=1, max_size=8),
+)
+def test_engine_and_opening_hours_py_agree(slot_list, exception_list, rule, special_list, instants):
+    h = OpeningHours(
+        lieu_id=1,
+        slots=tuple(slot_list),
+        exceptions=tuple(sorted(exception_list, key=lambda e: e.start_date)),
+        holiday_rule=rule,
+    )
+    text = export(h, special_list)
+    for at in instants:
+        assert engine_open(h, at, special_list) == osm_open(text, at), (text, at.isoformat())
+
+
+# --- import ------------------------------------------------------------------------------
+
+
+def test_import_weekly_hours_and_holiday_rule():
+    slots_, exceptions_, rule = from_osm(
+        "Mo-Fr 10:00-16:00; PH off", today=START, holidays=HOLIDAYS
+    )
+    assert sorted((s.weekday, s.opens, s.closes) for s in slots_) == [
+        (d, time(10), time(16)) for d in range(5)
+    ]
+    assert rule.rule == "closed"
+    assert exceptions_ == []
+
+
+def test_import_overnight_special_holidays_and_a_closed_period():
+    slots_, exceptions_, rule = from_osm(
+        # `,` and not `;` after Friday: in OSM a `;` rule for Saturday would end Friday at 00:00
+        'Fr 20:00-02:00, Sa,Su,PH 11:00-17:00; 2026 Dec 24-2027 Jan 02 off "Congés"',
+        today=START,
+        holidays=HOLIDAYS,
+    )
+    assert (4, time(20), time(2)) in [(s.weekday, s.opens, s.closes) for s in slots_]
+    assert (rule.rule, rule.opens, rule.closes) == ("special", time(11), time(17))
+    closed = [e for e in exceptions_ if e.kind == "closed"]
+    assert [(e.start_date, e.end_date, e.note) for e in closed] == [
+        (date(2026, 12, 24), date(2027, 1, 2), "Congés")
+    ]
+
+
+@pytest.mark.parametrize("text", ["Mo-Fr 10:00-", "bonjour", "Mo-Fr 10:00-16:00 unknown"])
+def test_import_refuses_what_it_cannot_store(text):
+    with pytest.raises(OsmError):
+        from_osm(text, today=START, holidays=HOLIDAYS)
