@@ -19,6 +19,9 @@ from lieux.db import connect
 from lieux.embed.cors import cors_middleware
 from lieux.embed.routes import EmbedController, embed_static_files
 from lieux.guide.routes import GuideController
+from lieux.manage.routes import ManageController
+from lieux.members.routes import MembersController
+from lieux.members.session import csrf_config, session_config
 from lieux.settings import Settings
 from lieux.web import i18n
 from lieux.web.errors import http_error, server_error
@@ -53,10 +56,12 @@ def create_app(settings: Settings) -> Litestar:
             ApiController,
             healthz,
             switch_language,
+            GuideController,
             FeedController,
             AgendaController,
-            GuideController,
             EmbedController,
+            MembersController,
+            ManageController,
             embed_static_files(),
             create_static_files_router(
                 path="/static", directories=[PACKAGE / "web" / "static"], include_in_schema=False
@@ -68,7 +73,8 @@ def create_app(settings: Settings) -> Litestar:
         },
         state=State({"settings": settings}),
         # CORS on the embeddable paths only (see lieux/embed/cors.py for why not CORSConfig).
-        middleware=[cors_middleware],
+        middleware=[cors_middleware, session_config(settings).middleware],
+        csrf_config=csrf_config(settings),
         before_request=i18n.set_language,
         template_config=TemplateConfig(
             directory=PACKAGE / "templates",

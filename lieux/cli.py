@@ -7,7 +7,7 @@ with one line on stderr and exit code 2, having changed nothing.
 import argparse
 import sqlite3
 import sys
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from lieux import db as database
@@ -50,6 +50,14 @@ def build_parser() -> argparse.ArgumentParser:
     backup = commands.add_parser("backup", help="copy a live database safely (online backup)")
     backup.add_argument("dest", help="new file to write; must not exist")
     _db_argument(backup)
+    invite = commands.add_parser(
+        "invite", help="print a one-time invite link for a lieu (or --admin) and its QR code"
+    )
+    invite.add_argument("lieu", nargs="?", help="slug of the lieu, e.g. babel-zin")
+    invite.add_argument("--role", choices=("co-manager", "member"), default="co-manager")
+    invite.add_argument("--admin", action="store_true", help="invite a network admin instead")
+    invite.add_argument("--qr", metavar="FILE.svg", help="QR code file (default: invite-LIEU.svg)")
+    _db_argument(invite)
     guide = commands.add_parser("guide", help="print the guide of the lieux to a PDF file")
     guide.add_argument("--pdf", required=True, metavar="FILE", help="PDF file to write")
     guide.add_argument("--lang", choices=LANGUAGES, default="fr")
@@ -125,7 +133,40 @@ def _guide(settings, args) -> str:
     return f"guide written to {dest} ({len(context['guide'].entries)} lieux)"
 
 
-COMMANDS = {"guide": _guide, "init": _init, "seed": _seed, "serve": _serve, "backup": _backup}
+def _invite(settings, args) -> str:
+    from lieux.db.lieux import get_lieu
+    from lieux.members.invites import issue_invite, write_qr_svg
+
+    if args.admin == bool(args.lieu):
+        raise UsageError("give either a lieu slug or --admin")
+    qr = Path(args.qr or f"invite-{args.lieu or 'admin'}.svg")
+    if qr.suffix != ".svg" or not qr.parent.is_dir():
+        raise UsageError(f"--qr {qr}: expected a .svg file in an existing directory")
+    db = database.open_existing(settings.db)
+    database.migrate(db)
+    lieu_id = None
+    if args.lieu:
+        lieu = get_lieu(db, args.lieu)
+        if lieu is None:
+            raise UsageError(f"no lieu {args.lieu!r} (see /lieux for the slugs)")
+        lieu_id = lieu.id
+    role = "admin" if args.admin else args.role
+    link = issue_invite(
+        db, lieu_id=lieu_id, role=role, base_url=settings.base_url, now=datetime.now(UTC)
+    )
+    db.close()
+    write_qr_svg(link, qr)
+    return f"{link}\none-time {role} invite, valid 7 days; QR code written to {qr}"
+
+
+COMMANDS = {
+    "invite": _invite,
+    "guide": _guide,
+    "init": _init,
+    "seed": _seed,
+    "serve": _serve,
+    "backup": _backup,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

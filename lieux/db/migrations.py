@@ -251,6 +251,26 @@ def m005_revision_triggers(db: Database) -> None:
 
 
 @MIGRATIONS()
+def m040_member_sessions(db: Database) -> None:
+    # The session cookie carries only a random id; its sha256 lives here so a sign-out or a
+    # revoked sign-in link ends the session server-side, which a cookie alone cannot do.
+    db.executescript(
+        """
+        CREATE TABLE member_sessions (
+            token_hash TEXT PRIMARY KEY,
+            member_id INTEGER NOT NULL REFERENCES members(id) ON DELETE CASCADE,
+            sign_in_hash TEXT REFERENCES sign_in_tokens(token_hash) ON DELETE CASCADE,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        );
+        CREATE INDEX member_sessions_member ON member_sessions(member_id);
+        ALTER TABLE lieux ADD COLUMN public_proposals INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE sign_in_tokens ADD COLUMN expires_at TEXT;
+        """
+    )
+
+
+@MIGRATIONS()
 def m050_create_search(db: Database) -> None:
     # Accents ignored ("cafe" finds "café"); rebuilt from the public tables when `revision`
     # moves, so it can never drift from what the pages show.

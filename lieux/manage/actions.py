@@ -1,0 +1,302 @@
+"""Every change a co-manager or member makes: the write and its audit entry, in one transaction.
+
+Callers have already checked the person's right (lieux.members.auth) and the input
+(lieux.manage.forms); these functions keep the data and the audit log telling the same story.
+"""
+
+import uuid
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import msgspec
+from sqlite_utils import Database
+
+from lieux.calendar.models import Activity, ActivityWrite
+from lieux.db import activities as activities_db
+from lieux.db import audit
+from lieux.db import proposals as proposals_db
+from lieux.db.activities import StaleActivity
+from lieux.models import Lieu
+
+__all__ = ["StaleActivity", "uid_for"]
+
+_WRITE_FIELDS = tuple(f.name for f in msgspec.structs.fields(ActivityWrite))
+
+
+def uid_for(lieu: Lieu, base_url: str) -> str:
+    """A new iCalendar UID: random, stable forever, naming the service's host."""
+    host = base_url.split("://", 1)[-1].split("/", 1)[0]
+    return f"{uuid.uuid4()}@{host}"
+
+
+def as_write(activity: Activity) -> ActivityWrite:
+    """The editable fields of a stored activity."""
+    return ActivityWrite(**{name: getattr(activity, name) for name in _WRITE_FIELDS})
+
+
+def create_activity(
+    db: Database, lieu: Lieu, write: ActivityWrite, *, by: int | None, uid: str, now: datetime
+) -> int:
+    with db.atomic():
+        activity_id = activities_db.insert_activity(db, lieu.id, write, uid=uid, now=now)
+        after = activities_db.get_activity(db, activity_id)
+        audit.record(
+            db,
+            lieu_id=lieu.id,
+            member_id=by,
+            action="create",
+            entity="activity",
+            entity_id=activity_id,
+            after=after,
+            now=now,
+        )
+    return activity_id
+
+
+def update_activity(
+    db: Database,
+    lieu: Lieu,
+    activity: Activity,
+    write: ActivityWrite,
+    *,
+    version: int | None,
+    by: int | None,
+    zone: ZoneInfo,
+    now: datetime,
+    action: str = "update",
+) -> Activity:
+    """Save an edit; raise StaleActivity if someone saved since `version` was read."""
+    with db.atomic():
+        after = activities_db.update_activity(
+            db, activity.id, write, zone=zone, now=now, expected_version=version
+        )
+        if after != activity:
+            audit.record(
+                db,
+                lieu_id=lieu.id,
+                member_id=by,
+                action=action,
+                entity="activity",
+                entity_id=activity.id,
+                before=activity,
+                after=after,
+                now=now,
+            )
+    return after
+
+
+def set_status(
+    db: Database,
+    lieu: Lieu,
+    activity: Activity,
+    status: str,
+    *,
+    version: int | None,
+    by: int | None,
+    zone: ZoneInfo,
+    now: datetime,
+) -> Activity:
+    """Cancel a whole activity (every occurrence), or confirm it again."""
+    write = msgspec.structs.replace(as_write(activity), status=status)
+    action = "cancel" if status == "cancelled" else "uncancel"
+    return update_activity(
+        db, lieu, activity, write, version=version, by=by, zone=zone, now=now, action=action
+    )
+
+
+def delete_activity(
+    db: Database,
+    lieu: Lieu,
+    activity: Activity,
+    *,
+    version: int | None,
+    by: int | None,
+    now: datetime,
+) -> None:
+    with db.atomic():
+        activities_db.delete_activity(db, activity.id, now=now, expected_version=version)
+        audit.record(
+            db,
+            lieu_id=lieu.id,
+            member_id=by,
+            action="delete",
+            entity="activity",
+            entity_id=activity.id,
+            before=activity,
+            now=now,
+        )
+
+
+def restore_activity(
+    db: Database, lieu: Lieu, activity_id: int, *, by: int | None, now: datetime
+) -> Activity:
+    """Bring a deleted activity back, as it was."""
+    with db.atomic():
+        activities_db.undelete_activity(db, activity_id, now=now)
+        after = activities_db.get_activity(db, activity_id)
+        audit.record(
+            db,
+            lieu_id=lieu.id,
+            member_id=by,
+            action="restore",
+            entity="activity",
+            entity_id=activity_id,
+            after=after,
+            now=now,
+        )
+    return after
+
+
+def change_occurrence(
+    db: Database,
+    lieu: Lieu,
+    activity: Activity,
+    recurrence_id: datetime,
+    *,
+    action: str,
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+    version: int | None,
+    by: int | None,
+    zone: ZoneInfo,
+    now: datetime,
+) -> Activity:
+    """Cancel, restore or move one occurrence of a series."""
+    common = {"zone": zone, "now": now, "expected_version": version}
+    with db.atomic():
+        if action == "cancel-occurrence":
+            after = activities_db.cancel_occurrence(db, activity.id, recurrence_id, **common)
+        elif action == "restore-occurrence":
+            after = activities_db.restore_occurrence(db, activity.id, recurrence_id, **common)
+        else:
+            after = activities_db.move_occurrence(
+                db, activity.id, recurrence_id, starts_at, ends_at, **common
+            )
+        audit.record(
+            db,
+            lieu_id=lieu.id,
+            member_id=by,
+            action=action,
+            entity="activity",
+            entity_id=activity.id,
+            before=activity,
+            after=after,
+            now=now,
+        )
+    return after
+
+
+def propose(
+    db: Database, lieu: Lieu, write: ActivityWrite, *, by: int | None, name: str, now: datetime
+) -> int:
+    with db.atomic():
+        proposal_id = proposals_db.create_proposal(
+            db, lieu.id, write, member_id=by, proposer_name=name, now=now
+        )
+        audit.record(
+            db,
+            lieu_id=lieu.id,
+            member_id=by,
+            action="propose",
+            entity="proposal",
+            entity_id=proposal_id,
+            after=write,
+            now=now,
+        )
+    return proposal_id
+
+
+class AlreadyDecided(Exception):
+    """The proposal was accepted or declined meanwhile (another co-manager, or supports)."""
+
+
+def accept(
+    db: Database,
+    lieu: Lieu,
+    proposal: proposals_db.Proposal,
+    *,
+    by: int | None,
+    message: str,
+    uid: str,
+    now: datetime,
+) -> int:
+    """Publish a proposal as an activity; return the activity's id."""
+    with db.atomic():
+        activity_id = create_activity(db, lieu, proposal.activity, by=by, uid=uid, now=now)
+        if not proposals_db.decide(
+            db,
+            proposal.id,
+            "accepted",
+            decided_by=by,
+            message=message,
+            activity_id=activity_id,
+            now=now,
+        ):
+            raise AlreadyDecided
+        audit.record(
+            db,
+            lieu_id=lieu.id,
+            member_id=by,
+            action="accept",
+            entity="proposal",
+            entity_id=proposal.id,
+            after={"activity_id": activity_id, "message": message},
+            now=now,
+        )
+    return activity_id
+
+
+def decline(
+    db: Database,
+    lieu: Lieu,
+    proposal: proposals_db.Proposal,
+    *,
+    by: int | None,
+    message: str,
+    now: datetime,
+) -> None:
+    with db.atomic():
+        if not proposals_db.decide(
+            db, proposal.id, "declined", decided_by=by, message=message, now=now
+        ):
+            raise AlreadyDecided
+        audit.record(
+            db,
+            lieu_id=lieu.id,
+            member_id=by,
+            action="decline",
+            entity="proposal",
+            entity_id=proposal.id,
+            after={"message": message},
+            now=now,
+        )
+
+
+def support(
+    db: Database,
+    lieu: Lieu,
+    proposal: proposals_db.Proposal,
+    *,
+    by: int,
+    uid: str,
+    now: datetime,
+) -> int | None:
+    """Add a member's support; in a self-managed lieu, publish once the threshold is reached.
+
+    Returns the new activity's id when this support published it.
+    """
+    with db.atomic():
+        proposals_db.add_support(db, proposal.id, by, now=now)
+        audit.record(
+            db,
+            lieu_id=lieu.id,
+            member_id=by,
+            action="support",
+            entity="proposal",
+            entity_id=proposal.id,
+            now=now,
+        )
+        current = proposals_db.get_proposal(db, proposal.id)
+        if lieu.governance == "self-managed" and current.supports >= lieu.support_threshold:
+            return accept(db, lieu, current, by=None, message="", uid=uid, now=now)
+    return None

@@ -1,0 +1,249 @@
+"""Form input -> validated Structs, or per-field errors a person can act on.
+
+Every form arrives as a flat dict of strings (a plain POST or htmx). Each field is converted on
+its own with msgspec against the form Struct's annotated type, so one bad field does not hide the
+others; then the checks that span fields (end after start, a rule that occurs). Error messages
+are French msgids with parameters, translated when the page is rendered.
+"""
+
+import re
+from datetime import date, datetime, time, timedelta
+from typing import Annotated, Literal, TypeVar
+from zoneinfo import ZoneInfo
+
+import msgspec
+from dateutil.rrule import rrulestr
+
+from lieux.calendar.models import KINDS, ActivityWrite
+from lieux.calendar.rules import RuleError, normalize_rrule
+
+# Limits a person can reach by typing; the database has its own (title <= 200).
+TITLE_MAX = 200
+DESCRIPTION_MAX = 5_000
+NOTE_MAX = 500
+NAME_MAX = 80
+MESSAGE_MAX = 1_000
+PRICE_AMOUNT_MAX = 40
+INTERVAL_MAX = 12
+COUNT_MAX = 500
+# A rule with no occurrence within this horizon is as good as never occurring for an agenda.
+RULE_HORIZON = timedelta(days=366 * 5)
+CSRF_FIELD = "_csrf_token"
+
+# Something that a browser would read as markup: "<b", "</", "<!--", "<script". A lone "<" as in
+# "3 < 5" is fine. Text is escaped on output anyway; this refuses it early with a clear message.
+_TAG = re.compile(r"<\s*[a-zA-Z/!?]")
+
+Error = tuple[str, dict[str, object]]  # (French msgid, format parameters)
+
+
+class FormErrors(Exception):
+    def __init__(self, errors: dict[str, Error]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+Text = Annotated[str, msgspec.Meta(max_length=DESCRIPTION_MAX)]
+
+
+class DisplayNameForm(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    display_name: Annotated[str, msgspec.Meta(min_length=1, max_length=NAME_MAX)]
+
+
+class ActivityForm(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """The activity form as typed; `to_write` turns it into an ActivityWrite."""
+
+    title: Annotated[str, msgspec.Meta(min_length=1, max_length=TITLE_MAX)]
+    kind: Literal[tuple(KINDS)]  # type: ignore[valid-type]
+    day: date
+    start: time
+    end: time
+    end_day: date | None = None
+    description: Text = ""
+    repeat: Literal["none", "weekly", "monthly"] = "none"
+    interval: Annotated[int, msgspec.Meta(ge=1, le=INTERVAL_MAX)] = 1
+    until: date | None = None
+    count: Annotated[int, msgspec.Meta(ge=1, le=COUNT_MAX)] | None = None
+    rrule: Annotated[str, msgspec.Meta(max_length=NOTE_MAX)] | None = None
+    price: Literal["free", "pay-what-you-can", "amount"] = "free"
+    price_amount: Annotated[str, msgspec.Meta(max_length=PRICE_AMOUNT_MAX)] | None = None
+    registration: bool = False
+    accessibility: Annotated[str, msgspec.Meta(max_length=NOTE_MAX)] = ""
+    languages: Annotated[str, msgspec.Meta(max_length=NOTE_MAX)] = ""
+    version: int | None = None
+
+
+class MoveForm(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    recurrence_id: datetime
+    day: date
+    start: time
+    end: time
+
+
+class OccurrenceForm(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    recurrence_id: datetime
+
+
+class DecisionForm(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    message: Annotated[str, msgspec.Meta(max_length=MESSAGE_MAX)] = ""
+
+
+class InviteForm(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    role: Literal["co-manager", "member"]
+    reusable: bool = False
+
+
+def _message(error: msgspec.ValidationError) -> Error:
+    text = str(error)
+    if match := re.search(r"length <= (\d+)", text):
+        return "Trop long : %(max)s caractères au maximum.", {"max": int(match[1])}
+    if "length >= 1" in text:
+        return "Ce champ est obligatoire.", {}
+    if match := re.search(r"(?:<=|>=) (\d+)", text):
+        return "Valeur hors des limites permises.", {}
+    if "date" in text or "datetime" in text:
+        return "Date invalide (attendu : AAAA-MM-JJ).", {}
+    if "time" in text:
+        return "Heure invalide (attendu : HH:MM).", {}
+    if "int" in text:
+        return "Nombre entier attendu.", {}
+    return "Choix invalide.", {}
+
+
+T = TypeVar("T")
+
+
+def parse(data: dict[str, object], form: type[T]) -> T:
+    """Convert a submitted form; raise FormErrors with one message per bad field."""
+    values: dict[str, object] = {}
+    errors: dict[str, Error] = {}
+    fields = {f.name: f for f in msgspec.structs.fields(form)}
+    for name in data:
+        if name != CSRF_FIELD and name not in fields:
+            errors[name] = ("Champ inconnu.", {})
+    for name, field in fields.items():
+        raw = data.get(name)
+        if isinstance(raw, list):  # a repeated field: keep the last, as browsers send checkboxes
+            raw = raw[-1] if raw else None
+        if isinstance(raw, str):
+            raw = raw.strip()
+            if field.type is bool:
+                raw = raw not in ("", "0", "false", "off")
+            elif raw == "":
+                raw = None
+        if raw is None:
+            if field.required and field.type is not bool:
+                errors[name] = ("Ce champ est obligatoire.", {})
+            continue
+        if isinstance(raw, str) and (hhmm := re.fullmatch(r"(\d{1,2}):(\d{2})", raw)):
+            raw = f"{int(hhmm[1]):02d}:{hhmm[2]}:00"  # what <input type=time> sends
+        if isinstance(raw, str) and _TAG.search(raw):
+            errors[name] = ("Pas de balises HTML ici (« < … > »).", {})
+            continue
+        try:
+            values[name] = msgspec.convert(raw, field.type, strict=False)
+        except msgspec.ValidationError as error:
+            errors[name] = _message(error)
+    if errors:
+        raise FormErrors(errors)
+    return form(**values)
+
+
+def check_text(**fields: str) -> None:
+    """Refuse markup in free text that did not come through `parse`."""
+    errors = {name: ("Pas de balises HTML ici (« < … > »).", {}) for name, value in fields.items()}
+    errors = {name: e for name, e in errors.items() if _TAG.search(fields[name])}
+    if errors:
+        raise FormErrors(errors)
+
+
+_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def build_rrule(form: ActivityForm, zone: ZoneInfo) -> str | None:
+    """The RRULE the repeat choices mean (UNTIL in UTC), or the advanced rule typed."""
+    if form.rrule:
+        text = form.rrule.removeprefix("RRULE:")
+    elif form.repeat == "none":
+        return None
+    elif form.repeat == "weekly":
+        text = f"FREQ=WEEKLY;INTERVAL={form.interval};BYDAY={_WEEKDAYS[form.day.weekday()]}"
+    else:
+        nth = (form.day.day - 1) // 7 + 1
+        # The 5th weekday exists in some months only: "the last one" is what people mean.
+        text = f"FREQ=MONTHLY;BYDAY={-1 if nth == 5 else nth}{_WEEKDAYS[form.day.weekday()]}"
+    if form.until and "UNTIL" not in text:
+        text += f";UNTIL={form.until.strftime('%Y%m%d')}"
+    elif form.count and "COUNT" not in text and "UNTIL" not in text:
+        text += f";COUNT={form.count}"
+    return normalize_rrule(text, zone)
+
+
+def to_write(form: ActivityForm, zone: ZoneInfo) -> ActivityWrite:
+    """The activity the form describes; raise FormErrors on what does not hold together."""
+    errors: dict[str, Error] = {}
+    starts = datetime.combine(form.day, form.start)
+    ends = datetime.combine(form.end_day or form.day, form.end)
+    if ends <= starts:
+        errors["end"] = ("La fin doit être après le début.", {})
+    if form.until and form.until < form.day:
+        errors["until"] = ("La date de fin de répétition est avant la première date.", {})
+    if form.price == "amount" and not form.price_amount:
+        errors["price_amount"] = ("Indiquez le prix.", {})
+    rrule = None
+    if not errors:
+        try:
+            rrule = build_rrule(form, zone)
+        except (RuleError, ValueError):
+            errors["rrule"] = ("Règle de répétition illisible.", {})
+    if rrule and not errors:
+        try:
+            rule = rrulestr(rrule, dtstart=starts.replace(tzinfo=zone))
+            first = rule.between(
+                starts.replace(tzinfo=zone), starts.replace(tzinfo=zone) + RULE_HORIZON, inc=True
+            )
+        except (ValueError, TypeError):
+            first = None
+            errors["rrule"] = ("Règle de répétition illisible.", {})
+        if not first and "rrule" not in errors:
+            errors["rrule"] = ("Cette répétition ne tombe jamais : vérifiez les dates.", {})
+    if errors:
+        raise FormErrors(errors)
+    return ActivityWrite(
+        kind=form.kind,
+        title=form.title,
+        starts_at=starts,
+        ends_at=ends,
+        description=form.description,
+        rrule=rrule,
+        price=form.price,
+        price_amount=form.price_amount if form.price == "amount" else None,
+        registration=form.registration,
+        accessibility=form.accessibility,
+        languages=form.languages,
+    )
+
+
+def form_values(write: ActivityWrite, version: int | None = None) -> dict[str, object]:
+    """What to put back into the form fields for an existing activity."""
+    return {
+        "title": write.title,
+        "kind": write.kind,
+        "day": write.starts_at.date().isoformat(),
+        "start": write.starts_at.strftime("%H:%M"),
+        "end": write.ends_at.strftime("%H:%M"),
+        "end_day": (
+            write.ends_at.date().isoformat()
+            if write.ends_at.date() != write.starts_at.date()
+            else ""
+        ),
+        "description": write.description,
+        "rrule": write.rrule or "",
+        "repeat": "none",
+        "price": write.price,
+        "price_amount": write.price_amount or "",
+        "registration": write.registration,
+        "accessibility": write.accessibility,
+        "languages": write.languages,
+        "version": version,
+    }

@@ -1,0 +1,681 @@
+"""The members' area of one lieu: agenda editing, proposals, invites, audit log.
+
+Every write handler starts with one guard call (`_manager` or `_member`); the authorization
+test in tests/manage/test_authorization.py lists every write route and fails on a new one.
+A form with errors comes back with them inline: status 400 for a plain post, 200 for htmx
+(which does not swap error responses). Success redirects (303, or HX-Redirect for htmx).
+"""
+
+import contextlib
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import Provide
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import (
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+)
+from litestar.params import Body
+from litestar.response import Redirect, Template
+from sqlite_utils import Database
+
+from lieux.calendar.models import KINDS, Activity
+from lieux.calendar.recurrence import occurrences
+from lieux.db import activities as activities_db
+from lieux.db import audit
+from lieux.db import members as members_db
+from lieux.db import proposals as proposals_db
+from lieux.db.lieux import get_lieu
+from lieux.manage import actions, forms
+from lieux.members.auth import can_invite, can_manage, can_propose
+from lieux.members.invites import issue_invite
+from lieux.members.models import Identity
+from lieux.members.routes import qr_svg
+from lieux.members.session import PROPOSAL_RATE, provide_identity
+from lieux.models import Lieu
+from lieux.settings import Settings
+
+Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+# How far ahead the occurrence list of a series looks.
+OCCURRENCE_WINDOW = timedelta(weeks=10)
+
+
+def provide_lieu(db: Database, slug: str) -> Lieu:
+    lieu = get_lieu(db, slug)
+    if lieu is None:
+        raise NotFoundException(f"Aucun lieu « {slug} »")
+    return lieu
+
+
+def _manager(identity: Identity | None, lieu: Lieu) -> int:
+    """Refuse unless a co-manager of this lieu (or admin); return the member's id."""
+    if identity is None:
+        raise NotAuthorizedException("Connectez-vous avec votre lien personnel.")
+    if not can_manage(identity, lieu.id):
+        raise PermissionDeniedException("Réservé aux co-gestionnaires de ce lieu.")
+    return identity.member.id
+
+
+def _member(identity: Identity | None, lieu: Lieu) -> int:
+    """Refuse unless a member of this lieu (any role) or admin; return the member's id."""
+    if identity is None:
+        raise NotAuthorizedException("Connectez-vous avec votre lien personnel.")
+    if not can_propose(identity, lieu.id):
+        raise PermissionDeniedException("Réservé aux membres de ce lieu.")
+    return identity.member.id
+
+
+def _is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def _done(request: Request, url: str) -> Response:
+    if _is_htmx(request):
+        return Response(None, status_code=200, headers={"HX-Redirect": url})
+    return Redirect(url, status_code=303)
+
+
+def _again(request: Request, template: str, context: dict, status: int = 400) -> Template:
+    return Template(template, context=context, status_code=200 if _is_htmx(request) else status)
+
+
+def _activity(db: Database, lieu: Lieu, activity_id: int) -> Activity:
+    activity = activities_db.get_activity(db, activity_id)
+    # Another lieu's activity is "not found" here: its id says nothing about this lieu.
+    if activity is None or activity.lieu_id != lieu.id:
+        raise NotFoundException("Cette activité n'existe pas dans ce lieu.")
+    return activity
+
+
+def _version(data: dict) -> int | None:
+    raw = data.get("version")
+    return int(raw) if isinstance(raw, str) and raw.isdigit() else None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class ManageController(Controller):
+    path = "/manage/{slug:str}"
+    include_in_schema = False
+    dependencies = {
+        "identity": Provide(provide_identity, sync_to_thread=True),
+        "lieu": Provide(provide_lieu, sync_to_thread=True),
+    }
+
+    @get("/", sync_to_thread=True)
+    def dashboard(self, db: Database, lieu: Lieu, identity: Identity | None) -> Template:
+        _member(identity, lieu)
+        manager = can_manage(identity, lieu.id)
+        return Template(
+            "manage/dashboard.html",
+            context={
+                "lieu": lieu,
+                "identity": identity,
+                "manager": manager,
+                "activities": activities_db.list_activities(db, lieu_ids=[lieu.id])
+                if manager
+                else [],
+                "deleted": activities_db.list_deleted(db, lieu.id) if manager else [],
+                "proposals": proposals_db.list_proposals(
+                    db,
+                    lieu.id,
+                    member_id=None if manager else identity.member.id,
+                ),
+                "pending_others": []
+                if manager or lieu.governance != "self-managed"
+                else proposals_db.list_proposals(db, lieu.id, status="pending"),
+                "members": members_db.list_lieu_members(db, lieu.id) if manager else [],
+            },
+        )
+
+    # --- activities ------------------------------------------------------------------------
+
+    def _form_context(self, lieu: Lieu, **extra) -> dict:
+        return {
+            "lieu": lieu,
+            "kinds": KINDS,
+            "values": {},
+            "errors": {},
+            "activity": None,
+            "conflict": None,
+            **extra,
+        }
+
+    @get("/activities/new", sync_to_thread=True)
+    def new_activity(self, lieu: Lieu, identity: Identity | None) -> Template:
+        _manager(identity, lieu)
+        return Template(
+            "manage/activity_form.html",
+            context=self._form_context(lieu, action=f"/manage/{lieu.slug}/activities"),
+        )
+
+    @post("/activities", sync_to_thread=True)
+    def create_activity(
+        self,
+        request: Request,
+        db: Database,
+        settings: Settings,
+        lieu: Lieu,
+        identity: Identity | None,
+        data: Form,
+    ) -> Response:
+        by = _manager(identity, lieu)
+        try:
+            write = forms.to_write(forms.parse(data, forms.ActivityForm), settings.zone)
+        except forms.FormErrors as error:
+            context = self._form_context(
+                lieu, values=data, errors=error.errors, action=f"/manage/{lieu.slug}/activities"
+            )
+            return _again(request, "manage/activity_form.html", context)
+        activity_id = actions.create_activity(
+            db, lieu, write, by=by, uid=actions.uid_for(lieu, settings.base_url), now=_now()
+        )
+        return _done(request, f"/manage/{lieu.slug}/activities/{activity_id}")
+
+    @get("/activities/{activity_id:int}", sync_to_thread=True)
+    def edit_activity(
+        self,
+        db: Database,
+        settings: Settings,
+        lieu: Lieu,
+        identity: Identity | None,
+        activity_id: int,
+    ) -> Template:
+        _manager(identity, lieu)
+        activity = _activity(db, lieu, activity_id)
+        return Template(
+            "manage/activity_form.html",
+            context=self._edit_context(db, settings, lieu, activity),
+        )
+
+    def _edit_context(self, db, settings, lieu, activity, **extra) -> dict:
+        now = _now()
+        upcoming = occurrences(activity, now, now + OCCURRENCE_WINDOW, settings.zone)
+        return self._form_context(
+            lieu,
+            activity=activity,
+            occurrences=upcoming if activity.rrule else [],
+            values=forms.form_values(actions.as_write(activity), activity.version),
+            action=f"/manage/{lieu.slug}/activities/{activity.id}",
+            history=audit.list_entries(db, lieu.id, entity="activity", entity_id=activity.id),
+            **extra,
+        )
+
+    @post("/activities/{activity_id:int}", sync_to_thread=True)
+    def update_activity(
+        self,
+        request: Request,
+        db: Database,
+        settings: Settings,
+        lieu: Lieu,
+        identity: Identity | None,
+        activity_id: int,
+        data: Form,
+    ) -> Response:
+        by = _manager(identity, lieu)
+        activity = _activity(db, lieu, activity_id)
+        try:
+            form = forms.parse(data, forms.ActivityForm)
+            write = forms.to_write(form, settings.zone)
+        except forms.FormErrors as error:
+            context = self._edit_context(db, settings, lieu, activity, errors=error.errors)
+            context["values"] = data
+            return _again(request, "manage/activity_form.html", context)
+        try:
+            actions.update_activity(
+                db,
+                lieu,
+                activity,
+                write,
+                version=form.version,
+                by=by,
+                zone=settings.zone,
+                now=_now(),
+            )
+        except actions.StaleActivity:
+            return self._conflict(request, db, settings, lieu, activity_id, data)
+        return _done(request, f"/manage/{lieu.slug}/activities/{activity_id}?saved=1")
+
+    def _conflict(self, request, db, settings, lieu, activity_id, data) -> Template:
+        """Someone saved in between: show their version, keep ours in the form to re-save."""
+        current = _activity(db, lieu, activity_id)
+        last = audit.list_entries(db, lieu.id, entity="activity", entity_id=activity_id, limit=1)
+        context = self._edit_context(
+            db,
+            settings,
+            lieu,
+            current,
+            conflict={
+                "by": last[0].member_name if last else None,
+                "at": last[0].at if last else current.updated_at,
+                "current": current,
+            },
+        )
+        # The form keeps what this person typed, now based on the saved version: saving again
+        # is a deliberate choice to replace the other's changes.
+        context["values"] = {**data, "version": current.version}
+        return _again(request, "manage/activity_form.html", context, status=409)
+
+    def _status_change(self, request, db, settings, lieu, identity, activity_id, data, change):
+        by = _manager(identity, lieu)
+        activity = _activity(db, lieu, activity_id)
+        try:
+            change(activity, by, _version(data))
+        except actions.StaleActivity:
+            return self._conflict(request, db, settings, lieu, activity_id, data)
+        return _done(request, f"/manage/{lieu.slug}/activities/{activity_id}")
+
+    @post("/activities/{activity_id:int}/cancel", sync_to_thread=True)
+    def cancel_activity(
+        self,
+        request: Request,
+        db: Database,
+        settings: Settings,
+        lieu: Lieu,
+        identity: Identity | None,
+        activity_id: int,
+        data: Form,
+    ) -> Response:
+        def change(activity, by, version):
+            actions.set_status(
+                db,
+                lieu,
+                activity,
+                "cancelled",
+                version=version,
+                by=by,
+                zone=settings.zone,
+                now=_now(),
+            )
+
+        return self._status_change(request, db, settings, lieu, identity, activity_id, data, change)
+
+    @post("/activities/{activity_id:int}/uncancel", sync_to_thread=True)
+    def uncancel_activity(
+        self,
+        request: Request,
+        db: Database,
+        settings: Settings,
+        lieu: Lieu,
+        identity: Identity | None,
+        activity_id: int,
+        data: Form,
+    ) -> Response:
+        def change(activity, by, version):
+            actions.set_status(
+                db,
+                lieu,
+                activity,
+                "confirmed",
+                version=version,
+                by=by,
+                zone=settings.zone,
+                now=_now(),
+            )
+
+        return self._status_change(request, db, settings, lieu, identity, activity_id, data, change)
+
+    @post("/activities/{activity_id:int}/delete", sync_to_thread=True)
+    def delete_activity(
+        self,
+        request: Request,
+        db: Database,
+        settings: Settings,
+        lieu: Lieu,
+        identity: Identity | None,
+        activity_id: int,
+        data: Form,
+    ) -> Response:
+        by = _manager(identity, lieu)
+        activity = _activity(db, lieu, activity_id)
+        try:
+            actions.delete_activity(db, lieu, activity, version=_version(data), by=by, now=_now())
+        except actions.StaleActivity:
+            return self._conflict(request, db, settings, lieu, activity_id, data)
+        except LookupError:
+            raise NotFoundException("Cette activité est déjà supprimée.") from None
+        return _done(request, f"/manage/{lieu.slug}")
+
+    @post("/activities/{activity_id:int}/restore", sync_to_thread=True)
+    def restore_activity(
+        self,
+        request: Request,
+        db: Database,
+        lieu: Lieu,
+        identity: Identity | None,
+        activity_id: int,
+        data: Form,
+    ) -> Response:
+        by = _manager(identity, lieu)
+        _activity(db, lieu, activity_id)
+        try:
+            actions.restore_activity(db, lieu, activity_id, by=by, now=_now())
+        except LookupError:
+            raise NotFoundException("Cette activité n'est pas supprimée.") from None
+        return _done(request, f"/manage/{lieu.slug}/activities/{activity_id}")
+
+    @post("/activities/{activity_id:int}/occurrence", sync_to_thread=True)
+    def change_occurrence(
+        self,
+        request: Request,
+        db: Database,
+        settings: Settings,
+        lieu: Lieu,
+        identity: Identity | None,
+        activity_id: int,
+        data: Form,
+    ) -> Response:
+        """Cancel, restore or move one occurrence (field `do`: cancel, restore, move)."""
+        by = _manager(identity, lieu)
+        activity = _activity(db, lieu, activity_id)
+        do = data.get("do")
+        fields = {k: v for k, v in data.items() if k not in ("do", "version")}
+        try:
+            if do == "move":
+                move = forms.parse(fields, forms.MoveForm)
+                starts = datetime.combine(move.day, move.start)
+                ends = datetime.combine(move.day, move.end)
+                if ends <= starts:
+                    raise forms.FormErrors({"end": ("La fin doit être après le début.", {})})
+                rid, extra = move.recurrence_id, {"starts_at": starts, "ends_at": ends}
+            elif do in ("cancel", "restore"):
+                rid, extra = forms.parse(fields, forms.OccurrenceForm).recurrence_id, {}
+            else:
+                raise forms.FormErrors({"do": ("Choix invalide.", {})})
+            actions.change_occurrence(
+                db,
+                lieu,
+                activity,
+                rid.replace(tzinfo=None),
+                action=f"{do}-occurrence",
+                version=_version(data),
+                by=by,
+                zone=settings.zone,
+                now=_now(),
+                **extra,
+            )
+        except forms.FormErrors as error:
+            context = self._edit_context(
+                db, settings, lieu, activity, occurrence_errors=error.errors
+            )
+            return _again(request, "manage/activity_form.html", context)
+        except ValueError:
+            context = self._edit_context(
+                db,
+                settings,
+                lieu,
+                activity,
+                occurrence_errors={
+                    "recurrence_id": ("Cette date n'est pas une occurrence de la série.", {})
+                },
+            )
+            return _again(request, "manage/activity_form.html", context)
+        except actions.StaleActivity:
+            return self._conflict(request, db, settings, lieu, activity_id, data)
+        return _done(request, f"/manage/{lieu.slug}/activities/{activity_id}")
+
+    # --- proposals -------------------------------------------------------------------------
+
+    @get("/propose", sync_to_thread=True)
+    def propose_form(self, lieu: Lieu, identity: Identity | None) -> Template:
+        _member(identity, lieu)
+        return Template(
+            "manage/activity_form.html",
+            context=self._form_context(
+                lieu, action=f"/manage/{lieu.slug}/proposals", proposing=True
+            ),
+        )
+
+    @post("/proposals", sync_to_thread=True, middleware=[PROPOSAL_RATE.middleware])
+    def create_proposal(
+        self,
+        request: Request,
+        db: Database,
+        settings: Settings,
+        lieu: Lieu,
+        identity: Identity | None,
+        data: Form,
+    ) -> Response:
+        by = _member(identity, lieu)
+        try:
+            write = forms.to_write(forms.parse(data, forms.ActivityForm), settings.zone)
+        except forms.FormErrors as error:
+            context = self._form_context(
+                lieu,
+                values=data,
+                errors=error.errors,
+                proposing=True,
+                action=f"/manage/{lieu.slug}/proposals",
+            )
+            return _again(request, "manage/activity_form.html", context)
+        actions.propose(db, lieu, write, by=by, name=identity.member.display_name, now=_now())
+        return _done(request, f"/manage/{lieu.slug}?proposed=1")
+
+    def _proposal(self, db: Database, lieu: Lieu, proposal_id: int) -> proposals_db.Proposal:
+        proposal = proposals_db.get_proposal(db, proposal_id)
+        if proposal is None or proposal.lieu_id != lieu.id:
+            raise NotFoundException("Cette proposition n'existe pas dans ce lieu.")
+        return proposal
+
+    def _decision(self, request, db, lieu, data, proposal_id):
+        proposal = self._proposal(db, lieu, proposal_id)
+        try:
+            form = forms.parse(data, forms.DecisionForm)
+        except forms.FormErrors as error:
+            return None, proposal, error.errors
+        return form, proposal, {}
+
+    @post("/proposals/{proposal_id:int}/accept", sync_to_thread=True)
+    def accept_proposal(
+        self,
+        request: Request,
+        db: Database,
+        settings: Settings,
+        lieu: Lieu,
+        identity: Identity | None,
+        proposal_id: int,
+        data: Form,
+    ) -> Response:
+        by = _manager(identity, lieu)
+        form, proposal, errors = self._decision(request, db, lieu, data, proposal_id)
+        if errors:
+            return self._queue_again(request, db, lieu, identity, proposal_id, errors)
+        try:
+            actions.accept(
+                db,
+                lieu,
+                proposal,
+                by=by,
+                message=form.message,
+                uid=actions.uid_for(lieu, settings.base_url),
+                now=_now(),
+            )
+        except actions.AlreadyDecided:
+            return self._queue_again(
+                request,
+                db,
+                lieu,
+                identity,
+                proposal_id,
+                {"message": ("Cette proposition a déjà été traitée.", {})},
+                status=409,
+            )
+        return _done(request, f"/manage/{lieu.slug}")
+
+    @post("/proposals/{proposal_id:int}/decline", sync_to_thread=True)
+    def decline_proposal(
+        self,
+        request: Request,
+        db: Database,
+        lieu: Lieu,
+        identity: Identity | None,
+        proposal_id: int,
+        data: Form,
+    ) -> Response:
+        by = _manager(identity, lieu)
+        form, proposal, errors = self._decision(request, db, lieu, data, proposal_id)
+        if errors:
+            return self._queue_again(request, db, lieu, identity, proposal_id, errors)
+        try:
+            actions.decline(db, lieu, proposal, by=by, message=form.message, now=_now())
+        except actions.AlreadyDecided:
+            return self._queue_again(
+                request,
+                db,
+                lieu,
+                identity,
+                proposal_id,
+                {"message": ("Cette proposition a déjà été traitée.", {})},
+                status=409,
+            )
+        return _done(request, f"/manage/{lieu.slug}")
+
+    @post("/proposals/{proposal_id:int}/support", sync_to_thread=True)
+    def support_proposal(
+        self,
+        request: Request,
+        db: Database,
+        settings: Settings,
+        lieu: Lieu,
+        identity: Identity | None,
+        proposal_id: int,
+        data: Form,
+    ) -> Response:
+        by = _member(identity, lieu)
+        proposal = self._proposal(db, lieu, proposal_id)
+        if lieu.governance != "self-managed" or proposal.status != "pending":
+            return self._queue_again(
+                request,
+                db,
+                lieu,
+                identity,
+                proposal_id,
+                {"message": ("Cette proposition ne se décide pas par soutiens.", {})},
+                status=409,
+            )
+        # AlreadyDecided: published by someone else's support at the same moment, which is fine.
+        with contextlib.suppress(actions.AlreadyDecided):
+            actions.support(
+                db, lieu, proposal, by=by, uid=actions.uid_for(lieu, settings.base_url), now=_now()
+            )
+        return _done(request, f"/manage/{lieu.slug}")
+
+    def _queue_again(self, request, db, lieu, identity, proposal_id, errors, status=400):
+        manager = can_manage(identity, lieu.id)
+        return _again(
+            request,
+            "manage/proposal.html",
+            {
+                "lieu": lieu,
+                "proposal": self._proposal(db, lieu, proposal_id),
+                "errors": errors,
+                "manager": manager,
+                "kinds": KINDS,
+            },
+            status=status,
+        )
+
+    # --- invites ---------------------------------------------------------------------------
+
+    @get("/invites", sync_to_thread=True)
+    def invites(self, db: Database, lieu: Lieu, identity: Identity | None) -> Template:
+        _manager(identity, lieu)
+        return Template(
+            "manage/invites.html",
+            context={
+                "lieu": lieu,
+                "invites": members_db.list_invites(db, lieu.id),
+                "errors": {},
+                "now": _now(),
+            },
+        )
+
+    @post("/invites", sync_to_thread=True)
+    def create_invite(
+        self,
+        request: Request,
+        db: Database,
+        settings: Settings,
+        lieu: Lieu,
+        identity: Identity | None,
+        data: Form,
+    ) -> Template:
+        by = _manager(identity, lieu)
+        try:
+            form = forms.parse(data, forms.InviteForm)
+        except forms.FormErrors as error:
+            return _again(
+                request,
+                "manage/invites.html",
+                {
+                    "lieu": lieu,
+                    "invites": members_db.list_invites(db, lieu.id),
+                    "errors": error.errors,
+                    "now": _now(),
+                },
+            )
+        if not can_invite(identity, lieu.id, form.role):
+            raise PermissionDeniedException("Vous ne pouvez pas inviter avec ce rôle.")
+        reusable = form.reusable and form.role == "member"
+        link = issue_invite(
+            db,
+            lieu_id=lieu.id,
+            role=form.role,
+            base_url=settings.base_url,
+            now=_now(),
+            reusable=reusable,
+            by=by,
+        )
+        return Template(
+            "manage/invite_created.html",
+            context={
+                "lieu": lieu,
+                "link": link,
+                "qr": qr_svg(link, scale=8 if reusable else 5),
+                "role": form.role,
+                "reusable": reusable,
+            },
+        )
+
+    @post("/invites/{invite_id:int}/revoke", sync_to_thread=True)
+    def revoke_invite(
+        self,
+        request: Request,
+        db: Database,
+        lieu: Lieu,
+        identity: Identity | None,
+        invite_id: int,
+        data: Form,
+    ) -> Response:
+        by = _manager(identity, lieu)
+        invite = members_db.get_invite_by_id(db, invite_id)
+        if invite is None or invite.lieu_id != lieu.id:
+            raise NotFoundException("Cette invitation n'existe pas dans ce lieu.")
+        now = _now()
+        with db.atomic():
+            members_db.revoke_invite(db, invite_id, now=now)
+            audit.record(
+                db,
+                lieu_id=lieu.id,
+                member_id=by,
+                action="revoke",
+                entity="invite",
+                entity_id=invite_id,
+                now=now,
+            )
+        return _done(request, f"/manage/{lieu.slug}/invites")
+
+    # --- audit log -------------------------------------------------------------------------
+
+    @get("/audit", sync_to_thread=True)
+    def audit_log(self, db: Database, lieu: Lieu, identity: Identity | None) -> Template:
+        _manager(identity, lieu)
+        return Template(
+            "manage/audit.html",
+            context={"lieu": lieu, "entries": audit.list_entries(db, lieu.id)},
+        )

@@ -1,0 +1,184 @@
+"""Joining by invite, personal sign-in links, signing out, "my lieux"."""
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+import segno
+from litestar import Controller, Request, get, post
+from litestar.di import Provide
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import NotAuthorizedException, NotFoundException
+from litestar.params import Body
+from litestar.response import Redirect, Template
+from sqlite_utils import Database
+
+from lieux.db import members as members_db
+from lieux.manage.forms import DisplayNameForm, FormErrors, parse
+from lieux.members.models import Identity, Invite
+from lieux.members.session import (
+    SIGN_IN_RATE,
+    end_session,
+    provide_identity,
+    start_session,
+)
+from lieux.members.tokens import SIGN_IN_LIFETIME, hash_token, new_token
+from lieux.settings import Settings
+
+Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+# QR modules are drawn this many pixels wide: readable from a phone at arm's length.
+QR_SCALE = 5
+
+
+def qr_svg(url: str, scale: int = QR_SCALE) -> str:
+    """An inline SVG QR code of `url` (made here, no third-party request)."""
+    return segno.make(url, error="m").svg_inline(scale=scale, title=url)
+
+
+def _usable_invite(db: Database, token: str, now: datetime) -> Invite:
+    invite = members_db.get_invite(db, hash_token(token))
+    if invite is None or not invite.usable(now):
+        raise NotFoundException("Ce lien d'invitation n'est plus valable : demandez-en un nouveau.")
+    return invite
+
+
+def _new_sign_in_link(db: Database, settings: Settings, member_id: int, now: datetime):
+    token = new_token()
+    members_db.create_sign_in(
+        db, hash_token(token), member_id, now=now, expires_at=now + SIGN_IN_LIFETIME
+    )
+    return token, f"{settings.base_url}/signin/{token}"
+
+
+class MembersController(Controller):
+    include_in_schema = False
+    dependencies = {"identity": Provide(provide_identity, sync_to_thread=True)}
+
+    @get("/join/{token:str}", sync_to_thread=True)
+    def join_form(self, db: Database, token: str, identity: Identity | None) -> Template:
+        invite = _usable_invite(db, token, datetime.now(UTC))
+        return Template(
+            "members/join.html",
+            context={
+                "invite": invite,
+                "lieu": _lieu_of(db, invite),
+                "identity": identity,
+                "errors": {},
+                "values": {},
+                "token": token,
+            },
+        )
+
+    @post("/join/{token:str}", sync_to_thread=True, middleware=[SIGN_IN_RATE.middleware])
+    def join(
+        self,
+        request: Request,
+        db: Database,
+        settings: Settings,
+        token: str,
+        identity: Identity | None,
+        data: Form,
+    ) -> Template:
+        now = datetime.now(UTC)
+        invite = _usable_invite(db, token, now)
+        lieu = _lieu_of(db, invite)
+        if identity is not None and data.get("as_current"):
+            member_id = identity.member.id
+            name = identity.member.display_name
+        else:
+            try:
+                form = parse({k: v for k, v in data.items() if k != "as_current"}, DisplayNameForm)
+            except FormErrors as error:
+                return Template(
+                    "members/join.html",
+                    context={
+                        "invite": invite,
+                        "lieu": lieu,
+                        "identity": identity,
+                        "errors": error.errors,
+                        "values": data,
+                        "token": token,
+                    },
+                    status_code=400,
+                )
+            name = form.display_name
+            member_id = None
+        with db.atomic():
+            if not members_db.use_invite(db, invite.id):
+                raise NotFoundException("Ce lien d'invitation vient d'être utilisé.")
+            if member_id is None:
+                member_id = members_db.create_member(
+                    db, name, now=now, is_admin=invite.role == "admin"
+                )
+            elif invite.role == "admin":
+                members_db.make_admin(db, member_id)
+            if invite.lieu_id is not None and invite.role != "admin":
+                members_db.set_role(db, member_id, invite.lieu_id, invite.role, now=now)
+            sign_in_token, link = _new_sign_in_link(db, settings, member_id, now)
+            start_session(request, db, member_id, sign_in_hash=hash_token(sign_in_token), now=now)
+        return Template(
+            "members/welcome.html",
+            context={
+                "name": name,
+                "lieu": lieu,
+                "role": invite.role,
+                "link": link,
+                "qr": qr_svg(link),
+            },
+        )
+
+    @get("/signin/{token:str}", sync_to_thread=True)
+    def sign_in_form(self, db: Database, token: str) -> Template:
+        # Opening the link only shows a button: link previewers in chat apps fetch URLs too.
+        if members_db.sign_in_member(db, hash_token(token), now=datetime.now(UTC)) is None:
+            raise NotFoundException("Ce lien de connexion n'est plus valable.")
+        return Template("members/signin.html", context={"token": token})
+
+    @post("/signin/{token:str}", sync_to_thread=True, middleware=[SIGN_IN_RATE.middleware])
+    def sign_in(self, request: Request, db: Database, token: str) -> Redirect:
+        now = datetime.now(UTC)
+        member_id = members_db.sign_in_member(db, hash_token(token), now=now)
+        if member_id is None:
+            raise NotFoundException("Ce lien de connexion n'est plus valable.")
+        start_session(request, db, member_id, sign_in_hash=hash_token(token), now=now)
+        return Redirect("/me", status_code=303)
+
+    @post("/signout", sync_to_thread=True)
+    def sign_out(self, request: Request, db: Database) -> Redirect:
+        end_session(request, db)
+        return Redirect("/", status_code=303)
+
+    @get("/me", sync_to_thread=True)
+    def me(self, identity: Identity | None) -> Template:
+        if identity is None:
+            raise NotAuthorizedException(
+                "Connectez-vous en ouvrant votre lien personnel de connexion."
+            )
+        return Template("members/me.html", context={"identity": identity})
+
+    @post("/me/sign-in-link", sync_to_thread=True)
+    def new_link(
+        self, request: Request, db: Database, settings: Settings, identity: Identity | None
+    ) -> Template:
+        """A fresh personal link; the old one (and browsers signed in with it) stop working."""
+        if identity is None:
+            raise NotAuthorizedException("Connectez-vous d'abord.")
+        now = datetime.now(UTC)
+        with db.atomic():
+            token, link = _new_sign_in_link(db, settings, identity.member.id, now)
+            start_session(request, db, identity.member.id, sign_in_hash=hash_token(token), now=now)
+        return Template(
+            "members/welcome.html",
+            context={
+                "name": identity.member.display_name,
+                "lieu": None,
+                "role": None,
+                "link": link,
+                "qr": qr_svg(link),
+            },
+        )
+
+
+def _lieu_of(db: Database, invite: Invite):
+    if invite.lieu_id is None:
+        return None
+    return members_db.lieu_by_id(db, invite.lieu_id)

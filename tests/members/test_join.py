@@ -1,0 +1,175 @@
+"""Joining by invite without e-mail, personal sign-in links, sessions, tokens stored hashed."""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from lieux import db as database
+from lieux.db import members as members_db
+from lieux.db.lieux import get_lieu
+from lieux.members.invites import issue_invite
+from lieux.members.tokens import hash_token
+from tests.members.people import LIEU_A, add_member, count, csrf, sign_in
+
+
+def invite(db_path, role="co-manager", *, slug=LIEU_A, reusable=False, now=None) -> str:
+    db = database.connect(db_path)
+    lieu_id = get_lieu(db, slug).id if slug else None
+    link = issue_invite(
+        db,
+        lieu_id=lieu_id,
+        role=role,
+        base_url="http://testserver",
+        now=now or datetime.now(UTC),
+        reusable=reusable,
+    )
+    db.close()
+    return link.removeprefix("http://testserver")
+
+
+def join(client, path, name="Anne"):
+    client.get(path)
+    return client.post(path, data={"display_name": name, "_csrf_token": csrf(client)})
+
+
+def test_invite_join_signs_in_and_shows_a_personal_link(client, seeded_path):
+    path = invite(seeded_path)
+    page = client.get(path)
+    assert page.status_code == 200 and "co-gestionnaire" in page.text
+    welcome = join(client, path)
+    assert welcome.status_code == 200
+    link = re.search(r'value="(http://testserver/signin/[^"]+)"', welcome.text)[1]
+    assert "<svg" in welcome.text  # the QR code, drawn by us
+    me = client.get("/me")
+    assert me.status_code == 200 and "Anne" in me.text and 'href="/manage/babel-zin"' in me.text
+    # The personal link signs in another browser (a fresh client, no cookie).
+    client.cookies.clear()
+    assert client.get("/me").status_code == 401
+    token = link.rsplit("/", 1)[1]
+    client.get(f"/signin/{token}")
+    signed = client.post(f"/signin/{token}", data={"_csrf_token": csrf(client)})
+    assert signed.status_code == 200 and "Anne" in signed.text
+
+
+def test_a_one_time_invite_works_once(client, seeded_path):
+    path = invite(seeded_path)
+    assert join(client, path).status_code == 200
+    client.cookies.clear()
+    assert client.get(path).status_code == 404
+    assert join(client, path, "Bob").status_code == 404
+    assert count(seeded_path, "members") == 1
+
+
+def test_a_reusable_member_invite_works_for_several_people(client, seeded_path):
+    path = invite(seeded_path, "member", reusable=True)
+    for name in ("Anne", "Bob"):
+        client.cookies.clear()
+        assert join(client, path, name).status_code == 200
+    db = database.connect(seeded_path)
+    roles = [r["role"] for r in db.query("SELECT role FROM roles")]
+    assert roles == ["member", "member"]
+
+
+def test_a_reusable_invite_never_makes_co_managers(seeded_path):
+    db = database.connect(seeded_path)
+    link = issue_invite(
+        db,
+        lieu_id=get_lieu(db, LIEU_A).id,
+        role="co-manager",
+        base_url="",
+        now=datetime.now(UTC),
+        reusable=True,
+    )
+    assert members_db.get_invite(db, hash_token(link.rsplit("/", 1)[1])).reusable is False
+
+
+def test_expired_and_revoked_invites_are_refused(client, seeded_path):
+    old = invite(seeded_path, now=datetime.now(UTC) - timedelta(days=8))
+    assert client.get(old).status_code == 404
+    path = invite(seeded_path)
+    db = database.connect(seeded_path)
+    invite_row = members_db.get_invite(db, hash_token(path.rsplit("/", 1)[1]))
+    members_db.revoke_invite(db, invite_row.id, now=datetime.now(UTC))
+    db.close()
+    assert join(client, path).status_code == 404
+    assert count(seeded_path, "members") == 0
+
+
+def test_admin_invite_makes_a_network_admin(client, seeded_path):
+    path = invite(seeded_path, "admin", slug=None)
+    assert join(client, path, "Admin").status_code == 200
+    assert "administrateur du réseau" in client.get("/me").text
+
+
+def test_tokens_are_stored_only_hashed(client, seeded_path):
+    path = invite(seeded_path)
+    welcome = join(client, path)
+    sign_in_token = re.search(r"/signin/([^\"]+)\"", welcome.text)[1]
+    invite_token = path.rsplit("/", 1)[1]
+    dump = "\n".join(database.connect(seeded_path).conn.iterdump())
+    assert invite_token not in dump and sign_in_token not in dump
+    assert hash_token(invite_token) in dump and hash_token(sign_in_token) in dump
+
+
+def test_display_name_is_checked(client, seeded_path):
+    path = invite(seeded_path)
+    for bad, message in [
+        ("", "obligatoire"),
+        ("x" * 81, "80 caractères"),
+        ("<script>alert(1)</script>", "balises HTML"),
+    ]:
+        response = join(client, path, bad)
+        assert response.status_code == 400 and message in response.text
+        assert "<script>alert" not in response.text
+    assert count(seeded_path, "members") == 0
+
+
+def test_sign_out_ends_the_session_server_side(client, seeded_path):
+    member = add_member(seeded_path, "Anne", {LIEU_A: "member"})
+    token = sign_in(client, seeded_path, member)
+    cookie = client.cookies.get("lieux_session")
+    assert client.post("/signout", data={"_csrf_token": token}).status_code == 200
+    assert client.get("/me").status_code == 401
+    client.cookies.set("lieux_session", cookie)  # replaying the old cookie does not help
+    assert client.get("/me").status_code == 401
+
+
+def test_a_new_personal_link_revokes_the_old_one(client, seeded_path):
+    member = add_member(seeded_path, "Anne", {LIEU_A: "member"})
+    sign_in(client, seeded_path, member)
+    db = database.connect(seeded_path)
+    old = db.execute("SELECT token_hash FROM sign_in_tokens").fetchone()[0]
+    page = client.post("/me/sign-in-link", data={"_csrf_token": csrf(client)})
+    assert page.status_code == 200 and "/signin/" in page.text
+    assert client.get("/me").status_code == 200  # this browser moved to the new link
+    assert members_db.sign_in_member(db, old, now=datetime.now(UTC)) is None
+
+
+def test_session_cookie_flags(client, seeded_path):
+    member = add_member(seeded_path, "Anne")
+    token = new_token_for(seeded_path, member)
+    client.get(f"/signin/{token}")
+    response = client.post(
+        f"/signin/{token}", data={"_csrf_token": csrf(client)}, follow_redirects=False
+    )
+    cookie = next(c for c in response.headers.get_list("set-cookie") if "lieux_session" in c)
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie.replace("Lax", "lax")
+
+
+def new_token_for(db_path, member_id):
+    from lieux.members.tokens import new_token
+
+    token = new_token()
+    db = database.connect(db_path)
+    now = datetime.now(UTC)
+    members_db.create_sign_in(
+        db, hash_token(token), member_id, now=now, expires_at=now + timedelta(days=1)
+    )
+    return token
+
+
+@pytest.mark.parametrize("path", ["/signin/nope", "/join/nope"])
+def test_unknown_links_are_a_clear_404(client, path):
+    response = client.get(path)
+    assert response.status_code == 404 and "plus valable" in response.text
