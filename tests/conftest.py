@@ -108,6 +108,31 @@ def live_server(seeded_path: Path) -> Iterator[LiveServer]:
     server.stop()
 
 
+AXE = Path(__file__).parents[1] / "var" / "test-assets" / "axe-core-4.14.1.min.js"
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core from the npm registry, fetched and integrity-checked by `make test-assets`."""
+    if not AXE.is_file():
+        pytest.fail(f"{AXE.name} is missing: run `make test-assets` (make test does)")
+    return AXE.read_text("utf-8")
+
+
+def axe_violations(page, axe_source: str) -> list[str]:
+    """Serious and critical WCAG 2.x A/AA violations axe-core finds on the page."""
+    page.add_script_tag(content=axe_source)
+    result = page.evaluate(
+        """() => axe.run(document, {runOnly: {type: 'tag',
+             values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"""
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium, headless, driven by Playwright (never a downloaded browser build)."""
