@@ -26,6 +26,8 @@ from lieux.settings import Settings
 from lieux.web import i18n
 from lieux.web.errors import http_error, server_error
 from lieux.web.routes import ApiController, PagesController, healthz, switch_language
+from lieux.widget.live import OpenNowCache
+from lieux.widget.routes import OpenNowApiController, WidgetController
 
 PACKAGE = Path(__file__).parent
 
@@ -62,6 +64,8 @@ def create_app(settings: Settings) -> Litestar:
             EmbedController,
             MembersController,
             ManageController,
+            WidgetController,
+            OpenNowApiController,
             embed_static_files(),
             create_static_files_router(
                 path="/static", directories=[PACKAGE / "web" / "static"], include_in_schema=False
@@ -71,7 +75,7 @@ def create_app(settings: Settings) -> Litestar:
             "db": Provide(provide_db),
             "settings": Provide(provide_settings, sync_to_thread=False),
         },
-        state=State({"settings": settings}),
+        state=State({"settings": settings, "open_now": OpenNowCache(settings)}),
         # CORS on the embeddable paths only (see lieux/embed/cors.py for why not CORSConfig).
         middleware=[cors_middleware, session_config(settings).middleware],
         csrf_config=csrf_config(settings),

@@ -1,6 +1,8 @@
 """Public pages (home, directory, lieu page), the lieux API and the health check."""
 
-from litestar import Controller, get
+from datetime import UTC, datetime
+
+from litestar import Controller, Request, get
 from litestar.datastructures import Cookie
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.response import Redirect, Template
@@ -10,8 +12,10 @@ from lieux.calendar.models import KINDS
 from lieux.db import hours as hours_db
 from lieux.db.lieux import get_lieu, has_demo_data, list_communes, list_helplines, list_lieux
 from lieux.db.search import lieu_ids_with_activities, search_lieu_ids
-from lieux.models import LANGUAGES, Lieu
-from lieux.web.i18n import LANG_COOKIE
+from lieux.models import LANGUAGES
+from lieux.web.i18n import LANG_COOKIE, current_lang
+from lieux.widget.live import QueryError, lieu_status, open_now_context, parse_at, parse_query
+from lieux.widget.models import LieuWithHours
 
 # A year: the choice of language is remembered, not tracked (the cookie holds only fr/nl/en).
 LANG_COOKIE_AGE = 365 * 24 * 3600
@@ -21,13 +25,25 @@ class PagesController(Controller):
     include_in_schema = False
 
     @get("/", sync_to_thread=True)
-    def home(self, db: Database) -> Template:
+    def home(self, db: Database, request: Request, at: str = "") -> Template:
+        cache = request.app.state.open_now
+        try:
+            query = parse_query(
+                cache.snapshot(datetime.now(UTC)),
+                cache.settings.zone,
+                at=at,
+                lang=current_lang.get(),
+                show="all",
+            )
+        except QueryError as error:
+            raise ValidationException(str(error)) from None
         return Template(
             "web/home.html",
             context={
                 "lieux": list_lieux(db),
                 "helplines": list_helplines(db),
                 "demo": has_demo_data(db),
+                **open_now_context(cache, query),
             },
         )
 
@@ -72,15 +88,21 @@ class PagesController(Controller):
         )
 
     @get("/lieux/{slug:str}", sync_to_thread=True)
-    def lieu(self, db: Database, slug: str) -> Template:
+    def lieu(self, db: Database, request: Request, slug: str, at: str = "") -> Template:
         lieu = get_lieu(db, slug)
         if lieu is None:
             raise NotFoundException(f"Aucun lieu « {slug} »")
+        cache = request.app.state.open_now
+        try:
+            instant = parse_at(at, cache.settings.zone)
+        except QueryError as error:
+            raise ValidationException(str(error)) from None
         return Template(
             "web/lieu.html",
             context={
                 "lieu": lieu,
                 "hours": hours_db.get_hours(db, lieu.id),
+                "status": lieu_status(cache, lieu, instant, current_lang.get()),
                 "demo": has_demo_data(db),
             },
         )
@@ -90,9 +112,10 @@ class ApiController(Controller):
     path = "/api"
 
     @get("/lieux", sync_to_thread=True)
-    def lieux(self, db: Database) -> list[Lieu]:
-        """Every lieu with its public facts."""
-        return list_lieux(db)
+    def lieux(self, request: Request) -> list[LieuWithHours]:
+        """Every lieu with its public facts and its hours as an OpenStreetMap opening_hours
+        string for the coming year (null when nobody has entered them)."""
+        return request.app.state.open_now.lieux_with_hours(datetime.now(UTC))
 
 
 @get("/healthz", include_in_schema=False, sync_to_thread=False)

@@ -1,0 +1,96 @@
+"""The "open now" fragment (`/widget/open-now`) and its JSON twin (`/api/open-now`).
+
+Both answer from the in-memory cache (lieux.widget.live) without a per-request connection: they
+run on the event loop, which keeps the hot path as cheap as `/healthz`.
+"""
+
+from datetime import UTC, datetime
+
+from litestar import Controller, MediaType, Request, Response, get
+from litestar.exceptions import HTTPException
+from markupsafe import escape
+
+from lieux.web.i18n import current_lang
+from lieux.widget.live import CachedFragment, OpenNowCache, OpenNowView, QueryError, parse_query
+from lieux.widget.models import LieuOpenState
+
+FRAGMENT_TEMPLATE = "widget/_open_now.html"
+QUERY_NAMES = ("at", "lang", "limit", "show", "layout", "theme")
+
+
+def cache_of(request: Request) -> OpenNowCache:
+    return request.app.state.open_now
+
+
+def query_from(request: Request, cache: OpenNowCache, now: datetime):
+    """The checked parameters of this request (QueryError if one is wrong)."""
+    params = request.query_params
+    return parse_query(
+        cache.snapshot(now),
+        cache.settings.zone,
+        commune=params.getall("commune", []),
+        kind=params.getall("kind", []),
+        **{name: params.get(name) for name in QUERY_NAMES},
+    )
+
+
+def _not_modified(request: Request, fragment: CachedFragment) -> bool:
+    wanted = request.headers.get("if-none-match", "")
+    return fragment.etag in {tag.strip() for tag in wanted.split(",")} or wanted.strip() == "*"
+
+
+class WidgetController(Controller):
+    path = "/widget"
+    include_in_schema = False
+
+    @get("/open-now", sync_to_thread=False)
+    def open_now(self, request: Request) -> Response:
+        """The HTML fragment embeds load and poll; 304 when the client has it already."""
+        cache = cache_of(request)
+        now = datetime.now(UTC)
+        try:
+            query = query_from(request, cache, now)
+        except QueryError as error:
+            # A fragment, not a page: it may be injected into someone else's page.
+            body = (
+                '<section id="ldl-open-now" class="ldl-widget ldl-error">'
+                f"<p>{escape(error)}</p></section>"
+            )
+            return Response(body, status_code=400, media_type=MediaType.HTML)
+        engine = request.app.template_engine.engine
+        template = engine.get_template(FRAGMENT_TEMPLATE)
+
+        def render(view: OpenNowView) -> str:
+            token = current_lang.set(view.lang)
+            try:
+                return template.render(widget=view)
+            finally:
+                current_lang.reset(token)
+
+        fragment = cache.fragment(query, now, render)
+        headers = {
+            "ETag": fragment.etag,
+            "Cache-Control": f"public, max-age={fragment.max_age(now)}",
+        }
+        if _not_modified(request, fragment):
+            return Response(None, status_code=304, headers=headers)
+        return Response(fragment.body, media_type=MediaType.HTML, headers=headers)
+
+
+class OpenNowApiController(Controller):
+    path = "/api"
+
+    @get("/open-now", sync_to_thread=False)
+    def open_now(self, request: Request) -> list[LieuOpenState]:
+        """Every lieu's state (open, closed, unknown), `until`, `next_open` and note.
+
+        Parameters: `at` (ISO-8601, default now), `commune` and `kind` (repeated or
+        comma-separated).
+        """
+        cache = cache_of(request)
+        now = datetime.now(UTC)
+        try:
+            query = query_from(request, cache, now)
+        except QueryError as error:
+            raise HTTPException(status_code=400, detail=str(error)) from None
+        return cache.api_states(query, now)
