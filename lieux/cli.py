@@ -62,6 +62,22 @@ def build_parser() -> argparse.ArgumentParser:
     guide.add_argument("--pdf", required=True, metavar="FILE", help="PDF file to write")
     guide.add_argument("--lang", choices=LANGUAGES, default="fr")
     _db_argument(guide)
+    import_ics = commands.add_parser(
+        "import-ics", help="import a calendar (file or http(s) URL) into a lieu's agenda"
+    )
+    import_ics.add_argument("lieu", help="slug of the lieu, e.g. babel-zin")
+    import_ics.add_argument("source", metavar="FILE|URL", help="an .ics file or its address")
+    _db_argument(import_ics)
+    refresh_ics = commands.add_parser(
+        "refresh-ics", help="re-import every linked calendar URL (run it from cron)"
+    )
+    _db_argument(refresh_ics)
+    hours = commands.add_parser(
+        "hours", help="set a lieu's opening hours from an OpenStreetMap opening_hours string"
+    )
+    hours.add_argument("lieu", help="slug of the lieu, e.g. babel-zin")
+    hours.add_argument("hours", metavar="OPENING_HOURS", help='e.g. "Mo-Fr 10:00-16:00; PH off"')
+    _db_argument(hours)
     return parser
 
 
@@ -159,7 +175,72 @@ def _invite(settings, args) -> str:
     return f"{link}\none-time {role} invite, valid 7 days; QR code written to {qr}"
 
 
+def _import_ics(settings, args) -> str:
+    from lieux.calendar.ical_import import ImportProblem, fetch, parse_calendar
+    from lieux.db.lieux import get_lieu
+    from lieux.db.sources import apply_import, record_fetch, source_for
+
+    is_url = "://" in args.source
+    try:
+        data = fetch(args.source) if is_url else Path(args.source).read_bytes()
+        # Read it all before touching the database: a bad file changes nothing.
+        events = parse_calendar(data, settings.zone)
+    except ImportProblem as problem:
+        raise UsageError(f"{args.source}: {problem}; nothing was changed") from None
+    except OSError as error:
+        raise UsageError(f"{args.source}: {error.strerror or error}") from None
+    db = database.open_existing(settings.db)
+    database.migrate(db)
+    lieu = get_lieu(db, args.lieu)
+    if lieu is None:
+        raise UsageError(f"no lieu {args.lieu!r} (see /lieux for the slugs)")
+    url, label = (args.source, "") if is_url else (None, Path(args.source).name)
+    with db.atomic():
+        source = source_for(db, lieu.id, url=url, label=label)
+        result = apply_import(db, source, events, zone=settings.zone)
+        record_fetch(db, source.id, error=None)
+    db.close()
+    lines = [f"{lieu.name}: {result.summary()}", *result.skipped]
+    return "\n".join(lines)
+
+
+def _refresh_ics(settings, args) -> str:
+    from lieux.calendar.ical_import import ImportProblem, fetch
+    from lieux.db.sources import import_calendar, linked_sources, record_fetch
+
+    db = database.open_existing(settings.db)
+    database.migrate(db)
+    lines = []
+    for source in linked_sources(db):
+        # One failing calendar must not stop the others: the error is kept on the source.
+        try:
+            result = import_calendar(db, source, fetch(source.url), zone=settings.zone)
+            lines.append(f"{source.url}: {result.summary()}")
+        except ImportProblem as problem:
+            record_fetch(db, source.id, error=str(problem))
+            lines.append(f"{source.url}: {problem}")
+    db.close()
+    return "\n".join(lines) or "no linked calendar"
+
+
+def _hours(settings, args) -> str:
+    from lieux.widget.hours_import import import_hours
+    from lieux.widget.osm import OsmError
+
+    db = database.open_existing(settings.db)
+    try:
+        database.migrate(db)
+        return import_hours(db, args.lieu, args.hours, settings=settings, now=datetime.now(UTC))
+    except (OsmError, LookupError) as error:
+        raise UsageError(str(error).strip("'\"")) from None
+    finally:
+        db.close()
+
+
 COMMANDS = {
+    "hours": _hours,
+    "import-ics": _import_ics,
+    "refresh-ics": _refresh_ics,
     "invite": _invite,
     "guide": _guide,
     "init": _init,

@@ -391,3 +391,57 @@ def undelete_activity(db: Database, activity_id: int, *, now: datetime | None = 
             "sequence = sequence + 1 WHERE id = ?",
             [stamp.isoformat(), activity_id],
         )
+
+
+def set_override(
+    db: Database,
+    activity_id: int,
+    recurrence_id: datetime,
+    *,
+    status: str,
+    starts_at: datetime | None,
+    ends_at: datetime | None,
+    title: str | None,
+    description: str | None,
+    zone: ZoneInfo,
+    now: datetime | None = None,
+) -> Activity:
+    """Set every field of one occurrence's override at once (what an import knows)."""
+    return _set_override(
+        db,
+        activity_id,
+        recurrence_id,
+        zone=zone,
+        now=now,
+        expected_version=None,
+        status=status,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        title=title,
+        description=description,
+    )
+
+
+def remove_override(
+    db: Database, activity_id: int, recurrence_id: datetime, *, now: datetime | None = None
+) -> None:
+    """Drop one occurrence's override: it becomes an ordinary occurrence of the series again."""
+    with db.atomic():
+        activity = _require(db, activity_id, None)
+        db.execute(
+            "DELETE FROM activity_overrides WHERE activity_id = ? AND recurrence_id = ?",
+            [activity_id, recurrence_id.isoformat()],
+        )
+        _touch(db, activity, _next_stamp(activity.updated_at, now), bump_sequence=False)
+
+
+def restore_activity(db: Database, activity_id: int, *, now: datetime | None = None) -> None:
+    """Bring a deleted activity back (an imported event that reappeared in its source)."""
+    activity = get_activity(db, activity_id)
+    stamp = _next_stamp(activity.updated_at, now)
+    # Clients dropped it: a higher SEQUENCE makes them take it again as new information.
+    db.execute(
+        "UPDATE activities SET deleted_at = NULL, updated_at = ?, version = version + 1, "
+        "sequence = sequence + 1 WHERE id = ?",
+        [stamp.isoformat(), activity_id],
+    )

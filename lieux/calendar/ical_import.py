@@ -1,0 +1,258 @@
+"""iCalendar import: a lieu's existing calendar (Google, Outlook, Nextcloud...) into its agenda.
+
+Parsing is all or nothing: a file we cannot read raises ImportProblem with one line for people
+before anything is stored. Times become local wall time in the service's zone; calendars that
+name their zone only in X-WR-TIMEZONE (Google exports) are first brought into standard form, and
+Windows zone names ("Romance Standard Time") are mapped by icalendar itself.
+"""
+
+import ipaddress
+import socket
+import time as clock
+from datetime import date, datetime, time, timedelta
+from urllib.parse import urljoin, urlsplit
+from zoneinfo import ZoneInfo
+
+import httpx
+import icalendar
+import msgspec
+import x_wr_timezone
+from dateutil.rrule import rrulestr
+
+from lieux.calendar.models import KINDS, ActivityWrite
+from lieux.calendar.rules import RuleError, normalize_rrule
+
+# A lieu's calendar is a few hundred events; 5 MB is far above that and far below harm.
+MAX_BYTES = 5_000_000
+# A calendar server that needs more than this is not one we should wait for in a request.
+FETCH_TIMEOUT = 15.0
+MAX_REDIRECTS = 3
+# Events without an end: RFC 5545 gives a timed one no duration; people expect an hour.
+DEFAULT_DURATION = timedelta(hours=1)
+TITLE_MAX = 200
+
+
+class ImportProblem(ValueError):
+    """The calendar cannot be imported; the message is one line for the person importing."""
+
+
+class ImportedOverride(msgspec.Struct, frozen=True, kw_only=True):
+    recurrence_id: datetime  # local wall time (midnight for all-day)
+    status: str = "confirmed"
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    title: str | None = None
+    description: str | None = None
+
+
+class ImportedEvent(msgspec.Struct, frozen=True, kw_only=True):
+    uid: str
+    activity: ActivityWrite
+    overrides: tuple[ImportedOverride, ...] = ()
+
+
+def _local(value: date | datetime, zone: ZoneInfo) -> datetime:
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(zone)
+        return value.replace(tzinfo=None, microsecond=0)
+    return datetime.combine(value, time())
+
+
+def _kind(event: icalendar.Event) -> str:
+    """A kind named in CATEGORIES (slug or label in any language), else 'autre'."""
+    names = []
+    for categories in (
+        event.get("CATEGORIES", [])
+        if isinstance(event.get("CATEGORIES"), list)
+        else [event.get("CATEGORIES")]
+    ):
+        if categories is not None:
+            names += [str(c).strip().lower() for c in categories.cats]
+    for slug, labels in KINDS.items():
+        if slug in names or any(label.lower() in names for label in labels):
+            return slug
+    return "autre"
+
+
+def _span(event: icalendar.Event, zone: ZoneInfo) -> tuple[datetime, datetime, bool]:
+    start = event.get("DTSTART")
+    if start is None:
+        raise ImportProblem(f"event {event.get('UID')!s}: no DTSTART")
+    begins = start.dt
+    all_day = not isinstance(begins, datetime)
+    if event.get("DTEND") is not None:
+        ends = event["DTEND"].dt
+    elif event.get("DURATION") is not None:
+        ends = begins + event["DURATION"].dt
+    else:
+        ends = begins + (timedelta(days=1) if all_day else DEFAULT_DURATION)
+    starts_at, ends_at = _local(begins, zone), _local(ends, zone)
+    if ends_at < starts_at:
+        raise ImportProblem(f"event {event.get('UID')!s}: ends before it starts")
+    return starts_at, ends_at, all_day
+
+
+def _text(event: icalendar.Event, name: str) -> str:
+    value = event.get(name)
+    return str(value).strip() if value is not None else ""
+
+
+def _rrule(event: icalendar.Event, starts_at: datetime, zone: ZoneInfo) -> str | None:
+    rules = event.get("RRULE")
+    if rules is None:
+        return None
+    if isinstance(rules, list):
+        if len(rules) > 1:
+            raise ImportProblem(f"event {event.get('UID')!s}: several RRULEs are not supported")
+        rules = rules[0]
+    try:
+        rule = normalize_rrule(rules.to_ical().decode(), zone)
+        rrulestr(rule, dtstart=starts_at.replace(tzinfo=zone))  # dateutil must expand it
+    except (RuleError, ValueError) as error:
+        raise ImportProblem(f"event {event.get('UID')!s}: {error}") from None
+    return rule
+
+
+def _exdates(event: icalendar.Event, zone: ZoneInfo) -> list[datetime]:
+    found = []
+    values = event.get("EXDATE")
+    for item in values if isinstance(values, list) else [values] if values is not None else []:
+        found += [_local(d.dt, zone) for d in item.dts]
+    return found
+
+
+def parse_calendar(data: bytes, zone: ZoneInfo) -> list[ImportedEvent]:
+    """Every event of an iCalendar file as local-time activities, or ImportProblem."""
+    try:
+        calendar = icalendar.Calendar.from_ical(data)
+        calendar = x_wr_timezone.to_standard(calendar)
+    except Exception as error:  # icalendar raises ValueError, KeyError, IndexError...
+        first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise ImportProblem(f"not a readable iCalendar file ({first_line})") from None
+    if calendar.name != "VCALENDAR":
+        raise ImportProblem("not an iCalendar file (no BEGIN:VCALENDAR)")
+    masters: dict[str, icalendar.Event] = {}
+    changes: dict[str, list[icalendar.Event]] = {}
+    try:
+        for event in calendar.walk("VEVENT"):
+            uid = _text(event, "UID")
+            if not uid:
+                raise ImportProblem("an event has no UID: cannot tell it apart on the next import")
+            if event.get("RECURRENCE-ID") is not None:
+                changes.setdefault(uid, []).append(event)
+            elif uid in masters:
+                raise ImportProblem(f"two events share the UID {uid}")
+            else:
+                masters[uid] = event
+        return [_imported(uid, event, changes.get(uid, []), zone) for uid, event in masters.items()]
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        if isinstance(error, ImportProblem):
+            raise
+        raise ImportProblem(f"an event cannot be read ({error})") from None
+
+
+def _imported(uid: str, event: icalendar.Event, changed: list, zone: ZoneInfo) -> ImportedEvent:
+    starts_at, ends_at, all_day = _span(event, zone)
+    title = (_text(event, "SUMMARY") or "(sans titre)")[:TITLE_MAX]
+    rrule = _rrule(event, starts_at, zone)
+    cancelled = _text(event, "STATUS").upper() == "CANCELLED"
+    activity = ActivityWrite(
+        kind=_kind(event),
+        title=title,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        all_day=all_day,
+        description=_text(event, "DESCRIPTION"),
+        rrule=rrule,
+        status="cancelled" if cancelled else "confirmed",
+    )
+    overrides: dict[datetime, ImportedOverride] = {}
+    if rrule:
+        # A source EXDATE means the occurrence will not happen: for our subscribers, a
+        # cancelled occurrence (one representation for "not happening", see feeds.py).
+        for rid in _exdates(event, zone):
+            overrides[rid] = ImportedOverride(recurrence_id=rid, status="cancelled")
+        for change in changed:
+            rid = _local(change["RECURRENCE-ID"].dt, zone)
+            begins, ends, _ = _span(change, zone)
+            moved = (begins, ends) != (rid, rid + (ends_at - starts_at))
+            overrides[rid] = ImportedOverride(
+                recurrence_id=rid,
+                status="cancelled"
+                if _text(change, "STATUS").upper() == "CANCELLED"
+                else "confirmed",
+                starts_at=begins if moved else None,
+                ends_at=ends if moved else None,
+                title=(_text(change, "SUMMARY") or None)
+                if _text(change, "SUMMARY") != title
+                else None,
+                description=(
+                    _text(change, "DESCRIPTION") or None
+                    if _text(change, "DESCRIPTION") != activity.description
+                    else None
+                ),
+            )
+    return ImportedEvent(
+        uid=uid, activity=activity, overrides=tuple(sorted(overrides.values(), key=_by_rid))
+    )
+
+
+def _by_rid(override: ImportedOverride) -> datetime:
+    return override.recurrence_id
+
+
+# --- fetching a linked calendar -----------------------------------------------------------------
+
+
+def check_address(url: str) -> None:
+    """Refuse anything but http(s) to public addresses: every address the name resolves to is
+    checked, so a name pointing at 127.0.0.1 or 10.x cannot reach the server's own network."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ImportProblem(f"{url}: only http:// and https:// addresses can be imported")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        infos = socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP)
+    except (OSError, ValueError) as error:
+        raise ImportProblem(f"{parts.hostname}: cannot resolve the name ({error})") from None
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        if not address.is_global or address.is_multicast:
+            raise ImportProblem(
+                f"{parts.hostname} resolves to {address}, a private or local address: refused"
+            )
+
+
+def fetch(url: str, *, max_bytes: int = MAX_BYTES, timeout: float = FETCH_TIMEOUT) -> bytes:
+    """Download a calendar with size and time caps, following a few checked redirects.
+
+    The name is resolved twice (our check, then httpx's connection), so a hostile DNS server
+    could still switch addresses in between; the caps bound what that can cost.
+    """
+    deadline = clock.monotonic() + timeout
+    headers = {"User-Agent": "lieux-de-liens ical import", "Accept": "text/calendar, */*"}
+    with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
+        for _ in range(MAX_REDIRECTS + 1):
+            check_address(url)
+            try:
+                with client.stream("GET", url, headers=headers) as response:
+                    if response.is_redirect:
+                        url = urljoin(url, response.headers.get("location", ""))
+                        continue
+                    if response.status_code != 200:
+                        raise ImportProblem(f"{url}: the server answered {response.status_code}")
+                    declared = response.headers.get("content-length", "")
+                    if declared.isdigit() and int(declared) > max_bytes:
+                        raise ImportProblem(f"{url}: larger than {max_bytes // 1_000_000} MB")
+                    body = bytearray()
+                    for chunk in response.iter_bytes():
+                        body += chunk
+                        if len(body) > max_bytes:
+                            raise ImportProblem(f"{url}: larger than {max_bytes // 1_000_000} MB")
+                        if clock.monotonic() > deadline:
+                            raise ImportProblem(f"{url}: took longer than {timeout:.0f} s")
+                    return bytes(body)
+            except httpx.HTTPError as error:
+                raise ImportProblem(f"{url}: cannot download ({type(error).__name__})") from None
+    raise ImportProblem(f"{url}: more than {MAX_REDIRECTS} redirects")

@@ -1,0 +1,231 @@
+"""Importing a lieu's existing calendar: idempotent by UID, all or nothing, no private fetches."""
+
+import http.server
+import threading
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from lieux import db as database
+from lieux.calendar import ical_import
+from lieux.calendar.ical_import import ImportProblem, check_address, fetch, parse_calendar
+from lieux.cli import main
+from lieux.db import activities as activities_db
+from lieux.db.lieux import data_revision, get_lieu
+
+ZONE = ZoneInfo("Europe/Brussels")
+
+# As Google exports it: UTC times, the zone only in X-WR-TIMEZONE, an EXDATE, a moved occurrence;
+# plus an Outlook event with a Windows zone name and an all-day event.
+SOURCE = """BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//Google Inc//Google Calendar 70.9054//EN
+X-WR-CALNAME:Agenda du lieu
+X-WR-TIMEZONE:Europe/Brussels
+BEGIN:VEVENT
+UID:weekly-1@google.com
+DTSTAMP:20261101T000000Z
+DTSTART:20261103T130000Z
+DTEND:20261103T150000Z
+RRULE:FREQ=WEEKLY;BYDAY=TU;UNTIL=20270427T120000Z
+EXDATE:20261208T130000Z
+SUMMARY:Café-papote
+CATEGORIES:Café-papote
+DESCRIPTION:Entrée libre
+END:VEVENT
+BEGIN:VEVENT
+UID:weekly-1@google.com
+DTSTAMP:20261101T000000Z
+RECURRENCE-ID:20261215T130000Z
+DTSTART:20261216T090000Z
+DTEND:20261216T110000Z
+SUMMARY:Café-papote
+END:VEVENT
+BEGIN:VEVENT
+UID:outlook-2@example.org
+DTSTAMP:20261101T000000Z
+DTSTART;TZID=Romance Standard Time:20261205T100000
+DTEND;TZID=Romance Standard Time:20261205T120000
+SUMMARY:Sortie au parc
+END:VEVENT
+BEGIN:VEVENT
+UID:allday-3@example.org
+DTSTAMP:20261101T000000Z
+DTSTART;VALUE=DATE:20261219
+DTEND;VALUE=DATE:20261220
+SUMMARY:Fête de fin d'année
+END:VEVENT
+END:VCALENDAR
+""".replace("\n", "\r\n")
+
+
+@pytest.fixture
+def lieu_db(seeded_path):
+    db = database.connect(seeded_path)
+    yield db
+    db.close()
+
+
+def write(tmp_path: Path, text: str, name="agenda.ics") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def imported(db):
+    lieu = get_lieu(db, "circuit")
+    return {
+        a.uid: a
+        for a in activities_db.list_activities(db, lieu_ids=[lieu.id])
+        if not a.uid.startswith("demo-")
+    }
+
+
+def run(seeded_path, source, capsys) -> tuple[int, str, str]:
+    code = main(["import-ics", "circuit", str(source), "--db", str(seeded_path)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_parse_brings_times_into_local_wall_time():
+    events = {e.uid: e for e in parse_calendar(SOURCE.encode(), ZONE)}
+    weekly = events["weekly-1@google.com"]
+    assert weekly.activity.starts_at == datetime(2026, 11, 3, 14, 0)  # 13:00Z in winter
+    assert weekly.activity.kind == "cafe-papote"
+    assert weekly.activity.rrule == "FREQ=WEEKLY;UNTIL=20270427T120000Z;BYDAY=TU"
+    cancelled, moved = weekly.overrides
+    assert cancelled.recurrence_id == datetime(2026, 12, 8, 14) and cancelled.status == "cancelled"
+    assert moved.recurrence_id == datetime(2026, 12, 15, 14)
+    assert moved.starts_at == datetime(2026, 12, 16, 10)
+    outlook = events["outlook-2@example.org"].activity
+    assert outlook.starts_at == datetime(2026, 12, 5, 10)
+    allday = events["allday-3@example.org"].activity
+    assert allday.all_day and allday.ends_at == datetime(2026, 12, 20)
+
+
+def test_reimport_updates_never_duplicates_and_removes(seeded_path, lieu_db, tmp_path, capsys):
+    path = write(tmp_path, SOURCE)
+    code, out, _ = run(seeded_path, path, capsys)
+    assert code == 0 and "3 added" in out
+    first = imported(lieu_db)
+    assert set(first) == {"weekly-1@google.com", "outlook-2@example.org", "allday-3@example.org"}
+    assert len(first["weekly-1@google.com"].overrides) == 2
+
+    revision = data_revision(lieu_db)
+    code, out, _ = run(seeded_path, path, capsys)
+    assert code == 0 and "0 added, 0 updated, 3 unchanged, 0 removed" in out
+    assert data_revision(lieu_db) == revision  # nothing written at all
+
+    # the outing moves an hour later, the party leaves the source
+    changed = SOURCE.replace("20261205T100000", "20261205T110000")
+    start = changed.index("BEGIN:VEVENT\r\nUID:allday-3")
+    changed = changed[:start] + changed[changed.index("END:VEVENT", start) + 12 :]
+    code, out, _ = run(seeded_path, write(tmp_path, changed), capsys)
+    assert code == 0 and "1 updated" in out and "1 removed" in out
+    now = imported(lieu_db)
+    assert set(now) == {"weekly-1@google.com", "outlook-2@example.org"}
+    outing = now["outlook-2@example.org"]
+    assert outing.starts_at == datetime(2026, 12, 5, 11) and outing.sequence == 1
+    assert outing.updated_at > first["outlook-2@example.org"].updated_at
+
+    # back in the source: back in the agenda, under the same UID
+    code, out, _ = run(seeded_path, write(tmp_path, SOURCE), capsys)
+    assert code == 0 and "2 updated" in out
+    assert "allday-3@example.org" in imported(lieu_db)
+    assert lieu_db.execute("SELECT count(*) FROM ical_sources").fetchone()[0] == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "this is not a calendar",
+        SOURCE.replace("END:VCALENDAR", ""),
+        SOURCE.replace("DTSTART:20261103T130000Z", "DTSTART:2026-11-03 13:00"),
+        SOURCE.replace("RRULE:FREQ=WEEKLY;", "RRULE:FREQ=SOMETIMES;"),
+        SOURCE.replace("UID:outlook-2@example.org\r\n", ""),
+    ],
+)
+def test_a_malformed_file_changes_nothing(seeded_path, lieu_db, tmp_path, capsys, text):
+    revision = data_revision(lieu_db)
+    code, out, err = run(seeded_path, write(tmp_path, text), capsys)
+    assert code == 2 and out == ""
+    assert err.startswith("lieux: ") and err.count("\n") == 1 and "nothing was changed" in err
+    assert data_revision(lieu_db) == revision
+    assert lieu_db.execute("SELECT count(*) FROM ical_sources").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1/agenda.ics",
+        "http://localhost:8000/agenda.ics",
+        "http://10.1.2.3/agenda.ics",
+        "http://192.168.1.1/agenda.ics",
+        "http://169.254.169.254/latest/meta-data",
+        "http://[::1]/agenda.ics",
+        "http://[fd00::1]/agenda.ics",
+        "file:///etc/passwd",
+        "ftp://example.org/agenda.ics",
+    ],
+)
+def test_private_addresses_and_other_schemes_are_refused(url):
+    with pytest.raises(ImportProblem, match=r"refused|only http"):
+        check_address(url)
+
+
+def test_the_cli_refuses_a_loopback_url(seeded_path, capsys):
+    code, _, err = run(seeded_path, "http://127.0.0.1:9/agenda.ics", capsys)
+    assert code == 2 and "refused" in err
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    body = SOURCE.encode()
+
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Type", "text/calendar")
+        self.end_headers()
+        self.wfile.write(self.body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def local_calendar(monkeypatch):
+    """A calendar server on loopback; the address check is lifted for it alone."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    monkeypatch.setattr(ical_import, "check_address", lambda url: None)
+    yield f"http://127.0.0.1:{server.server_port}/agenda.ics"
+    server.shutdown()
+
+
+def test_fetch_downloads_within_the_size_cap(local_calendar):
+    assert fetch(local_calendar) == SOURCE.encode()
+    with pytest.raises(ImportProblem, match="larger than"):
+        fetch(local_calendar, max_bytes=100)
+
+
+def test_imported_events_show_in_the_feed_as_in_the_agenda(client, seeded_path, tmp_path, capsys):
+    from tests.calendar.test_feed_routes import expand
+
+    assert run(seeded_path, write(tmp_path, SOURCE), capsys)[0] == 0
+    body = client.get("/ical/lieux/circuit.ics", params={"at": "2026-11-23T09:00:00Z"}).content
+    db = database.connect(seeded_path)
+    activities = activities_db.list_activities(db, lieu_ids=[get_lieu(db, "circuit").id])
+    db.close()
+    start, end = datetime(2026, 11, 23, tzinfo=ZONE), datetime(2027, 5, 1, tzinfo=ZONE)
+    from lieux.calendar.recurrence import agenda
+
+    own = sorted(
+        (o.uid, o.starts_at.astimezone(ZONE), o.status)
+        for o in agenda(activities, start, end, ZONE)
+    )
+    shown = [(uid, s.astimezone(ZONE), status) for uid, s, status in expand(body, start, end)]
+    assert shown == own
+    assert ("weekly-1@google.com", datetime(2026, 12, 8, 14, tzinfo=ZONE), "cancelled") in shown
+    assert ("weekly-1@google.com", datetime(2026, 12, 16, 10, tzinfo=ZONE), "confirmed") in shown
