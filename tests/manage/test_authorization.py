@@ -1,0 +1,204 @@
+"""Who may call each write route: {anonymous, member of A, co-manager of A, co-manager of B,
+admin} x every route that is not GET -> allowed or refused, and refused means nothing stored.
+
+`test_every_write_route_is_in_the_table` fails as soon as someone adds a write route without
+deciding here who may call it.
+"""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from lieux import db as database
+from lieux.app import create_app
+from lieux.calendar.models import ActivityWrite
+from lieux.db.lieux import get_lieu
+from lieux.manage import actions
+from lieux.members.invites import issue_invite
+from tests.conftest import make_settings
+from tests.members.people import LIEU_A, LIEU_B, add_member, count, csrf, sign_in
+
+PERSONAS = ("anonymous", "member_a", "comanager_a", "comanager_b", "admin")
+EVERYONE = set(PERSONAS)
+MANAGERS_A = {"comanager_a", "admin"}
+MEMBERS_A = {"member_a", "comanager_a", "admin"}
+SIGNED_IN = EVERYONE - {"anonymous"}
+
+ACTIVITY = {
+    "title": "Atelier",
+    "kind": "atelier",
+    "day": "2026-12-02",
+    "start": "14:00",
+    "end": "16:00",
+}
+
+# route path -> (URL to post to, form data, who may)
+TABLE = {
+    "/join/{token:str}": ("/join/{invite}", {"display_name": "Zoé"}, EVERYONE),
+    "/signin/{token:str}": ("/signin/{sign_in}", {}, EVERYONE),
+    "/signout": ("/signout", {}, EVERYONE),
+    "/me/sign-in-link": ("/me/sign-in-link", {}, SIGNED_IN),
+    "/manage/{slug:str}/activities": ("/manage/{a}/activities", ACTIVITY, MANAGERS_A),
+    "/manage/{slug:str}/activities/{activity_id:int}": (
+        "/manage/{a}/activities/{activity}",
+        {**ACTIVITY, "title": "Autre"},
+        MANAGERS_A,
+    ),
+    "/manage/{slug:str}/activities/{activity_id:int}/cancel": (
+        "/manage/{a}/activities/{activity}/cancel",
+        {},
+        MANAGERS_A,
+    ),
+    "/manage/{slug:str}/activities/{activity_id:int}/uncancel": (
+        "/manage/{a}/activities/{activity}/uncancel",
+        {},
+        MANAGERS_A,
+    ),
+    "/manage/{slug:str}/activities/{activity_id:int}/delete": (
+        "/manage/{a}/activities/{activity}/delete",
+        {},
+        MANAGERS_A,
+    ),
+    "/manage/{slug:str}/activities/{activity_id:int}/restore": (
+        "/manage/{a}/activities/{deleted}/restore",
+        {},
+        MANAGERS_A,
+    ),
+    "/manage/{slug:str}/activities/{activity_id:int}/occurrence": (
+        "/manage/{a}/activities/{activity}/occurrence",
+        {"do": "cancel", "recurrence_id": "2026-12-01T10:00:00"},
+        MANAGERS_A,
+    ),
+    "/manage/{slug:str}/proposals": ("/manage/{a}/proposals", ACTIVITY, MEMBERS_A),
+    "/manage/{slug:str}/proposals/{proposal_id:int}/accept": (
+        "/manage/{a}/proposals/{proposal}/accept",
+        {},
+        MANAGERS_A,
+    ),
+    "/manage/{slug:str}/proposals/{proposal_id:int}/decline": (
+        "/manage/{a}/proposals/{proposal}/decline",
+        {"message": "non"},
+        MANAGERS_A,
+    ),
+    "/manage/{slug:str}/proposals/{proposal_id:int}/support": (
+        "/manage/{a}/proposals/{proposal}/support",
+        {},
+        MEMBERS_A,
+    ),
+    "/manage/{slug:str}/invites": ("/manage/{a}/invites", {"role": "member"}, MANAGERS_A),
+    "/manage/{slug:str}/invites/{invite_id:int}/revoke": (
+        "/manage/{a}/invites/{invite_id}/revoke",
+        {},
+        MANAGERS_A,
+    ),
+}
+WRITE_TABLES = (
+    "activities",
+    "activity_overrides",
+    "proposals",
+    "supports",
+    "invites",
+    "members",
+    "roles",
+    "audit_log",
+)
+
+
+def test_every_write_route_is_in_the_table(seeded_path):
+    app = create_app(make_settings(seeded_path))
+    writes = {
+        route.path
+        for route in app.routes
+        if set(getattr(route, "methods", ())) - {"GET", "HEAD", "OPTIONS"}
+    }
+    assert writes - TABLE.keys() == set(), "add these write routes to TABLE"
+    assert TABLE.keys() - writes == set(), "these TABLE entries are no longer routes"
+
+
+def _world(db_path):
+    """People, and one of each thing to act on, in lieu A."""
+    people = {
+        "member_a": add_member(db_path, "Membre A", {LIEU_A: "member"}),
+        "comanager_a": add_member(db_path, "Co A", {LIEU_A: "co-manager"}),
+        "comanager_b": add_member(db_path, "Co B", {LIEU_B: "co-manager"}),
+        "admin": add_member(db_path, "Admin", admin=True),
+    }
+    db = database.connect(db_path)
+    lieu = get_lieu(db, LIEU_A)
+    now = datetime.now(UTC)
+    write = ActivityWrite(
+        kind="repas",
+        title="Repas",
+        starts_at=datetime(2026, 12, 1, 10),
+        ends_at=datetime(2026, 12, 1, 12),
+        rrule="FREQ=WEEKLY",
+    )
+    activity = actions.create_activity(db, lieu, write, by=None, uid="a@test", now=now)
+    deleted_id = actions.create_activity(db, lieu, write, by=None, uid="d@test", now=now)
+    deleted = database.activities.get_activity(db, deleted_id)
+    actions.delete_activity(db, lieu, deleted, version=None, by=None, now=now)
+    proposal = actions.propose(db, lieu, write, by=people["member_a"], name="Membre A", now=now)
+    invite = issue_invite(db, lieu_id=lieu.id, role="member", base_url="", now=now)
+    invite_id = db.execute("SELECT max(id) FROM invites").fetchone()[0]
+    db.close()
+    ids = {
+        "a": LIEU_A,
+        "activity": activity,
+        "deleted": deleted_id,
+        "proposal": proposal,
+        "invite": invite.rsplit("/", 1)[1],
+        "invite_id": invite_id,
+    }
+    return people, ids
+
+
+def _snapshot(db_path):
+    return {table: count(db_path, table) for table in WRITE_TABLES}
+
+
+CASES = [(path, persona) for path in TABLE for persona in PERSONAS]
+
+
+@pytest.mark.parametrize(("route", "persona"), CASES)
+def test_write_route_authorization(client, seeded_path, route, persona):
+    people, ids = _world(seeded_path)
+    url_template, data, allowed = TABLE[route]
+    if "{sign_in}" in url_template:
+        # The sign-in link is the credential: use one of a real member's links.
+        from tests.members.test_join import new_token_for
+
+        ids["sign_in"] = new_token_for(seeded_path, people["member_a"])
+    if persona != "anonymous":
+        sign_in(client, seeded_path, people[persona])
+    token = csrf(client)
+    before = _snapshot(seeded_path)
+    response = client.post(
+        url_template.format(**ids), data={**data, "_csrf_token": token}, follow_redirects=False
+    )
+    if persona in allowed:
+        assert response.status_code not in (401, 403), response.text[-500:]
+        assert response.status_code < 500
+    else:
+        assert response.status_code in (401, 403), response.status_code
+        assert _snapshot(seeded_path) == before
+
+
+def test_a_co_manager_of_b_cannot_reach_a_through_b(client, seeded_path):
+    """An activity of A addressed under B's URL is 'not found', and stays untouched."""
+    people, ids = _world(seeded_path)
+    token = sign_in(client, seeded_path, people["comanager_b"])
+    before = _snapshot(seeded_path)
+    for suffix, data in [("", {**ACTIVITY, "title": "Pirate"}), ("/cancel", {}), ("/delete", {})]:
+        response = client.post(
+            f"/manage/{LIEU_B}/activities/{ids['activity']}{suffix}",
+            data={**data, "_csrf_token": token},
+            follow_redirects=False,
+        )
+        assert response.status_code == 404
+    response = client.post(
+        f"/manage/{LIEU_B}/proposals/{ids['proposal']}/accept",
+        data={"_csrf_token": token},
+        follow_redirects=False,
+    )
+    assert response.status_code == 404
+    assert _snapshot(seeded_path) == before

@@ -1,0 +1,176 @@
+"""Bad input on every form: a clear message, nothing stored, nothing executed."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from lieux import db as database
+from lieux.calendar.models import ActivityWrite
+from lieux.db.lieux import get_lieu
+from lieux.manage import actions
+from lieux.members.invites import issue_invite
+from tests.manage.test_authorization import WRITE_TABLES
+from tests.members.people import LIEU_A, add_member, count, csrf, sign_in
+
+DAY = date.today() + timedelta(days=9)
+GOOD = {
+    "title": "Atelier",
+    "kind": "atelier",
+    "day": DAY.isoformat(),
+    "start": "14:00",
+    "end": "16:00",
+}
+SCRIPT = "<script>alert('x')</script>"
+
+# (what is wrong, form data, message expected on the page)
+ACTIVITY_CASES = [
+    ("empty", {}, "Ce champ est obligatoire."),
+    ("empty title", {**GOOD, "title": "  "}, "Ce champ est obligatoire."),
+    ("too long title", {**GOOD, "title": "x" * 201}, "200 caractères au maximum"),
+    ("too long description", {**GOOD, "description": "x" * 5001}, "5000 caractères au maximum"),
+    ("end before start", {**GOOD, "end": "13:00"}, "La fin doit être après le début."),
+    ("bad date", {**GOOD, "day": "31/02/2026"}, "Date invalide"),
+    ("bad time", {**GOOD, "start": "25:00"}, "Heure invalide"),
+    ("unknown kind", {**GOOD, "kind": "rave"}, "Choix invalide."),
+    (
+        "rule never occurs",
+        {**GOOD, "rrule": "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30"},
+        "ne tombe jamais",
+    ),
+    (
+        "until before start",
+        {**GOOD, "repeat": "weekly", "until": (DAY - timedelta(days=3)).isoformat()},
+        "avant la première",
+    ),
+    ("unreadable rule", {**GOOD, "rrule": "FREQ=SOMETIMES"}, "illisible"),
+    ("script in title", {**GOOD, "title": SCRIPT}, "Pas de balises HTML"),
+    (
+        "html in description",
+        {**GOOD, "description": "<img src=x onerror=alert(1)>"},
+        "Pas de balises HTML",
+    ),
+    ("amount without price", {**GOOD, "price": "amount"}, "Indiquez le prix."),
+    ("unknown field", {**GOOD, "owner": "me"}, "Champ inconnu."),
+]
+
+
+@pytest.fixture
+def world(client, seeded_path):
+    manager = add_member(seeded_path, "Co A", {LIEU_A: "co-manager"})
+    token = sign_in(client, seeded_path, manager)
+    db = database.connect(seeded_path)
+    lieu = get_lieu(db, LIEU_A)
+    start = datetime.combine(DAY, datetime.min.time()).replace(hour=10)
+    write = ActivityWrite(
+        kind="repas",
+        title="Repas",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        rrule="FREQ=WEEKLY",
+    )
+    now = datetime.now(UTC)
+    activity = actions.create_activity(db, lieu, write, by=None, uid="r@test", now=now)
+    proposal = actions.propose(db, lieu, write, by=manager, name="Co A", now=now)
+    db.close()
+    return {"token": token, "activity": activity, "proposal": proposal, "rid": start.isoformat()}
+
+
+def _snapshot(db_path):
+    return {table: count(db_path, table) for table in WRITE_TABLES} | {
+        "updated": database.connect(db_path)
+        .execute("SELECT group_concat(version) FROM activities")
+        .fetchone()[0]
+    }
+
+
+def _check(client, seeded_path, path, data, token, message):
+    before = _snapshot(seeded_path)
+    response = client.post(path, data={**data, "_csrf_token": token}, follow_redirects=False)
+    assert response.status_code == 400, response.status_code
+    assert message in response.text
+    assert "<script>alert" not in response.text and "<img src=x" not in response.text
+    assert _snapshot(seeded_path) == before
+
+
+@pytest.mark.parametrize(
+    ("case", "data", "message"), ACTIVITY_CASES, ids=[c[0] for c in ACTIVITY_CASES]
+)
+@pytest.mark.parametrize("form", ["create", "edit", "propose"])
+def test_activity_forms(client, seeded_path, world, form, case, data, message):
+    path = {
+        "create": f"/manage/{LIEU_A}/activities",
+        "edit": f"/manage/{LIEU_A}/activities/{world['activity']}",
+        "propose": f"/manage/{LIEU_A}/proposals",
+    }[form]
+    _check(client, seeded_path, path, data, world["token"], message)
+
+
+MOVE_CASES = [
+    ("empty", {"do": "move"}, "Ce champ est obligatoire."),
+    (
+        "end before start",
+        {"do": "move", "day": GOOD["day"], "start": "12:00", "end": "11:00"},
+        "La fin doit être après le début.",
+    ),
+    (
+        "not an occurrence",
+        {"do": "cancel", "recurrence_id": "2020-01-01T10:00:00"},
+        "pas une occurrence",
+    ),
+    ("bad action", {"do": "explode"}, "Choix invalide."),
+    (
+        "script",
+        {"do": "move", "day": SCRIPT, "start": "10:00", "end": "11:00"},
+        "Pas de balises HTML",
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "data", "message"), MOVE_CASES, ids=[c[0] for c in MOVE_CASES])
+def test_occurrence_form(client, seeded_path, world, case, data, message):
+    data = {"recurrence_id": world["rid"], **data}
+    path = f"/manage/{LIEU_A}/activities/{world['activity']}/occurrence"
+    _check(client, seeded_path, path, data, world["token"], message)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"message": "x" * 1001}, "1000 caractères au maximum"),
+        ({"message": SCRIPT}, "Pas de balises HTML"),
+    ],
+)
+@pytest.mark.parametrize("decision", ["accept", "decline"])
+def test_decision_form(client, seeded_path, world, decision, data, message):
+    path = f"/manage/{LIEU_A}/proposals/{world['proposal']}/{decision}"
+    _check(client, seeded_path, path, data, world["token"], message)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({}, "Ce champ est obligatoire."),
+        ({"role": "admin"}, "Choix invalide."),
+        ({"role": SCRIPT}, "Pas de balises HTML"),
+    ],
+)
+def test_invite_form(client, seeded_path, world, data, message):
+    _check(client, seeded_path, f"/manage/{LIEU_A}/invites", data, world["token"], message)
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("", "Ce champ est obligatoire."),
+        ("x" * 81, "80 caractères au maximum"),
+        (SCRIPT, "Pas de balises HTML"),
+    ],
+)
+def test_join_form(client, seeded_path, name, message):
+    db = database.connect(seeded_path)
+    link = issue_invite(
+        db, lieu_id=get_lieu(db, LIEU_A).id, role="member", base_url="", now=datetime.now(UTC)
+    )
+    db.close()
+    client.get(link)
+    _check(client, seeded_path, link, {"display_name": name}, csrf(client), message)
