@@ -140,10 +140,13 @@ def to_osm(
             # Easter Sunday and Whit Sunday back their weekly hours.
             for feast in sunday_feasts(year):
                 if start - ONE_DAY <= feast <= end:
-                    rules.append(f"{_osm_date(feast)} {_osm_spans(weekly_spans(hours, feast))}")
+                    usual = _osm_spans(weekly_spans(hours, feast))
+                    if usual != ph_spans:
+                        rules.append(f"{_osm_date(feast)} {usual}")
                     overridden.add(feast)
             iris = date(year, *IRIS_DAY)
-            if iris in holidays and start - ONE_DAY <= iris <= end:
+            usual = _osm_spans(weekly_spans(hours, iris))
+            if iris in holidays and start - ONE_DAY <= iris <= end and usual != ph_spans:
                 rules.append(f"{_osm_date(iris)} {ph_spans}")
         overridden.update(day for day in holidays if start - ONE_DAY <= day <= end)
 

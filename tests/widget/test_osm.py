@@ -61,9 +61,18 @@ def test_export_with_holidays_and_a_closed_period():
     )
     text = export(h)
     assert text.startswith("Mo-Fr 10:00-16:00; PH off; ")
-    assert "2027 May 08 off" in text  # Iris Day
-    assert "2027 Mar 28 off" in text  # Easter Sunday: an ordinary (closed) Sunday
+    assert "May 08" not in text  # Iris Day 2027 is a Saturday: closed anyway
+    assert "2027 Mar 28" not in text  # Easter Sunday: closed as a Sunday and as a PH alike
     assert text.endswith('2026 Dec 24-2027 Jan 02 off "Congés d\'hiver"')
+
+
+def test_export_adds_iris_day_which_opening_hours_py_does_not_know():
+    h = OpeningHours(
+        lieu_id=1,
+        slots=(OpeningSlot(weekday=5, opens=time(10), closes=time(16)),),
+        holiday_rule=HolidayRule(rule="closed"),
+    )
+    assert export(h) == "Sa 10:00-16:00; PH off; 2027 May 08 off"
 
 
 def test_unknown_exports_nothing_unless_a_special_opening_is_planned():
