@@ -385,7 +385,7 @@ class OpenNowCache:
         self._lock = threading.Lock()
         self._db = None
         self._snapshot: Snapshot | None = None
-        self._fragments: dict[OpenNowQuery, CachedFragment] = {}
+        self._fragments: dict[bytes, CachedFragment] = {}
         self._osm: dict[tuple[int, date], list[LieuWithHours]] = {}
 
     def snapshot(self, now: datetime) -> Snapshot:
@@ -408,19 +408,24 @@ class OpenNowCache:
 
     def fragment(
         self,
-        query: OpenNowQuery,
+        key: bytes,
         now: datetime,
+        parse: Callable[[Snapshot], OpenNowQuery],
         render: Callable[[OpenNowView], str],
     ) -> CachedFragment:
-        """The rendered fragment for `query`, from the cache while nothing has changed."""
+        """The fragment for the raw query string `key`, from the cache while nothing changed.
+
+        Keyed on the raw query string so that a hit costs one dict lookup: the answer depends on
+        the URL alone (the language is `?lang=`, never a header). `parse` may raise QueryError.
+        """
         snapshot = self.snapshot(now)
-        cacheable = query.at is None
-        if cacheable:
-            cached = self._fragments.get(query)
-            if cached is not None and now < cached.expires:
-                return cached
+        cached = self._fragments.get(key)
+        if cached is not None and now < cached.expires:
+            return cached
+        query = parse(snapshot)
         view = build_view(snapshot, query, now, self.settings)
         body = render(view).encode()
+        cacheable = query.at is None
         # A question about a fixed instant only changes with the data.
         expires = view.expires if cacheable else now + timedelta(seconds=MAX_AGE_CAP)
         fresh = CachedFragment(body, etag_of(body), expires)
@@ -429,7 +434,7 @@ class OpenNowCache:
                 if len(self._fragments) >= MAX_CACHED_FRAGMENTS:
                     self._fragments.clear()
                 if self._snapshot is snapshot:
-                    self._fragments[query] = fresh
+                    self._fragments[key] = fresh
         return fresh
 
     def lieux_with_hours(self, now: datetime) -> list[LieuWithHours]:

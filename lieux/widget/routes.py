@@ -5,13 +5,22 @@ run on the event loop, which keeps the hot path as cheap as `/healthz`.
 """
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from litestar import Controller, MediaType, Request, Response, get
 from litestar.exceptions import HTTPException
 from markupsafe import escape
 
 from lieux.web.i18n import current_lang
-from lieux.widget.live import CachedFragment, OpenNowCache, OpenNowView, QueryError, parse_query
+from lieux.widget.live import (
+    CachedFragment,
+    OpenNowCache,
+    OpenNowQuery,
+    OpenNowView,
+    QueryError,
+    Snapshot,
+    parse_query,
+)
 from lieux.widget.models import LieuOpenState
 
 FRAGMENT_TEMPLATE = "widget/_open_now.html"
@@ -22,12 +31,12 @@ def cache_of(request: Request) -> OpenNowCache:
     return request.app.state.open_now
 
 
-def query_from(request: Request, cache: OpenNowCache, now: datetime):
+def query_from(request: Request, snapshot: Snapshot, zone: ZoneInfo) -> OpenNowQuery:
     """The checked parameters of this request (QueryError if one is wrong)."""
     params = request.query_params
     return parse_query(
-        cache.snapshot(now),
-        cache.settings.zone,
+        snapshot,
+        zone,
         commune=params.getall("commune", []),
         kind=params.getall("kind", []),
         **{name: params.get(name) for name in QUERY_NAMES},
@@ -48,8 +57,22 @@ class WidgetController(Controller):
         """The HTML fragment embeds load and poll; 304 when the client has it already."""
         cache = cache_of(request)
         now = datetime.now(UTC)
+
+        def render(view: OpenNowView) -> str:
+            template = request.app.template_engine.engine.get_template(FRAGMENT_TEMPLATE)
+            token = current_lang.set(view.lang)
+            try:
+                return template.render(widget=view)
+            finally:
+                current_lang.reset(token)
+
         try:
-            query = query_from(request, cache, now)
+            fragment = cache.fragment(
+                request.scope["query_string"],
+                now,
+                lambda snapshot: query_from(request, snapshot, cache.settings.zone),
+                render,
+            )
         except QueryError as error:
             # A fragment, not a page: it may be injected into someone else's page.
             body = (
@@ -57,17 +80,6 @@ class WidgetController(Controller):
                 f"<p>{escape(error)}</p></section>"
             )
             return Response(body, status_code=400, media_type=MediaType.HTML)
-        engine = request.app.template_engine.engine
-        template = engine.get_template(FRAGMENT_TEMPLATE)
-
-        def render(view: OpenNowView) -> str:
-            token = current_lang.set(view.lang)
-            try:
-                return template.render(widget=view)
-            finally:
-                current_lang.reset(token)
-
-        fragment = cache.fragment(query, now, render)
         headers = {
             "ETag": fragment.etag,
             "Cache-Control": f"public, max-age={fragment.max_age(now)}",
@@ -90,7 +102,7 @@ class OpenNowApiController(Controller):
         cache = cache_of(request)
         now = datetime.now(UTC)
         try:
-            query = query_from(request, cache, now)
+            query = query_from(request, cache.snapshot(now), cache.settings.zone)
         except QueryError as error:
             raise HTTPException(status_code=400, detail=str(error)) from None
         return cache.api_states(query, now)

@@ -1,0 +1,16 @@
+"""Run every benchmark: the widget's, then the feeds' when that module exists."""
+
+import importlib
+import importlib.util
+
+from bench import widget
+
+
+def main() -> None:
+    widget.main()
+    if importlib.util.find_spec("bench.feeds") is not None:
+        importlib.import_module("bench.feeds").main()
+
+
+if __name__ == "__main__":
+    main()

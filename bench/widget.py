@@ -1,0 +1,195 @@
+"""The "open now" fragment against /healthz on one real `lieux serve`, and the engine alone.
+
+The server runs as its own process on a seeded temporary database (the real lieux plus the demo
+hours). A small asyncio client keeps CONNECTIONS keep-alive connections busy for DURATION
+seconds per URL and records every latency. The ratio of fragment to /healthz throughput is the
+figure that matters: it says what the widget costs on top of the bare framework on this machine.
+"""
+
+import asyncio
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from itertools import cycle
+from pathlib import Path
+
+from lieux import db as database
+from lieux.seed import DEMO_SLOTS, seed_demo, seed_guide
+from lieux.settings import Settings
+from lieux.widget.hours import state
+from lieux.widget.models import HolidayRule, OpeningException, OpeningHours
+from lieux.widget.public_holidays import public_holidays
+
+CONNECTIONS = 16
+DURATION = 4.0  # seconds per URL and round
+WARMUP = 1.0
+ROUNDS = 2  # URLs alternate, so a noisy neighbour on the machine hits both alike
+GOAL_RATIO = 0.8
+ENGINE_LIEUX = 1_000
+ENGINE_REPEATS = 5
+URLS = {
+    "healthz": "/healthz",
+    "fragment": "/widget/open-now?lang=fr&show=all",
+}
+# Not the hot path (a fixed ?at= is not cached), shown for comparison.
+UNCACHED = "/widget/open-now?lang=fr&show=all&at=2026-11-28T11:00"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """`lieux serve` as a real process, like tests/conftest.py's LiveServer."""
+
+    def __init__(self, db_path: Path):
+        self.port = _free_port()
+        lieux = shutil.which("lieux", path=str(Path(sys.executable).parent)) or "lieux"
+        self.process = subprocess.Popen(
+            [lieux, "serve", "--db", str(db_path), "--port", str(self.port)],
+            env={**os.environ, "LIEUX_BASE_URL": f"http://127.0.0.1:{self.port}"},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return
+            except OSError:
+                if self.process.poll() is not None:
+                    raise RuntimeError("lieux serve exited at start") from None
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("lieux serve did not listen within 20 s")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+async def _worker(port: int, path: str, until: float, latencies: list[float]) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode()
+    try:
+        while time.perf_counter() < until:
+            started = time.perf_counter()
+            writer.write(request)
+            head = await reader.readuntil(b"\r\n\r\n")
+            status = head.split(b" ", 2)[1]
+            if status != b"200":
+                raise RuntimeError(f"{path}: HTTP {status.decode()}")
+            length = 0
+            for line in head.split(b"\r\n"):
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":", 1)[1])
+            await reader.readexactly(length)
+            latencies.append(time.perf_counter() - started)
+    finally:
+        writer.close()
+
+
+async def _load(port: int, path: str, duration: float) -> tuple[float, list[float]]:
+    latencies: list[float] = []
+    start = time.perf_counter()
+    until = start + duration
+    await asyncio.gather(*(_worker(port, path, until, latencies) for _ in range(CONNECTIONS)))
+    return len(latencies) / (time.perf_counter() - start), latencies
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def measure_server() -> dict[str, tuple[float, float, float]]:
+    """{name: (requests/s, p50 ms, p99 ms)} for each URL on one server."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.sqlite3"
+        db = database.connect(path)
+        database.migrate(db)
+        seed_guide(db)
+        seed_demo(db, today=date.today())
+        db.close()
+        server = Server(path)
+        try:
+            urls = {**URLS, "uncached": UNCACHED}
+            for url in urls.values():
+                asyncio.run(_load(server.port, url, WARMUP))
+            counts: dict[str, list[float]] = {name: [] for name in urls}
+            latencies: dict[str, list[float]] = {name: [] for name in urls}
+            for _round in range(ROUNDS):
+                for name, url in urls.items():
+                    rate, found = asyncio.run(_load(server.port, url, DURATION))
+                    counts[name].append(rate)
+                    latencies[name].extend(found)
+        finally:
+            server.stop()
+    return {
+        name: (
+            statistics.mean(counts[name]),
+            _percentile(latencies[name], 0.50) * 1000,
+            _percentile(latencies[name], 0.99) * 1000,
+        )
+        for name in urls
+    }
+
+
+def measure_engine() -> tuple[float, float]:
+    """Seconds to compute the state of ENGINE_LIEUX lieux at one instant (best of a few), and
+    the same per lieu in microseconds."""
+    settings = Settings()
+    zone = settings.zone
+    now = datetime.now(UTC)
+    holidays = public_holidays(range(now.year - 1, now.year + 2), iris_day=True)
+    patterns = cycle(DEMO_SLOTS.values())
+    closure = OpeningException(
+        start_date=now.date() + timedelta(days=30),
+        end_date=now.date() + timedelta(days=45),
+        kind="closed",
+        note="Congés",
+    )
+    all_hours = [
+        OpeningHours(
+            lieu_id=n,
+            slots=tuple(next(patterns)),
+            exceptions=(closure,) if n % 3 == 0 else (),
+            holiday_rule=HolidayRule(rule="closed"),
+        )
+        for n in range(ENGINE_LIEUX)
+    ]
+    best = float("inf")
+    for _ in range(ENGINE_REPEATS):
+        started = time.perf_counter()
+        for hours in all_hours:
+            state(hours, now, holidays=holidays, zone=zone)
+        best = min(best, time.perf_counter() - started)
+    return best, best / ENGINE_LIEUX * 1e6
+
+
+def main() -> None:
+    print(f"widget benchmark: {CONNECTIONS} connections, {ROUNDS} x {DURATION:.0f} s per URL")
+    results = measure_server()
+    print(f"  {'URL':<52} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
+    for name, url in (*URLS.items(), ("uncached", UNCACHED)):
+        rate, p50, p99 = results[name]
+        print(f"  {url:<52} {rate:>8.0f} {p50:>8.2f} {p99:>8.2f}")
+    ratio = results["fragment"][0] / results["healthz"][0]
+    verdict = "meets" if ratio >= GOAL_RATIO else "misses"
+    print(f"  ratio fragment / healthz: {ratio:.2f} ({verdict} the goal of {GOAL_RATIO})")
+    total, per_lieu = measure_engine()
+    print(
+        f"  engine: state of {ENGINE_LIEUX} lieux in {total * 1000:.1f} ms "
+        f"({per_lieu:.0f} µs per lieu)"
+    )
