@@ -37,6 +37,11 @@ _TAG = re.compile(r"<\s*[a-zA-Z/!?]")
 Error = tuple[str, dict[str, object]]  # (French msgid, format parameters)
 
 
+def _(message: str) -> str:
+    """Marks a message for extraction (`make messages`); it is translated when rendered."""
+    return message
+
+
 class FormErrors(Exception):
     def __init__(self, errors: dict[str, Error]):
         super().__init__(errors)
@@ -96,18 +101,18 @@ class InviteForm(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 def _message(error: msgspec.ValidationError) -> Error:
     text = str(error)
     if match := re.search(r"length <= (\d+)", text):
-        return "Trop long : %(max)s caractères au maximum.", {"max": int(match[1])}
+        return _("Trop long : %(max)s caractères au maximum."), {"max": int(match[1])}
     if "length >= 1" in text:
-        return "Ce champ est obligatoire.", {}
+        return _("Ce champ est obligatoire."), {}
     if match := re.search(r"(?:<=|>=) (\d+)", text):
-        return "Valeur hors des limites permises.", {}
+        return _("Valeur hors des limites permises."), {}
     if "date" in text or "datetime" in text:
-        return "Date invalide (attendu : AAAA-MM-JJ).", {}
+        return _("Date invalide (attendu : AAAA-MM-JJ)."), {}
     if "time" in text:
-        return "Heure invalide (attendu : HH:MM).", {}
+        return _("Heure invalide (attendu : HH:MM)."), {}
     if "int" in text:
-        return "Nombre entier attendu.", {}
-    return "Choix invalide.", {}
+        return _("Nombre entier attendu."), {}
+    return _("Choix invalide."), {}
 
 
 T = TypeVar("T")
@@ -120,7 +125,7 @@ def parse(data: dict[str, object], form: type[T]) -> T:
     fields = {f.name: f for f in msgspec.structs.fields(form)}
     for name in data:
         if name != CSRF_FIELD and name not in fields:
-            errors[name] = ("Champ inconnu.", {})
+            errors[name] = (_("Champ inconnu."), {})
     for name, field in fields.items():
         raw = data.get(name)
         if isinstance(raw, list):  # a repeated field: keep the last, as browsers send checkboxes
@@ -133,12 +138,12 @@ def parse(data: dict[str, object], form: type[T]) -> T:
                 raw = None
         if raw is None:
             if field.required and field.type is not bool:
-                errors[name] = ("Ce champ est obligatoire.", {})
+                errors[name] = (_("Ce champ est obligatoire."), {})
             continue
         if isinstance(raw, str) and (hhmm := re.fullmatch(r"(\d{1,2}):(\d{2})", raw)):
             raw = f"{int(hhmm[1]):02d}:{hhmm[2]}:00"  # what <input type=time> sends
         if isinstance(raw, str) and _TAG.search(raw):
-            errors[name] = ("Pas de balises HTML ici.", {})
+            errors[name] = (_("Pas de balises HTML ici."), {})
             continue
         try:
             values[name] = msgspec.convert(raw, field.type, strict=False)
@@ -177,17 +182,17 @@ def to_write(form: ActivityForm, zone: ZoneInfo) -> ActivityWrite:
     starts = datetime.combine(form.day, form.start)
     ends = datetime.combine(form.end_day or form.day, form.end)
     if ends <= starts:
-        errors["end"] = ("La fin doit être après le début.", {})
+        errors["end"] = (_("La fin doit être après le début."), {})
     if form.until and form.until < form.day:
-        errors["until"] = ("La date de fin de répétition est avant la première date.", {})
+        errors["until"] = (_("La date de fin de répétition est avant la première date."), {})
     if form.price == "amount" and not form.price_amount:
-        errors["price_amount"] = ("Indiquez le prix.", {})
+        errors["price_amount"] = (_("Indiquez le prix."), {})
     rrule = None
     if not errors:
         try:
             rrule = build_rrule(form, zone)
         except (RuleError, ValueError):
-            errors["rrule"] = ("Règle de répétition illisible.", {})
+            errors["rrule"] = (_("Règle de répétition illisible."), {})
     if rrule and not errors:
         try:
             rule = rrulestr(rrule, dtstart=starts.replace(tzinfo=zone))
@@ -196,9 +201,9 @@ def to_write(form: ActivityForm, zone: ZoneInfo) -> ActivityWrite:
             )
         except (ValueError, TypeError):
             first = None
-            errors["rrule"] = ("Règle de répétition illisible.", {})
+            errors["rrule"] = (_("Règle de répétition illisible."), {})
         if not first and "rrule" not in errors:
-            errors["rrule"] = ("Cette répétition ne tombe jamais : vérifiez les dates.", {})
+            errors["rrule"] = (_("Cette répétition ne tombe jamais : vérifiez les dates."), {})
     if errors:
         raise FormErrors(errors)
     return ActivityWrite(

@@ -381,12 +381,14 @@ class ManageController(Controller):
                 starts = datetime.combine(move.day, move.start)
                 ends = datetime.combine(move.day, move.end)
                 if ends <= starts:
-                    raise forms.FormErrors({"end": ("La fin doit être après le début.", {})})
+                    raise forms.FormErrors(
+                        {"end": (forms._("La fin doit être après le début."), {})}
+                    )
                 rid, extra = move.recurrence_id, {"starts_at": starts, "ends_at": ends}
             elif do in ("cancel", "restore"):
                 rid, extra = forms.parse(fields, forms.OccurrenceForm).recurrence_id, {}
             else:
-                raise forms.FormErrors({"do": ("Choix invalide.", {})})
+                raise forms.FormErrors({"do": (forms._("Choix invalide."), {})})
             actions.change_occurrence(
                 db,
                 lieu,
@@ -411,7 +413,10 @@ class ManageController(Controller):
                 lieu,
                 activity,
                 occurrence_errors={
-                    "recurrence_id": ("Cette date n'est pas une occurrence de la série.", {})
+                    "recurrence_id": (
+                        forms._("Cette date n'est pas une occurrence de la série."),
+                        {},
+                    )
                 },
             )
             return _again(request, "manage/activity_form.html", context)
@@ -502,7 +507,7 @@ class ManageController(Controller):
                 lieu,
                 identity,
                 proposal_id,
-                {"message": ("Cette proposition a déjà été traitée.", {})},
+                {"message": (forms._("Cette proposition a déjà été traitée."), {})},
                 status=409,
             )
         return _done(request, f"/manage/{lieu.slug}")
@@ -530,7 +535,7 @@ class ManageController(Controller):
                 lieu,
                 identity,
                 proposal_id,
-                {"message": ("Cette proposition a déjà été traitée.", {})},
+                {"message": (forms._("Cette proposition a déjà été traitée."), {})},
                 status=409,
             )
         return _done(request, f"/manage/{lieu.slug}")
@@ -555,7 +560,7 @@ class ManageController(Controller):
                 lieu,
                 identity,
                 proposal_id,
-                {"message": ("Cette proposition ne se décide pas par soutiens.", {})},
+                {"message": (forms._("Cette proposition ne se décide pas par soutiens."), {})},
                 status=409,
             )
         # AlreadyDecided: published by someone else's support at the same moment, which is fine.
