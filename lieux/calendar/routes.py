@@ -310,9 +310,10 @@ def subscribe_context(base_url: str, path: str) -> dict[str, str]:
 
 
 def next_occurrences(
-    db: Database, settings: Settings, lieu: Lieu, now: datetime, weeks: int = 4
+    db: Database, settings: Settings, lieu: Lieu, now: datetime | None, weeks: int = 4
 ) -> list[Occurrence]:
-    """The lieu's occurrences from `now` over the next weeks (used by the lieu page)."""
+    """The lieu's occurrences from `now` (None: the current time) over the next weeks."""
+    now = now or datetime.now(UTC)
     found = activities_db.list_activities(db, lieu_ids=[lieu.id])
     return agenda(found, now, now + timedelta(weeks=weeks), settings.zone)
 

@@ -9,6 +9,7 @@ from litestar.response import Redirect, Template
 from sqlite_utils import Database
 
 from lieux.calendar.models import KINDS
+from lieux.calendar.routes import next_occurrences, subscribe_context
 from lieux.db import hours as hours_db
 from lieux.db.lieux import get_lieu, has_demo_data, list_communes, list_helplines, list_lieux
 from lieux.db.search import lieu_ids_with_activities, search_lieu_ids
@@ -103,6 +104,8 @@ class PagesController(Controller):
                 "lieu": lieu,
                 "hours": hours_db.get_hours(db, lieu.id),
                 "status": lieu_status(cache, lieu, instant, current_lang.get()),
+                "coming": next_occurrences(db, cache.settings, lieu, instant),
+                "subscribe": subscribe_context(cache.settings.base_url, f"/ical/lieux/{slug}.ics"),
                 "demo": has_demo_data(db),
             },
         )
