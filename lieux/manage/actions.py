@@ -14,6 +14,7 @@ from sqlite_utils import Database
 from lieux.calendar.models import Activity, ActivityWrite
 from lieux.db import activities as activities_db
 from lieux.db import audit
+from lieux.db import hours as hours_db
 from lieux.db import proposals as proposals_db
 from lieux.db.activities import StaleActivity
 from lieux.models import Lieu
@@ -300,3 +301,34 @@ def support(
         if lieu.governance == "self-managed" and current.supports >= lieu.support_threshold:
             return accept(db, lieu, current, by=None, message="", uid=uid, now=now)
     return None
+
+
+def replace_hours(
+    db: Database,
+    lieu: Lieu,
+    *,
+    slots: list,
+    exceptions: list,
+    holiday_rule,
+    by: int | None,
+    now: datetime,
+) -> None:
+    """Set the lieu's weekly slots, exceptions and holiday rule at once."""
+    with db.atomic():
+        before = hours_db.get_hours(db, lieu.id)
+        hours_db.replace_hours(
+            db, lieu.id, slots=slots, exceptions=exceptions, holiday_rule=holiday_rule
+        )
+        after = hours_db.get_hours(db, lieu.id)
+        if after != before:
+            audit.record(
+                db,
+                lieu_id=lieu.id,
+                member_id=by,
+                action="update",
+                entity="hours",
+                entity_id=lieu.id,
+                before=before,
+                after=after,
+                now=now,
+            )

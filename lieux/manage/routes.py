@@ -26,10 +26,11 @@ from lieux.calendar.models import KINDS, Activity
 from lieux.calendar.recurrence import occurrences
 from lieux.db import activities as activities_db
 from lieux.db import audit
+from lieux.db import hours as hours_db
 from lieux.db import members as members_db
 from lieux.db import proposals as proposals_db
 from lieux.db.lieux import get_lieu
-from lieux.manage import actions, forms
+from lieux.manage import actions, forms, hours_form
 from lieux.members.auth import can_invite, can_manage, can_propose
 from lieux.members.invites import issue_invite
 from lieux.members.models import Identity
@@ -37,8 +38,11 @@ from lieux.members.routes import qr_svg
 from lieux.members.session import PROPOSAL_RATE, provide_identity
 from lieux.models import Lieu
 from lieux.settings import Settings
+from lieux.widget.osm import OsmError, from_osm, to_osm
+from lieux.widget.public_holidays import public_holidays
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+OSM_UNREADABLE = forms._("Chaîne opening_hours illisible (exemple : Mo-Fr 10:00-16:00; PH off).")
 # How far ahead the occurrence list of a series looks.
 OCCURRENCE_WINDOW = timedelta(weeks=10)
 
@@ -674,6 +678,91 @@ class ManageController(Controller):
                 now=now,
             )
         return _done(request, f"/manage/{lieu.slug}/invites")
+
+    # --- opening hours --------------------------------------------------------------------
+
+    def _hours_context(self, db, settings, lieu, **extra) -> dict:
+        hours = hours_db.get_hours(db, lieu.id)
+        today = _now().astimezone(settings.zone).date()
+        holidays = public_holidays(range(today.year, today.year + 2), iris_day=settings.iris_day)
+        values = extra.pop("values", None) or hours_form.hours_values(hours)
+        return {
+            "lieu": lieu,
+            "values": values,
+            "errors": {},
+            "rows": hours_form.exception_rows(values),
+            "slots_per_day": hours_form.SLOTS_PER_DAY,
+            "preview": hours_form.week_preview(hours, today, holidays),
+            "osm": to_osm(hours, start=today, holidays=holidays, zone=settings.zone),
+            "known": hours.known,
+            **extra,
+        }
+
+    @get("/hours", sync_to_thread=True)
+    def hours(
+        self, db: Database, settings: Settings, lieu: Lieu, identity: Identity | None
+    ) -> Template:
+        _manager(identity, lieu)
+        return Template("manage/hours.html", context=self._hours_context(db, settings, lieu))
+
+    @post("/hours", sync_to_thread=True)
+    def save_hours(
+        self,
+        request: Request,
+        db: Database,
+        settings: Settings,
+        lieu: Lieu,
+        identity: Identity | None,
+        data: Form,
+    ) -> Response:
+        by = _manager(identity, lieu)
+        try:
+            slots, exceptions, rule = hours_form.parse_hours(data)
+        except forms.FormErrors as error:
+            context = self._hours_context(db, settings, lieu, values=data, errors=error.errors)
+            return _again(request, "manage/hours.html", context)
+        actions.replace_hours(
+            db, lieu, slots=slots, exceptions=exceptions, holiday_rule=rule, by=by, now=_now()
+        )
+        return _done(request, f"/manage/{lieu.slug}/hours?saved=1")
+
+    @post("/hours/osm", sync_to_thread=True)
+    def import_osm_hours(
+        self,
+        request: Request,
+        db: Database,
+        settings: Settings,
+        lieu: Lieu,
+        identity: Identity | None,
+        data: Form,
+    ) -> Response:
+        """Replace the hours from an OpenStreetMap `opening_hours` string."""
+        by = _manager(identity, lieu)
+        text = str(data.get("osm") or "").strip()
+        today = _now().astimezone(settings.zone).date()
+        holidays = public_holidays(range(today.year, today.year + 3), iris_day=settings.iris_day)
+        error = None
+        if not text:
+            error = (forms._("Ce champ est obligatoire."), {})
+        elif len(text) > forms.NOTE_MAX:
+            error = (forms._("Trop long : %(max)s caractères au maximum."), {"max": forms.NOTE_MAX})
+        else:
+            try:
+                slots, exceptions, rule = from_osm(text, today=today, holidays=holidays)
+            except OsmError:
+                error = (
+                    forms._(
+                        "Chaîne opening_hours illisible (exemple : Mo-Fr 10:00-16:00; PH off)."
+                    ),
+                    {},
+                )
+        if error:
+            context = self._hours_context(db, settings, lieu, errors={"osm": error}, osm_typed=text)
+            return _again(request, "manage/hours.html", context)
+        actions.replace_hours(
+            db, lieu, slots=slots, exceptions=exceptions, holiday_rule=rule, by=by, now=_now()
+        )
+        return _done(request, f"/manage/{lieu.slug}/hours?saved=1")
 
     # --- audit log -------------------------------------------------------------------------
 

@@ -85,6 +85,16 @@ TABLE = {
         {},
         MEMBERS_A,
     ),
+    "/manage/{slug:str}/hours": (
+        "/manage/{a}/hours",
+        {"slot-0-0-opens": "10:00", "slot-0-0-closes": "16:00"},
+        MANAGERS_A,
+    ),
+    "/manage/{slug:str}/hours/osm": (
+        "/manage/{a}/hours/osm",
+        {"osm": "Mo 10:00-12:00"},
+        MANAGERS_A,
+    ),
     "/manage/{slug:str}/invites": ("/manage/{a}/invites", {"role": "member"}, MANAGERS_A),
     "/manage/{slug:str}/invites/{invite_id:int}/revoke": (
         "/manage/{a}/invites/{invite_id}/revoke",
@@ -93,6 +103,9 @@ TABLE = {
     ),
 }
 WRITE_TABLES = (
+    "opening_slots",
+    "opening_exceptions",
+    "holiday_rules",
     "activities",
     "activity_overrides",
     "proposals",
