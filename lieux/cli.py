@@ -5,10 +5,13 @@ with one line on stderr and exit code 2, having changed nothing.
 """
 
 import argparse
+import os
 import sqlite3
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
+
+import msgspec
 
 from lieux import db as database
 from lieux.models import LANGUAGES
@@ -108,6 +111,8 @@ def _serve(settings, args) -> str:
     db = database.open_existing(settings.db)
     database.migrate(db)
     db.close()
+    if "LIEUX_BASE_URL" not in os.environ:  # links in feeds and embeds must reach this server
+        settings = msgspec.structs.replace(settings, base_url=f"http://{args.host}:{args.port}")
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
     return ""
 
