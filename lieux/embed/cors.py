@@ -25,9 +25,26 @@ ALLOWED_HEADERS = (
     "hx-source",
     "hx-request-type",
 )
+# The response headers htmx 2 reads: without exposing them, Chromium logs "Refused to get unsafe
+# header" in the host page's console on every poll. We send none of them; exposing is harmless.
+EXPOSED_HEADERS = (
+    "hx-location",
+    "hx-push",
+    "hx-push-url",
+    "hx-redirect",
+    "hx-refresh",
+    "hx-replace-url",
+    "hx-reselect",
+    "hx-reswap",
+    "hx-retarget",
+    "hx-trigger",
+    "hx-trigger-after-settle",
+    "hx-trigger-after-swap",
+)
 # Browsers cap this (Chromium at two hours); one day avoids a preflight on every poll elsewhere.
 PREFLIGHT_MAX_AGE = "86400"
 COMMON = [(b"access-control-allow-origin", b"*")]
+EXPOSE = (b"access-control-expose-headers", ", ".join(EXPOSED_HEADERS).encode())
 
 
 def is_cors_path(path: str) -> bool:
@@ -65,7 +82,7 @@ def cors_middleware(app: ASGIApp) -> ASGIApp:
 
         async def send_with_cors(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message = {**message, "headers": [*message.get("headers", []), *COMMON]}
+                message = {**message, "headers": [*message.get("headers", []), *COMMON, EXPOSE]}
             await send(message)
 
         await app(scope, receive, send_with_cors)

@@ -1,7 +1,8 @@
 /* Lieux de liens: shows the lieux open now in any page.
  *   <div data-lieux-widget data-commune="Schaerbeek" data-lang="nl"></div>
  *   <script src="https://SERVICE/embed.js" async></script>
- * Options (data-*): commune, kind (several joined by commas), lang (fr, nl, en), limit,
+ * Options (data-*): commune, kind (several joined by commas), lang (fr, nl, en; default: the
+ * visitor's browser language), limit,
  * show (open, all), layout (list, compact), theme (auto, light, dark), refresh (seconds, 60 by
  * default), at (an ISO instant, for demos).
  * Uses the page's htmx 2 if it has one, else loads the service's own copy (checked by SRI).
@@ -26,6 +27,15 @@
         if (part.trim()) query.append(name, part.trim());
       });
     });
+    if (!query.has("lang")) {
+      // No language chosen: the visitor's, when we speak it (the fragment's default is French).
+      var wanted = (navigator.languages || [navigator.language || ""]).map(function (tag) {
+        return String(tag).slice(0, 2).toLowerCase();
+      });
+      for (var i = 0; i < wanted.length; i++) {
+        if (config.languages.indexOf(wanted[i]) !== -1) { query.append("lang", wanted[i]); break; }
+      }
+    }
     var text = query.toString();
     return config.origin + "/widget/open-now" + (text ? "?" + text : "");
   }

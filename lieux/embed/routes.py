@@ -1,10 +1,12 @@
 """The configurator page, the embed.js loader, the iframe page and the vendored static files."""
 
 import json
+from datetime import UTC, datetime
 from functools import cache
 
+import msgspec
 from litestar import Controller, MediaType, Response, Router, get
-from litestar.datastructures import CacheControlHeader
+from litestar.datastructures import CacheControlHeader, State
 from litestar.exceptions import ValidationException
 from litestar.response import Template
 from litestar.static_files import create_static_files_router
@@ -26,7 +28,9 @@ from lieux.embed.cors import ALLOWED_HEADERS
 from lieux.embed.snippets import EmbedOptions, Layout, Show, Theme
 from lieux.models import LANGUAGES
 from lieux.settings import Settings
+from lieux.web.i18n import current_lang
 from lieux.web.i18n import gettext as _
+from lieux.widget.live import QueryError, open_now_context, parse_query
 
 # The pasted snippet always asks for the same /embed.js: an hour bounds how long a fix takes to
 # reach every visitor. The files under /embed/static have their version or hash in the URL.
@@ -62,6 +66,7 @@ def embed_js(base_url: str) -> bytes:
         "refresh": snippets.DEFAULT_REFRESH_SECONDS,
         "minRefresh": snippets.MIN_REFRESH_SECONDS,
         "headers": list(ALLOWED_HEADERS),
+        "languages": list(LANGUAGES),
     }
     source = (STATIC.parent / "embed.js").read_text("utf-8")
     return source.replace("/*CONFIG*/", json.dumps(config)).encode()
@@ -73,7 +78,7 @@ def parse_options(
     communes: list[str] | None,
     kinds: list[str] | None,
     lang: str,
-    limit: int | None,
+    limit: str,
     show: Show,
     layout: Layout,
     theme: Theme,
@@ -92,20 +97,48 @@ def parse_options(
     errors += [f"kind: type d'activité inconnu « {k} »" for k in chosen_kinds if k not in KINDS]
     if lang and lang not in LANGUAGES:
         errors.append(f"lang: « {lang} » n'est pas fr, nl ou en")
-    if limit is not None and not 1 <= limit <= MAX_LIMIT:
-        errors.append(f"limit: entre 1 et {MAX_LIMIT}")
+    # A string: the configurator's "all" option sends an empty value.
+    count = int(limit) if limit.strip().isdigit() else None
+    if limit.strip() and (count is None or not 1 <= count <= MAX_LIMIT):
+        errors.append(f"limit: un nombre entier entre 1 et {MAX_LIMIT}")
     if errors:
         raise ValidationException("; ".join(errors))
     return EmbedOptions(
         communes=tuple(dict.fromkeys(chosen_communes)),
         kinds=tuple(dict.fromkeys(chosen_kinds)),
         lang=lang,
-        limit=limit,
+        limit=count,
         show=show,
         layout=layout,
         theme=theme,
         at=at,
     )
+
+
+def fragment_context(state: State, options: EmbedOptions) -> dict:
+    """The context of widget/_open_now.html for these options, for pages that include it.
+
+    With no language chosen, the fragment speaks the language of the page that includes it
+    (?lang=, the remembered choice, then the browser's Accept-Language).
+    """
+    cache = state.open_now
+    now = datetime.now(UTC)
+    try:
+        query = parse_query(
+            cache.snapshot(now),
+            cache.settings.zone,
+            at=options.at or None,
+            commune=options.communes,
+            kind=options.kinds,
+            lang=options.lang or current_lang.get(),
+            limit=options.limit,
+            show=options.show,
+            layout=options.layout,
+            theme=options.theme,
+        )
+    except QueryError as error:
+        raise ValidationException(str(error)) from None
+    return open_now_context(cache, query, now)
 
 
 class EmbedController(Controller):
@@ -116,10 +149,11 @@ class EmbedController(Controller):
         self,
         db: Database,
         settings: Settings,
+        state: State,
         commune: list[str] | None = None,
         kind: list[str] | None = None,
         lang: str = "",
-        limit: int | None = None,
+        limit: str = "",
         show: Show = "open",
         layout: Layout = "list",
         theme: Theme = "auto",
@@ -153,7 +187,9 @@ class EmbedController(Controller):
                 "htmx": f"{STATIC_PATH}/{HTMX_FILE}",
                 "htmx_sri": sri(HTMX_FILE),
                 "configurator_js": versioned("configurator.js"),
+                "configurator_css": versioned("configurator.css"),
                 "demo": has_demo_data(db),
+                **fragment_context(state, options),
             },
         )
 
@@ -169,11 +205,11 @@ class EmbedController(Controller):
     def iframe(
         self,
         db: Database,
-        settings: Settings,
+        state: State,
         commune: list[str] | None = None,
         kind: list[str] | None = None,
         lang: str = "",
-        limit: int | None = None,
+        limit: str = "",
         show: Show = "open",
         layout: Layout = "list",
         theme: Theme = "auto",
@@ -195,13 +231,16 @@ class EmbedController(Controller):
             "embed/open_now.html",
             context={
                 "options": options,
-                "fragment_url": snippets.fragment_url("", options),
+                # The polls ask for the language the first answer was in.
+                "fragment_url": snippets.fragment_url(
+                    "", msgspec.structs.replace(options, lang=options.lang or current_lang.get())
+                ),
                 "refresh": max(refresh, snippets.MIN_REFRESH_SECONDS),
                 "widget_css": versioned(WIDGET_CSS),
                 "htmx": f"{STATIC_PATH}/{HTMX_FILE}",
                 "htmx_sri": sri(HTMX_FILE),
                 "frame_js": versioned("frame.js"),
-                "fragment": None,
+                **fragment_context(state, options),
             },
             media_type=MediaType.HTML,
             headers={"Content-Security-Policy": IFRAME_CSP},

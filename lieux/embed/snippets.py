@@ -103,7 +103,8 @@ def build(base_url: str, options: EmbedOptions, *, iframe_title: str) -> Snippet
     )
     iframe = (
         f'<iframe src="{escape(iframe_url(base_url, options))}"\n'
+        # No style="" attribute: a host CSP without 'unsafe-inline' styles would refuse it.
         f'        title="{escape(iframe_title)}" width="100%" height="{IFRAME_HEIGHT}"\n'
-        '        style="border:0" loading="lazy"></iframe>'
+        '        loading="lazy"></iframe>'
     )
     return Snippets(script=script, htmx=htmx, htmx_loader=htmx_loader, iframe=iframe)

@@ -10,8 +10,6 @@ from urllib.parse import urlsplit
 
 import pytest
 
-AXE = Path(__file__).parents[2] / "var" / "test-assets" / "axe-core-4.14.1.min.js"
-
 
 class HostSite:
     """A third-party site on 127.0.0.1 and another port: pages set by the test, no cookie."""
@@ -23,6 +21,10 @@ class HostSite:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
                 path = urlsplit(self.path).path
+                if path == "/favicon.ico":  # asked by the browser; a 404 would be a console error
+                    self.send_response(204)
+                    self.end_headers()
+                    return
                 if path not in site.pages:
                     self.send_error(404)
                     return
@@ -57,13 +59,6 @@ def host_site() -> Iterator[HostSite]:
     site = HostSite()
     yield site
     site.stop()
-
-
-@pytest.fixture(scope="session")
-def axe_source() -> str:
-    if not AXE.is_file():
-        pytest.fail(f"{AXE.name} is missing: run `make test-assets` (make test does)")
-    return AXE.read_text("utf-8")
 
 
 @dataclass
@@ -111,6 +106,14 @@ def run_axe(page, axe_source: str, selector: str | None = None) -> list[dict]:
         selector,
     )
     return [v for v in results if v["impact"] in {"serious", "critical"}]
+
+
+def without_http_cache(page) -> None:
+    """The fragment may be cached up to a minute (its Cache-Control): a test that checks a data
+    change within seconds must not be answered from the browser's cache."""
+    session = page.context.new_cdp_session(page)
+    session.send("Network.enable")
+    session.send("Network.setCacheDisabled", {"cacheDisabled": True})
 
 
 def execute(db_path: Path, sql: str, params=()) -> None:

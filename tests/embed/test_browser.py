@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from tests.conftest import DEMO_TODAY
-from tests.embed.conftest import execute, run_axe, watch
+from tests.embed.conftest import execute, run_axe, watch, without_http_cache
 
 AT = f"{DEMO_TODAY.isoformat()}T14:30:00"
 OPEN_AT_AT = ("Circuit", "Club 55", "La Trace")  # demo slots cover Monday 14:30
@@ -44,9 +44,16 @@ def assert_clean(seen, context, allowed_origins):
     assert context.cookies() == []
 
 
+def new_context(browser, **options):
+    # French, the service's first language; the browser's own favicon request is not our page's.
+    context = browser.new_context(locale="fr-BE", **options)
+    context.route("**/favicon.ico", lambda route: route.fulfill(status=204))
+    return context
+
+
 @pytest.fixture
 def context(browser):
-    context = browser.new_context()
+    context = new_context(browser)
     yield context
     context.close()
 
@@ -60,6 +67,7 @@ def test_script_variant_shows_open_lieux_and_refreshes(
     url = host_site.add("/", host_page(code))
     page = context.new_page()
     seen = watch(page)
+    without_http_cache(page)
     page.goto(url)
     widget = page.locator("[data-lieux-widget] #ldl-open-now")
     for name in OPEN_AT_AT:
@@ -95,6 +103,7 @@ def test_htmx_variant_on_a_site_with_its_own_htmx(seeded_path, live_server, host
     url = host_site.add("/", host_page(body, '<script src="/htmx.min.js"></script>'))
     page = context.new_page()
     seen = watch(page)
+    without_http_cache(page)
     page.goto(url)
     widget = page.locator("aside #ldl-open-now")
     widget.get_by_text("Club 55").wait_for(timeout=TIMEOUT)
@@ -146,6 +155,7 @@ def test_iframe_variant_under_a_strict_csp(seeded_path, live_server, host_site, 
     )
     page = context.new_page()
     seen = watch(page)
+    without_http_cache(page)
     page.goto(url)
     frame = page.frame_locator("iframe")
     frame.locator("#ldl-open-now").get_by_text("Club 55").wait_for(timeout=TIMEOUT)
@@ -233,7 +243,7 @@ def test_configurator_preview_follows_the_form_with_javascript(live_server, cont
 
 
 def test_configurator_preview_works_without_javascript(live_server, browser):
-    context = browser.new_context(java_script_enabled=False)
+    context = new_context(browser, java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{live_server.url}/embed?at={AT}")
     page.get_by_label("sombres").check()
@@ -245,7 +255,7 @@ def test_configurator_preview_works_without_javascript(live_server, browser):
 
 def test_iframe_page_is_accessible(live_server, browser, axe_source):
     # The page's own CSP refuses inline scripts, axe-core included: bypass it for the audit only.
-    context = browser.new_context(bypass_csp=True)
+    context = new_context(browser, bypass_csp=True)
     page = context.new_page()
     page.goto(f"{live_server.url}/embed/open-now?at={AT}&show=all")
     page.locator("#ldl-open-now").wait_for(timeout=TIMEOUT)

@@ -67,13 +67,38 @@ def test_printed_sri_is_the_hash_of_the_vendored_file():
 
 @pytest.mark.parametrize(
     "query_string",
-    ["lang=xx", "limit=0", "limit=500", "kind=piscine", "commune=Atlantis", "layout=grid"],
+    [
+        "lang=xx",
+        "limit=0",
+        "limit=500",
+        "limit=abc",
+        "kind=piscine",
+        "commune=Atlantis",
+        "layout=grid",
+        "at=demain",
+    ],
 )
 def test_configurator_refuses_bad_options_clearly(client, query_string):
     response = client.get("/embed?" + query_string)
     assert response.status_code == 400
     assert "<html" in response.text
     assert query_string.split("=")[0] in response.text
+
+
+def test_configurator_form_with_every_default_renders(client):
+    """The form sends empty values for "all" and "the visitor's language"."""
+    response = client.get("/embed?lang=&limit=&show=open&layout=list&theme=auto")
+    assert response.status_code == 200
+    assert 'id="ldl-open-now"' in response.text
+    # Only our two files run: snippets and translated help text stay text.
+    assert response.text.count("<script") == 2
+
+
+@pytest.mark.parametrize("path", ["/embed", "/embed/open-now", "/widget/open-now"])
+def test_pages_that_include_the_fragment_set_no_cookie(client, path):
+    response = client.get(path, headers={"Accept-Language": "nl"})
+    assert response.status_code == 200
+    assert "set-cookie" not in response.headers
 
 
 @pytest.mark.parametrize(
