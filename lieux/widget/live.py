@@ -297,6 +297,7 @@ class OpenNowView(msgspec.Struct, frozen=True, kw_only=True):
     items: list[OpenNowItem]
     helplines: list[Helpline]  # shown when nothing listed is open
     any_open: bool
+    unknown_count: int  # lieux whose hours nobody entered: "none open" is then a partial truth
     demo: bool
     lang: str
     show: str
@@ -353,6 +354,7 @@ def build_view(
         items=items,
         helplines=list(snapshot.helplines) if not any_open else [],
         any_open=any_open,
+        unknown_count=sum(answer.state == "unknown" for _lieu, answer in states),
         demo=snapshot.demo,
         lang=query.lang,
         show=query.show,

@@ -219,3 +219,28 @@ def test_unknown_hours_never_say_closed(seeded_path):
         )
         html = client.get(f"/widget/open-now?at={MONDAY_11}&show=all&commune=Jette").text
         assert "horaires non communiqués" in html
+
+
+def test_none_open_says_how_many_lieux_have_no_hours_yet(seeded_path):
+    db = database.connect(seeded_path)
+    upsert_lieu(db, LieuWrite(slug="nouveau", name="Nouveau lieu", commune="Jette"))
+    db.close()
+    with TestClient(app=create_app(make_settings(seeded_path))) as client:
+        html = client.get(f"/widget/open-now?at={MONDAY_23}&lang=en").text
+        assert "1 lieu has not given its hours yet." in html
+        assert 'href="tel:107"' in html
+
+
+def test_real_server_serves_the_fragment_with_its_own_address(live_server):
+    import httpx
+
+    answer = httpx.get(f"{live_server.url}/widget/open-now?show=all&at={MONDAY_11}")
+    assert answer.status_code == 200
+    assert "set-cookie" not in answer.headers
+    assert f'href="{live_server.url}/lieux/club-55"' in answer.text
+    etag = answer.headers["etag"]
+    again = httpx.get(
+        f"{live_server.url}/widget/open-now?show=all&at={MONDAY_11}",
+        headers={"If-None-Match": etag},
+    )
+    assert again.status_code == 304
