@@ -1,0 +1,96 @@
+"""In a real browser, as a new user would: an admin's invite -> a co-manager joins and invites
+a member -> the member proposes a special opening -> the co-manager approves it -> it shows on
+the lieu page, in the "open now" answers and in the lieu's feed."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import httpx
+import pytest
+
+from lieux import db as database
+from lieux.db.lieux import get_lieu
+from lieux.members.invites import issue_invite
+from tests.conftest import axe_violations
+
+LIEU = "circuit"  # co-managers approve there
+# A Sunday evening, when the demo hours have Circuit closed: only the proposed opening opens it.
+DAY = date.today() + timedelta(days=(6 - date.today().weekday()) % 7 + 7)
+TITLE = "Ouverture du dimanche soir"
+
+
+@pytest.fixture
+def contexts(browser):
+    made = []
+
+    def new():
+        context = browser.new_context(locale="fr-BE")  # the labels below are the French ones
+        made.append(context)
+        return context.new_page()
+
+    yield new
+    for context in made:
+        context.close()
+
+
+def join(page, link: str, name: str) -> None:
+    page.goto(link)
+    page.get_by_label("Votre nom").fill(name)
+    page.get_by_role("button", name="Rejoindre").click()
+    page.get_by_role("heading", name=f"Bienvenue, {name}").wait_for()
+    assert "/signin/" in page.locator("input.link").input_value()
+
+
+def test_invite_join_propose_approve_publish(live_server, seeded_path, contexts, axe_source):
+    db = database.connect(seeded_path)
+    link = issue_invite(
+        db,
+        lieu_id=get_lieu(db, LIEU).id,
+        role="co-manager",
+        base_url=live_server.url,
+        now=datetime.now(UTC),
+    )
+    db.close()
+
+    manager = contexts()
+    join(manager, link, "Claire")
+    manager.goto(f"{live_server.url}/manage/{LIEU}/invites")
+    assert axe_violations(manager, axe_source) == []
+    manager.get_by_label("membre (propose des activités)").check()
+    manager.get_by_role("button", name="Créer le lien").click()
+    member_link = manager.locator("input.link").input_value()
+    assert member_link.startswith(f"{live_server.url}/join/")
+
+    member = contexts()
+    join(member, member_link, "Malik")
+    member.goto(f"{live_server.url}/manage/{LIEU}/propose")
+    assert axe_violations(member, axe_source) == []
+    member.get_by_label("Titre").fill(TITLE)
+    member.get_by_label("Type").select_option("ouverture")
+    member.get_by_label("Jour", exact=True).fill(DAY.isoformat())
+    member.get_by_label("Début").fill("18:00")
+    member.get_by_label("Fin", exact=True).fill("21:00")
+    member.get_by_role("button", name="Envoyer la proposition").click()
+    member.get_by_text("Votre proposition est enregistrée").wait_for()
+    assert "en attente" in member.content()
+
+    manager.goto(f"{live_server.url}/manage/{LIEU}")
+    manager.get_by_role("button", name="Accepter et publier").click()
+    manager.wait_for_url(f"{live_server.url}/manage/{LIEU}")
+    assert "acceptée" in manager.content()
+
+    public = contexts()
+    public.goto(f"{live_server.url}/lieux/{LIEU}")
+    assert TITLE in public.content()
+    during = f"{DAY.isoformat()}T19:00:00+01:00".replace("+", "%2B")
+    states = httpx.get(f"{live_server.url}/api/open-now?at={during}").json()
+    assert next(x for x in states if x["slug"] == LIEU)["state"] == "open"
+    before = f"{DAY.isoformat()}T17:00:00+01:00".replace("+", "%2B")
+    states = httpx.get(f"{live_server.url}/api/open-now?at={before}").json()
+    assert next(x for x in states if x["slug"] == LIEU)["state"] != "open"
+    assert TITLE in httpx.get(f"{live_server.url}/ical/lieux/{LIEU}.ics").text
+
+    member.goto(f"{live_server.url}/manage/{LIEU}")
+    assert "acceptée" in member.content()
+    manager.goto(f"{live_server.url}/manage/{LIEU}/audit")
+    log = manager.content()
+    assert "accept" in log and "propose" in log and "Claire" in log and "Malik" in log
