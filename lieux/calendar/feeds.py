@@ -12,11 +12,13 @@ Choices every client depends on (see tests/calendar/test_feeds.py):
 
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import msgspec
 from icalendar import Calendar, Event, vDuration, vRecur
+from msgspec.structs import replace
 
 from lieux.calendar.models import KINDS, Activity, ActivityOverride
 from lieux.calendar.rules import ended_before, is_occurrence, normalize_rrule, until_date
@@ -24,6 +26,7 @@ from lieux.calendar.vtimezone import vtimezone
 from lieux.models import LANGUAGES, Lieu
 
 PRODID = "-//Lieux de liens//Agenda//FR"
+END = b"END:VCALENDAR\r\n"
 # How often clients should poll: cancellations must reach phones the same day; a 304 is cheap.
 REFRESH = timedelta(hours=1)
 
@@ -88,7 +91,7 @@ def description(activity: Activity, lieu: Lieu, text: str, lang: str, url: str) 
     """Plain text: what people need before going (price, registration, where, a link)."""
     lines = [text.strip()] if text.strip() else []
     lines += details(activity, lang)
-    lines.append(location(lieu))
+    # The address is in LOCATION, which apps show with a map; the phone is not anywhere else.
     if lieu.phone:
         lines.append(f"{label('phone', lang)} {lieu.phone}")
     lines.append(f"{label('more', lang)} : {url}")
@@ -152,13 +155,7 @@ def _event(
 
 
 def activity_events(
-    activity: Activity,
-    lieu: Lieu,
-    *,
-    lang: str,
-    base_url: str,
-    zone: ZoneInfo,
-    cutoff: datetime,
+    activity: Activity, lieu: Lieu, *, lang: str, base_url: str, zone: ZoneInfo
 ) -> list[Event]:
     """The VEVENTs of one activity: the one-off or series, then its overrides."""
     url = f"{base_url}/agenda/{activity.id}"
@@ -182,8 +179,6 @@ def activity_events(
     events = [main]
     duration = activity.ends_at - activity.starts_at
     for override in activity.overrides:
-        if not _keep_override(activity, override, duration, cutoff, zone):
-            continue
         starts = override.starts_at or override.recurrence_id
         event = _event(
             activity,
@@ -206,19 +201,37 @@ def activity_events(
     return events
 
 
-def _keep_override(
-    activity: Activity,
-    override: ActivityOverride,
-    duration: timedelta,
-    cutoff: datetime,
-    zone: ZoneInfo,
-) -> bool:
-    # An override left behind by a rule change names no occurrence: writing it would add one.
-    if not is_occurrence(activity, override.recurrence_id, zone):
-        return False
-    ends = override.ends_at or (override.starts_at or override.recurrence_id) + duration
-    original_end = override.recurrence_id + duration
-    return max(ends, original_end).replace(tzinfo=zone) >= cutoff
+def _current(activity: Activity, cutoff: datetime, zone: ZoneInfo) -> Activity:
+    """The activity with only the overrides a feed should write."""
+    if not activity.overrides:
+        return activity
+    duration = activity.ends_at - activity.starts_at
+
+    def keep(override: ActivityOverride) -> bool:
+        # An override left behind by a rule change names no occurrence: writing it adds one.
+        if not is_occurrence(activity, override.recurrence_id, zone):
+            return False
+        ends = override.ends_at or (override.starts_at or override.recurrence_id) + duration
+        original_end = override.recurrence_id + duration
+        return max(ends, original_end).replace(tzinfo=zone) >= cutoff
+
+    kept = tuple(o for o in activity.overrides if keep(o))
+    return activity if kept == activity.overrides else replace(activity, overrides=kept)
+
+
+# icalendar needs about a millisecond per event; an activity's bytes only change with the
+# activity (every edit moves its updated_at), its lieu, the language or the address, so they are
+# kept for the next build: after one edit, a feed of thousands of events is rebuilt in
+# milliseconds, and every feed containing the activity shares its bytes.
+EVENT_CACHE_SIZE = 20_000
+
+
+@lru_cache(maxsize=EVENT_CACHE_SIZE)
+def _activity_ical(
+    activity: Activity, lieu: Lieu, lang: str, base_url: str, zone: ZoneInfo
+) -> bytes:
+    events = activity_events(activity, lieu, lang=lang, base_url=base_url, zone=zone)
+    return b"".join(event.to_ical() for event in events)
 
 
 def hours_events(
@@ -274,17 +287,19 @@ def build_feed(
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(REFRESH))
     calendar.add_component(vtimezone(zone, now.astimezone(zone).year))
+    head = calendar.to_ical()
+    if not head.endswith(END):
+        raise AssertionError("icalendar changed how it ends a calendar")
+    chunks = [head.removesuffix(END)]
     for activity in activities:
         if ended_before(activity, cutoff, zone):
             continue
-        lieu = lieux[activity.lieu_id]
-        for event in activity_events(
-            activity, lieu, lang=lang, base_url=base_url, zone=zone, cutoff=cutoff
-        ):
-            calendar.add_component(event)
+        current = _current(activity, cutoff, zone)
+        chunks.append(_activity_ical(current, lieux[activity.lieu_id], lang, base_url, zone))
     # Opening hours change with the window, not with an edit: the day the window starts is their
     # DTSTAMP, so two requests on the same day still give the same bytes.
     day_start = datetime.combine(now.astimezone(zone).date(), datetime.min.time(), zone)
     for event in hours_events(hours, lieux, lang=lang, base_url=base_url, stamp=day_start):
-        calendar.add_component(event)
-    return calendar.to_ical()
+        chunks.append(event.to_ical())
+    chunks.append(END)
+    return b"".join(chunks)

@@ -1,6 +1,8 @@
 """iCal feeds (/ical/...) and the public agenda (/agenda, /agenda/{id})."""
 
+import gzip
 import hashlib
+import threading
 from collections import OrderedDict
 from datetime import UTC, date, datetime, time, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
@@ -9,6 +11,7 @@ from urllib.parse import urlencode
 import msgspec
 import segno
 from litestar import Controller, Request, Response, get, route
+from litestar.concurrency import sync_to_thread
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.response import Template
 from sqlite_utils import Database
@@ -17,6 +20,7 @@ from lieux.calendar import feeds
 from lieux.calendar.models import KINDS, Activity
 from lieux.calendar.recurrence import Occurrence, agenda, occurrences
 from lieux.db import activities as activities_db
+from lieux.db import connect
 from lieux.db.lieux import data_revision, has_demo_data, list_lieux
 from lieux.models import LANGUAGES, Lieu
 from lieux.seed import slugify
@@ -28,13 +32,20 @@ ICS = "text/calendar"  # Litestar adds "; charset=utf-8" to text/ types
 CACHE_CONTROL = "public, max-age=300"
 # Feeds built per (filters, language, data revision, day): a few hundred variants at most.
 FEED_CACHE_SIZE = 256
-_feed_cache: OrderedDict[tuple, "BuiltFeed"] = OrderedDict()
 
 
 class BuiltFeed(msgspec.Struct, frozen=True):
     body: bytes
     etag: str
     last_modified: datetime | None
+    # A big network feed is mostly repeated text: gzip divides it by ten or so, which matters
+    # to phones polling it every hour. Compressed once here, not per request.
+    gzipped: bytes = b""
+
+    @property
+    def gzip_etag(self) -> str:
+        # Another representation needs another strong validator (RFC 9110, 8.8.3).
+        return self.etag[:-1] + '-gzip"'
 
 
 class FeedQuery(msgspec.Struct, frozen=True, kw_only=True):
@@ -95,12 +106,7 @@ def _feed_name(query: FeedQuery, lieux: list[Lieu]) -> str:
 
 
 def build(db: Database, settings: Settings, query: FeedQuery, now: datetime) -> BuiltFeed:
-    """The feed for `query` as of `now`, cached until data changes or the day turns."""
-    today = now.astimezone(settings.zone).date()
-    key = (settings.db, settings.base_url, query, data_revision(db), today)
-    if (cached := _feed_cache.get(key)) is not None:
-        _feed_cache.move_to_end(key)
-        return cached
+    """The feed for `query` as of `now`."""
     lieux, found = _select(db, query)
     hours = _hours(db, settings, lieux, now) if query.include_hours else ()
     body = feeds.build_feed(
@@ -115,15 +121,51 @@ def build(db: Database, settings: Settings, query: FeedQuery, now: datetime) -> 
         hours=hours,
     )
     modified = [a.updated_at for a in found] + [o.updated_at for a in found for o in a.overrides]
-    built = BuiltFeed(
+    return BuiltFeed(
         body=body,
         etag='"' + hashlib.sha256(body).hexdigest()[:32] + '"',
         last_modified=max(modified).astimezone(UTC).replace(microsecond=0) if modified else None,
+        gzipped=gzip.compress(body, compresslevel=6, mtime=0),
     )
-    _feed_cache[key] = built
-    while len(_feed_cache) > FEED_CACHE_SIZE:
-        _feed_cache.popitem(last=False)
-    return built
+
+
+class FeedCache:
+    """Built feeds of one app, valid while the data revision and the day stay the same.
+
+    A hit costs one tiny query on a connection kept for that purpose (another process, such as
+    `lieux import-ics`, may have changed the data), so a 304 never opens a connection.
+    """
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._db: Database | None = None
+        self._built: OrderedDict[tuple, BuiltFeed] = OrderedDict()
+
+    def key(self, query: FeedQuery, now: datetime) -> tuple:
+        with self._lock:
+            if self._db is None:
+                self._db = connect(self.settings.db)
+            revision = data_revision(self._db)
+        return (query, revision, now.astimezone(self.settings.zone).date())
+
+    def get(self, key: tuple) -> BuiltFeed | None:
+        with self._lock:
+            return self._built.get(key)
+
+    def put(self, key: tuple, feed: BuiltFeed) -> None:
+        with self._lock:
+            self._built[key] = feed
+            while len(self._built) > FEED_CACHE_SIZE:
+                self._built.popitem(last=False)
+
+
+def _build_fresh(settings: Settings, query: FeedQuery, now: datetime) -> BuiltFeed:
+    db = connect(settings.db)
+    try:
+        return build(db, settings, query, now)
+    finally:
+        db.close()
 
 
 def _hours(db: Database, settings: Settings, lieux: list[Lieu], now: datetime):
@@ -156,10 +198,18 @@ def _hours(db: Database, settings: Settings, lieux: list[Lieu], now: datetime):
 HOURS_WEEKS = 8
 
 
-def _not_modified(request: Request, feed: BuiltFeed) -> bool:
+def _accepts_gzip(request: Request) -> bool:
+    for part in request.headers.get("accept-encoding", "").lower().split(","):
+        coding, _, quality = part.strip().partition(";")
+        if coding.strip() == "gzip":
+            return quality.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000")
+    return False
+
+
+def _not_modified(request: Request, etag: str, feed: BuiltFeed) -> bool:
     if (tags := request.headers.get("if-none-match")) is not None:
         wanted = {tag.strip().removeprefix("W/") for tag in tags.split(",")}
-        return "*" in wanted or feed.etag in wanted
+        return "*" in wanted or etag in wanted
     if (since := request.headers.get("if-modified-since")) and feed.last_modified:
         try:
             return feed.last_modified <= parsedate_to_datetime(since)
@@ -182,31 +232,41 @@ class FeedController(Controller):
     path = "/ical"
     include_in_schema = False
 
-    def _answer(
-        self,
-        request: Request,
-        db: Database,
-        settings: Settings,
-        query: FeedQuery,
-        filename: str,
-        at: str | None,
+    async def _answer(
+        self, request: Request, query: FeedQuery, filename: str, at: str | None
     ) -> Response:
         if query.lang not in LANGUAGES:
             raise NotFoundException(f"lang={query.lang}: expected one of {', '.join(LANGUAGES)}")
-        feed = build(db, settings, query, _parse_at(at))
+        state = request.app.state
+        if "feeds" not in state:
+            state.feeds = FeedCache(state.settings)
+        cache: FeedCache = state.feeds
+        now = _parse_at(at)
+        key = cache.key(query, now)
+        feed = cache.get(key)
+        if feed is None:
+            # Building takes up to a second or two on a big network: off the event loop.
+            feed = await sync_to_thread(_build_fresh, cache.settings, query, now)
+            cache.put(key, feed)
+        compressed = _accepts_gzip(request)
+        body, etag = (feed.gzipped, feed.gzip_etag) if compressed else (feed.body, feed.etag)
         headers = {
-            "ETag": feed.etag,
+            "ETag": etag,
             "Cache-Control": CACHE_CONTROL,
             "Content-Disposition": f'inline; filename="{filename}"',
+            "Vary": "Accept-Encoding",
         }
+        if compressed:
+            headers["Content-Encoding"] = "gzip"
         if feed.last_modified:
             headers["Last-Modified"] = format_datetime(feed.last_modified, usegmt=True)
-        if _not_modified(request, feed):
+        if _not_modified(request, etag, feed):
+            headers.pop("Content-Encoding", None)
             return Response(None, status_code=304, headers=headers)
         if request.method == "HEAD":
-            headers["Content-Length"] = str(len(feed.body))
+            headers["Content-Length"] = str(len(body))
             return Response(b"", media_type=ICS, headers=headers)
-        return Response(feed.body, media_type=ICS, headers=headers)
+        return Response(body, media_type=ICS, headers=headers)
 
     @staticmethod
     def _query(
@@ -221,12 +281,10 @@ class FeedController(Controller):
         values.update({name: (value,) for name, value in (path_filter or {}).items()})
         return FeedQuery(**values, include_hours="hours" in _split(include), lang=lang or "fr")
 
-    @route("/network.ics", http_method=["GET", "HEAD"], sync_to_thread=True)
-    def network(
+    @route("/network.ics", http_method=["GET", "HEAD"])
+    async def network(
         self,
         request: Request,
-        db: Database,
-        settings: Settings,
         kinds: str | None = None,
         communes: str | None = None,
         lieux: str | None = None,
@@ -235,14 +293,12 @@ class FeedController(Controller):
         at: str | None = None,
     ) -> Response:
         query = self._query(kinds, communes, lieux, include, lang)
-        return self._answer(request, db, settings, query, "network.ics", at)
+        return await self._answer(request, query, "network.ics", at)
 
-    @route("/lieux/{filename:str}", http_method=["GET", "HEAD"], sync_to_thread=True)
-    def lieu(
+    @route("/lieux/{filename:str}", http_method=["GET", "HEAD"])
+    async def lieu(
         self,
         request: Request,
-        db: Database,
-        settings: Settings,
         filename: str,
         kinds: str | None = None,
         include: str | None = None,
@@ -250,14 +306,12 @@ class FeedController(Controller):
         at: str | None = None,
     ) -> Response:
         query = self._query(kinds, None, None, include, lang, {"lieux": _strip_ics(filename)})
-        return self._answer(request, db, settings, query, filename, at)
+        return await self._answer(request, query, filename, at)
 
-    @route("/kinds/{filename:str}", http_method=["GET", "HEAD"], sync_to_thread=True)
-    def kind(
+    @route("/kinds/{filename:str}", http_method=["GET", "HEAD"])
+    async def kind(
         self,
         request: Request,
-        db: Database,
-        settings: Settings,
         filename: str,
         communes: str | None = None,
         lieux: str | None = None,
@@ -266,14 +320,12 @@ class FeedController(Controller):
         at: str | None = None,
     ) -> Response:
         query = self._query(None, communes, lieux, include, lang, {"kinds": _strip_ics(filename)})
-        return self._answer(request, db, settings, query, filename, at)
+        return await self._answer(request, query, filename, at)
 
-    @route("/communes/{filename:str}", http_method=["GET", "HEAD"], sync_to_thread=True)
-    def commune(
+    @route("/communes/{filename:str}", http_method=["GET", "HEAD"])
+    async def commune(
         self,
         request: Request,
-        db: Database,
-        settings: Settings,
         filename: str,
         kinds: str | None = None,
         lieux: str | None = None,
@@ -282,7 +334,7 @@ class FeedController(Controller):
         at: str | None = None,
     ) -> Response:
         query = self._query(kinds, None, lieux, include, lang, {"communes": _strip_ics(filename)})
-        return self._answer(request, db, settings, query, filename, at)
+        return await self._answer(request, query, filename, at)
 
 
 # --- subscribe box and public agenda ------------------------------------------------------------

@@ -97,7 +97,32 @@ def test_identical_bytes_etag_304_and_head(client):
     head = client.head("/ical/lieux/babel-zin.ics", params={"at": AT})
     assert head.status_code == 200 and head.content == b""
     assert head.headers["etag"] == etag
-    assert head.headers["content-length"] == str(len(first.content))
+
+
+def test_gzip_is_another_representation_with_its_own_etag(client):
+    url, params = "/ical/network.ics", {"at": AT}
+    plain = client.get(url, params=params, headers={"Accept-Encoding": "identity"})
+    packed = client.get(url, params=params, headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in plain.headers
+    assert packed.headers["content-encoding"] == "gzip"
+    assert packed.content == plain.content  # httpx decompresses
+    assert packed.headers["etag"] != plain.headers["etag"]
+    assert plain.headers["vary"] == packed.headers["vary"] == "Accept-Encoding"
+    head = client.head(url, params=params, headers={"Accept-Encoding": "identity"})
+    assert head.headers["content-length"] == str(len(plain.content))
+    for response, encoding in ((plain, "identity"), (packed, "gzip")):
+        again = client.get(
+            url,
+            params=params,
+            headers={"Accept-Encoding": encoding, "If-None-Match": response.headers["etag"]},
+        )
+        assert again.status_code == 304
+    crossed = client.get(
+        url,
+        params=params,
+        headers={"Accept-Encoding": "gzip", "If-None-Match": plain.headers["etag"]},
+    )
+    assert crossed.status_code == 200
 
 
 def test_an_edit_changes_the_feed_sequence_and_etag(client, db_path):
