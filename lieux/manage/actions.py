@@ -17,6 +17,7 @@ from lieux.db import audit
 from lieux.db import hours as hours_db
 from lieux.db import proposals as proposals_db
 from lieux.db.activities import StaleActivity
+from lieux.manage import series
 from lieux.models import Lieu
 
 __all__ = ["StaleActivity", "uid_for"]
@@ -332,3 +333,38 @@ def replace_hours(
                 after=after,
                 now=now,
             )
+
+
+def split_series(
+    db: Database,
+    lieu: Lieu,
+    activity: Activity,
+    split_at: datetime,
+    write: ActivityWrite,
+    *,
+    version: int | None,
+    by: int | None,
+    uid: str,
+    zone: ZoneInfo,
+    now: datetime,
+) -> int:
+    """Apply `write` to the occurrence starting at `split_at` and the following ones only.
+
+    The series keeps its earlier dates (and its UID); a new activity carries the changed ones.
+    Returns the new activity's id.
+    """
+    head = msgspec.structs.replace(
+        as_write(activity), rrule=series.head_rule(activity, split_at, zone)
+    )
+    start = datetime.combine(split_at.date(), write.starts_at.time())
+    rrule = write.rrule
+    if rrule:
+        rrule = series.with_count(rrule, series.tail_count(activity, split_at, zone))
+    tail = msgspec.structs.replace(
+        write, starts_at=start, ends_at=start + (write.ends_at - write.starts_at), rrule=rrule
+    )
+    with db.atomic():
+        update_activity(
+            db, lieu, activity, head, version=version, by=by, zone=zone, now=now, action="split"
+        )
+        return create_activity(db, lieu, tail, by=by, uid=uid, now=now)

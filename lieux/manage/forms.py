@@ -76,6 +76,8 @@ class ActivityForm(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     accessibility: Annotated[str, msgspec.Meta(max_length=NOTE_MAX)] = ""
     languages: Annotated[str, msgspec.Meta(max_length=NOTE_MAX)] = ""
     version: int | None = None
+    # On a series: apply the changes from this occurrence (its original local start) on.
+    split_from: datetime | None = None
 
 
 class MoveForm(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

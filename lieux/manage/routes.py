@@ -24,6 +24,7 @@ from sqlite_utils import Database
 
 from lieux.calendar.models import KINDS, Activity
 from lieux.calendar.recurrence import occurrences
+from lieux.calendar.rules import is_occurrence
 from lieux.db import activities as activities_db
 from lieux.db import audit
 from lieux.db import hours as hours_db
@@ -42,6 +43,7 @@ from lieux.widget.osm import OsmError, from_osm, to_osm
 from lieux.widget.public_holidays import public_holidays
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+NOT_AN_OCCURRENCE = forms._("Cette date n'est pas une occurrence de la série.")
 OSM_UNREADABLE = forms._("Chaîne opening_hours illisible (exemple : Mo-Fr 10:00-16:00; PH off).")
 # How far ahead the occurrence list of a series looks.
 OCCURRENCE_WINDOW = timedelta(weeks=10)
@@ -230,6 +232,34 @@ class ManageController(Controller):
             context = self._edit_context(db, settings, lieu, activity, errors=error.errors)
             context["values"] = data
             return _again(request, "manage/activity_form.html", context)
+        split = form.split_from.replace(tzinfo=None) if form.split_from else None
+        if split is not None and split != activity.starts_at:
+            if not is_occurrence(activity, split, settings.zone):
+                context = self._edit_context(
+                    db,
+                    settings,
+                    lieu,
+                    activity,
+                    errors={"split_from": (NOT_AN_OCCURRENCE, {})},
+                )
+                context["values"] = data
+                return _again(request, "manage/activity_form.html", context)
+            try:
+                new_id = actions.split_series(
+                    db,
+                    lieu,
+                    activity,
+                    split,
+                    write,
+                    version=form.version,
+                    by=by,
+                    uid=actions.uid_for(lieu, settings.base_url),
+                    zone=settings.zone,
+                    now=_now(),
+                )
+            except actions.StaleActivity:
+                return self._conflict(request, db, settings, lieu, activity_id, data)
+            return _done(request, f"/manage/{lieu.slug}/activities/{new_id}?saved=1")
         try:
             actions.update_activity(
                 db,
@@ -416,12 +446,7 @@ class ManageController(Controller):
                 settings,
                 lieu,
                 activity,
-                occurrence_errors={
-                    "recurrence_id": (
-                        forms._("Cette date n'est pas une occurrence de la série."),
-                        {},
-                    )
-                },
+                occurrence_errors={"recurrence_id": (NOT_AN_OCCURRENCE, {})},
             )
             return _again(request, "manage/activity_form.html", context)
         except actions.StaleActivity:

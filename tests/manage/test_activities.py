@@ -203,3 +203,38 @@ def test_htmx_gets_a_redirect_header_and_inline_errors_with_200(client, seeded_p
         client, manager, f"/manage/{LIEU_A}/activities", {**CAFE, "title": ""}, headers=headers
     )
     assert bad.status_code == 200 and "Ce champ est obligatoire." in bad.text
+
+
+def test_change_this_and_following_splits_the_series(client, seeded_path, manager):
+    activity_id = create(client, manager, {**CAFE, "count": "6"})
+    page = client.get(f"/manage/{LIEU_A}/activities/{activity_id}").text
+    options = re.findall(r'<option value="(\d{4}-[^"]+)"', page)
+    third = options[2]  # the third date of the series
+    response = post(
+        client,
+        manager,
+        f"/manage/{LIEU_A}/activities/{activity_id}",
+        {**CAFE, "start": "15:00", "end": "17:00", "version": "1", "split_from": third},
+    )
+    assert response.status_code == 303
+    new_id = int(response.headers["location"].split("?")[0].rsplit("/", 1)[1])
+    head, tail = stored(seeded_path, activity_id), stored(seeded_path, new_id)
+    assert "COUNT" not in head.rrule and "UNTIL=" in head.rrule
+    assert head.starts_at.hour == 14 and head.uid != tail.uid
+    assert tail.starts_at.isoformat() == third.replace("T14:00", "T15:00")
+    assert "COUNT=4" in tail.rrule  # 6 dates in all: 2 before the split, 4 from it
+    assert [e.action for e in entries(seeded_path)][:2] == ["create", "split"]
+
+
+def test_split_at_a_date_outside_the_series_is_refused(client, seeded_path, manager):
+    activity_id = create(client, manager)
+    before = count(seeded_path, "activities")
+    response = post(
+        client,
+        manager,
+        f"/manage/{LIEU_A}/activities/{activity_id}",
+        {**CAFE, "version": "1", "split_from": f"{FIRST.isoformat()}T09:00:00"},
+    )
+    assert response.status_code == 400 and "pas une occurrence" in response.text
+    assert count(seeded_path, "activities") == before
+    assert stored(seeded_path, activity_id).version == 1

@@ -1,0 +1,47 @@
+"""Changing "this date and the following ones" of a series: split it in two at one occurrence.
+
+The first part keeps its UID (calendars already have it) and ends just before the split; the
+second is a new activity from the split date on. Expansion stays dateutil's.
+"""
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from icalendar import vRecur
+
+from lieux.calendar.models import Activity
+from lieux.calendar.rules import series_rule
+
+
+def head_rule(activity: Activity, split_at: datetime, zone: ZoneInfo) -> str:
+    """The series' RRULE, stopped just before the local start `split_at` (UNTIL in UTC)."""
+    recur = vRecur.from_ical(activity.rrule)
+    recur.pop("COUNT", None)
+    last = (split_at - timedelta(seconds=1)).replace(tzinfo=zone)
+    recur["UNTIL"] = [last.astimezone(UTC)]
+    return recur.to_ical().decode()
+
+
+def tail_count(activity: Activity, split_at: datetime, zone: ZoneInfo) -> int | None:
+    """For a series limited by COUNT, how many occurrences remain from `split_at` on."""
+    recur = vRecur.from_ical(activity.rrule)
+    if "COUNT" not in recur:
+        return None
+    before = series_rule(activity, zone).between(
+        activity.starts_at.replace(tzinfo=zone),
+        split_at.replace(tzinfo=zone),
+        inc=False,
+    )
+    # `between` excludes the first start itself when inc=False: count it back in.
+    done = len(before) + (1 if split_at > activity.starts_at else 0)
+    return max(int(recur["COUNT"][0]) - done, 1)
+
+
+def with_count(rrule: str, count: int | None) -> str:
+    """`rrule` limited to `count` occurrences (UNTIL dropped), or unchanged if count is None."""
+    if count is None:
+        return rrule
+    recur = vRecur.from_ical(rrule)
+    recur.pop("UNTIL", None)
+    recur["COUNT"] = [count]
+    return recur.to_ical().decode()
