@@ -21,11 +21,14 @@ from lieux.calendar.models import KINDS, Activity
 from lieux.calendar.recurrence import Occurrence, agenda, occurrences
 from lieux.db import activities as activities_db
 from lieux.db import connect
+from lieux.db.hours import all_hours
 from lieux.db.lieux import data_revision, has_demo_data, list_lieux
 from lieux.models import LANGUAGES, Lieu
 from lieux.seed import slugify
 from lieux.settings import Settings
 from lieux.web.i18n import current_lang
+from lieux.widget.hours import open_intervals
+from lieux.widget.public_holidays import public_holidays
 
 ICS = "text/calendar"  # Litestar adds "; charset=utf-8" to text/ types
 # Clients poll every REFRESH; a proxy or browser may reuse an answer for five minutes.
@@ -168,27 +171,30 @@ def _build_fresh(settings: Settings, query: FeedQuery, now: datetime) -> BuiltFe
         db.close()
 
 
-def _hours(db: Database, settings: Settings, lieux: list[Lieu], now: datetime):
-    """Opening hours as intervals over the feed's coming weeks (empty if the engine is absent)."""
-    try:
-        from lieux.widget.hours import open_intervals  # written by the hours component
-    except ImportError:
-        return ()
-    from lieux.db.hours import all_hours
+def _hours(
+    db: Database, settings: Settings, lieux: list[Lieu], now: datetime
+) -> list[feeds.HoursInterval]:
+    """The lieux's opening hours over the coming weeks, from the hours engine.
 
-    hours = all_hours(db)
-    start = now.astimezone(settings.zone)
+    Special openings are not added: they are activities of kind "ouverture", already events.
+    """
+    zone = settings.zone
+    start = datetime.combine(now.astimezone(zone).date(), time(), zone)
     end = start + timedelta(weeks=HOURS_WEEKS)
+    holidays = public_holidays(range(start.year, end.year + 1), iris_day=settings.iris_day)
+    every = all_hours(db)
     found = []
     for lieu in lieux:
-        if lieu.id not in hours:
+        if lieu.id not in every:
             continue
-        for interval in open_intervals(hours[lieu.id], start, end, settings.zone):
+        for opens, closes in open_intervals(
+            every[lieu.id], start, end, holidays=holidays, zone=zone
+        ):
             found.append(
                 feeds.HoursInterval(
                     lieu_id=lieu.id,
-                    starts_at=interval[0],
-                    ends_at=interval[1],
+                    starts_at=opens.astimezone(zone),
+                    ends_at=closes.astimezone(zone),
                 )
             )
     return found

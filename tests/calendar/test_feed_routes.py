@@ -186,3 +186,36 @@ def test_rolling_window_drops_old_items(client):
     later = client.get("/ical/network.ics", params={"at": "2027-06-01T10:00:00+00:00"}).content
     assert b"Sortie au mus" not in later  # a one-off of November 2026
     assert b"FREQ=WEEKLY" in later  # endless series stay
+
+
+def test_include_hours_adds_the_opening_hours_as_transparent_events(client):
+    plain = client.get("/ical/lieux/le-pianocktail.ics", params={"at": AT}).content
+    body = client.get(
+        "/ical/lieux/le-pianocktail.ics", params={"at": AT, "include": "hours"}
+    ).content
+    assert b"UID:hours-" not in plain
+    hours = [
+        e
+        for e in icalendar.Calendar.from_ical(body).walk("VEVENT")
+        if str(e["UID"]).startswith("hours-")
+    ]
+    assert hours and all(str(e["TRANSP"]) == "TRANSPARENT" for e in hours)
+    starts = {(e.start.weekday(), e.start.hour) for e in hours}
+    # the demo hours: Th 18-23, Fr 19-02, Sa 15-02, Su 15-20
+    assert starts == {(3, 18), (4, 19), (5, 15), (6, 15)}
+    friday = next(e for e in hours if e.start.weekday() == 4)
+    assert friday.end - friday.start == timedelta(hours=7)  # overnight, closes Saturday 02:00
+    again = client.get("/ical/lieux/le-pianocktail.ics", params={"at": AT, "include": "hours"})
+    assert again.content == body
+
+
+def test_a_lieu_without_hours_gets_no_hours_events(client, db_path):
+    from lieux import db as database
+    from lieux.db.lieux import upsert_lieu
+    from lieux.models import LieuWrite
+
+    db = database.connect(db_path)
+    upsert_lieu(db, LieuWrite(slug="sans-horaires", name="Sans horaires", commune="Ixelles"))
+    db.close()
+    body = client.get("/ical/lieux/sans-horaires.ics", params={"include": "hours"}).content
+    assert b"BEGIN:VEVENT" not in body and b"BEGIN:VCALENDAR" in body

@@ -229,3 +229,13 @@ def test_imported_events_show_in_the_feed_as_in_the_agenda(client, seeded_path, 
     assert shown == own
     assert ("weekly-1@google.com", datetime(2026, 12, 8, 14, tzinfo=ZONE), "cancelled") in shown
     assert ("weekly-1@google.com", datetime(2026, 12, 16, 10, tzinfo=ZONE), "confirmed") in shown
+
+
+def test_refresh_reimports_linked_addresses(seeded_path, lieu_db, local_calendar, capsys):
+    code, out, _ = run(seeded_path, local_calendar, capsys)
+    assert code == 0 and "3 added" in out
+    assert main(["refresh-ics", "--db", str(seeded_path)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(local_calendar) and "3 unchanged" in out
+    row = lieu_db.execute("SELECT last_fetched_at, last_error FROM ical_sources").fetchone()
+    assert row[0] is not None and row[1] is None
