@@ -19,7 +19,7 @@ from lieux.db import connect
 from lieux.embed.cors import cors_middleware
 from lieux.embed.routes import EmbedController, embed_static_files
 from lieux.guide.routes import GuideController
-from lieux.manage.routes import ManageController
+from lieux.manage.routes import ManageController, PublicProposalController
 from lieux.members.routes import MembersController
 from lieux.members.session import csrf_config, session_config
 from lieux.settings import Settings
@@ -64,6 +64,7 @@ def create_app(settings: Settings) -> Litestar:
             EmbedController,
             MembersController,
             ManageController,
+            PublicProposalController,
             WidgetController,
             OpenNowApiController,
             embed_static_files(),

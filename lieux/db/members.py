@@ -224,3 +224,32 @@ def session_member(db: Database, token_hash: str, *, now: datetime) -> int | Non
 def delete_session(db: Database, token_hash: str) -> None:
     """End one browser session (sign out)."""
     db.execute("DELETE FROM member_sessions WHERE token_hash = ?", [token_hash])
+
+
+# --- a lieu's own rules for co-management ----------------------------------------------------
+
+
+class LieuRules(msgspec.Struct, frozen=True, kw_only=True):
+    governance: str
+    support_threshold: int
+    public_proposals: bool = False
+
+
+def get_rules(db: Database, lieu_id: int) -> LieuRules:
+    """How the lieu decides on proposals, and whether people without an account may propose."""
+    row = next(
+        db.query(
+            "SELECT governance, support_threshold, public_proposals FROM lieux WHERE id = ?",
+            [lieu_id],
+        )
+    )
+    return msgspec.convert(row, LieuRules, strict=False)
+
+
+def set_rules(db: Database, lieu_id: int, rules: LieuRules, *, now: datetime) -> None:
+    """Change the lieu's governance, support threshold and public proposals switch."""
+    db.execute(
+        "UPDATE lieux SET governance = ?, support_threshold = ?, public_proposals = ?, "
+        "updated_at = ? WHERE id = ?",
+        [rules.governance, rules.support_threshold, rules.public_proposals, _utc(now), lieu_id],
+    )

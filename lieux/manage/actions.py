@@ -15,6 +15,7 @@ from lieux.calendar.models import Activity, ActivityWrite
 from lieux.db import activities as activities_db
 from lieux.db import audit
 from lieux.db import hours as hours_db
+from lieux.db import members as members_db
 from lieux.db import proposals as proposals_db
 from lieux.db.activities import StaleActivity
 from lieux.manage import series
@@ -368,3 +369,24 @@ def split_series(
             db, lieu, activity, head, version=version, by=by, zone=zone, now=now, action="split"
         )
         return create_activity(db, lieu, tail, by=by, uid=uid, now=now)
+
+
+def set_rules(
+    db: Database, lieu: Lieu, rules: members_db.LieuRules, *, by: int | None, now: datetime
+) -> None:
+    """Change how the lieu decides on proposals."""
+    with db.atomic():
+        before = members_db.get_rules(db, lieu.id)
+        members_db.set_rules(db, lieu.id, rules, now=now)
+        if rules != before:
+            audit.record(
+                db,
+                lieu_id=lieu.id,
+                member_id=by,
+                action="update",
+                entity="lieu",
+                entity_id=lieu.id,
+                before=before,
+                after=rules,
+                now=now,
+            )

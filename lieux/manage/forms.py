@@ -26,6 +26,7 @@ MESSAGE_MAX = 1_000
 PRICE_AMOUNT_MAX = 40
 INTERVAL_MAX = 12
 COUNT_MAX = 500
+SUPPORT_THRESHOLD_MAX = 50
 # A rule with no occurrence within this horizon is as good as never occurring for an agenda.
 RULE_HORIZON = timedelta(days=366 * 5)
 CSRF_FIELD = "_csrf_token"
@@ -78,6 +79,12 @@ class ActivityForm(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     version: int | None = None
     # On a series: apply the changes from this occurrence (its original local start) on.
     split_from: datetime | None = None
+
+
+class RulesForm(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    governance: Literal["coordinated", "co-managed", "self-managed"]
+    support_threshold: Annotated[int, msgspec.Meta(ge=1, le=SUPPORT_THRESHOLD_MAX)] = 3
+    public_proposals: bool = False
 
 
 class MoveForm(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

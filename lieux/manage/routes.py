@@ -10,6 +10,7 @@ import contextlib
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
+import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.di import Provide
 from litestar.enums import RequestEncodingType
@@ -43,6 +44,7 @@ from lieux.widget.osm import OsmError, from_osm, to_osm
 from lieux.widget.public_holidays import public_holidays
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+HONEYPOT = "website"
 NOT_AN_OCCURRENCE = forms._("Cette date n'est pas une occurrence de la série.")
 OSM_UNREADABLE = forms._("Chaîne opening_hours illisible (exemple : Mo-Fr 10:00-16:00; PH off).")
 # How far ahead the occurrence list of a series looks.
@@ -789,6 +791,30 @@ class ManageController(Controller):
         )
         return _done(request, f"/manage/{lieu.slug}/hours?saved=1")
 
+    # --- the lieu's rules -----------------------------------------------------------------
+
+    @get("/settings", sync_to_thread=True)
+    def rules(self, db: Database, lieu: Lieu, identity: Identity | None) -> Template:
+        _manager(identity, lieu)
+        values = msgspec.to_builtins(members_db.get_rules(db, lieu.id))
+        return Template(
+            "manage/settings.html", context={"lieu": lieu, "values": values, "errors": {}}
+        )
+
+    @post("/settings", sync_to_thread=True)
+    def save_rules(
+        self, request: Request, db: Database, lieu: Lieu, identity: Identity | None, data: Form
+    ) -> Response:
+        by = _manager(identity, lieu)
+        try:
+            form = forms.parse(data, forms.RulesForm)
+        except forms.FormErrors as error:
+            context = {"lieu": lieu, "values": data, "errors": error.errors}
+            return _again(request, "manage/settings.html", context)
+        rules = members_db.LieuRules(**msgspec.structs.asdict(form))
+        actions.set_rules(db, lieu, rules, by=by, now=_now())
+        return _done(request, f"/manage/{lieu.slug}/settings?saved=1")
+
     # --- audit log -------------------------------------------------------------------------
 
     @get("/audit", sync_to_thread=True)
@@ -798,3 +824,59 @@ class ManageController(Controller):
             "manage/audit.html",
             context={"lieu": lieu, "entries": audit.list_entries(db, lieu.id)},
         )
+
+
+class PublicProposalController(Controller):
+    """Proposals from people without an account, when the lieu allows them (off by default)."""
+
+    path = "/propose/{slug:str}"
+    include_in_schema = False
+    dependencies = {"lieu": Provide(provide_lieu, sync_to_thread=True)}
+
+    def _open(self, db: Database, lieu: Lieu) -> None:
+        if not members_db.get_rules(db, lieu.id).public_proposals:
+            raise NotFoundException("Ce lieu ne reçoit pas de propositions sans compte.")
+
+    def _context(self, lieu: Lieu, **extra) -> dict:
+        return {
+            "lieu": lieu,
+            "kinds": KINDS,
+            "values": {},
+            "errors": {},
+            "activity": None,
+            "conflict": None,
+            "proposing": True,
+            "public": True,
+            "action": f"/propose/{lieu.slug}",
+            **extra,
+        }
+
+    @get("/", sync_to_thread=True)
+    def form(self, db: Database, lieu: Lieu) -> Template:
+        self._open(db, lieu)
+        return Template("manage/activity_form.html", context=self._context(lieu))
+
+    @post("/", sync_to_thread=True, middleware=[PROPOSAL_RATE.middleware])
+    def propose(
+        self, request: Request, db: Database, settings: Settings, lieu: Lieu, data: Form
+    ) -> Response:
+        self._open(db, lieu)
+        fields = dict(data)
+        # A field people never see (hidden by CSS): only form-filling robots put text in it.
+        if str(fields.pop(HONEYPOT, "") or "").strip():
+            return _done(request, f"/propose/{lieu.slug}?sent=1")
+        name = fields.pop("proposer_name", "")
+        errors: dict = {}
+        try:
+            name = forms.parse({"display_name": name}, forms.DisplayNameForm).display_name
+        except forms.FormErrors as error:
+            errors["proposer_name"] = error.errors["display_name"]
+        try:
+            write = forms.to_write(forms.parse(fields, forms.ActivityForm), settings.zone)
+        except forms.FormErrors as error:
+            errors.update(error.errors)
+        if errors:
+            context = self._context(lieu, values=data, errors=errors)
+            return _again(request, "manage/activity_form.html", context)
+        actions.propose(db, lieu, write, by=None, name=name, now=_now())
+        return _done(request, f"/propose/{lieu.slug}?sent=1")

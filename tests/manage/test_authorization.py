@@ -7,11 +7,13 @@ deciding here who may call it.
 
 from datetime import UTC, datetime
 
+import msgspec
 import pytest
 
 from lieux import db as database
 from lieux.app import create_app
 from lieux.calendar.models import ActivityWrite
+from lieux.db import members as members_db
 from lieux.db.lieux import get_lieu
 from lieux.manage import actions
 from lieux.members.invites import issue_invite
@@ -95,6 +97,13 @@ TABLE = {
         {"osm": "Mo 10:00-12:00"},
         MANAGERS_A,
     ),
+    "/manage/{slug:str}/settings": (
+        "/manage/{a}/settings",
+        {"governance": "self-managed", "support_threshold": "2"},
+        MANAGERS_A,
+    ),
+    # Open to anyone once the lieu allows it (the world below does): a stranger's proposal.
+    "/propose/{slug:str}": ("/propose/{a}", {**ACTIVITY, "proposer_name": "Zoé"}, EVERYONE),
     "/manage/{slug:str}/invites": ("/manage/{a}/invites", {"role": "member"}, MANAGERS_A),
     "/manage/{slug:str}/invites/{invite_id:int}/revoke": (
         "/manage/{a}/invites/{invite_id}/revoke",
@@ -152,6 +161,10 @@ def _world(db_path):
     actions.delete_activity(db, lieu, deleted, version=None, by=None, now=now)
     proposal = actions.propose(db, lieu, write, by=people["member_a"], name="Membre A", now=now)
     invite = issue_invite(db, lieu_id=lieu.id, role="member", base_url="", now=now)
+    rules = members_db.get_rules(db, lieu.id)
+    members_db.set_rules(
+        db, lieu.id, msgspec.structs.replace(rules, public_proposals=True), now=now
+    )
     invite_id = db.execute("SELECT max(id) FROM invites").fetchone()[0]
     db.close()
     ids = {
