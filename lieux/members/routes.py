@@ -13,6 +13,7 @@ from litestar.response import Redirect, Template
 from sqlite_utils import Database
 
 from lieux.db import members as members_db
+from lieux.db.lieux import list_lieux
 from lieux.manage.forms import DisplayNameForm, FormErrors, parse
 from lieux.members.models import Identity, Invite
 from lieux.members.session import (
@@ -148,12 +149,14 @@ class MembersController(Controller):
         return Redirect("/", status_code=303)
 
     @get("/me", sync_to_thread=True)
-    def me(self, identity: Identity | None) -> Template:
+    def me(self, db: Database, identity: Identity | None) -> Template:
         if identity is None:
             raise NotAuthorizedException(
                 "Connectez-vous en ouvrant votre lien personnel de connexion."
             )
-        return Template("members/me.html", context={"identity": identity})
+        # The network admin manages every lieu, including those nobody has joined yet.
+        every = list_lieux(db) if identity.member.is_admin else []
+        return Template("members/me.html", context={"identity": identity, "every": every})
 
     @post("/me/sign-in-link", sync_to_thread=True)
     def new_link(

@@ -99,7 +99,10 @@ def test_expired_and_revoked_invites_are_refused(client, seeded_path):
 def test_admin_invite_makes_a_network_admin(client, seeded_path):
     path = invite(seeded_path, "admin", slug=None)
     assert join(client, path, "Admin").status_code == 200
-    assert "administrateur du réseau" in client.get("/me").text
+    me = client.get("/me").text
+    assert "administrateur du réseau" in me
+    assert 'href="/manage/circuit/invites"' in me  # every lieu, to invite its first co-manager
+    assert client.get("/manage/circuit/invites").status_code == 200
 
 
 def test_tokens_are_stored_only_hashed(client, seeded_path):
@@ -173,3 +176,15 @@ def new_token_for(db_path, member_id):
 def test_unknown_links_are_a_clear_404(client, path):
     response = client.get(path)
     assert response.status_code == 404 and "plus valable" in response.text
+
+
+def test_sign_in_is_rate_limited(client, seeded_path):
+    from lieux.members.session import SIGN_IN_RATE
+
+    token = csrf(client)
+    limit = SIGN_IN_RATE.rate_limit[1]
+    statuses = [
+        client.post("/signin/guessed-token", data={"_csrf_token": token}).status_code
+        for _ in range(limit + 1)
+    ]
+    assert statuses[:limit] == [404] * limit and statuses[limit] == 429
