@@ -6,6 +6,7 @@ import threading
 from collections import OrderedDict
 from datetime import UTC, date, datetime, time, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
+from functools import lru_cache
 from urllib.parse import urlencode
 
 import msgspec
@@ -356,13 +357,22 @@ def feed_path(*, lieu: str | None = None, kind: str | None = None, commune: str 
 
 
 def subscribe_context(base_url: str, path: str) -> dict[str, str]:
-    """What the subscribe box shows: https and webcal addresses and a QR code of the address."""
-    https = base_url + path
-    webcal = "webcal://" + https.split("://", 1)[1]
+    """What the subscribe box shows: https and webcal addresses and a QR code of the address.
+
+    The feed is in the page's language: someone reading in Dutch subscribes to Dutch titles.
+    """
+    lang = current_lang.get()
+    if lang != "fr":
+        path += ("&" if "?" in path else "?") + urlencode({"lang": lang})
+    return _subscribe(base_url + path)
+
+
+@lru_cache(maxsize=1024)
+def _subscribe(https: str) -> dict[str, str]:
     qr = segno.make(https, error="m")
     return {
         "https": https,
-        "webcal": webcal,
+        "webcal": "webcal://" + https.split("://", 1)[1],
         "qr_svg": qr.svg_inline(scale=4, title=https, omitsize=False),
     }
 

@@ -433,15 +433,3 @@ def remove_override(
             [activity_id, recurrence_id.isoformat()],
         )
         _touch(db, activity, _next_stamp(activity.updated_at, now), bump_sequence=False)
-
-
-def restore_activity(db: Database, activity_id: int, *, now: datetime | None = None) -> None:
-    """Bring a deleted activity back (an imported event that reappeared in its source)."""
-    activity = get_activity(db, activity_id)
-    stamp = _next_stamp(activity.updated_at, now)
-    # Clients dropped it: a higher SEQUENCE makes them take it again as new information.
-    db.execute(
-        "UPDATE activities SET deleted_at = NULL, updated_at = ?, version = version + 1, "
-        "sequence = sequence + 1 WHERE id = ?",
-        [stamp.isoformat(), activity_id],
-    )

@@ -112,7 +112,7 @@ def apply_import(
                 activity_id = row["id"]
                 before = activities_db.get_activity(db, activity_id)
                 if activities_db.is_deleted(db, activity_id):
-                    activities_db.restore_activity(db, activity_id, now=now)
+                    activities_db.undelete_activity(db, activity_id, now=now)
                 activities_db.update_activity(db, activity_id, event.activity, zone=zone, now=now)
             skipped += _sync_overrides(db, activity_id, event, zone=zone, now=now)
             if before is not None:

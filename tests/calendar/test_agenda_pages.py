@@ -76,6 +76,13 @@ def test_copy_button_only_with_javascript(live_server, browser):
         context = browser.new_context(java_script_enabled=scripts)
         page = context.new_page()
         page.goto(live_server.url + "/lieux/babel-zin")
-        assert page.locator("#feed-address").inner_text().endswith("/ical/lieux/babel-zin.ics")
+        assert "/ical/lieux/babel-zin.ics" in page.locator("#feed-address").inner_text()
         assert page.locator("#subscribe button.copy").is_visible() is scripts
         context.close()
+
+
+def test_the_subscribed_feed_is_in_the_page_language(client):
+    text = client.get("/lieux/babel-zin", params={"lang": "nl"}).text
+    assert 'href="webcal://testserver/ical/lieux/babel-zin.ics?lang=nl"' in text
+    text = client.get("/agenda", params={"lang": "en", "kind": "atelier", "commune": "schaerbeek"})
+    assert "/ical/network.ics?kinds=atelier&amp;communes=schaerbeek&amp;lang=en" in text.text
