@@ -159,18 +159,24 @@ def change_occurrence(
     action: str,
     starts_at: datetime | None = None,
     ends_at: datetime | None = None,
+    title: str | None = None,
+    description: str | None = None,
     version: int | None,
     by: int | None,
     zone: ZoneInfo,
     now: datetime,
 ) -> Activity:
-    """Cancel, restore or move one occurrence of a series."""
+    """Cancel, restore, move or retitle one occurrence of a series."""
     common = {"zone": zone, "now": now, "expected_version": version}
     with db.atomic():
         if action == "cancel-occurrence":
             after = activities_db.cancel_occurrence(db, activity.id, recurrence_id, **common)
         elif action == "restore-occurrence":
             after = activities_db.restore_occurrence(db, activity.id, recurrence_id, **common)
+        elif action == "edit-occurrence":
+            after = activities_db.edit_occurrence(
+                db, activity.id, recurrence_id, title=title, description=description, **common
+            )
         else:
             after = activities_db.move_occurrence(
                 db, activity.id, recurrence_id, starts_at, ends_at, **common

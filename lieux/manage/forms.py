@@ -94,6 +94,14 @@ class MoveForm(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     end: time
 
 
+class OccurrenceEditForm(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Another title or description for one date (empty: as the series)."""
+
+    recurrence_id: datetime
+    title: Annotated[str, msgspec.Meta(max_length=TITLE_MAX)] | None = None
+    description: Text | None = None
+
+
 class OccurrenceForm(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     recurrence_id: datetime
 

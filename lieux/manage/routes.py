@@ -406,7 +406,7 @@ class ManageController(Controller):
         activity_id: int,
         data: Form,
     ) -> Response:
-        """Cancel, restore or move one occurrence (field `do`: cancel, restore, move)."""
+        """Cancel, restore, move or retitle one date (field `do`: cancel, restore, move, edit)."""
         by = _manager(identity, lieu)
         activity = _activity(db, lieu, activity_id)
         do = data.get("do")
@@ -421,6 +421,10 @@ class ManageController(Controller):
                         {"end": (forms._("La fin doit être après le début."), {})}
                     )
                 rid, extra = move.recurrence_id, {"starts_at": starts, "ends_at": ends}
+            elif do == "edit":
+                edit = forms.parse(fields, forms.OccurrenceEditForm)
+                rid = edit.recurrence_id
+                extra = {"title": edit.title, "description": edit.description}
             elif do in ("cancel", "restore"):
                 rid, extra = forms.parse(fields, forms.OccurrenceForm).recurrence_id, {}
             else:

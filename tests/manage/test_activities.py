@@ -238,3 +238,23 @@ def test_split_at_a_date_outside_the_series_is_refused(client, seeded_path, mana
     assert response.status_code == 400 and "pas une occurrence" in response.text
     assert count(seeded_path, "activities") == before
     assert stored(seeded_path, activity_id).version == 1
+
+
+def test_retitle_one_date(client, seeded_path, manager):
+    activity_id = create(client, manager)
+    rid = f"{(FIRST + timedelta(days=7)).isoformat()}T14:00:00"
+    response = post(
+        client,
+        manager,
+        f"/manage/{LIEU_A}/activities/{activity_id}/occurrence",
+        {"do": "edit", "recurrence_id": rid, "title": "Café spécial Noël", "description": ""},
+    )
+    assert response.status_code == 303
+    [override] = stored(seeded_path, activity_id).overrides
+    assert (override.title, override.description, override.status) == (
+        "Café spécial Noël",
+        None,
+        "confirmed",
+    )
+    assert "Café spécial Noël" in client.get(f"/ical/lieux/{LIEU_A}.ics").text
+    assert entries(seeded_path)[0].action == "edit-occurrence"

@@ -118,6 +118,8 @@ MOVE_CASES = [
         "pas une occurrence",
     ),
     ("bad action", {"do": "explode"}, "Choix invalide."),
+    ("too long title", {"do": "edit", "title": "x" * 201}, "200 caractères au maximum"),
+    ("script in title", {"do": "edit", "title": SCRIPT}, "Pas de balises HTML"),
     (
         "script",
         {"do": "move", "day": SCRIPT, "start": "10:00", "end": "11:00"},
