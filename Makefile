@@ -45,7 +45,19 @@ $(AXE):
 	tar -xzOf $(dir $@)axe-core-$(AXE_VERSION).tgz package/axe.min.js > $@.tmp && mv $@.tmp $@
 	rm $(dir $@)axe-core-$(AXE_VERSION).tgz
 
-test-assets: $(AXE) ## fetch the test-only npm assets (axe-core) into var/test-assets
+# ical.js, the parser of Thunderbird, to read our feeds as that client does (its UMD build).
+ICALJS_VERSION := 2.2.1
+ICALJS_INTEGRITY := sha512-yK/UlPbEs316igb/tjRgbFA8ZV75rCsBJp/hWOatpyaPNlgw0dGDmU+FoicOcwX4xXkeXOkYiOmCqNPFpNPkQg==
+ICALJS := var/test-assets/ical.js-$(ICALJS_VERSION).min.js
+
+$(ICALJS):
+	@mkdir -p $(dir $@)
+	cd $(dir $@) && npm pack --silent ical.js@$(ICALJS_VERSION) >/dev/null
+	test "$$($(PYTHON) -c 'import base64,hashlib,sys; print("sha512-" + base64.b64encode(hashlib.sha512(open(sys.argv[1], "rb").read()).digest()).decode())' $(dir $@)ical.js-$(ICALJS_VERSION).tgz)" = "$(ICALJS_INTEGRITY)"
+	tar -xzOf $(dir $@)ical.js-$(ICALJS_VERSION).tgz package/dist/ical.es5.min.cjs > $@.tmp && mv $@.tmp $@
+	rm $(dir $@)ical.js-$(ICALJS_VERSION).tgz
+
+test-assets: $(AXE) $(ICALJS) ## fetch the test-only npm assets (axe-core, ical.js) into var/test-assets
 
 test: $(VENV)/.test-deps browser test-assets lint ## install test dependencies, lint, run the whole suite
 	$(BIN)/pytest
