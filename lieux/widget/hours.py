@@ -16,6 +16,7 @@ Both choices are those of opening-hours-py, so the OSM export and the engine agr
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import msgspec
@@ -26,9 +27,9 @@ from lieux.widget.models import OpeningHours, OpenState
 Interval = tuple[datetime, datetime]  # UTC instants, [start, end)
 LocalSpan = tuple[datetime, datetime]  # naive local wall times, [start, end)
 
-# First look a week ahead (almost every answer is there), then far enough to see past the
-# longest closure a lieu may announce (summer holidays, works).
-HORIZONS = (timedelta(days=8), timedelta(days=400))
+# First look two days ahead (most answers are there), then a week, then far enough to see past
+# the longest closure a lieu may announce (summer holidays, works).
+HORIZONS = (timedelta(days=2), timedelta(days=8), timedelta(days=400))
 ONE_DAY = timedelta(days=1)
 
 
@@ -41,6 +42,8 @@ class SpecialOpening(msgspec.Struct, frozen=True, kw_only=True):
     title: str = ""
 
 
+# Every lieu opens at the same few wall times of the same days: converting each once pays.
+@lru_cache(maxsize=65_536)
 def to_instant(local: datetime, zone: ZoneInfo) -> datetime:
     """The UTC instant of a naive local wall time (see the module docstring for DST days)."""
     first = local.replace(tzinfo=zone, fold=0)

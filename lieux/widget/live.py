@@ -11,6 +11,7 @@ import hashlib
 import threading
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, time, timedelta
+from time import monotonic
 from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
@@ -53,6 +54,10 @@ MAX_AGE_CAP = 60
 # is rebuilt once a day even without data changes, so the window keeps moving.
 SPECIALS_AHEAD = timedelta(days=400)
 SNAPSHOT_LIFETIME = timedelta(hours=24)
+# Reading the revision costs more than all the rest of a cached answer: the polled fragment and
+# API read it at most this often, so a change shows there at most this late (browsers may keep a
+# fragment up to MAX_AGE_CAP seconds anyway).
+REVISION_CHECK_SECONDS = 0.5
 # Distinct filter combinations kept; past this the cache starts over (query strings are free).
 MAX_CACHED_FRAGMENTS = 512
 
@@ -389,12 +394,28 @@ class OpenNowCache:
         self._snapshot: Snapshot | None = None
         self._fragments: dict[bytes, CachedFragment] = {}
         self._osm: dict[tuple[int, date], list[LieuWithHours]] = {}
+        self._checked_at = -REVISION_CHECK_SECONDS
 
-    def snapshot(self, now: datetime) -> Snapshot:
-        """The data at the current revision (one small query when nothing changed)."""
+    def snapshot(self, now: datetime, *, fresh: bool = True) -> Snapshot:
+        """The data at the current revision (one small query when nothing changed).
+
+        `fresh=False` (the polled fragment and API) reads the revision at most every
+        REVISION_CHECK_SECONDS; pages a member sees right after an edit keep the default.
+        """
+        current = self._snapshot
+        if (
+            not fresh
+            and current is not None
+            and monotonic() - self._checked_at < REVISION_CHECK_SECONDS
+            and current.loaded_at - timedelta(days=2)
+            <= now
+            <= current.loaded_at + SNAPSHOT_LIFETIME
+        ):
+            return current
         with self._lock:
             if self._db is None:
                 self._db = database.connect(self.settings.db)
+            self._checked_at = monotonic()
             revision = data_revision(self._db)
             current = self._snapshot
             if (
@@ -420,7 +441,7 @@ class OpenNowCache:
         Keyed on the raw query string so that a hit costs one dict lookup: the answer depends on
         the URL alone (the language is `?lang=`, never a header). `parse` may raise QueryError.
         """
-        snapshot = self.snapshot(now)
+        snapshot = self.snapshot(now, fresh=False)
         cached = self._fragments.get(key)
         if cached is not None and now < cached.expires:
             return cached
@@ -463,7 +484,7 @@ class OpenNowCache:
 
     def api_states(self, query: OpenNowQuery, now: datetime) -> list[LieuOpenState]:
         """Every filtered lieu's state, for /api/open-now."""
-        snapshot = self.snapshot(now)
+        snapshot = self.snapshot(now, fresh=False)
         zone = self.settings.zone
         at = query.at or now
         return [

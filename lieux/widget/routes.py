@@ -7,8 +7,9 @@ run on the event loop, which keeps the hot path as cheap as `/healthz`.
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from litestar import Controller, MediaType, Request, Response, get
+from litestar import Controller, MediaType, Request, get
 from litestar.exceptions import HTTPException
+from litestar.response.base import ASGIResponse
 from markupsafe import escape
 
 from lieux.web.i18n import current_lang
@@ -44,8 +45,12 @@ def query_from(request: Request, snapshot: Snapshot, zone: ZoneInfo) -> OpenNowQ
 
 
 def _not_modified(request: Request, fragment: CachedFragment) -> bool:
-    wanted = request.headers.get("if-none-match", "")
-    return fragment.etag in {tag.strip() for tag in wanted.split(",")} or wanted.strip() == "*"
+    # The raw ASGI headers: building Litestar's Headers costs more than the rest of a cache hit.
+    for name, value in request.scope["headers"]:
+        if name == b"if-none-match":
+            tags = {tag.strip() for tag in value.decode("latin-1").split(",")}
+            return fragment.etag in tags or "*" in tags
+    return False
 
 
 class WidgetController(Controller):
@@ -53,7 +58,7 @@ class WidgetController(Controller):
     include_in_schema = False
 
     @get("/open-now", sync_to_thread=False)
-    def open_now(self, request: Request) -> Response:
+    def open_now(self, request: Request) -> ASGIResponse:
         """The HTML fragment embeds load and poll; 304 when the client has it already."""
         cache = cache_of(request)
         now = datetime.now(UTC)
@@ -79,14 +84,15 @@ class WidgetController(Controller):
                 '<section id="ldl-open-now" class="ldl-widget ldl-error">'
                 f"<p>{escape(error)}</p></section>"
             )
-            return Response(body, status_code=400, media_type=MediaType.HTML)
+            return ASGIResponse(body=body, status_code=400, media_type=MediaType.HTML)
         headers = {
             "ETag": fragment.etag,
             "Cache-Control": f"public, max-age={fragment.max_age(now)}",
         }
+        # ASGIResponse skips Litestar's response conversion: half the cost of a cache hit.
         if _not_modified(request, fragment):
-            return Response(None, status_code=304, headers=headers)
-        return Response(fragment.body, media_type=MediaType.HTML, headers=headers)
+            return ASGIResponse(status_code=304, headers=headers)
+        return ASGIResponse(body=fragment.body, media_type=MediaType.HTML, headers=headers)
 
 
 class OpenNowApiController(Controller):
@@ -102,7 +108,7 @@ class OpenNowApiController(Controller):
         cache = cache_of(request)
         now = datetime.now(UTC)
         try:
-            query = query_from(request, cache.snapshot(now), cache.settings.zone)
+            query = query_from(request, cache.snapshot(now, fresh=False), cache.settings.zone)
         except QueryError as error:
             raise HTTPException(status_code=400, detail=str(error)) from None
         return cache.api_states(query, now)

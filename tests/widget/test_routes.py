@@ -162,7 +162,12 @@ def test_fragment_max_age_never_past_the_next_state_change(seeded_path, monkeypa
 
 
 def test_cached_fragment_follows_data_changes(seeded_path, monkeypatch):
+    import lieux.widget.live as live
     import lieux.widget.routes as routes
+
+    # The fragment reads the revision at most every REVISION_CHECK_SECONDS: let that pass.
+    ticks = iter(range(0, 1000, 10))
+    monkeypatch.setattr(live, "monotonic", lambda: next(ticks))
 
     class Clock(datetime):
         @classmethod
