@@ -2,6 +2,7 @@
 a member -> the member proposes a special opening -> the co-manager approves it -> it shows on
 the lieu page, in the "open now" answers and in the lieu's feed."""
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import httpx
@@ -94,3 +95,53 @@ def test_invite_join_propose_approve_publish(live_server, seeded_path, contexts,
     manager.goto(f"{live_server.url}/manage/{LIEU}/audit")
     log = manager.content()
     assert "accept" in log and "propose" in log and "Claire" in log and "Malik" in log
+
+
+MANAGE_PAGES = [
+    "/me",
+    f"/manage/{LIEU}",
+    f"/manage/{LIEU}/activities/new",
+    f"/manage/{LIEU}/activities/{{activity}}",
+    f"/manage/{LIEU}/hours",
+    f"/manage/{LIEU}/invites",
+    f"/manage/{LIEU}/settings",
+    f"/manage/{LIEU}/audit",
+    f"/manage/{LIEU}/propose",
+]
+
+
+def test_members_pages_are_accessible_and_fit_320px(live_server, seeded_path, browser, axe_source):
+    db = database.connect(seeded_path)
+    link = issue_invite(
+        db,
+        lieu_id=get_lieu(db, LIEU).id,
+        role="co-manager",
+        base_url=live_server.url,
+        now=datetime.now(UTC),
+    )
+    db.close()
+    context = browser.new_context(locale="fr-BE", viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    join(page, link, "Claire")
+    page.goto(f"{live_server.url}/manage/{LIEU}/activities/new")
+    page.get_by_label("Titre").fill("Repas <partagé>")
+    page.get_by_label("Jour", exact=True).fill(DAY.isoformat())
+    page.get_by_label("Début").fill("12:00")
+    page.get_by_label("Fin", exact=True).fill("14:00")
+    page.get_by_label("chaque semaine (ou toutes les N semaines)").check()
+    page.get_by_role("button", name="Enregistrer").click()
+    # The title looks like markup: refused inline, then fixed.
+    page.get_by_text("Pas de balises HTML ici.").wait_for()
+    page.get_by_label("Titre").fill("Repas partagé")
+    page.get_by_role("button", name="Enregistrer").click()
+    page.wait_for_url(re.compile(r".*/activities/\d+$"))
+    activity = page.url.rsplit("/", 1)[1]
+    problems = {}
+    for path in MANAGE_PAGES:
+        page.goto(live_server.url + path.format(activity=activity))
+        width = page.evaluate("document.documentElement.scrollWidth")
+        found = axe_violations(page, axe_source)
+        if found or width > 320:
+            problems[path] = (found, width)
+    context.close()
+    assert problems == {}
