@@ -219,3 +219,9 @@ def test_a_lieu_without_hours_gets_no_hours_events(client, db_path):
     db.close()
     body = client.get("/ical/lieux/sans-horaires.ics", params={"include": "hours"}).content
     assert b"BEGIN:VEVENT" not in body and b"BEGIN:VCALENDAR" in body
+
+
+def test_a_bad_instant_is_a_json_400(client):
+    response = client.get("/ical/network.ics", params={"at": "tomorrow"})
+    assert response.status_code == 400
+    assert response.json()["status_code"] == 400 and "at=" in response.json()["detail"]
