@@ -21,7 +21,9 @@ from lieux.settings import Settings
 
 SESSION_KEY = "sid"
 # Embeds, feeds, the JSON API and static files are fetched by third-party pages and calendar
-# apps: they must set no cookie. Anchored: the patterns are searched anywhere in the path.
+# apps: they must set no cookie. The public pages neither: reading them needs no account and
+# leaves no trace. Anchored: the patterns are searched anywhere in the path. A path listed here
+# also loses CSRF protection, so no write route may match (tests/members/test_cookies.py).
 COOKIELESS_PATHS = [
     "^/widget",
     "^/embed",
@@ -30,6 +32,10 @@ COOKIELESS_PATHS = [
     "^/healthz",
     "^/static/",
     "^/schema",
+    "^/$",
+    "^/lieux",
+    "^/agenda",
+    "^/guide",
 ]
 # Signing in and proposing are the two things a stranger could hammer.
 SIGN_IN_RATE = RateLimitConfig(rate_limit=("minute", 10), store="rate_limit_sign_in")

@@ -19,6 +19,12 @@ COOKIELESS = [
     "/healthz",
     "/static/site.css",
     "/schema/openapi.json",
+    # the public pages: reading needs no account and leaves no cookie
+    "/",
+    "/lieux",
+    "/lieux/circuit",
+    "/agenda",
+    "/guide",
 ]
 
 
@@ -29,7 +35,7 @@ def test_no_cookie_on_embeds_feeds_and_apis(client, seeded_path, path):
     assert response.headers.get_list("set-cookie") == [], path
 
 
-@pytest.mark.parametrize("path", ["/widget/open-now", "/ical/network.ics", "/healthz"])
+@pytest.mark.parametrize("path", ["/widget/open-now", "/ical/network.ics", "/healthz", "/lieux"])
 def test_no_cookie_even_for_a_signed_in_member(client, seeded_path, path):
     sign_in(client, seeded_path, add_member(seeded_path, "Anne", {LIEU_A: "co-manager"}))
     response = client.get(path)
@@ -68,3 +74,9 @@ def test_a_post_without_csrf_token_is_refused(client, seeded_path):
     )
     assert ok.status_code == 200 and ok.headers["hx-redirect"].startswith(f"/manage/{LIEU_A}/")
     assert count(seeded_path, "activities") == before + 1
+
+
+def test_the_members_area_does_set_its_cookies(client, seeded_path):
+    """The exclusions above must not switch CSRF off where forms are."""
+    response = client.get("/me")
+    assert any(c.startswith("csrftoken=") for c in response.headers.get_list("set-cookie"))
