@@ -94,7 +94,7 @@ def test_invite_join_propose_approve_publish(live_server, seeded_path, contexts,
     assert "acceptée" in member.content()
     manager.goto(f"{live_server.url}/manage/{LIEU}/audit")
     log = manager.content()
-    assert "accept" in log and "propose" in log and "Claire" in log and "Malik" in log
+    assert "acceptation" in log and "proposition" in log and "Claire" in log and "Malik" in log
 
 
 MANAGE_PAGES = [
