@@ -97,8 +97,7 @@ def _select(db: Database, query: FeedQuery) -> tuple[list[Lieu], list[Activity]]
 
 
 def _feed_name(query: FeedQuery, lieux: list[Lieu]) -> str:
-    lang = query.lang
-    network = {"fr": "Lieux de liens", "nl": "Lieux de liens", "en": "Lieux de liens"}[lang]
+    lang, network = query.lang, "Lieux de liens"
     parts = []
     if query.lieux:
         parts.append(", ".join(lieu.name for lieu in lieux))
@@ -124,11 +123,14 @@ def build(db: Database, settings: Settings, query: FeedQuery, now: datetime) -> 
         past_days=settings.feed_past_days,
         hours=hours,
     )
-    modified = [a.updated_at for a in found] + [o.updated_at for a in found for o in a.overrides]
+    # Opening hours carry no edit time: such a feed is validated by its ETag alone.
+    modified = None
+    if not query.include_hours:
+        modified = activities_db.last_change(db, [lieu.id for lieu in lieux], query.kinds or None)
     return BuiltFeed(
         body=body,
         etag='"' + hashlib.sha256(body).hexdigest()[:32] + '"',
-        last_modified=max(modified).astimezone(UTC).replace(microsecond=0) if modified else None,
+        last_modified=modified.astimezone(UTC).replace(microsecond=0) if modified else None,
         gzipped=gzip.compress(body, compresslevel=6, mtime=0),
     )
 

@@ -433,3 +433,28 @@ def remove_override(
             [activity_id, recurrence_id.isoformat()],
         )
         _touch(db, activity, _next_stamp(activity.updated_at, now), bump_sequence=False)
+
+
+def last_change(
+    db: Database, lieu_ids: Iterable[int], kinds: Iterable[str] | None
+) -> datetime | None:
+    """The latest edit of these lieux or of their activities (deleted ones too: a deletion is a
+    change a feed's Last-Modified must show)."""
+    lieu_ids = list(lieu_ids)
+    if not lieu_ids:
+        return None
+    marks = ", ".join("?" * len(lieu_ids))
+    params: list[object] = list(lieu_ids)
+    sql = f"SELECT max(updated_at) FROM activities WHERE lieu_id IN ({marks})"
+    if kinds is not None:
+        kinds = list(kinds)
+        sql += f" AND kind IN ({', '.join('?' * len(kinds))})"
+        params += kinds
+    found = [db.execute(sql, params).fetchone()[0]]
+    found.append(
+        db.execute(f"SELECT max(updated_at) FROM lieux WHERE id IN ({marks})", lieu_ids).fetchone()[
+            0
+        ]
+    )
+    stamps = [datetime.fromisoformat(value) for value in found if value]
+    return max(stamps) if stamps else None

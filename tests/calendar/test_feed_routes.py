@@ -225,3 +225,19 @@ def test_a_bad_instant_is_a_json_400(client):
     response = client.get("/ical/network.ics", params={"at": "tomorrow"})
     assert response.status_code == 400
     assert response.json()["status_code"] == 400 and "at=" in response.json()["detail"]
+
+
+def test_a_deletion_moves_last_modified(client, db_path):
+    from lieux import db as database
+
+    url, params = "/ical/lieux/babel-zin.ics", {"at": AT}
+    before = client.get(url, params=params)
+    db = database.connect(db_path)
+    papote = activities_db.get_activity_by_uid(db, "demo-babel-zin-papote@lieux-de-liens.demo")
+    activities_db.delete_activity(db, papote.id, now=datetime(2030, 1, 1, tzinfo=UTC))
+    db.close()
+    since = {"If-Modified-Since": before.headers["last-modified"]}
+    after = client.get(url, params=params, headers=since)
+    assert after.status_code == 200
+    assert after.headers["last-modified"] == "Tue, 01 Jan 2030 00:00:00 GMT"
+    assert papote.uid.encode() not in after.content
