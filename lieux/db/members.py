@@ -253,3 +253,33 @@ def set_rules(db: Database, lieu_id: int, rules: LieuRules, *, now: datetime) ->
         "updated_at = ? WHERE id = ?",
         [rules.governance, rules.support_threshold, rules.public_proposals, _utc(now), lieu_id],
     )
+
+
+def change_role(db: Database, member_id: int, lieu_id: int, role: str) -> bool:
+    """Set a member's role in a lieu (up or down); False if they are not in it."""
+    cursor = db.execute(
+        "UPDATE roles SET role = ? WHERE member_id = ? AND lieu_id = ?", [role, member_id, lieu_id]
+    )
+    return cursor.rowcount == 1
+
+
+def remove_role(db: Database, member_id: int, lieu_id: int) -> bool:
+    """Take a member out of a lieu; False if they were not in it."""
+    cursor = db.execute(
+        "DELETE FROM roles WHERE member_id = ? AND lieu_id = ?", [member_id, lieu_id]
+    )
+    return cursor.rowcount == 1
+
+
+def co_manager_count(db: Database, lieu_id: int) -> int:
+    """How many co-managers a lieu has."""
+    sql = "SELECT count(*) FROM roles WHERE lieu_id = ? AND role = 'co-manager'"
+    return db.execute(sql, [lieu_id]).fetchone()[0]
+
+
+def role_of(db: Database, member_id: int, lieu_id: int) -> str | None:
+    """The member's role in the lieu, or None."""
+    row = db.execute(
+        "SELECT role FROM roles WHERE member_id = ? AND lieu_id = ?", [member_id, lieu_id]
+    ).fetchone()
+    return None if row is None else row[0]

@@ -119,3 +119,13 @@ def decide(
         [status, decided_by, message, activity_id, _utc(now), proposal_id],
     )
     return cursor.rowcount == 1
+
+
+def withdraw(db: Database, proposal_id: int, member_id: int, *, now: datetime) -> bool:
+    """The proposer takes back a pending proposal; False if it was not theirs or not pending."""
+    cursor = db.execute(
+        "UPDATE proposals SET status = 'withdrawn', decided_at = ? "
+        "WHERE id = ? AND member_id = ? AND status = 'pending'",
+        [_utc(now), proposal_id, member_id],
+    )
+    return cursor.rowcount == 1

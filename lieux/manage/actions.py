@@ -396,3 +396,52 @@ def set_rules(
                 after=rules,
                 now=now,
             )
+
+
+class LastCoManager(Exception):
+    """The change would leave the lieu without any co-manager."""
+
+
+def set_member_role(
+    db: Database, lieu: Lieu, member_id: int, role: str | None, *, by: int | None, now: datetime
+) -> None:
+    """Make a member co-manager or member of the lieu, or (role None) take them out of it."""
+    with db.atomic():
+        before = members_db.role_of(db, member_id, lieu.id)
+        if before is None:
+            raise LookupError(f"member {member_id} is not in lieu {lieu.id}")
+        leaving = before == "co-manager" and role != "co-manager"
+        if leaving and members_db.co_manager_count(db, lieu.id) <= 1:
+            raise LastCoManager
+        if role is None:
+            members_db.remove_role(db, member_id, lieu.id)
+        else:
+            members_db.change_role(db, member_id, lieu.id, role)
+        audit.record(
+            db,
+            lieu_id=lieu.id,
+            member_id=by,
+            action="remove" if role is None else "update",
+            entity="member",
+            entity_id=member_id,
+            before={"role": before},
+            after=None if role is None else {"role": role},
+            now=now,
+        )
+
+
+def withdraw(
+    db: Database, lieu: Lieu, proposal: proposals_db.Proposal, *, by: int, now: datetime
+) -> None:
+    with db.atomic():
+        if not proposals_db.withdraw(db, proposal.id, by, now=now):
+            raise AlreadyDecided
+        audit.record(
+            db,
+            lieu_id=lieu.id,
+            member_id=by,
+            action="withdraw",
+            entity="proposal",
+            entity_id=proposal.id,
+            now=now,
+        )

@@ -81,6 +81,10 @@ class ActivityForm(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     split_from: datetime | None = None
 
 
+class MemberRoleForm(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    role: Literal["co-manager", "member", "remove"]
+
+
 class RulesForm(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     governance: Literal["coordinated", "co-managed", "self-managed"]
     support_threshold: Annotated[int, msgspec.Meta(ge=1, le=SUPPORT_THRESHOLD_MAX)] = 3

@@ -45,6 +45,7 @@ from lieux.widget.public_holidays import public_holidays
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 HONEYPOT = "website"
+LAST_CO_MANAGER = forms._("Le lieu doit garder au moins un·e co-gestionnaire.")
 NOT_AN_OCCURRENCE = forms._("Cette date n'est pas une occurrence de la série.")
 OSM_UNREADABLE = forms._("Chaîne opening_hours illisible (exemple : Mo-Fr 10:00-16:00; PH off).")
 # How far ahead the occurrence list of a series looks.
@@ -115,30 +116,30 @@ class ManageController(Controller):
         "lieu": Provide(provide_lieu, sync_to_thread=True),
     }
 
+    def _dashboard_context(self, db: Database, lieu: Lieu, identity: Identity) -> dict:
+        manager = can_manage(identity, lieu.id)
+        self_managed = lieu.governance == "self-managed"
+        return {
+            "lieu": lieu,
+            "identity": identity,
+            "manager": manager,
+            "activities": activities_db.list_activities(db, lieu_ids=[lieu.id]) if manager else [],
+            "deleted": activities_db.list_deleted(db, lieu.id) if manager else [],
+            "proposals": proposals_db.list_proposals(
+                db, lieu.id, member_id=None if manager else identity.member.id
+            ),
+            "pending_others": proposals_db.list_proposals(db, lieu.id, status="pending")
+            if self_managed and not manager
+            else [],
+            "members": members_db.list_lieu_members(db, lieu.id) if manager else [],
+            "member_error": None,
+        }
+
     @get("/", sync_to_thread=True)
     def dashboard(self, db: Database, lieu: Lieu, identity: Identity | None) -> Template:
         _member(identity, lieu)
-        manager = can_manage(identity, lieu.id)
         return Template(
-            "manage/dashboard.html",
-            context={
-                "lieu": lieu,
-                "identity": identity,
-                "manager": manager,
-                "activities": activities_db.list_activities(db, lieu_ids=[lieu.id])
-                if manager
-                else [],
-                "deleted": activities_db.list_deleted(db, lieu.id) if manager else [],
-                "proposals": proposals_db.list_proposals(
-                    db,
-                    lieu.id,
-                    member_id=None if manager else identity.member.id,
-                ),
-                "pending_others": []
-                if manager or lieu.governance != "self-managed"
-                else proposals_db.list_proposals(db, lieu.id, status="pending"),
-                "members": members_db.list_lieu_members(db, lieu.id) if manager else [],
-            },
+            "manage/dashboard.html", context=self._dashboard_context(db, lieu, identity)
         )
 
     # --- activities ------------------------------------------------------------------------
@@ -604,6 +605,71 @@ class ManageController(Controller):
                 db, lieu, proposal, by=by, uid=actions.uid_for(lieu, settings.base_url), now=_now()
             )
         return _done(request, f"/manage/{lieu.slug}")
+
+    @post("/proposals/{proposal_id:int}/withdraw", sync_to_thread=True)
+    def withdraw_proposal(
+        self,
+        request: Request,
+        db: Database,
+        lieu: Lieu,
+        identity: Identity | None,
+        proposal_id: int,
+        data: Form,
+    ) -> Response:
+        by = _member(identity, lieu)
+        proposal = self._proposal(db, lieu, proposal_id)
+        if proposal.member_id != by:
+            raise PermissionDeniedException("Seule la personne qui l'a proposée peut la retirer.")
+        try:
+            actions.withdraw(db, lieu, proposal, by=by, now=_now())
+        except actions.AlreadyDecided:
+            return self._queue_again(
+                request,
+                db,
+                lieu,
+                identity,
+                proposal_id,
+                {"message": (forms._("Cette proposition a déjà été traitée."), {})},
+                status=409,
+            )
+        return _done(request, f"/manage/{lieu.slug}")
+
+    # --- members of the lieu ---------------------------------------------------------------
+
+    @post("/members/{member_id:int}", sync_to_thread=True)
+    def member_role(
+        self,
+        request: Request,
+        db: Database,
+        lieu: Lieu,
+        identity: Identity | None,
+        member_id: int,
+        data: Form,
+    ) -> Response:
+        """Make someone co-manager or member, or take them out of the lieu (`role=remove`)."""
+        by = _manager(identity, lieu)
+        error = None
+        try:
+            form = forms.parse(data, forms.MemberRoleForm)
+            role = None if form.role == "remove" else form.role
+            actions.set_member_role(db, lieu, member_id, role, by=by, now=_now())
+        except forms.FormErrors as errors:
+            error = (
+                errors.errors["role"]
+                if "role" in errors.errors
+                else next(iter(errors.errors.values()))
+            )
+        except LookupError:
+            raise NotFoundException("Cette personne ne fait pas partie de ce lieu.") from None
+        except actions.LastCoManager:
+            error = (LAST_CO_MANAGER, {})
+        if error:
+            return _again(
+                request,
+                "manage/dashboard.html",
+                {**self._dashboard_context(db, lieu, identity), "member_error": error},
+            )
+        return _done(request, f"/manage/{lieu.slug}#members-title")
 
     def _queue_again(self, request, db, lieu, identity, proposal_id, errors, status=400):
         manager = can_manage(identity, lieu.id)

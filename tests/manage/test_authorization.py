@@ -104,6 +104,17 @@ TABLE = {
     ),
     # Open to anyone once the lieu allows it (the world below does): a stranger's proposal.
     "/propose/{slug:str}": ("/propose/{a}", {**ACTIVITY, "proposer_name": "Zoé"}, EVERYONE),
+    # Only the proposer: member_a made the proposal of the world below.
+    "/manage/{slug:str}/proposals/{proposal_id:int}/withdraw": (
+        "/manage/{a}/proposals/{proposal}/withdraw",
+        {},
+        {"member_a"},
+    ),
+    "/manage/{slug:str}/members/{member_id:int}": (
+        "/manage/{a}/members/{member_a}",
+        {"role": "co-manager"},
+        MANAGERS_A,
+    ),
     "/manage/{slug:str}/invites": ("/manage/{a}/invites", {"role": "member"}, MANAGERS_A),
     "/manage/{slug:str}/invites/{invite_id:int}/revoke": (
         "/manage/{a}/invites/{invite_id}/revoke",
@@ -174,6 +185,7 @@ def _world(db_path):
         "proposal": proposal,
         "invite": invite.rsplit("/", 1)[1],
         "invite_id": invite_id,
+        "member_a": people["member_a"],
     }
     return people, ids
 

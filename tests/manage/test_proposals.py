@@ -128,3 +128,36 @@ def test_proposals_are_rate_limited(client, seeded_path):
     ]
     assert statuses[:limit] == [303] * limit and statuses[limit] == 429
     assert len(proposals(seeded_path, LIEU_B)) == limit
+
+
+def test_the_proposer_withdraws_a_pending_proposal(client, seeded_path):
+    member = add_member(seeded_path, "Membre", {LIEU_B: "member"})
+    token = sign_in(client, seeded_path, member)
+    post(client, token, f"/manage/{LIEU_B}/proposals", OUTING)
+    [proposal] = proposals(seeded_path, LIEU_B)
+    assert (
+        post(client, token, f"/manage/{LIEU_B}/proposals/{proposal.id}/withdraw", {}).status_code
+        == 303
+    )
+    [proposal] = proposals(seeded_path, LIEU_B)
+    assert proposal.status == "withdrawn"
+    again = post(client, token, f"/manage/{LIEU_B}/proposals/{proposal.id}/withdraw", {})
+    assert again.status_code == 409
+
+
+def test_co_managers_change_roles_but_keep_one_co_manager(client, seeded_path):
+    manager = add_member(seeded_path, "Co", {LIEU_B: "co-manager"})
+    member = add_member(seeded_path, "Membre", {LIEU_B: "member"})
+    token = sign_in(client, seeded_path, manager)
+    url = f"/manage/{LIEU_B}/members"
+    assert post(client, token, f"{url}/{member}", {"role": "co-manager"}).status_code == 303
+    assert post(client, token, f"{url}/{manager}", {"role": "remove"}).status_code == 303
+    # Now the former member is the only co-manager: they cannot step down.
+    token = sign_in(client, seeded_path, member)
+    refused = post(client, token, f"{url}/{member}", {"role": "member"})
+    assert refused.status_code == 400 and "au moins un·e co-gestionnaire" in refused.text
+    assert post(client, token, f"{url}/{manager}", {"role": "member"}).status_code == 404
+    db = database.connect(seeded_path)
+    roles = dict(db.execute("SELECT member_id, role FROM roles").fetchall())
+    assert roles == {member: "co-manager"}
+    assert post(client, token, f"{url}/{member}", {"role": "boss"}).status_code == 400
