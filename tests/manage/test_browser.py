@@ -145,3 +145,42 @@ def test_members_pages_are_accessible_and_fit_320px(live_server, seeded_path, br
             problems[path] = (found, width)
     context.close()
     assert problems == {}
+
+
+def test_the_same_path_works_without_javascript(live_server, seeded_path, browser):
+    db = database.connect(seeded_path)
+    lieu_id = get_lieu(db, LIEU).id
+    now = datetime.now(UTC)
+    manager_link = issue_invite(
+        db, lieu_id=lieu_id, role="co-manager", base_url=live_server.url, now=now
+    )
+    member_link = issue_invite(
+        db, lieu_id=lieu_id, role="member", base_url=live_server.url, now=now
+    )
+    db.close()
+    pages = []
+    for link, name in [(manager_link, "Claire"), (member_link, "Malik")]:
+        context = browser.new_context(locale="fr-BE", java_script_enabled=False)
+        page = context.new_page()
+        join(page, link, name)
+        pages.append((context, page))
+    (_, manager), (_, member) = pages
+    member.goto(f"{live_server.url}/manage/{LIEU}/propose")
+    member.get_by_label("Titre").fill("Sortie sans JavaScript")
+    member.get_by_label("Type").select_option("sortie")
+    member.get_by_label("Jour", exact=True).fill(DAY.isoformat())
+    member.get_by_label("Début").fill("10:00")
+    member.get_by_label("Fin", exact=True).fill("09:00")
+    member.get_by_role("button", name="Envoyer la proposition").click()
+    member.get_by_text("La fin doit être après le début.").wait_for()  # a 400 page, inline
+    member.get_by_label("Fin", exact=True).fill("12:00")
+    member.get_by_role("button", name="Envoyer la proposition").click()
+    member.get_by_text("Votre proposition est enregistrée").wait_for()
+    manager.goto(f"{live_server.url}/manage/{LIEU}")
+    manager.get_by_role("button", name="Accepter et publier").click()
+    manager.wait_for_url(f"{live_server.url}/manage/{LIEU}")
+    assert "acceptée" in manager.content()
+    manager.goto(f"{live_server.url}/lieux/{LIEU}")
+    assert "Sortie sans JavaScript" in manager.content()
+    for context, _page in pages:
+        context.close()
