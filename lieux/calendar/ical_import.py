@@ -49,6 +49,7 @@ class ImportedEvent(msgspec.Struct, frozen=True, kw_only=True):
     uid: str
     activity: ActivityWrite
     overrides: tuple[ImportedOverride, ...] = ()
+    notes: tuple[str, ...] = ()  # what the import could not keep, one line each
 
 
 def _local(value: date | datetime, zone: ZoneInfo) -> datetime:
@@ -145,7 +146,16 @@ def parse_calendar(data: bytes, zone: ZoneInfo) -> list[ImportedEvent]:
                 raise ImportProblem(f"two events share the UID {uid}")
             else:
                 masters[uid] = event
-        return [_imported(uid, event, changes.get(uid, []), zone) for uid, event in masters.items()]
+        found = [_imported(uid, e, changes.get(uid, []), zone) for uid, e in masters.items()]
+        # A changed date whose series is not in the file (a calendar shared with only some
+        # dates, a series in another calendar): still a date people can come to, so a one-off.
+        for uid, orphans in changes.items():
+            if uid in masters:
+                continue
+            for change in orphans:
+                rid = _local(change["RECURRENCE-ID"].dt, zone)
+                found.append(_imported(f"{uid}/{rid:%Y%m%dT%H%M%S}", change, [], zone))
+        return found
     except (ValueError, KeyError, TypeError, AttributeError) as error:
         if isinstance(error, ImportProblem):
             raise
@@ -193,8 +203,15 @@ def _imported(uid: str, event: icalendar.Event, changed: list, zone: ZoneInfo) -
                     else None
                 ),
             )
+    notes = ()
+    if event.get("RDATE") is not None:
+        # Our series are one RRULE; extra dates would need one-offs of their own.
+        notes = (f"{uid}: extra dates (RDATE) are not imported; add them as separate activities",)
     return ImportedEvent(
-        uid=uid, activity=activity, overrides=tuple(sorted(overrides.values(), key=_by_rid))
+        uid=uid,
+        activity=activity,
+        overrides=tuple(sorted(overrides.values(), key=_by_rid)),
+        notes=notes,
     )
 
 

@@ -101,6 +101,7 @@ def apply_import(
                 skipped.append(f"{event.uid}: this UID already belongs to another activity")
                 continue
             seen.add(event.uid)
+            skipped += event.notes
             if row is None:
                 activity_id = activities_db.insert_activity(
                     db, source.lieu_id, event.activity, uid=event.uid, now=now

@@ -79,6 +79,8 @@ def test_identical_bytes_etag_304_and_head(client):
     assert first.headers["content-disposition"].startswith("inline")
     assert "max-age" in first.headers["cache-control"]
     assert "set-cookie" not in first.headers
+    # any web page may read a feed (calendar web apps fetch it from the browser)
+    assert first.headers["access-control-allow-origin"] == "*"
     again = client.get(
         "/ical/lieux/babel-zin.ics", params={"at": AT}, headers={"If-None-Match": etag}
     )

@@ -239,3 +239,16 @@ def test_refresh_reimports_linked_addresses(seeded_path, lieu_db, local_calendar
     assert out.startswith(local_calendar) and "3 unchanged" in out
     row = lieu_db.execute("SELECT last_fetched_at, last_error FROM ical_sources").fetchone()
     assert row[0] is not None and row[1] is None
+
+
+def test_a_date_without_its_series_becomes_a_one_off_and_rdates_are_reported():
+    orphan = SOURCE.replace(
+        "UID:weekly-1@google.com\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261103T130000Z",
+        "UID:elsewhere@google.com\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261103T130000Z",
+    ).replace("SUMMARY:Sortie au parc", "SUMMARY:Sortie au parc\r\nRDATE:20261212T100000Z")
+    events = {e.uid: e for e in parse_calendar(orphan.encode(), ZONE)}
+    one_off = events["weekly-1@google.com/20261215T140000"]
+    assert one_off.activity.rrule is None
+    assert one_off.activity.starts_at == datetime(2026, 12, 16, 10)
+    assert events["outlook-2@example.org"].notes
+    assert not events["allday-3@example.org"].notes
