@@ -252,3 +252,34 @@ def test_expansion_equals_the_agendas_own_occurrences_across_dst():
     march = [s for uid, s, _ in expand(feed(), start, end) if uid == "weekly@test"]
     assert datetime(2027, 3, 23, 13, tzinfo=UTC) in march  # 14:00 CET
     assert datetime(2027, 4, 6, 12, tzinfo=UTC) in march  # 14:00 CEST
+
+
+def test_all_day_series_writes_dates_everywhere():
+    series = activity(
+        7,
+        "market",
+        title="Marché solidaire",
+        starts_at=datetime(2026, 11, 7),
+        ends_at=datetime(2026, 11, 8),
+        all_day=True,
+        rrule="FREQ=WEEKLY;BYDAY=SA;UNTIL=20270327T225959Z",
+        overrides=(
+            ActivityOverride(
+                recurrence_id=datetime(2026, 12, 26), status="cancelled", updated_at=STAMP
+            ),
+        ),
+    )
+    body = feed(activities=[series])
+    lines = unfolded(body)
+    assert "DTSTART;VALUE=DATE:20261107" in lines
+    assert "RRULE:FREQ=WEEKLY;UNTIL=20270327;BYDAY=SA" in lines
+    assert "RECURRENCE-ID;VALUE=DATE:20261226" in lines
+    start, end = datetime(2026, 11, 1, tzinfo=UTC), datetime(2027, 5, 1, tzinfo=UTC)
+    shown = expand(body, start, end)
+    assert shown == own([series], start, end)
+    assert shown[-1][1] == datetime(2027, 3, 27, tzinfo=ZONE).astimezone(UTC)
+    assert (
+        "market@test",
+        datetime(2026, 12, 26, tzinfo=ZONE).astimezone(UTC),
+        "cancelled",
+    ) in shown
