@@ -14,7 +14,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 from sqlite_utils import Database
 
-from lieux.calendar.routes import AgendaController, FeedController
+from lieux.calendar.routes import AgendaController, CalendarImportController, FeedController
 from lieux.db import connect
 from lieux.embed.cors import cors_middleware
 from lieux.embed.routes import EmbedController, embed_static_files
@@ -61,6 +61,7 @@ def create_app(settings: Settings) -> Litestar:
             GuideController,
             FeedController,
             AgendaController,
+            CalendarImportController,
             EmbedController,
             MembersController,
             ManageController,

@@ -11,19 +11,31 @@ from urllib.parse import urlencode
 
 import msgspec
 import segno
-from litestar import Controller, Request, Response, get, route
+from litestar import Controller, Request, Response, get, post, route
 from litestar.concurrency import sync_to_thread
-from litestar.exceptions import NotFoundException, ValidationException
-from litestar.response import Template
+from litestar.datastructures import UploadFile
+from litestar.di import Provide
+from litestar.exceptions import (
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+    ValidationException,
+)
+from litestar.response import Redirect, Template
 from sqlite_utils import Database
 
 from lieux.calendar import feeds
+from lieux.calendar.ical_import import MAX_BYTES, ImportProblem, fetch, parse_calendar
 from lieux.calendar.models import KINDS, Activity
 from lieux.calendar.recurrence import Occurrence, agenda, occurrences
 from lieux.db import activities as activities_db
-from lieux.db import connect
+from lieux.db import audit, connect
 from lieux.db.hours import all_hours
-from lieux.db.lieux import data_revision, has_demo_data, list_lieux
+from lieux.db.lieux import data_revision, get_lieu, has_demo_data, list_lieux
+from lieux.db.sources import apply_import, list_sources, record_fetch, source_for
+from lieux.members.auth import can_manage
+from lieux.members.models import Identity
+from lieux.members.session import provide_identity
 from lieux.models import LANGUAGES, Lieu
 from lieux.seed import slugify
 from lieux.settings import Settings
@@ -476,3 +488,105 @@ class AgendaController(Controller):
                 "demo": has_demo_data(db),
             },
         )
+
+
+# --- co-managers: import a calendar into the lieu's agenda ---------------------------------------
+
+
+def _provide_lieu(db: Database, slug: str) -> Lieu:
+    lieu = get_lieu(db, slug)
+    if lieu is None:
+        raise NotFoundException(f"Aucun lieu « {slug} »")
+    return lieu
+
+
+class CalendarImportController(Controller):
+    """Link a calendar address (imported now, then by `lieux refresh-ics`) or upload a file.
+
+    One POST takes either; the form is read after the guard, so a stranger is refused before
+    anything of the body is looked at.
+    """
+
+    path = "/manage/{slug:str}/calendars"
+    include_in_schema = False
+    dependencies = {
+        "identity": Provide(provide_identity, sync_to_thread=True),
+        "lieu": Provide(_provide_lieu, sync_to_thread=True),
+    }
+
+    @staticmethod
+    def _guard(identity: Identity | None, lieu: Lieu) -> int:
+        if identity is None:
+            raise NotAuthorizedException("Connectez-vous avec votre lien personnel.")
+        if not can_manage(identity, lieu.id):
+            raise PermissionDeniedException("Réservé aux co-gestionnaires de ce lieu.")
+        return identity.member.id
+
+    @staticmethod
+    def _page(db: Database, lieu: Lieu, **extra) -> dict:
+        return {"lieu": lieu, "sources": list_sources(db, lieu.id), "manager": True, **extra}
+
+    @get("/", sync_to_thread=True)
+    def calendars(
+        self, db: Database, lieu: Lieu, identity: Identity | None, done: str = ""
+    ) -> Template:
+        self._guard(identity, lieu)
+        return Template("calendar/import.html", context=self._page(db, lieu, done=done))
+
+    @post("/")
+    async def import_calendar(
+        self,
+        request: Request,
+        db: Database,
+        settings: Settings,
+        lieu: Lieu,
+        identity: Identity | None,
+    ) -> Response:
+        by = self._guard(identity, lieu)
+        form = await request.form()
+        url = str(form.get("url") or "").strip()
+        upload = form.get("file")
+        try:
+            if isinstance(upload, UploadFile) and upload.filename:
+                data = await upload.read(MAX_BYTES + 1)
+                if len(data) > MAX_BYTES:
+                    raise ImportProblem(f"larger than {MAX_BYTES // 1_000_000} MB")
+                source_url, label = None, upload.filename
+            elif url:
+                data = await sync_to_thread(fetch, url)
+                source_url, label = url, ""
+            else:
+                raise ImportProblem(NOTHING_TO_IMPORT)
+            events = parse_calendar(data, settings.zone)
+        except ImportProblem as problem:
+            context = self._page(db, lieu, error=str(problem), url=url)
+            return Template("calendar/import.html", context=context, status_code=400)
+        result = await sync_to_thread(
+            _apply_import, db, settings, lieu, by, source_url, label, events
+        )
+        return Redirect(
+            f"/manage/{lieu.slug}/calendars?" + urlencode({"done": result.summary()}),
+            status_code=303,
+        )
+
+
+NOTHING_TO_IMPORT = "Choisissez un fichier .ics ou collez l'adresse d'un agenda."
+
+
+def _apply_import(db, settings, lieu, by, source_url, label, events):
+    now = datetime.now(UTC)
+    with db.atomic():
+        source = source_for(db, lieu.id, url=source_url, label=label, now=now)
+        result = apply_import(db, source, events, zone=settings.zone, now=now)
+        record_fetch(db, source.id, error=None, now=now)
+        audit.record(
+            db,
+            lieu_id=lieu.id,
+            member_id=by,
+            action="import",
+            entity="ical_source",
+            entity_id=source.id,
+            after={"url": source_url, "file": label, **msgspec.to_builtins(result)},
+            now=now,
+        )
+    return result

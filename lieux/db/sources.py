@@ -168,3 +168,9 @@ def import_calendar(
     result = apply_import(db, source, events, zone=zone, now=now)
     record_fetch(db, source.id, error=None, now=now)
     return result
+
+
+def list_sources(db: Database, lieu_id: int) -> list[IcalSource]:
+    """The calendars imported into one lieu, newest first."""
+    rows = db.query("SELECT * FROM ical_sources WHERE lieu_id = ? ORDER BY id DESC", [lieu_id])
+    return [msgspec.convert(row, IcalSource, strict=False) for row in rows]

@@ -97,6 +97,12 @@ TABLE = {
         {"osm": "Mo 10:00-12:00"},
         MANAGERS_A,
     ),
+    # the address is refused (private), so an allowed person gets a 400 and nothing is stored
+    "/manage/{slug:str}/calendars": (
+        "/manage/{a}/calendars",
+        {"url": "http://127.0.0.1/agenda.ics"},
+        MANAGERS_A,
+    ),
     "/manage/{slug:str}/settings": (
         "/manage/{a}/settings",
         {"governance": "self-managed", "support_threshold": "2"},
