@@ -1,6 +1,7 @@
 """Read models shared by every component: the lieux and the helplines."""
 
 from typing import Literal
+from urllib.parse import quote_plus
 
 import msgspec
 
@@ -28,7 +29,23 @@ class Lieu(msgspec.Struct, frozen=True, kw_only=True):
 
     def description(self, lang: str) -> str:
         """The description in `lang`, falling back to French."""
-        return getattr(self, f"description_{lang}", None) or self.description_fr
+        return self.description_in(lang)[0]
+
+    def description_in(self, lang: str) -> tuple[str, str]:
+        """(text, language of the text): `lang` if written, else French (pages mark it)."""
+        translated = getattr(self, f"description_{lang}", None)
+        return (translated, lang) if translated else (self.description_fr, "fr")
+
+    @property
+    def map_url(self) -> str:
+        """OpenStreetMap at the lieu's coordinates, or a search for its address."""
+        if self.lat is not None and self.lon is not None:
+            return (
+                f"https://www.openstreetmap.org/?mlat={self.lat}&mlon={self.lon}"
+                f"#map=18/{self.lat}/{self.lon}"
+            )
+        query = quote_plus(f"{self.address}, {self.postcode} {self.commune}, Belgique")
+        return f"https://www.openstreetmap.org/search?query={query}"
 
     @property
     def tel(self) -> str | None:

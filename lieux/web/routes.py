@@ -11,9 +11,11 @@ from sqlite_utils import Database
 from lieux.calendar.models import KINDS
 from lieux.calendar.routes import next_occurrences, subscribe_context
 from lieux.db import hours as hours_db
+from lieux.db.activities import list_activities
 from lieux.db.lieux import get_lieu, has_demo_data, list_communes, list_helplines, list_lieux
 from lieux.db.search import lieu_ids_with_activities, search_lieu_ids
 from lieux.models import LANGUAGES
+from lieux.web import structured
 from lieux.web.i18n import LANG_COOKIE, current_lang
 from lieux.widget.live import QueryError, lieu_status, open_now_context, parse_at, parse_query
 from lieux.widget.models import LieuWithHours
@@ -98,14 +100,19 @@ class PagesController(Controller):
             instant = parse_at(at, cache.settings.zone)
         except QueryError as error:
             raise ValidationException(str(error)) from None
+        hours = hours_db.get_hours(db, lieu.id)
+        coming = next_occurrences(db, cache.settings, lieu, instant)
         return Template(
             "web/lieu.html",
             context={
                 "lieu": lieu,
-                "hours": hours_db.get_hours(db, lieu.id),
+                "hours": hours,
                 "status": lieu_status(cache, lieu, instant, current_lang.get()),
-                "coming": next_occurrences(db, cache.settings, lieu, instant),
+                "coming": coming,
                 "subscribe": subscribe_context(cache.settings.base_url, f"/ical/lieux/{slug}.ics"),
+                "structured_data": structured.script_json(
+                    lieu_structured_data(db, lieu, hours, coming, cache.settings.base_url)
+                ),
                 "demo": has_demo_data(db),
             },
         )
@@ -137,3 +144,14 @@ def switch_language(lang: str, next: str = "/") -> Redirect:
         target,
         cookies=[Cookie(key=LANG_COOKIE, value=lang, max_age=LANG_COOKIE_AGE, samesite="lax")],
     )
+
+
+def lieu_structured_data(db: Database, lieu, hours, coming, base_url: str) -> list[dict]:
+    """schema.org Place and its coming events; fictional demo items are never published."""
+    demo_ids = {a.id for a in list_activities(db, lieu_ids=[lieu.id]) if a.demo}
+    events = [
+        structured.event(o, lieu, base_url=base_url)
+        for o in coming
+        if o.activity_id not in demo_ids
+    ]
+    return [structured.place(lieu, hours, base_url=base_url), *events]
