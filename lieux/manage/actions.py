@@ -12,6 +12,7 @@ import msgspec
 from sqlite_utils import Database
 
 from lieux.calendar.models import Activity, ActivityWrite
+from lieux.calendar.rules import is_occurrence
 from lieux.db import activities as activities_db
 from lieux.db import audit
 from lieux.db import hours as hours_db
@@ -374,7 +375,17 @@ def split_series(
         update_activity(
             db, lieu, activity, head, version=version, by=by, zone=zone, now=now, action="split"
         )
-        return create_activity(db, lieu, tail, by=by, uid=uid, now=now)
+        tail_id = create_activity(db, lieu, tail, by=by, uid=uid, now=now)
+        # Dates already cancelled or changed from the split on stay so in the new series.
+        new = activities_db.get_activity(db, tail_id)
+        for override in activity.overrides:
+            if override.recurrence_id < split_at:
+                continue
+            rid = datetime.combine(override.recurrence_id.date(), start.time())
+            if is_occurrence(new, rid, zone):
+                moved = msgspec.structs.replace(override, recurrence_id=rid, updated_at=now)
+                activities_db.upsert_override(db, tail_id, moved)
+        return tail_id
 
 
 def set_rules(

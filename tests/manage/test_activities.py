@@ -210,11 +210,18 @@ def test_change_this_and_following_splits_the_series(client, seeded_path, manage
     page = client.get(f"/manage/{LIEU_A}/activities/{activity_id}").text
     options = re.findall(r'<option value="(\d{4}-[^"]+)"', page)
     third = options[2]  # the third date of the series
+    fifth = options[4]
+    post(
+        client,
+        manager,
+        f"/manage/{LIEU_A}/activities/{activity_id}/occurrence",
+        {"do": "cancel", "recurrence_id": fifth},
+    )
     response = post(
         client,
         manager,
         f"/manage/{LIEU_A}/activities/{activity_id}",
-        {**CAFE, "start": "15:00", "end": "17:00", "version": "1", "split_from": third},
+        {**CAFE, "start": "15:00", "end": "17:00", "version": "2", "split_from": third},
     )
     assert response.status_code == 303
     new_id = int(response.headers["location"].split("?")[0].rsplit("/", 1)[1])
@@ -223,6 +230,11 @@ def test_change_this_and_following_splits_the_series(client, seeded_path, manage
     assert head.starts_at.hour == 14 and head.uid != tail.uid
     assert tail.starts_at.isoformat() == third.replace("T14:00", "T15:00")
     assert "COUNT=4" in tail.rrule  # 6 dates in all: 2 before the split, 4 from it
+    # The fifth date, cancelled before the split, stays cancelled (at the new time).
+    assert [(o.recurrence_id.isoformat(), o.status) for o in tail.overrides] == [
+        (fifth.replace("T14:00", "T15:00"), "cancelled")
+    ]
+    assert head.overrides == ()
     assert [e.action for e in entries(seeded_path)][:2] == ["create", "split"]
 
 
