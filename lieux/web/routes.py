@@ -1,6 +1,6 @@
 """Public pages (home, directory, lieu page), the lieux API and the health check."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 from litestar import Controller, Request, get
 from litestar.datastructures import Cookie
@@ -9,11 +9,13 @@ from litestar.response import Redirect, Template
 from sqlite_utils import Database
 
 from lieux.calendar.models import KINDS
+from lieux.calendar.recurrence import Occurrence, agenda
 from lieux.calendar.routes import next_occurrences, subscribe_context
 from lieux.db import hours as hours_db
 from lieux.db.activities import list_activities
 from lieux.db.lieux import get_lieu, has_demo_data, list_communes, list_helplines, list_lieux
 from lieux.db.search import lieu_ids_with_activities, search_lieu_ids
+from lieux.embed.assets import WIDGET_CSS, versioned
 from lieux.models import LANGUAGES
 from lieux.web import structured
 from lieux.web.i18n import LANG_COOKIE, current_lang
@@ -22,6 +24,8 @@ from lieux.widget.models import LieuWithHours
 
 # A year: the choice of language is remembered, not tracked (the cookie holds only fr/nl/en).
 LANG_COOKIE_AGE = 365 * 24 * 3600
+# The home page shows today and the six days after it; the agenda has the rest.
+HOME_AGENDA_SPAN = timedelta(days=7)
 
 
 class PagesController(Controller):
@@ -40,11 +44,20 @@ class PagesController(Controller):
             )
         except QueryError as error:
             raise ValidationException(str(error)) from None
+        zone = cache.settings.zone
+        today = (query.at or datetime.now(UTC)).astimezone(zone).date()
+        start = datetime.combine(today, time(), zone)
+        week: dict[date, list[Occurrence]] = {}
+        for occurrence in agenda(list_activities(db), start, start + HOME_AGENDA_SPAN, zone):
+            week.setdefault(occurrence.starts_at.date(), []).append(occurrence)
         return Template(
             "web/home.html",
             context={
-                "lieux": list_lieux(db),
+                "lieux": {lieu.id: lieu for lieu in list_lieux(db)},
+                "days": [today + timedelta(days=n) for n in range(HOME_AGENDA_SPAN.days)],
+                "week": week,
                 "helplines": list_helplines(db),
+                "widget_css": versioned(WIDGET_CSS),
                 "demo": has_demo_data(db),
                 **open_now_context(cache, query),
             },
