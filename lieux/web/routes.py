@@ -1,6 +1,7 @@
 """Public pages (home, directory, lieu page), the lieux API and the health check."""
 
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Literal
 
 from litestar import Controller, Request, get
 from litestar.datastructures import Cookie
@@ -19,7 +20,15 @@ from lieux.embed.assets import WIDGET_CSS, versioned
 from lieux.models import LANGUAGES
 from lieux.web import structured
 from lieux.web.i18n import LANG_COOKIE, current_lang
-from lieux.widget.live import QueryError, lieu_status, open_now_context, parse_at, parse_query
+from lieux.widget.hours import weekend
+from lieux.widget.live import (
+    QueryError,
+    lieu_status,
+    open_during,
+    open_now_context,
+    parse_at,
+    parse_query,
+)
 from lieux.widget.models import LieuWithHours
 
 # A year: the choice of language is remembered, not tracked (the cookie holds only fr/nl/en).
@@ -67,12 +76,16 @@ class PagesController(Controller):
     def directory(
         self,
         db: Database,
+        request: Request,
         q: str = "",
         commune: list[str] | None = None,
         kind: list[str] | None = None,
         free: bool = False,
+        open: Literal["", "now", "weekend"] = "",
+        at: str = "",
     ) -> Template:
-        """The directory; filters combine (commune OR commune) AND (kind OR kind) AND free AND q."""
+        """The directory; filters combine: (commune OR commune) AND (kind OR kind) AND free AND
+        open now / this weekend AND the search words."""
         communes = list_communes(db)
         chosen_communes = [c for c in commune or [] if c]
         chosen_kinds = [k for k in kind or [] if k]
@@ -87,6 +100,18 @@ class PagesController(Controller):
         if chosen_kinds or free:
             wanted = lieu_ids_with_activities(db, kinds=chosen_kinds or None, free=free)
             lieux = [lieu for lieu in lieux if lieu.id in wanted]
+        cache = request.app.state.open_now
+        try:
+            instant = parse_at(at, cache.settings.zone) or datetime.now(UTC)
+        except QueryError as error:
+            raise ValidationException(str(error)) from None
+        lang = current_lang.get()
+        if open == "weekend":
+            window = weekend(instant, cache.settings.zone)
+            lieux = [lieu for lieu in lieux if open_during(cache, lieu, window, lang)]
+        statuses = {lieu.id: lieu_status(cache, lieu, instant, lang) for lieu in lieux}
+        if open == "now":
+            lieux = [lieu for lieu in lieux if statuses[lieu.id].state == "open"]
         if q.strip():
             rank = {lieu_id: i for i, lieu_id in enumerate(search_lieu_ids(db, q))}
             lieux = sorted(
@@ -98,7 +123,15 @@ class PagesController(Controller):
                 "lieux": lieux,
                 "communes": communes,
                 "kinds": KINDS,
-                "filters": {"q": q, "commune": chosen_communes, "kind": chosen_kinds, "free": free},
+                "statuses": statuses,
+                "at": at,
+                "filters": {
+                    "q": q,
+                    "commune": chosen_communes,
+                    "kind": chosen_kinds,
+                    "free": free,
+                    "open": open,
+                },
                 "demo": has_demo_data(db),
             },
         )

@@ -212,3 +212,12 @@ def special_openings(occurrences: Iterable[Occurrence], zone: ZoneInfo) -> list[
         for o in occurrences
         if o.kind == "ouverture" and o.status != "cancelled"
     ]
+
+
+def weekend(at: datetime, zone: ZoneInfo) -> Interval:
+    """The rest of this weekend if `at` falls in one, else the next: Saturday to Monday 00:00."""
+    day = at.astimezone(zone).date()
+    saturday = day + timedelta(days=5 - day.weekday())  # back to Saturday on a Sunday
+    monday = saturday + timedelta(days=2)
+    start = max(at, to_instant(datetime.combine(saturday, time()), zone))
+    return start, to_instant(datetime.combine(monday, time()), zone)

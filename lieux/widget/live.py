@@ -27,7 +27,14 @@ from lieux.db.lieux import data_revision, has_demo_data, list_helplines, list_li
 from lieux.models import LANGUAGES, Helpline, Lieu
 from lieux.settings import Settings
 from lieux.web.i18n import current_lang, gettext
-from lieux.widget.hours import SpecialOpening, special_openings, state, to_instant
+from lieux.widget.hours import (
+    Interval,
+    SpecialOpening,
+    open_intervals,
+    special_openings,
+    state,
+    to_instant,
+)
 from lieux.widget.models import (
     LieuOpenState,
     LieuWithHours,
@@ -508,6 +515,20 @@ def open_now_context(
     """The template context of `widget/_open_now.html` (for pages that include the fragment)."""
     now = now or datetime.now(UTC)
     return {"widget": build_view(cache.snapshot(now), query, now, cache.settings)}
+
+
+def open_during(cache: OpenNowCache, lieu: Lieu, window: Interval, lang: str) -> bool:
+    """Whether the lieu is open at some moment of `window` (UTC instants)."""
+    snapshot = cache.snapshot(datetime.now(UTC))
+    return bool(
+        open_intervals(
+            snapshot.hours_of(lieu.id),
+            *window,
+            holidays=snapshot.holidays[lang],
+            zone=cache.settings.zone,
+            special_openings=snapshot.specials.get(lieu.id, ()),
+        )
+    )
 
 
 class LieuStatus(msgspec.Struct, frozen=True, kw_only=True):

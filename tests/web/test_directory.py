@@ -57,3 +57,43 @@ def test_unknown_filter_is_a_clear_400_page(client):
     assert response.status_code == 400
     assert "Atlantide" in response.text
     assert response.headers["content-type"].startswith("text/html")
+
+
+WEDNESDAY_AFTERNOON = "2026-11-25T14:30:00+01:00"
+
+
+def test_each_lieu_shows_its_state(client):
+    html = client.get("/lieux", params={"at": WEDNESDAY_AFTERNOON}).text
+    assert html.count('class="state state-open"') == 8
+    assert 'class="state state-closed"' in html
+
+
+def test_open_now_filter(client):
+    found = names(client.get("/lieux", params={"open": "now", "at": WEDNESDAY_AFTERNOON}).text)
+    assert "club-55" in found and "l-entr-act" not in found  # L'Entr'Act opens on weekends
+    assert len(found) == 8
+
+
+def test_open_this_weekend_filter_combines_with_commune(client):
+    found = names(client.get("/lieux", params={"open": "weekend", "at": WEDNESDAY_AFTERNOON}).text)
+    # Demo weekend hours: Espace 51 (Sa), L'Entr'Act (Sa, Su), Le Delta (Sa), Le Pianocktail,
+    # and Coin des Cerises' special Saturday opening from the agenda.
+    assert set(found) == {
+        "espace-51",
+        "l-entr-act",
+        "le-delta",
+        "le-pianocktail",
+        "coin-des-cerises",
+    }
+    in_schaerbeek = names(
+        client.get(
+            "/lieux",
+            params={"open": "weekend", "commune": "Schaerbeek", "at": WEDNESDAY_AFTERNOON},
+        ).text
+    )
+    assert set(in_schaerbeek) == {"espace-51", "l-entr-act"}
+
+
+def test_bad_open_filter_or_instant_is_a_400(client):
+    assert client.get("/lieux", params={"open": "always"}).status_code == 400
+    assert client.get("/lieux", params={"at": "tomorrow"}).status_code == 400
