@@ -7,6 +7,7 @@ from functools import cache
 import msgspec
 from litestar import Controller, MediaType, Response, Router, get
 from litestar.datastructures import CacheControlHeader, State
+from litestar.di import Provide
 from litestar.exceptions import ValidationException
 from litestar.response import Template
 from litestar.static_files import create_static_files_router
@@ -72,28 +73,27 @@ def embed_js(base_url: str) -> bytes:
     return source.replace("/*CONFIG*/", json.dumps(config)).encode()
 
 
-def parse_options(
+def provide_options(
     db: Database,
-    *,
-    communes: list[str] | None,
-    kinds: list[str] | None,
-    lang: str,
-    limit: str,
-    show: Show,
-    layout: Layout,
-    theme: Theme,
+    commune: list[str] | None = None,
+    kind: list[str] | None = None,
+    lang: str = "",
+    limit: str = "",
+    show: Show = "open",
+    layout: Layout = "list",
+    theme: Theme = "auto",
     at: str = "",
 ) -> EmbedOptions:
     """The options as typed in a URL, checked; a clear 400 for anything we do not offer."""
     known = {c.lower(): c for c in list_communes(db)}
     errors = []
     chosen_communes = []
-    for commune in communes or []:
-        if commune.strip().lower() in known:
-            chosen_communes.append(known[commune.strip().lower()])
-        elif commune.strip():
-            errors.append(f"commune: aucun lieu à « {commune} »")
-    chosen_kinds = [kind for kind in kinds or [] if kind]
+    for typed in commune or []:
+        if typed.strip().lower() in known:
+            chosen_communes.append(known[typed.strip().lower()])
+        elif typed.strip():
+            errors.append(f"commune: aucun lieu à « {typed} »")
+    chosen_kinds = [slug for slug in kind or [] if slug]
     errors += [f"kind: type d'activité inconnu « {k} »" for k in chosen_kinds if k not in KINDS]
     if lang and lang not in LANGUAGES:
         errors.append(f"lang: « {lang} » n'est pas fr, nl ou en")
@@ -143,33 +143,13 @@ def fragment_context(state: State, options: EmbedOptions) -> dict:
 
 class EmbedController(Controller):
     include_in_schema = False
+    # The configurator and the iframe page read the same options from their URL.
+    dependencies = {"options": Provide(provide_options, sync_to_thread=True)}
 
     @get("/embed", sync_to_thread=True)
     def configurator(
-        self,
-        db: Database,
-        settings: Settings,
-        state: State,
-        commune: list[str] | None = None,
-        kind: list[str] | None = None,
-        lang: str = "",
-        limit: str = "",
-        show: Show = "open",
-        layout: Layout = "list",
-        theme: Theme = "auto",
-        at: str = "",
+        self, db: Database, settings: Settings, state: State, options: EmbedOptions
     ) -> Template:
-        options = parse_options(
-            db,
-            communes=commune,
-            kinds=kind,
-            lang=lang,
-            limit=limit,
-            show=show,
-            layout=layout,
-            theme=theme,
-            at=at,
-        )
         built = snippets.build(
             settings.base_url, options, iframe_title=_("Lieux de liens ouverts maintenant")
         )
@@ -204,29 +184,10 @@ class EmbedController(Controller):
     @get("/embed/open-now", sync_to_thread=True)
     def iframe(
         self,
-        db: Database,
         state: State,
-        commune: list[str] | None = None,
-        kind: list[str] | None = None,
-        lang: str = "",
-        limit: str = "",
-        show: Show = "open",
-        layout: Layout = "list",
-        theme: Theme = "auto",
-        at: str = "",
+        options: EmbedOptions,
         refresh: int = snippets.DEFAULT_REFRESH_SECONDS,
     ) -> Template:
-        options = parse_options(
-            db,
-            communes=commune,
-            kinds=kind,
-            lang=lang,
-            limit=limit,
-            show=show,
-            layout=layout,
-            theme=theme,
-            at=at,
-        )
         return Template(
             "embed/open_now.html",
             context={
