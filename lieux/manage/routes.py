@@ -1,7 +1,8 @@
 """The members' area of one lieu: agenda editing, proposals, invites, audit log.
 
-Every write handler starts with one guard call (`_manager` or `_member`); the authorization
-test in tests/manage/test_authorization.py lists every write route and fails on a new one.
+Every write handler starts with one guard call (`require_manager` or `require_member`); the
+authorization test in tests/manage/test_authorization.py lists every write route and fails on a
+new one.
 A form with errors comes back with them inline: status 400 for a plain post, 200 for htmx
 (which does not swap error responses). Success redirects (303, or HX-Redirect for htmx).
 """
@@ -47,6 +48,8 @@ Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED
 HONEYPOT = "website"
 LAST_CO_MANAGER = forms._("Le lieu doit garder au moins un·e co-gestionnaire.")
 NOT_AN_OCCURRENCE = forms._("Cette date n'est pas une occurrence de la série.")
+ALREADY_DECIDED = forms._("Cette proposition a déjà été traitée.")
+NOT_BY_SUPPORTS = forms._("Cette proposition ne se décide pas par soutiens.")
 OSM_UNREADABLE = forms._("Chaîne opening_hours illisible (exemple : Mo-Fr 10:00-16:00; PH off).")
 # How far ahead the occurrence list of a series looks.
 OCCURRENCE_WINDOW = timedelta(weeks=10)
@@ -59,7 +62,7 @@ def provide_lieu(db: Database, slug: str) -> Lieu:
     return lieu
 
 
-def _manager(identity: Identity | None, lieu: Lieu) -> int:
+def require_manager(identity: Identity | None, lieu: Lieu) -> int:
     """Refuse unless a co-manager of this lieu (or admin); return the member's id."""
     if identity is None:
         raise NotAuthorizedException("Connectez-vous avec votre lien personnel.")
@@ -68,7 +71,7 @@ def _manager(identity: Identity | None, lieu: Lieu) -> int:
     return identity.member.id
 
 
-def _member(identity: Identity | None, lieu: Lieu) -> int:
+def require_member(identity: Identity | None, lieu: Lieu) -> int:
     """Refuse unless a member of this lieu (any role) or admin; return the member's id."""
     if identity is None:
         raise NotAuthorizedException("Connectez-vous avec votre lien personnel.")
@@ -108,6 +111,19 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _form_context(lieu: Lieu, **extra) -> dict:
+    """The context of manage/activity_form.html, empty unless `extra` fills it."""
+    return {
+        "lieu": lieu,
+        "kinds": KINDS,
+        "values": {},
+        "errors": {},
+        "activity": None,
+        "conflict": None,
+        **extra,
+    }
+
+
 class ManageController(Controller):
     path = "/manage/{slug:str}"
     include_in_schema = False
@@ -137,30 +153,19 @@ class ManageController(Controller):
 
     @get("/", sync_to_thread=True)
     def dashboard(self, db: Database, lieu: Lieu, identity: Identity | None) -> Template:
-        _member(identity, lieu)
+        require_member(identity, lieu)
         return Template(
             "manage/dashboard.html", context=self._dashboard_context(db, lieu, identity)
         )
 
     # --- activities ------------------------------------------------------------------------
 
-    def _form_context(self, lieu: Lieu, **extra) -> dict:
-        return {
-            "lieu": lieu,
-            "kinds": KINDS,
-            "values": {},
-            "errors": {},
-            "activity": None,
-            "conflict": None,
-            **extra,
-        }
-
     @get("/activities/new", sync_to_thread=True)
     def new_activity(self, lieu: Lieu, identity: Identity | None) -> Template:
-        _manager(identity, lieu)
+        require_manager(identity, lieu)
         return Template(
             "manage/activity_form.html",
-            context=self._form_context(lieu, action=f"/manage/{lieu.slug}/activities"),
+            context=_form_context(lieu, action=f"/manage/{lieu.slug}/activities"),
         )
 
     @post("/activities", sync_to_thread=True)
@@ -173,11 +178,11 @@ class ManageController(Controller):
         identity: Identity | None,
         data: Form,
     ) -> Response:
-        by = _manager(identity, lieu)
+        by = require_manager(identity, lieu)
         try:
             write = forms.to_write(forms.parse(data, forms.ActivityForm), settings.zone)
         except forms.FormErrors as error:
-            context = self._form_context(
+            context = _form_context(
                 lieu, values=data, errors=error.errors, action=f"/manage/{lieu.slug}/activities"
             )
             return _again(request, "manage/activity_form.html", context)
@@ -195,7 +200,7 @@ class ManageController(Controller):
         identity: Identity | None,
         activity_id: int,
     ) -> Template:
-        _manager(identity, lieu)
+        require_manager(identity, lieu)
         activity = _activity(db, lieu, activity_id)
         return Template(
             "manage/activity_form.html",
@@ -205,15 +210,20 @@ class ManageController(Controller):
     def _edit_context(self, db, settings, lieu, activity, **extra) -> dict:
         now = _now()
         upcoming = occurrences(activity, now, now + OCCURRENCE_WINDOW, settings.zone)
-        return self._form_context(
+        context = _form_context(
             lieu,
             activity=activity,
             occurrences=upcoming if activity.rrule else [],
             values=forms.form_values(actions.as_write(activity), activity.version),
             action=f"/manage/{lieu.slug}/activities/{activity.id}",
             history=audit.list_entries(db, lieu.id, entity="activity", entity_id=activity.id),
-            **extra,
         )
+        return {**context, **extra}
+
+    def _edit_again(self, request, db, settings, lieu, activity, status=400, **extra) -> Template:
+        """The activity's page again, with `extra` (errors, what was typed) in its form."""
+        context = self._edit_context(db, settings, lieu, activity, **extra)
+        return _again(request, "manage/activity_form.html", context, status=status)
 
     @post("/activities/{activity_id:int}", sync_to_thread=True)
     def update_activity(
@@ -226,27 +236,22 @@ class ManageController(Controller):
         activity_id: int,
         data: Form,
     ) -> Response:
-        by = _manager(identity, lieu)
+        by = require_manager(identity, lieu)
         activity = _activity(db, lieu, activity_id)
         try:
             form = forms.parse(data, forms.ActivityForm)
             write = forms.to_write(form, settings.zone)
         except forms.FormErrors as error:
-            context = self._edit_context(db, settings, lieu, activity, errors=error.errors)
-            context["values"] = data
-            return _again(request, "manage/activity_form.html", context)
+            return self._edit_again(
+                request, db, settings, lieu, activity, values=data, errors=error.errors
+            )
         split = form.split_from.replace(tzinfo=None) if form.split_from else None
         if split is not None and split != activity.starts_at:
             if not is_occurrence(activity, split, settings.zone):
-                context = self._edit_context(
-                    db,
-                    settings,
-                    lieu,
-                    activity,
-                    errors={"split_from": (NOT_AN_OCCURRENCE, {})},
+                errors = {"split_from": (NOT_AN_OCCURRENCE, {})}
+                return self._edit_again(
+                    request, db, settings, lieu, activity, values=data, errors=errors
                 )
-                context["values"] = data
-                return _again(request, "manage/activity_form.html", context)
             try:
                 new_id = actions.split_series(
                     db,
@@ -282,27 +287,37 @@ class ManageController(Controller):
         """Someone saved in between: show their version, keep ours in the form to re-save."""
         current = _activity(db, lieu, activity_id)
         last = audit.list_entries(db, lieu.id, entity="activity", entity_id=activity_id, limit=1)
-        context = self._edit_context(
+        return self._edit_again(
+            request,
             db,
             settings,
             lieu,
             current,
+            status=409,
             conflict={
                 "by": last[0].member_name if last else None,
                 "at": last[0].at if last else current.updated_at,
                 "current": current,
             },
+            # The form keeps what this person typed, now based on the saved version: saving
+            # again is a deliberate choice to replace the other's changes.
+            values={**data, "version": current.version},
         )
-        # The form keeps what this person typed, now based on the saved version: saving again
-        # is a deliberate choice to replace the other's changes.
-        context["values"] = {**data, "version": current.version}
-        return _again(request, "manage/activity_form.html", context, status=409)
 
-    def _status_change(self, request, db, settings, lieu, identity, activity_id, data, change):
-        by = _manager(identity, lieu)
+    def _set_status(self, request, db, settings, lieu, identity, activity_id, data, status):
+        by = require_manager(identity, lieu)
         activity = _activity(db, lieu, activity_id)
         try:
-            change(activity, by, _version(data))
+            actions.set_status(
+                db,
+                lieu,
+                activity,
+                status,
+                version=_version(data),
+                by=by,
+                zone=settings.zone,
+                now=_now(),
+            )
         except actions.StaleActivity:
             return self._conflict(request, db, settings, lieu, activity_id, data)
         return _done(request, f"/manage/{lieu.slug}/activities/{activity_id}")
@@ -318,19 +333,9 @@ class ManageController(Controller):
         activity_id: int,
         data: Form,
     ) -> Response:
-        def change(activity, by, version):
-            actions.set_status(
-                db,
-                lieu,
-                activity,
-                "cancelled",
-                version=version,
-                by=by,
-                zone=settings.zone,
-                now=_now(),
-            )
-
-        return self._status_change(request, db, settings, lieu, identity, activity_id, data, change)
+        return self._set_status(
+            request, db, settings, lieu, identity, activity_id, data, "cancelled"
+        )
 
     @post("/activities/{activity_id:int}/uncancel", sync_to_thread=True)
     def uncancel_activity(
@@ -343,19 +348,9 @@ class ManageController(Controller):
         activity_id: int,
         data: Form,
     ) -> Response:
-        def change(activity, by, version):
-            actions.set_status(
-                db,
-                lieu,
-                activity,
-                "confirmed",
-                version=version,
-                by=by,
-                zone=settings.zone,
-                now=_now(),
-            )
-
-        return self._status_change(request, db, settings, lieu, identity, activity_id, data, change)
+        return self._set_status(
+            request, db, settings, lieu, identity, activity_id, data, "confirmed"
+        )
 
     @post("/activities/{activity_id:int}/delete", sync_to_thread=True)
     def delete_activity(
@@ -368,7 +363,7 @@ class ManageController(Controller):
         activity_id: int,
         data: Form,
     ) -> Response:
-        by = _manager(identity, lieu)
+        by = require_manager(identity, lieu)
         activity = _activity(db, lieu, activity_id)
         try:
             actions.delete_activity(db, lieu, activity, version=_version(data), by=by, now=_now())
@@ -388,7 +383,7 @@ class ManageController(Controller):
         activity_id: int,
         data: Form,
     ) -> Response:
-        by = _manager(identity, lieu)
+        by = require_manager(identity, lieu)
         _activity(db, lieu, activity_id)
         try:
             actions.restore_activity(db, lieu, activity_id, by=by, now=_now())
@@ -408,7 +403,7 @@ class ManageController(Controller):
         data: Form,
     ) -> Response:
         """Cancel, restore, move or retitle one date (field `do`: cancel, restore, move, edit)."""
-        by = _manager(identity, lieu)
+        by = require_manager(identity, lieu)
         activity = _activity(db, lieu, activity_id)
         do = data.get("do")
         fields = {k: v for k, v in data.items() if k not in ("do", "version")}
@@ -443,19 +438,12 @@ class ManageController(Controller):
                 **extra,
             )
         except forms.FormErrors as error:
-            context = self._edit_context(
-                db, settings, lieu, activity, occurrence_errors=error.errors
+            return self._edit_again(
+                request, db, settings, lieu, activity, occurrence_errors=error.errors
             )
-            return _again(request, "manage/activity_form.html", context)
         except ValueError:
-            context = self._edit_context(
-                db,
-                settings,
-                lieu,
-                activity,
-                occurrence_errors={"recurrence_id": (NOT_AN_OCCURRENCE, {})},
-            )
-            return _again(request, "manage/activity_form.html", context)
+            errors = {"recurrence_id": (NOT_AN_OCCURRENCE, {})}
+            return self._edit_again(request, db, settings, lieu, activity, occurrence_errors=errors)
         except actions.StaleActivity:
             return self._conflict(request, db, settings, lieu, activity_id, data)
         return _done(request, f"/manage/{lieu.slug}/activities/{activity_id}")
@@ -464,12 +452,10 @@ class ManageController(Controller):
 
     @get("/propose", sync_to_thread=True)
     def propose_form(self, lieu: Lieu, identity: Identity | None) -> Template:
-        _member(identity, lieu)
+        require_member(identity, lieu)
         return Template(
             "manage/activity_form.html",
-            context=self._form_context(
-                lieu, action=f"/manage/{lieu.slug}/proposals", proposing=True
-            ),
+            context=_form_context(lieu, action=f"/manage/{lieu.slug}/proposals", proposing=True),
         )
 
     @post("/proposals", sync_to_thread=True, middleware=[PROPOSAL_RATE.middleware])
@@ -482,11 +468,11 @@ class ManageController(Controller):
         identity: Identity | None,
         data: Form,
     ) -> Response:
-        by = _member(identity, lieu)
+        by = require_member(identity, lieu)
         try:
             write = forms.to_write(forms.parse(data, forms.ActivityForm), settings.zone)
         except forms.FormErrors as error:
-            context = self._form_context(
+            context = _form_context(
                 lieu,
                 values=data,
                 errors=error.errors,
@@ -522,7 +508,7 @@ class ManageController(Controller):
         proposal_id: int,
         data: Form,
     ) -> Response:
-        by = _manager(identity, lieu)
+        by = require_manager(identity, lieu)
         form, proposal, errors = self._decision(request, db, lieu, data, proposal_id)
         if errors:
             return self._queue_again(request, db, lieu, identity, proposal_id, errors)
@@ -537,15 +523,7 @@ class ManageController(Controller):
                 now=_now(),
             )
         except actions.AlreadyDecided:
-            return self._queue_again(
-                request,
-                db,
-                lieu,
-                identity,
-                proposal_id,
-                {"message": (forms._("Cette proposition a déjà été traitée."), {})},
-                status=409,
-            )
+            return self._refused(request, db, lieu, identity, proposal_id, ALREADY_DECIDED)
         return _done(request, f"/manage/{lieu.slug}")
 
     @post("/proposals/{proposal_id:int}/decline", sync_to_thread=True)
@@ -558,22 +536,14 @@ class ManageController(Controller):
         proposal_id: int,
         data: Form,
     ) -> Response:
-        by = _manager(identity, lieu)
+        by = require_manager(identity, lieu)
         form, proposal, errors = self._decision(request, db, lieu, data, proposal_id)
         if errors:
             return self._queue_again(request, db, lieu, identity, proposal_id, errors)
         try:
             actions.decline(db, lieu, proposal, by=by, message=form.message, now=_now())
         except actions.AlreadyDecided:
-            return self._queue_again(
-                request,
-                db,
-                lieu,
-                identity,
-                proposal_id,
-                {"message": (forms._("Cette proposition a déjà été traitée."), {})},
-                status=409,
-            )
+            return self._refused(request, db, lieu, identity, proposal_id, ALREADY_DECIDED)
         return _done(request, f"/manage/{lieu.slug}")
 
     @post("/proposals/{proposal_id:int}/support", sync_to_thread=True)
@@ -587,18 +557,10 @@ class ManageController(Controller):
         proposal_id: int,
         data: Form,
     ) -> Response:
-        by = _member(identity, lieu)
+        by = require_member(identity, lieu)
         proposal = self._proposal(db, lieu, proposal_id)
         if lieu.governance != "self-managed" or proposal.status != "pending":
-            return self._queue_again(
-                request,
-                db,
-                lieu,
-                identity,
-                proposal_id,
-                {"message": (forms._("Cette proposition ne se décide pas par soutiens."), {})},
-                status=409,
-            )
+            return self._refused(request, db, lieu, identity, proposal_id, NOT_BY_SUPPORTS)
         # AlreadyDecided: published by someone else's support at the same moment, which is fine.
         with contextlib.suppress(actions.AlreadyDecided):
             actions.support(
@@ -616,22 +578,14 @@ class ManageController(Controller):
         proposal_id: int,
         data: Form,
     ) -> Response:
-        by = _member(identity, lieu)
+        by = require_member(identity, lieu)
         proposal = self._proposal(db, lieu, proposal_id)
         if proposal.member_id != by:
             raise PermissionDeniedException("Seule la personne qui l'a proposée peut la retirer.")
         try:
             actions.withdraw(db, lieu, proposal, by=by, now=_now())
         except actions.AlreadyDecided:
-            return self._queue_again(
-                request,
-                db,
-                lieu,
-                identity,
-                proposal_id,
-                {"message": (forms._("Cette proposition a déjà été traitée."), {})},
-                status=409,
-            )
+            return self._refused(request, db, lieu, identity, proposal_id, ALREADY_DECIDED)
         return _done(request, f"/manage/{lieu.slug}")
 
     # --- members of the lieu ---------------------------------------------------------------
@@ -647,7 +601,7 @@ class ManageController(Controller):
         data: Form,
     ) -> Response:
         """Make someone co-manager or member, or take them out of the lieu (`role=remove`)."""
-        by = _manager(identity, lieu)
+        by = require_manager(identity, lieu)
         error = None
         try:
             form = forms.parse(data, forms.MemberRoleForm)
@@ -671,6 +625,11 @@ class ManageController(Controller):
             )
         return _done(request, f"/manage/{lieu.slug}#members-title")
 
+    def _refused(self, request, db, lieu, identity, proposal_id, message):
+        """The proposal again, saying why this decision cannot be taken now."""
+        errors = {"message": (message, {})}
+        return self._queue_again(request, db, lieu, identity, proposal_id, errors, status=409)
+
     def _queue_again(self, request, db, lieu, identity, proposal_id, errors, status=400):
         manager = can_manage(identity, lieu.id)
         return _again(
@@ -688,18 +647,14 @@ class ManageController(Controller):
 
     # --- invites ---------------------------------------------------------------------------
 
+    def _invites_context(self, db: Database, lieu: Lieu, errors: dict) -> dict:
+        invites = members_db.list_invites(db, lieu.id)
+        return {"lieu": lieu, "invites": invites, "errors": errors, "now": _now()}
+
     @get("/invites", sync_to_thread=True)
     def invites(self, db: Database, lieu: Lieu, identity: Identity | None) -> Template:
-        _manager(identity, lieu)
-        return Template(
-            "manage/invites.html",
-            context={
-                "lieu": lieu,
-                "invites": members_db.list_invites(db, lieu.id),
-                "errors": {},
-                "now": _now(),
-            },
-        )
+        require_manager(identity, lieu)
+        return Template("manage/invites.html", context=self._invites_context(db, lieu, {}))
 
     @post("/invites", sync_to_thread=True)
     def create_invite(
@@ -711,20 +666,12 @@ class ManageController(Controller):
         identity: Identity | None,
         data: Form,
     ) -> Template:
-        by = _manager(identity, lieu)
+        by = require_manager(identity, lieu)
         try:
             form = forms.parse(data, forms.InviteForm)
         except forms.FormErrors as error:
-            return _again(
-                request,
-                "manage/invites.html",
-                {
-                    "lieu": lieu,
-                    "invites": members_db.list_invites(db, lieu.id),
-                    "errors": error.errors,
-                    "now": _now(),
-                },
-            )
+            context = self._invites_context(db, lieu, error.errors)
+            return _again(request, "manage/invites.html", context)
         if not can_invite(identity, lieu.id, form.role):
             raise PermissionDeniedException("Vous ne pouvez pas inviter avec ce rôle.")
         reusable = form.reusable and form.role == "member"
@@ -758,7 +705,7 @@ class ManageController(Controller):
         invite_id: int,
         data: Form,
     ) -> Response:
-        by = _manager(identity, lieu)
+        by = require_manager(identity, lieu)
         invite = members_db.get_invite_by_id(db, invite_id)
         if invite is None or invite.lieu_id != lieu.id:
             raise NotFoundException("Cette invitation n'existe pas dans ce lieu.")
@@ -799,7 +746,7 @@ class ManageController(Controller):
     def hours(
         self, db: Database, settings: Settings, lieu: Lieu, identity: Identity | None
     ) -> Template:
-        _manager(identity, lieu)
+        require_manager(identity, lieu)
         return Template("manage/hours.html", context=self._hours_context(db, settings, lieu))
 
     @post("/hours", sync_to_thread=True)
@@ -812,7 +759,7 @@ class ManageController(Controller):
         identity: Identity | None,
         data: Form,
     ) -> Response:
-        by = _manager(identity, lieu)
+        by = require_manager(identity, lieu)
         try:
             slots, exceptions, rule = hours_form.parse_hours(data)
         except forms.FormErrors as error:
@@ -834,7 +781,7 @@ class ManageController(Controller):
         data: Form,
     ) -> Response:
         """Replace the hours from an OpenStreetMap `opening_hours` string."""
-        by = _manager(identity, lieu)
+        by = require_manager(identity, lieu)
         text = str(data.get("osm") or "").strip()
         today = _now().astimezone(settings.zone).date()
         holidays = public_holidays(range(today.year, today.year + 3), iris_day=settings.iris_day)
@@ -847,12 +794,7 @@ class ManageController(Controller):
             try:
                 slots, exceptions, rule = from_osm(text, today=today, holidays=holidays)
             except OsmError:
-                error = (
-                    forms._(
-                        "Chaîne opening_hours illisible (exemple : Mo-Fr 10:00-16:00; PH off)."
-                    ),
-                    {},
-                )
+                error = (OSM_UNREADABLE, {})
         if error:
             context = self._hours_context(db, settings, lieu, errors={"osm": error}, osm_typed=text)
             return _again(request, "manage/hours.html", context)
@@ -865,7 +807,7 @@ class ManageController(Controller):
 
     @get("/settings", sync_to_thread=True)
     def rules(self, db: Database, lieu: Lieu, identity: Identity | None) -> Template:
-        _manager(identity, lieu)
+        require_manager(identity, lieu)
         values = msgspec.to_builtins(members_db.get_rules(db, lieu.id))
         return Template(
             "manage/settings.html", context={"lieu": lieu, "values": values, "errors": {}}
@@ -875,7 +817,7 @@ class ManageController(Controller):
     def save_rules(
         self, request: Request, db: Database, lieu: Lieu, identity: Identity | None, data: Form
     ) -> Response:
-        by = _manager(identity, lieu)
+        by = require_manager(identity, lieu)
         try:
             form = forms.parse(data, forms.RulesForm)
         except forms.FormErrors as error:
@@ -889,7 +831,7 @@ class ManageController(Controller):
 
     @get("/audit", sync_to_thread=True)
     def audit_log(self, db: Database, lieu: Lieu, identity: Identity | None) -> Template:
-        _manager(identity, lieu)
+        require_manager(identity, lieu)
         return Template(
             "manage/audit.html",
             context={"lieu": lieu, "entries": audit.list_entries(db, lieu.id)},
@@ -908,18 +850,9 @@ class PublicProposalController(Controller):
             raise NotFoundException("Ce lieu ne reçoit pas de propositions sans compte.")
 
     def _context(self, lieu: Lieu, **extra) -> dict:
-        return {
-            "lieu": lieu,
-            "kinds": KINDS,
-            "values": {},
-            "errors": {},
-            "activity": None,
-            "conflict": None,
-            "proposing": True,
-            "public": True,
-            "action": f"/propose/{lieu.slug}",
-            **extra,
-        }
+        return _form_context(
+            lieu, proposing=True, public=True, action=f"/propose/{lieu.slug}", **extra
+        )
 
     @get("/", sync_to_thread=True)
     def form(self, db: Database, lieu: Lieu) -> Template:
