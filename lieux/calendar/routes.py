@@ -15,12 +15,7 @@ from litestar import Controller, Request, Response, get, post, route
 from litestar.concurrency import sync_to_thread
 from litestar.datastructures import UploadFile
 from litestar.di import Provide
-from litestar.exceptions import (
-    NotAuthorizedException,
-    NotFoundException,
-    PermissionDeniedException,
-    ValidationException,
-)
+from litestar.exceptions import NotFoundException, ValidationException
 from litestar.response import Redirect, Template
 from sqlite_utils import Database
 
@@ -31,9 +26,9 @@ from lieux.calendar.recurrence import Occurrence, agenda, occurrences
 from lieux.db import activities as activities_db
 from lieux.db import audit, connect
 from lieux.db.hours import all_hours
-from lieux.db.lieux import data_revision, get_lieu, has_demo_data, list_lieux
+from lieux.db.lieux import data_revision, has_demo_data, list_lieux
 from lieux.db.sources import apply_import, list_sources, record_fetch, source_for
-from lieux.members.auth import can_manage
+from lieux.manage.routes import provide_lieu, require_manager
 from lieux.members.models import Identity
 from lieux.members.session import provide_identity
 from lieux.models import LANGUAGES, Lieu
@@ -493,13 +488,6 @@ class AgendaController(Controller):
 # --- co-managers: import a calendar into the lieu's agenda ---------------------------------------
 
 
-def _provide_lieu(db: Database, slug: str) -> Lieu:
-    lieu = get_lieu(db, slug)
-    if lieu is None:
-        raise NotFoundException(f"Aucun lieu « {slug} »")
-    return lieu
-
-
 class CalendarImportController(Controller):
     """Link a calendar address (imported now, then by `lieux refresh-ics`) or upload a file.
 
@@ -511,16 +499,8 @@ class CalendarImportController(Controller):
     include_in_schema = False
     dependencies = {
         "identity": Provide(provide_identity, sync_to_thread=True),
-        "lieu": Provide(_provide_lieu, sync_to_thread=True),
+        "lieu": Provide(provide_lieu, sync_to_thread=True),
     }
-
-    @staticmethod
-    def _guard(identity: Identity | None, lieu: Lieu) -> int:
-        if identity is None:
-            raise NotAuthorizedException("Connectez-vous avec votre lien personnel.")
-        if not can_manage(identity, lieu.id):
-            raise PermissionDeniedException("Réservé aux co-gestionnaires de ce lieu.")
-        return identity.member.id
 
     @staticmethod
     def _page(db: Database, lieu: Lieu, **extra) -> dict:
@@ -530,7 +510,7 @@ class CalendarImportController(Controller):
     def calendars(
         self, db: Database, lieu: Lieu, identity: Identity | None, done: str = ""
     ) -> Template:
-        self._guard(identity, lieu)
+        require_manager(identity, lieu)
         return Template("calendar/import.html", context=self._page(db, lieu, done=done))
 
     @post("/")
@@ -542,7 +522,7 @@ class CalendarImportController(Controller):
         lieu: Lieu,
         identity: Identity | None,
     ) -> Response:
-        by = self._guard(identity, lieu)
+        by = require_manager(identity, lieu)
         form = await request.form()
         url = str(form.get("url") or "").strip()
         upload = form.get("file")
