@@ -16,6 +16,24 @@ def _utc(now: datetime | None) -> str:
     return (now or datetime.now(UTC)).astimezone(UTC).isoformat()
 
 
+def _marks(values: list) -> str:
+    return ", ".join("?" * len(values))
+
+
+def _where(
+    lieu_ids: Iterable[int] | None, kinds: Iterable[str] | None
+) -> tuple[list[str], list[object]]:
+    """Conditions on activities (and their parameters): of these lieux, of these kinds."""
+    where: list[str] = []
+    params: list[object] = []
+    for column, values in (("lieu_id", lieu_ids), ("kind", kinds)):
+        if values is not None:
+            values = list(values)
+            where.append(f"{column} IN ({_marks(values)})")
+            params.extend(values)
+    return where, params
+
+
 def list_activities(
     db: Database,
     *,
@@ -23,18 +41,9 @@ def list_activities(
     kinds: Iterable[str] | None = None,
 ) -> list[Activity]:
     """Activities not deleted, with their overrides, by start; optionally of some lieux/kinds."""
-    where = ["deleted_at IS NULL"]
-    params: list[object] = []
-    for column, values in (("lieu_id", lieu_ids), ("kind", kinds)):
-        if values is not None:
-            values = list(values)
-            where.append(f"{column} IN ({', '.join('?' * len(values))})")
-            params.extend(values)
-    rows = list(
-        db.query(
-            f"SELECT * FROM activities WHERE {' AND '.join(where)} ORDER BY starts_at, id", params
-        )
-    )
+    where, params = _where(lieu_ids, kinds)
+    sql = f"SELECT * FROM activities WHERE {' AND '.join(['deleted_at IS NULL', *where])}"
+    rows = list(db.query(sql + " ORDER BY starts_at, id", params))
     overrides = _overrides(db, [row["id"] for row in rows])
     return [
         msgspec.convert({**row, "overrides": overrides.get(row["id"], [])}, Activity, strict=False)
@@ -60,9 +69,8 @@ def _overrides(db: Database, activity_ids: list[int]) -> dict[int, list[dict]]:
     if not activity_ids:
         return {}
     found: dict[int, list[dict]] = defaultdict(list)
-    placeholders = ", ".join("?" * len(activity_ids))
     for row in db.query(
-        f"SELECT * FROM activity_overrides WHERE activity_id IN ({placeholders}) "
+        f"SELECT * FROM activity_overrides WHERE activity_id IN ({_marks(activity_ids)}) "
         "ORDER BY recurrence_id",
         activity_ids,
     ):
@@ -92,14 +100,18 @@ def insert_activity(
     return db["activities"].insert(values).last_pk
 
 
+def _drop_override(db: Database, activity_id: int, recurrence_id: str) -> None:
+    db.execute(
+        "DELETE FROM activity_overrides WHERE activity_id = ? AND recurrence_id = ?",
+        [activity_id, recurrence_id],
+    )
+
+
 def upsert_override(db: Database, activity_id: int, override: ActivityOverride) -> None:
     """Set (or replace) the override of one occurrence of a series."""
     values = {**msgspec.to_builtins(override), "activity_id": activity_id}
     with db.atomic():
-        db.execute(
-            "DELETE FROM activity_overrides WHERE activity_id = ? AND recurrence_id = ?",
-            [activity_id, values["recurrence_id"]],
-        )
+        _drop_override(db, activity_id, values["recurrence_id"])
         db["activity_overrides"].insert(values)
 
 
@@ -187,10 +199,7 @@ def update_activity(
         if before.overrides and (shift or before.rrule != after.rrule):
             for override in before.overrides:
                 rid = override.recurrence_id + shift
-                db.execute(
-                    "DELETE FROM activity_overrides WHERE activity_id = ? AND recurrence_id = ?",
-                    [activity_id, override.recurrence_id.isoformat()],
-                )
+                _drop_override(db, activity_id, override.recurrence_id.isoformat())
                 if is_occurrence(after, rid, zone):
                     db["activity_overrides"].insert(
                         {
@@ -428,10 +437,7 @@ def remove_override(
     """Drop one occurrence's override: it becomes an ordinary occurrence of the series again."""
     with db.atomic():
         activity = _require(db, activity_id, None)
-        db.execute(
-            "DELETE FROM activity_overrides WHERE activity_id = ? AND recurrence_id = ?",
-            [activity_id, recurrence_id.isoformat()],
-        )
+        _drop_override(db, activity_id, recurrence_id.isoformat())
         _touch(db, activity, _next_stamp(activity.updated_at, now), bump_sequence=False)
 
 
@@ -443,18 +449,13 @@ def last_change(
     lieu_ids = list(lieu_ids)
     if not lieu_ids:
         return None
-    marks = ", ".join("?" * len(lieu_ids))
-    params: list[object] = list(lieu_ids)
-    sql = f"SELECT max(updated_at) FROM activities WHERE lieu_id IN ({marks})"
-    if kinds is not None:
-        kinds = list(kinds)
-        sql += f" AND kind IN ({', '.join('?' * len(kinds))})"
-        params += kinds
-    found = [db.execute(sql, params).fetchone()[0]]
-    found.append(
-        db.execute(f"SELECT max(updated_at) FROM lieux WHERE id IN ({marks})", lieu_ids).fetchone()[
-            0
-        ]
-    )
+    where, params = _where(lieu_ids, kinds)
+    sql = f"SELECT max(updated_at) FROM activities WHERE {' AND '.join(where)}"
+    found = [
+        db.execute(sql, params).fetchone()[0],
+        db.execute(
+            f"SELECT max(updated_at) FROM lieux WHERE id IN ({_marks(lieu_ids)})", lieu_ids
+        ).fetchone()[0],
+    ]
     stamps = [datetime.fromisoformat(value) for value in found if value]
     return max(stamps) if stamps else None
