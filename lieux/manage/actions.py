@@ -27,6 +27,32 @@ __all__ = ["StaleActivity", "uid_for"]
 _WRITE_FIELDS = tuple(f.name for f in msgspec.structs.fields(ActivityWrite))
 
 
+def _record(
+    db: Database,
+    lieu: Lieu,
+    by: int | None,
+    action: str,
+    entity: str,
+    entity_id: int,
+    *,
+    before: object = None,
+    after: object = None,
+    now: datetime,
+) -> None:
+    """The audit entry of a change in `lieu` by member `by` (None: a visitor, or the supports)."""
+    audit.record(
+        db,
+        lieu_id=lieu.id,
+        member_id=by,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        before=before,
+        after=after,
+        now=now,
+    )
+
+
 def uid_for(lieu: Lieu, base_url: str) -> str:
     """A new iCalendar UID: random, stable forever, naming the service's host."""
     host = base_url.split("://", 1)[-1].split("/", 1)[0]
@@ -44,16 +70,7 @@ def create_activity(
     with db.atomic():
         activity_id = activities_db.insert_activity(db, lieu.id, write, uid=uid, now=now)
         after = activities_db.get_activity(db, activity_id)
-        audit.record(
-            db,
-            lieu_id=lieu.id,
-            member_id=by,
-            action="create",
-            entity="activity",
-            entity_id=activity_id,
-            after=after,
-            now=now,
-        )
+        _record(db, lieu, by, "create", "activity", activity_id, after=after, now=now)
     return activity_id
 
 
@@ -75,16 +92,8 @@ def update_activity(
             db, activity.id, write, zone=zone, now=now, expected_version=version
         )
         if after != activity:
-            audit.record(
-                db,
-                lieu_id=lieu.id,
-                member_id=by,
-                action=action,
-                entity="activity",
-                entity_id=activity.id,
-                before=activity,
-                after=after,
-                now=now,
+            _record(
+                db, lieu, by, action, "activity", activity.id, before=activity, after=after, now=now
             )
     return after
 
@@ -119,16 +128,7 @@ def delete_activity(
 ) -> None:
     with db.atomic():
         activities_db.delete_activity(db, activity.id, now=now, expected_version=version)
-        audit.record(
-            db,
-            lieu_id=lieu.id,
-            member_id=by,
-            action="delete",
-            entity="activity",
-            entity_id=activity.id,
-            before=activity,
-            now=now,
-        )
+        _record(db, lieu, by, "delete", "activity", activity.id, before=activity, now=now)
 
 
 def restore_activity(
@@ -138,16 +138,7 @@ def restore_activity(
     with db.atomic():
         activities_db.undelete_activity(db, activity_id, now=now)
         after = activities_db.get_activity(db, activity_id)
-        audit.record(
-            db,
-            lieu_id=lieu.id,
-            member_id=by,
-            action="restore",
-            entity="activity",
-            entity_id=activity_id,
-            after=after,
-            now=now,
-        )
+        _record(db, lieu, by, "restore", "activity", activity_id, after=after, now=now)
     return after
 
 
@@ -182,16 +173,8 @@ def change_occurrence(
             after = activities_db.move_occurrence(
                 db, activity.id, recurrence_id, starts_at, ends_at, **common
             )
-        audit.record(
-            db,
-            lieu_id=lieu.id,
-            member_id=by,
-            action=action,
-            entity="activity",
-            entity_id=activity.id,
-            before=activity,
-            after=after,
-            now=now,
+        _record(
+            db, lieu, by, action, "activity", activity.id, before=activity, after=after, now=now
         )
     return after
 
@@ -203,16 +186,7 @@ def propose(
         proposal_id = proposals_db.create_proposal(
             db, lieu.id, write, member_id=by, proposer_name=name, now=now
         )
-        audit.record(
-            db,
-            lieu_id=lieu.id,
-            member_id=by,
-            action="propose",
-            entity="proposal",
-            entity_id=proposal_id,
-            after=write,
-            now=now,
-        )
+        _record(db, lieu, by, "propose", "proposal", proposal_id, after=write, now=now)
     return proposal_id
 
 
@@ -243,13 +217,13 @@ def accept(
             now=now,
         ):
             raise AlreadyDecided
-        audit.record(
+        _record(
             db,
-            lieu_id=lieu.id,
-            member_id=by,
-            action="accept",
-            entity="proposal",
-            entity_id=proposal.id,
+            lieu,
+            by,
+            "accept",
+            "proposal",
+            proposal.id,
             after={"activity_id": activity_id, "message": message},
             now=now,
         )
@@ -270,15 +244,8 @@ def decline(
             db, proposal.id, "declined", decided_by=by, message=message, now=now
         ):
             raise AlreadyDecided
-        audit.record(
-            db,
-            lieu_id=lieu.id,
-            member_id=by,
-            action="decline",
-            entity="proposal",
-            entity_id=proposal.id,
-            after={"message": message},
-            now=now,
+        _record(
+            db, lieu, by, "decline", "proposal", proposal.id, after={"message": message}, now=now
         )
 
 
@@ -297,15 +264,7 @@ def support(
     """
     with db.atomic():
         proposals_db.add_support(db, proposal.id, by, now=now)
-        audit.record(
-            db,
-            lieu_id=lieu.id,
-            member_id=by,
-            action="support",
-            entity="proposal",
-            entity_id=proposal.id,
-            now=now,
-        )
+        _record(db, lieu, by, "support", "proposal", proposal.id, now=now)
         current = proposals_db.get_proposal(db, proposal.id)
         if lieu.governance == "self-managed" and current.supports >= lieu.support_threshold:
             return accept(db, lieu, current, by=None, message="", uid=uid, now=now)
@@ -330,17 +289,7 @@ def replace_hours(
         )
         after = hours_db.get_hours(db, lieu.id)
         if after != before:
-            audit.record(
-                db,
-                lieu_id=lieu.id,
-                member_id=by,
-                action="update",
-                entity="hours",
-                entity_id=lieu.id,
-                before=before,
-                after=after,
-                now=now,
-            )
+            _record(db, lieu, by, "update", "hours", lieu.id, before=before, after=after, now=now)
 
 
 def split_series(
@@ -396,17 +345,7 @@ def set_rules(
         before = members_db.get_rules(db, lieu.id)
         members_db.set_rules(db, lieu.id, rules, now=now)
         if rules != before:
-            audit.record(
-                db,
-                lieu_id=lieu.id,
-                member_id=by,
-                action="update",
-                entity="lieu",
-                entity_id=lieu.id,
-                before=before,
-                after=rules,
-                now=now,
-            )
+            _record(db, lieu, by, "update", "lieu", lieu.id, before=before, after=rules, now=now)
 
 
 class LastCoManager(Exception):
@@ -428,17 +367,26 @@ def set_member_role(
             members_db.remove_role(db, member_id, lieu.id)
         else:
             members_db.change_role(db, member_id, lieu.id, role)
-        audit.record(
+        _record(
             db,
-            lieu_id=lieu.id,
-            member_id=by,
-            action="remove" if role is None else "update",
-            entity="member",
-            entity_id=member_id,
+            lieu,
+            by,
+            "remove" if role is None else "update",
+            "member",
+            member_id,
             before={"role": before},
             after=None if role is None else {"role": role},
             now=now,
         )
+
+
+def revoke_invite(
+    db: Database, lieu: Lieu, invite_id: int, *, by: int | None, now: datetime
+) -> None:
+    """Make an invite link unusable."""
+    with db.atomic():
+        members_db.revoke_invite(db, invite_id, now=now)
+        _record(db, lieu, by, "revoke", "invite", invite_id, now=now)
 
 
 def withdraw(
@@ -447,12 +395,4 @@ def withdraw(
     with db.atomic():
         if not proposals_db.withdraw(db, proposal.id, by, now=now):
             raise AlreadyDecided
-        audit.record(
-            db,
-            lieu_id=lieu.id,
-            member_id=by,
-            action="withdraw",
-            entity="proposal",
-            entity_id=proposal.id,
-            now=now,
-        )
+        _record(db, lieu, by, "withdraw", "proposal", proposal.id, now=now)

@@ -709,18 +709,7 @@ class ManageController(Controller):
         invite = members_db.get_invite_by_id(db, invite_id)
         if invite is None or invite.lieu_id != lieu.id:
             raise NotFoundException("Cette invitation n'existe pas dans ce lieu.")
-        now = _now()
-        with db.atomic():
-            members_db.revoke_invite(db, invite_id, now=now)
-            audit.record(
-                db,
-                lieu_id=lieu.id,
-                member_id=by,
-                action="revoke",
-                entity="invite",
-                entity_id=invite_id,
-                now=now,
-            )
+        actions.revoke_invite(db, lieu, invite_id, by=by, now=_now())
         return _done(request, f"/manage/{lieu.slug}/invites")
 
     # --- opening hours --------------------------------------------------------------------
