@@ -36,6 +36,7 @@ from lieux.seed import slugify
 from lieux.settings import Settings
 from lieux.web.i18n import current_lang
 from lieux.widget.hours import open_intervals
+from lieux.widget.live import QueryError, parse_at
 from lieux.widget.public_holidays import public_holidays
 
 ICS = "text/calendar"  # Litestar adds "; charset=utf-8" to text/ types
@@ -234,14 +235,12 @@ def _not_modified(request: Request, etag: str, feed: BuiltFeed) -> bool:
     return False
 
 
-def _parse_at(at: str | None) -> datetime:
-    if not at:
-        return datetime.now(UTC)
+def _parse_at(at: str | None, zone) -> datetime:
+    """`?at=` (a local time if it has no offset) or now, as in every other page and API."""
     try:
-        value = datetime.fromisoformat(at)
-    except ValueError:
-        raise ValidationException(f"at={at!r}: expected an ISO 8601 date and time") from None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+        return parse_at(at, zone) or datetime.now(UTC)
+    except QueryError as error:
+        raise ValidationException(str(error)) from None
 
 
 class FeedController(Controller):
@@ -257,7 +256,7 @@ class FeedController(Controller):
         if "feeds" not in state:
             state.feeds = FeedCache(state.settings)
         cache: FeedCache = state.feeds
-        now = _parse_at(at)
+        now = _parse_at(at, state.settings.zone)
         key = cache.key(query, now)
         feed = cache.get(key)
         if feed is None:
@@ -414,8 +413,8 @@ class AgendaController(Controller):
         week: str | None = None,
         at: str | None = None,
     ) -> Template:
-        now = _parse_at(at)
         zone = settings.zone
+        now = _parse_at(at, zone)
         if week:
             try:
                 first = _monday(date.fromisoformat(week))
@@ -466,7 +465,7 @@ class AgendaController(Controller):
         found = activities_db.get_activity(db, activity_id)
         if found is None or activities_db.is_deleted(db, activity_id):
             raise NotFoundException(f"Aucune activité {activity_id}")
-        now = _parse_at(at)
+        now = _parse_at(at, settings.zone)
         lieu = next(x for x in list_lieux(db) if x.id == found.lieu_id)
         coming = occurrences(found, now, now + timedelta(weeks=12), settings.zone)
         lang = current_lang.get()

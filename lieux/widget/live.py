@@ -65,6 +65,9 @@ SNAPSHOT_LIFETIME = timedelta(hours=24)
 # API read it at most this often, so a change shows there at most this late (browsers may keep a
 # fragment up to MAX_AGE_CAP seconds anyway).
 REVISION_CHECK_SECONDS = 0.5
+# `?at=` asks about the schedule's past and future, not about year 1 or 9999 (where date
+# arithmetic a day or a week away overflows).
+AT_YEARS = (1970, 2200)
 # Distinct filter combinations kept; past this the cache starts over (query strings are free).
 MAX_CACHED_FRAGMENTS = 512
 
@@ -159,6 +162,8 @@ def parse_at(text: str | None, zone: ZoneInfo) -> datetime | None:
         raise QueryError(
             f"at: {text!r} is not an ISO-8601 date-time (for example 2026-11-28T11:00)"
         )
+    if not AT_YEARS[0] <= parsed.year <= AT_YEARS[1]:
+        raise QueryError(f"at: {text!r} is too far away (years {AT_YEARS[0]} to {AT_YEARS[1]})")
     if parsed.tzinfo is None:
         return to_instant(parsed, zone)
     return parsed.astimezone(UTC)

@@ -20,7 +20,7 @@ import opening_hours
 
 from lieux.widget.hours import ONE_DAY, LocalSpan, SpecialOpening, day_plan, weekly_spans
 from lieux.widget.models import HolidayRule, OpeningException, OpeningHours, OpeningSlot
-from lieux.widget.public_holidays import IRIS_DAY, sunday_feasts
+from lieux.widget.public_holidays import IRIS_DAY, public_holidays, sunday_feasts
 
 # "Complete for the coming year": one day more, so a window starting today covers a full year.
 EXPORT_DAYS = 366
@@ -29,6 +29,8 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 # An interval opening-hours-py reports that lasts longer than this (or crosses two midnights) is
 # cut at midnights into one span a day on import.
 MAX_SLOT = timedelta(hours=24)
+# Years of Belgian public holidays read to learn a string's holiday rule (see from_osm).
+HOLIDAY_SAMPLE_YEARS = 12
 
 
 class OsmError(ValueError):
@@ -215,6 +217,20 @@ def parse(text: str) -> opening_hours.OpeningHours:
         raise OsmError(f"not a valid opening_hours string: {text!r} ({first_line})") from None
 
 
+def _spans_starting(parsed, day: date) -> tuple[tuple[time, time], ...]:
+    """The opening spans that start on `day`, as (opens, closes) wall times."""
+    window = parsed.intervals(
+        datetime.combine(day - ONE_DAY, time(0)), datetime.combine(day + 2 * ONE_DAY, time(0))
+    )
+    return tuple(
+        sorted(
+            (begin.time(), finish.time())
+            for begin, finish, state, _comment in window
+            if state == opening_hours.State.OPEN and begin.date() == day
+        )
+    )
+
+
 def from_osm(
     text: str, *, today: date, holidays: Mapping[date, str]
 ) -> tuple[list[OpeningSlot], list[OpeningException], HolidayRule]:
@@ -271,16 +287,33 @@ def from_osm(
     def usual(day: date) -> tuple[tuple[time, time], ...]:
         return tuple(sorted((s.time(), e.time()) for s, e in weekly_spans(weekly, day)))
 
-    holiday_days = sorted(legal - iris)
-    kinds = Counter(
-        "as_usual" if times(d) == usual(d) else "closed" if not times(d) else times(d)
-        for d in holiday_days
+    # The holiday rule is the one that best predicts what the string does on public holidays.
+    # A lieu open two days a week meets few holidays on those days in a year: read several.
+    sample = [
+        (usual(day), _spans_starting(parsed, day))
+        for day in public_holidays(
+            range(today.year, today.year + HOLIDAY_SAMPLE_YEARS), iris_day=False
+        )
+        if day >= today
+    ]
+    candidates: list[HolidayRule] = [HolidayRule(rule="as_usual"), HolidayRule(rule="closed")]
+    candidates += [
+        HolidayRule(rule="special", opens=found[0][0], closes=found[0][1])
+        for found in sorted({found for _usual, found in sample if len(found) == 1})
+    ]
+
+    def predicted(rule: HolidayRule, usual_spans) -> tuple[tuple[time, time], ...]:
+        if rule.rule == "special":
+            return ((rule.opens, rule.closes),)
+        return usual_spans if rule.rule == "as_usual" else ()
+
+    # max() keeps the first of equals: "as usual", then "closed", when the string says nothing.
+    rule = max(
+        candidates,
+        key=lambda rule: sum(
+            predicted(rule, usual_spans) == found for usual_spans, found in sample
+        ),
     )
-    choice = kinds.most_common(1)[0][0] if kinds else "as_usual"
-    if isinstance(choice, tuple) and len(choice) == 1:
-        rule = HolidayRule(rule="special", opens=choice[0][0], closes=choice[0][1])
-    else:
-        rule = HolidayRule(rule=choice if isinstance(choice, str) else "as_usual")
 
     model = OpeningHours(lieu_id=0, slots=tuple(slots), holiday_rule=rule)
     exceptions: list[OpeningException] = []

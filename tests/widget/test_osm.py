@@ -223,3 +223,28 @@ def test_import_overnight_special_holidays_and_a_closed_period():
 def test_import_refuses_what_it_cannot_store(text):
     with pytest.raises(OsmError):
         from_osm(text, today=START, holidays=HOLIDAYS)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Open two days a week: in the coming year few holidays fall on those days, yet the
+        # rule the string states must be kept (a "closed" rule read as "as usual" sends people
+        # to a closed door on Ascension 2028).
+        ("Tu 14:00-17:00, Th 14:00-17:00; PH off", HolidayRule(rule="closed")),
+        ("Sa 10:00-12:00; PH off", HolidayRule(rule="closed")),
+        # Open on weekends and every public holiday, like L'Entr'Act: the holiday hours are a
+        # rule of their own, not "as usual" plus a list of dated exceptions.
+        (
+            "Sa,Su 11:00-17:00; PH 11:00-17:00",
+            HolidayRule(rule="special", opens=time(11), closes=time(17)),
+        ),
+        ("Mo-Fr 10:00-16:00", HolidayRule(rule="as_usual")),
+    ],
+)
+def test_import_reads_the_holiday_rule_the_string_states(text, expected):
+    today = date(2026, 11, 23)
+    holidays = public_holidays(range(2026, 2029), iris_day=True)
+    _slots, exceptions, rule = from_osm(text, today=today, holidays=holidays)
+    assert rule == expected
+    assert exceptions == []

@@ -249,3 +249,11 @@ def test_real_server_serves_the_fragment_with_its_own_address(live_server):
         headers={"If-None-Match": etag},
     )
     assert again.status_code == 304
+
+
+@pytest.mark.parametrize("path", ["/api/open-now", "/widget/open-now", "/", "/lieux/espace-51"])
+@pytest.mark.parametrize("at", ["9999-12-31T23:59", "0001-01-01T00:00"])
+def test_an_instant_out_of_any_schedule_is_a_400_not_a_500(client, path, at):
+    response = client.get(path, params={"at": at})
+    assert response.status_code == 400
+    assert "too far away" in response.text
