@@ -85,8 +85,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _init(settings, args) -> str:
+    existed = Path(settings.db).is_file()
     db = database.connect(settings.db)
+    pending = database.MIGRATIONS.pending(db)
     database.migrate(db)
+    if not existed:
+        return f"database {settings.db} created"
+    if pending:
+        return f"database {settings.db} upgraded ({len(pending)} migrations applied)"
     return f"database {settings.db} is up to date"
 
 

@@ -19,6 +19,7 @@ def test_init_creates_then_is_a_no_op(tmp_path, capsys):
     path = tmp_path / "new.sqlite3"
     assert main(["init", "--db", str(path)]) == 0
     assert path.exists()
+    assert "created" in capsys.readouterr().out
     assert main(["init", "--db", str(path)]) == 0
     assert "up to date" in capsys.readouterr().out
 

@@ -26,6 +26,15 @@ class Occurrence(msgspec.Struct, frozen=True, kw_only=True):
     status: Status
     # the original local start of a series occurrence (its RECURRENCE-ID); None for a one-off
     recurrence_id: datetime | None = None
+    title_nl: str | None = None  # translations of the series' title, unless this date has its own
+    title_en: str | None = None
+
+    def title_lang(self, lang: str) -> str:
+        """The language of the title shown to a `lang` reader: theirs if written, else French."""
+        return lang if getattr(self, f"title_{lang}", None) else "fr"
+
+    def title_in(self, lang: str) -> str:
+        return getattr(self, f"title_{lang}", None) or self.title
 
 
 def occurrences(
@@ -46,6 +55,11 @@ def occurrences(
             all_day=activity.all_day,
             status=status,
             recurrence_id=rid,
+            **(
+                {"title_nl": activity.title_nl, "title_en": activity.title_en}
+                if title == activity.title
+                else {}
+            ),
         )
 
     def overlaps(occurrence: Occurrence) -> bool:

@@ -36,6 +36,7 @@ COOKIELESS_PATHS = [
     "^/lieux",
     "^/agenda",
     "^/guide",
+    "^/langue/",  # sets only the language cookie it exists for
 ]
 # Signing in and proposing are the two things a stranger could hammer.
 SIGN_IN_RATE = RateLimitConfig(rate_limit=("minute", 10), store="rate_limit_sign_in")

@@ -7,7 +7,7 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.response import Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from lieux.web.i18n import current_lang, pick_language
+from lieux.web.i18n import current_lang, gettext, pick_language
 
 log = logging.getLogger("lieux")
 
@@ -22,7 +22,8 @@ def _answer(request: Request, status: int, detail: str) -> Response:
     current_lang.set(pick_language(request))
     return Template(
         "web/error.html",
-        context={"status": status, "detail": detail},
+        # A fixed message is a msgid and reads in the person's language; one with values stays.
+        context={"status": status, "detail": gettext(detail)},
         status_code=status,
         media_type=MediaType.HTML,
     )

@@ -1,7 +1,6 @@
 """Public pages (home, directory, lieu page), the lieux API and the health check."""
 
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Literal
 
 from litestar import Controller, Request, get
 from litestar.datastructures import Cookie
@@ -33,6 +32,8 @@ from lieux.widget.models import LieuWithHours
 
 # A year: the choice of language is remembered, not tracked (the cookie holds only fr/nl/en).
 LANG_COOKIE_AGE = 365 * 24 * 3600
+# ?open= on the directory: any time, open now, open at some moment of this (or next) weekend.
+OPEN_FILTERS = ("", "now", "weekend")
 # The home page shows today and the six days after it; the agenda has the rest.
 HOME_AGENDA_SPAN = timedelta(days=7)
 
@@ -81,7 +82,7 @@ class PagesController(Controller):
         commune: list[str] | None = None,
         kind: list[str] | None = None,
         free: bool = False,
-        open: Literal["", "now", "weekend"] = "",
+        open: str = "",
         at: str = "",
     ) -> Template:
         """The directory; filters combine: (commune OR commune) AND (kind OR kind) AND free AND
@@ -92,6 +93,8 @@ class PagesController(Controller):
         unknown = [c for c in chosen_communes if c not in communes] + [
             k for k in chosen_kinds if k not in KINDS
         ]
+        if open not in OPEN_FILTERS:
+            unknown.append(open)
         if unknown:
             raise ValidationException(f"Filtre inconnu : {', '.join(unknown)}")
         lieux = list_lieux(db)

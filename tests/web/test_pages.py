@@ -82,3 +82,11 @@ def test_home_shows_open_now_today_and_the_week_and_a_search_box(client):
     assert "Atelier tricot" not in today  # Thursday's, listed further down
     assert "Atelier tricot" in html
     assert "Télé-Accueil" in html
+
+
+def test_activity_titles_in_the_readers_language_or_marked_french(client):
+    html = client.get("/lieux/babel-zin?lang=nl&at=2026-11-23T09:00:00%2B01:00").text
+    assert '<a href="/agenda/1">Koffieklets</a>' in html  # title_nl written
+    assert 'lang="fr">Assemblée des participant·es</a>' in html  # no Dutch title: marked
+    home = client.get("/?lang=en&at=2026-11-29T09:00:00%2B01:00").text
+    assert ">Sunday brunch</a>" in home
