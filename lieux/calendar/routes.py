@@ -398,6 +398,14 @@ def _monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+# A list of the week's days with what happens (phones, screen readers), or a 7-column week.
+AGENDA_VIEWS = ("list", "week")
+
+
+def filters_link(filters: dict[str, str | None]) -> dict[str, str]:
+    return {k: v for k, v in filters.items() if v}
+
+
 class AgendaController(Controller):
     path = "/agenda"
     include_in_schema = False
@@ -411,10 +419,13 @@ class AgendaController(Controller):
         kind: str | None = None,
         commune: str | None = None,
         week: str | None = None,
+        view: str = "list",
         at: str | None = None,
     ) -> Template:
         zone = settings.zone
         now = _parse_at(at, zone)
+        if view not in AGENDA_VIEWS:
+            raise ValidationException(f"view={view!r}: expected {' or '.join(AGENDA_VIEWS)}")
         if week:
             try:
                 first = _monday(date.fromisoformat(week))
@@ -435,7 +446,7 @@ class AgendaController(Controller):
             by_day.setdefault(item.starts_at.date(), []).append(item)
         lang = current_lang.get()
         filters = {"lieu": lieu, "kind": kind, "commune": commune}
-        link = {k: v for k, v in filters.items() if v}
+        link = filters_link(filters) | ({"view": view} if view != "list" else {})
         every = list_lieux(db)
         return Template(
             "calendar/agenda.html",
@@ -448,6 +459,12 @@ class AgendaController(Controller):
                 "kinds": [(slug, labels[LANGUAGES.index(lang)]) for slug, labels in KINDS.items()],
                 "filters": filters,
                 "first": first,
+                "view": view,
+                "view_urls": {
+                    name: "/agenda?"
+                    + urlencode({**filters_link(filters), "week": first, "view": name})
+                    for name in AGENDA_VIEWS
+                },
                 "prev_url": "/agenda?" + urlencode({**link, "week": first - timedelta(weeks=1)}),
                 "next_url": "/agenda?" + urlencode({**link, "week": first + timedelta(weeks=1)}),
                 "subscribe": subscribe_context(

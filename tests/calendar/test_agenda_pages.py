@@ -86,3 +86,14 @@ def test_the_subscribed_feed_is_in_the_page_language(client):
     assert 'href="webcal://testserver/ical/lieux/babel-zin.ics?lang=nl"' in text
     text = client.get("/agenda", params={"lang": "en", "kind": "atelier", "commune": "schaerbeek"})
     assert "/ical/network.ics?kinds=atelier&amp;communes=schaerbeek&amp;lang=en" in text.text
+
+
+def test_agenda_has_a_list_and_a_week_view_that_keep_the_filters(client):
+    week = client.get("/agenda", params={"view": "week", "kind": "repas", "week": "2026-11-23"})
+    assert week.status_code == 200
+    assert 'class="agenda-week"' in week.text
+    assert "view=week" in week.text.split('rel="next"')[0].rsplit("href=", 1)[1]
+    listing = client.get("/agenda", params={"kind": "repas", "week": "2026-11-23"}).text
+    assert 'class="agenda-list"' in listing
+    assert "Soupe du midi" in listing and "Atelier tricot" not in listing
+    assert client.get("/agenda", params={"view": "month"}).status_code == 400
