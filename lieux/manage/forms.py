@@ -62,9 +62,11 @@ class ActivityForm(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     title: Annotated[str, msgspec.Meta(min_length=1, max_length=TITLE_MAX)]
     kind: Literal[tuple(KINDS)]  # type: ignore[valid-type]
     day: date
-    start: time
-    end: time
+    # Required unless `all_day`: parse_activity checks that.
+    start: time | None = None
+    end: time | None = None
     end_day: date | None = None
+    all_day: bool = False
     description: Text = ""
     repeat: Literal["none", "weekly", "monthly"] = "none"
     interval: Annotated[int, msgspec.Meta(ge=1, le=INTERVAL_MAX)] = 1
@@ -197,13 +199,41 @@ def build_rrule(form: ActivityForm, zone: ZoneInfo) -> str | None:
     return normalize_rrule(text, zone)
 
 
+def parse_activity(data: dict[str, object]) -> ActivityForm:
+    """`parse` for the activity form: start and end times are required unless it is all day."""
+    try:
+        form, errors = parse(data, ActivityForm), {}
+    except FormErrors as error:
+        form, errors = None, dict(error.errors)
+    if form is not None:
+        all_day = form.all_day
+    else:  # read the box as parse does: the last value sent, empty or "0"/"off" unchecked
+        raw = data.get("all_day")
+        raw = (raw[-1] if raw else "") if isinstance(raw, list) else raw
+        all_day = str(raw or "").strip() not in ("", "0", "false", "off")
+    if not all_day:
+        for name in ("start", "end"):
+            if name not in errors and not str(data.get(name) or "").strip():
+                errors[name] = (_("Ce champ est obligatoire."), {})
+    if errors:
+        raise FormErrors(errors)
+    return form
+
+
 def to_write(form: ActivityForm, zone: ZoneInfo) -> ActivityWrite:
     """The activity the form describes; raise FormErrors on what does not hold together."""
     errors: dict[str, Error] = {}
-    starts = datetime.combine(form.day, form.start)
-    ends = datetime.combine(form.end_day or form.day, form.end)
-    if ends <= starts:
-        errors["end"] = (_("La fin doit être après le début."), {})
+    if form.all_day:
+        # Stored as midnight to the midnight after the last day, as iCalendar DATE values are.
+        starts = datetime.combine(form.day, time())
+        ends = datetime.combine((form.end_day or form.day) + timedelta(days=1), time())
+        if ends <= starts:
+            errors["end_day"] = (_("Le jour de fin est avant le premier jour."), {})
+    else:
+        starts = datetime.combine(form.day, form.start)
+        ends = datetime.combine(form.end_day or form.day, form.end)
+        if ends <= starts:
+            errors["end"] = (_("La fin doit être après le début."), {})
     if form.until and form.until < form.day:
         errors["until"] = (_("La date de fin de répétition est avant la première date."), {})
     if form.price == "amount" and not form.price_amount:
@@ -232,6 +262,7 @@ def to_write(form: ActivityForm, zone: ZoneInfo) -> ActivityWrite:
         title=form.title,
         starts_at=starts,
         ends_at=ends,
+        all_day=form.all_day,
         description=form.description,
         rrule=rrule,
         price=form.price,
@@ -244,17 +275,16 @@ def to_write(form: ActivityForm, zone: ZoneInfo) -> ActivityWrite:
 
 def form_values(write: ActivityWrite, version: int | None = None) -> dict[str, object]:
     """What to put back into the form fields for an existing activity."""
+    # An all-day activity ends at the midnight after its last day: the form shows that last day.
+    last = write.ends_at - timedelta(days=1) if write.all_day else write.ends_at
     return {
         "title": write.title,
         "kind": write.kind,
         "day": write.starts_at.date().isoformat(),
-        "start": write.starts_at.strftime("%H:%M"),
-        "end": write.ends_at.strftime("%H:%M"),
-        "end_day": (
-            write.ends_at.date().isoformat()
-            if write.ends_at.date() != write.starts_at.date()
-            else ""
-        ),
+        "start": "" if write.all_day else write.starts_at.strftime("%H:%M"),
+        "end": "" if write.all_day else write.ends_at.strftime("%H:%M"),
+        "end_day": last.date().isoformat() if last.date() != write.starts_at.date() else "",
+        "all_day": write.all_day,
         "description": write.description,
         "rrule": write.rrule or "",
         "repeat": "none",

@@ -139,6 +139,7 @@ class ManageController(Controller):
             "lieu": lieu,
             "identity": identity,
             "manager": manager,
+            "kinds": KINDS,
             "activities": activities_db.list_activities(db, lieu_ids=[lieu.id]) if manager else [],
             "deleted": activities_db.list_deleted(db, lieu.id) if manager else [],
             "proposals": proposals_db.list_proposals(
@@ -180,7 +181,7 @@ class ManageController(Controller):
     ) -> Response:
         by = require_manager(identity, lieu)
         try:
-            write = forms.to_write(forms.parse(data, forms.ActivityForm), settings.zone)
+            write = forms.to_write(forms.parse_activity(data), settings.zone)
         except forms.FormErrors as error:
             context = _form_context(
                 lieu, values=data, errors=error.errors, action=f"/manage/{lieu.slug}/activities"
@@ -217,6 +218,7 @@ class ManageController(Controller):
             values=forms.form_values(actions.as_write(activity), activity.version),
             action=f"/manage/{lieu.slug}/activities/{activity.id}",
             history=audit.list_entries(db, lieu.id, entity="activity", entity_id=activity.id),
+            zone=settings.zone,
         )
         return {**context, **extra}
 
@@ -239,7 +241,7 @@ class ManageController(Controller):
         by = require_manager(identity, lieu)
         activity = _activity(db, lieu, activity_id)
         try:
-            form = forms.parse(data, forms.ActivityForm)
+            form = forms.parse_activity(data)
             write = forms.to_write(form, settings.zone)
         except forms.FormErrors as error:
             return self._edit_again(
@@ -470,7 +472,7 @@ class ManageController(Controller):
     ) -> Response:
         by = require_member(identity, lieu)
         try:
-            write = forms.to_write(forms.parse(data, forms.ActivityForm), settings.zone)
+            write = forms.to_write(forms.parse_activity(data), settings.zone)
         except forms.FormErrors as error:
             context = _form_context(
                 lieu,
@@ -640,6 +642,7 @@ class ManageController(Controller):
                 "proposal": self._proposal(db, lieu, proposal_id),
                 "errors": errors,
                 "manager": manager,
+                "identity": identity,
                 "kinds": KINDS,
             },
             status=status,
@@ -647,14 +650,24 @@ class ManageController(Controller):
 
     # --- invites ---------------------------------------------------------------------------
 
-    def _invites_context(self, db: Database, lieu: Lieu, errors: dict) -> dict:
+    def _invites_context(self, db: Database, settings: Settings, lieu: Lieu, errors: dict) -> dict:
         invites = members_db.list_invites(db, lieu.id)
-        return {"lieu": lieu, "invites": invites, "errors": errors, "now": _now()}
+        return {
+            "lieu": lieu,
+            "invites": invites,
+            "errors": errors,
+            "now": _now(),
+            "zone": settings.zone,
+        }
 
     @get("/invites", sync_to_thread=True)
-    def invites(self, db: Database, lieu: Lieu, identity: Identity | None) -> Template:
+    def invites(
+        self, db: Database, settings: Settings, lieu: Lieu, identity: Identity | None
+    ) -> Template:
         require_manager(identity, lieu)
-        return Template("manage/invites.html", context=self._invites_context(db, lieu, {}))
+        return Template(
+            "manage/invites.html", context=self._invites_context(db, settings, lieu, {})
+        )
 
     @post("/invites", sync_to_thread=True)
     def create_invite(
@@ -670,7 +683,7 @@ class ManageController(Controller):
         try:
             form = forms.parse(data, forms.InviteForm)
         except forms.FormErrors as error:
-            context = self._invites_context(db, lieu, error.errors)
+            context = self._invites_context(db, settings, lieu, error.errors)
             return _again(request, "manage/invites.html", context)
         if not can_invite(identity, lieu.id, form.role):
             raise PermissionDeniedException("Vous ne pouvez pas inviter avec ce rôle.")
@@ -819,11 +832,14 @@ class ManageController(Controller):
     # --- audit log -------------------------------------------------------------------------
 
     @get("/audit", sync_to_thread=True)
-    def audit_log(self, db: Database, lieu: Lieu, identity: Identity | None) -> Template:
+    def audit_log(
+        self, db: Database, settings: Settings, lieu: Lieu, identity: Identity | None
+    ) -> Template:
         require_manager(identity, lieu)
+        entries = audit.list_entries(db, lieu.id)
         return Template(
             "manage/audit.html",
-            context={"lieu": lieu, "entries": audit.list_entries(db, lieu.id)},
+            context={"lieu": lieu, "entries": entries, "zone": settings.zone},
         )
 
 
@@ -864,7 +880,7 @@ class PublicProposalController(Controller):
         except forms.FormErrors as error:
             errors["proposer_name"] = error.errors["display_name"]
         try:
-            write = forms.to_write(forms.parse(fields, forms.ActivityForm), settings.zone)
+            write = forms.to_write(forms.parse_activity(fields), settings.zone)
         except forms.FormErrors as error:
             errors.update(error.errors)
         if errors:

@@ -8,6 +8,7 @@ from sqlite_utils import Database
 
 from lieux.db import audit
 from lieux.db import members as members_db
+from lieux.members.models import Invite
 from lieux.members.tokens import INVITE_LIFETIME, POSTER_LIFETIME, hash_token, new_token
 
 
@@ -47,6 +48,42 @@ def issue_invite(
             now=now,
         )
     return f"{base_url}/join/{token}"
+
+
+def accept_invite(
+    db: Database, invite: Invite, *, member_id: int | None, name: str, now: datetime
+) -> int | None:
+    """Use `invite` for an existing member or (member_id None) a new one named `name`.
+
+    Returns the member's id, or None if a one-time invite was used meanwhile. The lieu's audit
+    log says who joined, with which role, through which invite.
+    """
+    with db.atomic():
+        if not members_db.use_invite(db, invite.id):
+            return None
+        if member_id is None:
+            member_id = members_db.create_member(db, name, now=now, is_admin=invite.role == "admin")
+        elif invite.role == "admin":
+            members_db.make_admin(db, member_id)
+        before = None
+        role = invite.role
+        if invite.lieu_id is not None and invite.role != "admin":
+            before = members_db.role_of(db, member_id, invite.lieu_id)
+            members_db.set_role(db, member_id, invite.lieu_id, invite.role, now=now)
+            # A co-manager opening a member invite stays co-manager: record what they are now.
+            role = members_db.role_of(db, member_id, invite.lieu_id)
+        audit.record(
+            db,
+            lieu_id=invite.lieu_id,
+            member_id=member_id,
+            action="join",
+            entity="member",
+            entity_id=member_id,
+            before=None if before is None else {"role": before},
+            after={"name": name, "role": role, "invite_id": invite.id},
+            now=now,
+        )
+    return member_id
 
 
 def write_qr_svg(link: str, dest: Path) -> None:

@@ -15,6 +15,7 @@ from sqlite_utils import Database
 from lieux.db import members as members_db
 from lieux.db.lieux import list_lieux
 from lieux.manage.forms import DisplayNameForm, FormErrors, parse
+from lieux.members.invites import accept_invite
 from lieux.members.models import Identity, Invite
 from lieux.members.session import (
     SIGN_IN_RATE,
@@ -104,16 +105,9 @@ class MembersController(Controller):
             name = form.display_name
             member_id = None
         with db.atomic():
-            if not members_db.use_invite(db, invite.id):
-                raise NotFoundException("Ce lien d'invitation vient d'être utilisé.")
+            member_id = accept_invite(db, invite, member_id=member_id, name=name, now=now)
             if member_id is None:
-                member_id = members_db.create_member(
-                    db, name, now=now, is_admin=invite.role == "admin"
-                )
-            elif invite.role == "admin":
-                members_db.make_admin(db, member_id)
-            if invite.lieu_id is not None and invite.role != "admin":
-                members_db.set_role(db, member_id, invite.lieu_id, invite.role, now=now)
+                raise NotFoundException("Ce lien d'invitation vient d'être utilisé.")
             sign_in_token, link = _new_sign_in_link(db, settings, member_id, now)
             start_session(request, db, member_id, sign_in_hash=hash_token(sign_in_token), now=now)
         return Template(

@@ -223,8 +223,51 @@ def test_write_route_authorization(client, seeded_path, route, persona):
         assert response.status_code not in (401, 403), response.text[-500:]
         assert response.status_code < 500
     else:
-        assert response.status_code in (401, 403), response.status_code
+        # 401 asks to sign in; someone signed in is refused with 403 (signing in again won't help).
+        assert response.status_code == (401 if persona == "anonymous" else 403)
         assert _snapshot(seeded_path) == before
+
+
+# Members' area pages (GET) -> who may open them; the others get 401 (anonymous) or 403.
+PAGES = {
+    "/me": ("/me", SIGNED_IN),
+    "/manage/{slug:str}": ("/manage/{a}", MEMBERS_A),
+    "/manage/{slug:str}/propose": ("/manage/{a}/propose", MEMBERS_A),
+    "/manage/{slug:str}/activities/new": ("/manage/{a}/activities/new", MANAGERS_A),
+    "/manage/{slug:str}/activities/{activity_id:int}": (
+        "/manage/{a}/activities/{activity}",
+        MANAGERS_A,
+    ),
+    "/manage/{slug:str}/hours": ("/manage/{a}/hours", MANAGERS_A),
+    "/manage/{slug:str}/settings": ("/manage/{a}/settings", MANAGERS_A),
+    "/manage/{slug:str}/invites": ("/manage/{a}/invites", MANAGERS_A),
+    "/manage/{slug:str}/audit": ("/manage/{a}/audit", MANAGERS_A),
+    "/manage/{slug:str}/calendars": ("/manage/{a}/calendars", MANAGERS_A),
+}
+
+
+def test_every_members_page_is_in_the_table(seeded_path):
+    app = create_app(make_settings(seeded_path))
+    pages = {
+        route.path
+        for route in app.routes
+        if "GET" in getattr(route, "methods", ()) and route.path.startswith(("/manage", "/me"))
+    }
+    assert pages == PAGES.keys()
+
+
+@pytest.mark.parametrize(("route", "persona"), [(r, p) for r in PAGES for p in PERSONAS])
+def test_members_page_authorization(client, seeded_path, route, persona):
+    people, ids = _world(seeded_path)
+    url_template, allowed = PAGES[route]
+    if persona != "anonymous":
+        sign_in(client, seeded_path, people[persona])
+    response = client.get(url_template.format(**ids), follow_redirects=False)
+    if persona in allowed:
+        assert response.status_code == 200, response.text[-500:]
+    else:
+        assert response.status_code == (401 if persona == "anonymous" else 403)
+        assert "<html" in response.text  # a page saying why, for people
 
 
 def test_a_co_manager_of_b_cannot_reach_a_through_b(client, seeded_path):

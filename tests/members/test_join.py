@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from lieux import db as database
+from lieux.db import audit
 from lieux.db import members as members_db
 from lieux.db.lieux import get_lieu
 from lieux.members.invites import issue_invite
@@ -188,3 +189,66 @@ def test_sign_in_is_rate_limited(client, seeded_path):
         for _ in range(limit + 1)
     ]
     assert statuses[:limit] == [404] * limit and statuses[limit] == 429
+
+
+def _join_entries(db_path, slug=LIEU_A):
+    db = database.connect(db_path)
+    try:
+        return [
+            e
+            for e in audit.list_entries(db, get_lieu(db, slug).id)
+            if e.entity == "member" and e.action == "join"
+        ]
+    finally:
+        db.close()
+
+
+def test_joining_is_in_the_lieu_audit_log(client, seeded_path):
+    path = invite(seeded_path, "member")
+    db = database.connect(seeded_path)
+    invite_id = members_db.get_invite(db, hash_token(path.rsplit("/", 1)[1])).id
+    db.close()
+    assert join(client, path, "Zoé").status_code == 200
+    [entry] = _join_entries(seeded_path)
+    member_id = entry.member_id
+    assert entry.entity_id == member_id
+    assert entry.after == {"name": "Zoé", "role": "member", "invite_id": invite_id}
+    # A co-manager of the lieu reads it in the journal, in words.
+    client.cookies.clear()
+    sign_in(client, seeded_path, add_member(seeded_path, "Co", {LIEU_A: "co-manager"}))
+    page = client.get(f"/manage/{LIEU_A}/audit").text
+    assert "Zoé" in page and "arrivée" in page
+    assert f"A rejoint le lieu comme membre, par l'invitation #{invite_id}." in page
+
+
+def test_a_co_manager_joining_with_a_member_invite_is_logged_with_the_role_kept(
+    client, seeded_path
+):
+    anne = add_member(seeded_path, "Anne", {LIEU_A: "co-manager"})
+    sign_in(client, seeded_path, anne)
+    path = invite(seeded_path, "member")
+    client.get(path)
+    response = client.post(path, data={"as_current": "1", "_csrf_token": csrf(client)})
+    assert response.status_code == 200
+    [entry] = _join_entries(seeded_path)
+    assert (entry.member_id, entry.before, entry.after["role"]) == (
+        anne,
+        {"role": "co-manager"},
+        "co-manager",
+    )
+
+
+def test_a_refused_join_logs_nothing(client, seeded_path):
+    path = invite(seeded_path)
+    assert join(client, path, "").status_code == 400
+    assert _join_entries(seeded_path) == []
+
+
+def test_welcome_names_the_lieu_without_elision_problems(client, seeded_path):
+    # "partie de Le Delta" / "de Espace 51": the sentence must read right for any name.
+    for slug, name in [("espace-51", "Espace 51"), ("le-delta", "Le Delta")]:
+        client.cookies.clear()
+        welcome = join(client, invite(seeded_path, "member", slug=slug), "Zoé").text
+        # French typography: no-break spaces inside the guillemets, so "«" never ends a line.
+        assert f"Vous faites maintenant partie du lieu «\u00a0{name}\u00a0»." in welcome
+        assert " de Espace" not in welcome and " de Le " not in welcome
