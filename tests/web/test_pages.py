@@ -90,3 +90,12 @@ def test_activity_titles_in_the_readers_language_or_marked_french(client):
     assert 'lang="fr">Assemblée des participant·es</a>' in html  # no Dutch title: marked
     home = client.get("/?lang=en&at=2026-11-29T09:00:00%2B01:00").text
     assert ">Sunday brunch</a>" in home
+
+
+def test_error_pages_say_what_happened_in_the_readers_language(client):
+    response = client.get("/manage/espace-51")
+    assert response.status_code == 401
+    assert "Connexion nécessaire" in response.text
+    dutch = client.get("/manage/espace-51", headers={"accept-language": "nl"})
+    assert "Aanmelden nodig" in dutch.text
+    assert "Traceback" not in response.text
