@@ -19,7 +19,6 @@ from pathlib import Path
 import httpx
 import msgspec
 
-from bench.widget import Server
 from lieux import db as database
 from lieux.calendar.feeds import _activity_ical, build_feed
 from lieux.calendar.models import KINDS, ActivityWrite
@@ -27,6 +26,7 @@ from lieux.db import activities as activities_db
 from lieux.db.lieux import list_lieux
 from lieux.seed import seed_guide
 from lieux.settings import Settings
+from tests.live_server import LiveServer
 
 ACTIVITIES = 2_000
 RECURRING = 300
@@ -163,7 +163,7 @@ def main() -> None:
             f"  feed: {size / 1000:.0f} kB, {packed / 1000:.0f} kB gzipped; built in "
             f"{cold_build * 1000:.0f} ms cold, {after_edit * 1000:.0f} ms after one edit"
         )
-        server = Server(path)
+        server = LiveServer(path)
         try:
             url = f"http://127.0.0.1:{server.port}{FEED}"
             started = time.perf_counter()

@@ -7,12 +7,7 @@ figure that matters: it says what the widget costs on top of the bare framework 
 """
 
 import asyncio
-import os
-import shutil
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -25,6 +20,7 @@ from lieux.settings import Settings
 from lieux.widget.hours import state
 from lieux.widget.models import HolidayRule, OpeningException, OpeningHours
 from lieux.widget.public_holidays import public_holidays
+from tests.live_server import LiveServer
 
 CONNECTIONS = 16
 DURATION = 1.5  # seconds per URL and round
@@ -41,44 +37,6 @@ URLS = {
 }
 # Not the hot path (a fixed ?at= is not cached), shown for comparison.
 UNCACHED = "/widget/open-now?lang=fr&show=all&at=2026-11-28T11:00"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Server:
-    """`lieux serve` as a real process, like tests/conftest.py's LiveServer."""
-
-    def __init__(self, db_path: Path):
-        self.port = _free_port()
-        lieux = shutil.which("lieux", path=str(Path(sys.executable).parent)) or "lieux"
-        self.process = subprocess.Popen(
-            [lieux, "serve", "--db", str(db_path), "--port", str(self.port)],
-            env={**os.environ, "LIEUX_BASE_URL": f"http://127.0.0.1:{self.port}"},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                    return
-            except OSError:
-                if self.process.poll() is not None:
-                    raise RuntimeError("lieux serve exited at start") from None
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("lieux serve did not listen within 20 s")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
 
 
 async def _worker(port: int, path: str, until: float, latencies: list[float]) -> None:
@@ -124,7 +82,7 @@ def measure_server() -> dict[str, tuple[float, float, float]]:
         seed_guide(db)
         seed_demo(db, today=date.today())
         db.close()
-        server = Server(path)
+        server = LiveServer(path)
         try:
             urls = {**URLS, "uncached": UNCACHED}
             for url in urls.values():

@@ -1,17 +1,10 @@
 """Shared fixtures: a migrated temporary SQLite file, a seeded one, an app client, a live server
 started as a real `lieux serve` process, and a Chromium driven by Playwright."""
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-import httpx
 import pytest
 from litestar.testing import TestClient
 
@@ -19,6 +12,7 @@ from lieux import db as database
 from lieux.app import create_app
 from lieux.seed import seed_demo, seed_guide
 from lieux.settings import Settings
+from tests.live_server import LiveServer
 
 CHROMIUM = "/usr/bin/chromium"
 # The demo data is placed around this day; tests ask "as of" instants near it with ?at=.
@@ -60,45 +54,6 @@ def client(seeded_path: Path) -> Iterator[TestClient]:
     """A client on a fresh app (rate-limit stores are per app) over the seeded database."""
     with TestClient(app=create_app(make_settings(seeded_path))) as test_client:
         yield test_client
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class LiveServer:
-    """`lieux serve` running as a real process on 127.0.0.1 and a free port."""
-
-    def __init__(self, db_path: Path, env: dict[str, str] | None = None):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        lieux = shutil.which("lieux", path=str(Path(sys.executable).parent)) or "lieux"
-        self.process = subprocess.Popen(
-            [lieux, "serve", "--db", str(db_path), "--port", str(self.port)],
-            env={**os.environ, "LIEUX_BASE_URL": self.url, **(env or {})},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(self.process.stderr.read().decode())
-            try:
-                if httpx.get(self.url + "/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.TransportError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("lieux serve did not answer /healthz within 20 s")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
 
 
 @pytest.fixture

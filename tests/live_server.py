@@ -1,0 +1,55 @@
+"""`lieux serve` as a real process on 127.0.0.1 and a free port (tests and `make bench`)."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    """`lieux serve` running as a real process on 127.0.0.1 and a free port."""
+
+    def __init__(self, db_path: Path, env: dict[str, str] | None = None):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        lieux = shutil.which("lieux", path=str(Path(sys.executable).parent)) or "lieux"
+        # A file, not a pipe: a pipe nobody reads fills up and blocks the server's logging.
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 (closed by stop())
+        self.process = subprocess.Popen(
+            [lieux, "serve", "--db", str(db_path), "--port", str(self.port)],
+            env={**os.environ, "LIEUX_BASE_URL": self.url, **(env or {})},
+            stdout=subprocess.DEVNULL,
+            stderr=self.log,
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                self.log.seek(0)
+                raise RuntimeError(self.log.read().decode())
+            try:
+                if httpx.get(self.url + "/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("lieux serve did not answer /healthz within 20 s")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
