@@ -14,6 +14,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 from sqlite_utils import Database
 
+from lieux.calendar.refresh import refresh_calendars
 from lieux.calendar.routes import AgendaController, CalendarImportController, FeedController
 from lieux.db import connect
 from lieux.embed.cors import cors_middleware
@@ -82,6 +83,7 @@ def create_app(settings: Settings) -> Litestar:
         middleware=[cors_middleware, session_config(settings).middleware],
         csrf_config=csrf_config(settings),
         before_request=i18n.set_language,
+        lifespan=[refresh_calendars],
         template_config=TemplateConfig(
             directory=PACKAGE / "templates",
             engine=JinjaTemplateEngine,

@@ -216,22 +216,14 @@ def _import_ics(settings, args) -> str:
 
 
 def _refresh_ics(settings, args) -> str:
-    from lieux.calendar.ical_import import ImportProblem, fetch
-    from lieux.db.sources import import_calendar, linked_sources, record_fetch
+    from lieux.calendar.refresh import refresh_linked
 
     db = database.open_existing(settings.db)
-    database.migrate(db)
-    lines = []
-    for source in linked_sources(db):
-        # One failing calendar must not stop the others: the error is kept on the source.
-        try:
-            result = import_calendar(db, source, fetch(source.url), zone=settings.zone)
-            lines.append(f"{source.url}: {result.summary()}")
-        except ImportProblem as problem:
-            record_fetch(db, source.id, error=str(problem))
-            lines.append(f"{source.url}: {problem}")
-    db.close()
-    return "\n".join(lines) or "no linked calendar"
+    try:
+        database.migrate(db)
+        return "\n".join(refresh_linked(db, settings.zone)) or "no linked calendar"
+    finally:
+        db.close()
 
 
 def _hours(settings, args) -> str:

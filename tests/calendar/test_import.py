@@ -2,18 +2,22 @@
 
 import http.server
 import threading
+import time
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from litestar.testing import TestClient
 
 from lieux import db as database
+from lieux.app import create_app
 from lieux.calendar import ical_import
 from lieux.calendar.ical_import import ImportProblem, check_address, fetch, parse_calendar
 from lieux.cli import main
 from lieux.db import activities as activities_db
 from lieux.db.lieux import data_revision, get_lieu
+from tests.conftest import make_settings
 
 ZONE = ZoneInfo("Europe/Brussels")
 
@@ -252,3 +256,22 @@ def test_a_date_without_its_series_becomes_a_one_off_and_rdates_are_reported():
     assert one_off.activity.starts_at == datetime(2026, 12, 16, 10)
     assert events["outlook-2@example.org"].notes
     assert not events["allday-3@example.org"].notes
+
+
+def test_the_server_rereads_linked_calendars_by_itself(
+    seeded_path, lieu_db, local_calendar, capsys, monkeypatch
+):
+    from lieux.calendar import refresh
+
+    assert run(seeded_path, local_calendar, capsys)[0] == 0
+    lieu_db.execute("UPDATE ical_sources SET last_fetched_at = NULL")
+    lieu_db.conn.commit()
+    monkeypatch.setattr(refresh, "REFRESH_EVERY_S", 0.05)
+    with TestClient(app=create_app(make_settings(seeded_path))):
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            fetched = lieu_db.execute("SELECT last_fetched_at FROM ical_sources").fetchone()[0]
+            if fetched is not None:
+                break
+            time.sleep(0.05)
+    assert fetched is not None
