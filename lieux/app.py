@@ -25,7 +25,7 @@ from lieux.members.routes import MembersController
 from lieux.members.session import csrf_config, session_config
 from lieux.settings import Settings
 from lieux.web import i18n
-from lieux.web.errors import http_error, server_error
+from lieux.web.errors import http_error, out_of_range, server_error
 from lieux.web.routes import ApiController, PagesController, healthz, switch_language
 from lieux.widget.live import OpenNowCache
 from lieux.widget.routes import OpenNowApiController, WidgetController
@@ -89,7 +89,11 @@ def create_app(settings: Settings) -> Litestar:
             engine=JinjaTemplateEngine,
             engine_callback=_configure_templates,
         ),
-        exception_handlers={HTTPException: http_error, Exception: server_error},
+        exception_handlers={
+            HTTPException: http_error,
+            OverflowError: out_of_range,
+            Exception: server_error,
+        },
         # JSON only: the HTML explorers load scripts from a CDN, and we make no third-party request.
         openapi_config=OpenAPIConfig(
             title="Lieux de liens",

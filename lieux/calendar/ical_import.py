@@ -128,9 +128,9 @@ def parse_calendar(data: bytes, zone: ZoneInfo) -> list[ImportedEvent]:
     try:
         calendar = icalendar.Calendar.from_ical(data)
         calendar = x_wr_timezone.to_standard(calendar)
-    except Exception as error:  # icalendar raises ValueError, KeyError, IndexError...
-        first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise ImportProblem(f"not a readable iCalendar file ({first_line})") from None
+    except Exception:  # icalendar raises ValueError, KeyError, IndexError...
+        # No detail: the parser quotes the content, which for a URL may be a private answer.
+        raise ImportProblem("not a readable iCalendar file") from None
     if calendar.name != "VCALENDAR":
         raise ImportProblem("not an iCalendar file (no BEGIN:VCALENDAR)")
     masters: dict[str, icalendar.Event] = {}
@@ -156,10 +156,10 @@ def parse_calendar(data: bytes, zone: ZoneInfo) -> list[ImportedEvent]:
                 rid = _local(change["RECURRENCE-ID"].dt, zone)
                 found.append(_imported(f"{uid}/{rid:%Y%m%dT%H%M%S}", change, [], zone))
         return found
-    except (ValueError, KeyError, TypeError, AttributeError) as error:
+    except (ValueError, KeyError, TypeError, AttributeError, OverflowError) as error:
         if isinstance(error, ImportProblem):
             raise
-        raise ImportProblem(f"an event cannot be read ({error})") from None
+        raise ImportProblem("an event cannot be read") from None
 
 
 def _imported(uid: str, event: icalendar.Event, changed: list, zone: ZoneInfo) -> ImportedEvent:

@@ -12,6 +12,9 @@ from icalendar import vRecur
 
 from lieux.calendar.models import Activity
 
+ALLOWED_FREQUENCIES = {"DAILY", "WEEKLY", "MONTHLY", "YEARLY"}
+FINE_PARTS = {"BYHOUR", "BYMINUTE", "BYSECOND"}
+
 
 class RuleError(ValueError):
     """An RRULE we cannot use; the message says why."""
@@ -26,6 +29,10 @@ def normalize_rrule(rrule: str, zone: ZoneInfo) -> str:
         raise RuleError(f"unreadable recurrence rule {text!r}") from error
     if "FREQ" not in recur:
         raise RuleError(f"recurrence rule {text!r} has no FREQ")
+    # An activity happens at most daily: HOURLY, MINUTELY or SECONDLY rules (or hour/minute
+    # lists) mean millions of occurrences to expand, a way to stall the server.
+    if recur["FREQ"][0] not in ALLOWED_FREQUENCIES or FINE_PARTS & set(recur):
+        raise RuleError(f"recurrence rule {text!r}: an activity repeats at most daily")
     until = recur.get("UNTIL")
     if until:
         value = until[0]

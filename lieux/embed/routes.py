@@ -98,7 +98,7 @@ def provide_options(
     if lang and lang not in LANGUAGES:
         errors.append(f"lang: « {lang} » n'est pas fr, nl ou en")
     # A string: the configurator's "all" option sends an empty value.
-    count = int(limit) if limit.strip().isdigit() else None
+    count = int(limit) if limit.strip().isascii() and limit.strip().isdigit() else None
     if limit.strip() and (count is None or not 1 <= count <= MAX_LIMIT):
         errors.append(f"limit: un nombre entier entre 1 et {MAX_LIMIT}")
     if errors:

@@ -247,10 +247,10 @@ def to_write(form: ActivityForm, zone: ZoneInfo) -> ActivityWrite:
     if rrule and not errors:
         try:
             rule = rrulestr(rrule, dtstart=starts.replace(tzinfo=zone))
-            first = rule.between(
-                starts.replace(tzinfo=zone), starts.replace(tzinfo=zone) + RULE_HORIZON, inc=True
-            )
-        except (ValueError, TypeError):
+            first = rule.after(starts.replace(tzinfo=zone), inc=True)
+            if first is not None and first > starts.replace(tzinfo=zone) + RULE_HORIZON:
+                first = None
+        except (ValueError, TypeError, OverflowError):
             first = None
             errors["rrule"] = (_("Règle de répétition illisible."), {})
         if not first and "rrule" not in errors:

@@ -104,7 +104,7 @@ def _activity(db: Database, lieu: Lieu, activity_id: int) -> Activity:
 
 def _version(data: dict) -> int | None:
     raw = data.get("version")
-    return int(raw) if isinstance(raw, str) and raw.isdigit() else None
+    return int(raw) if isinstance(raw, str) and raw.isascii() and raw.isdigit() else None
 
 
 def _now() -> datetime:

@@ -5,7 +5,7 @@ import logging
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.response import Template
-from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_500_INTERNAL_SERVER_ERROR
 
 from lieux.web.i18n import current_lang, gettext, pick_language
 
@@ -46,3 +46,9 @@ def http_error(request: Request, exc: HTTPException) -> Response:
 def server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s", request.url.path, exc_info=exc)
     return _answer(request, HTTP_500_INTERNAL_SERVER_ERROR, "Erreur interne")
+
+
+def out_of_range(request: Request, exc: OverflowError) -> Response:
+    """A number or date a person typed beyond what SQLite or the calendar can hold: a 400."""
+    log.warning("value out of range on %s: %s", request.url.path, exc)
+    return _answer(request, HTTP_400_BAD_REQUEST, "Valeur hors limites")

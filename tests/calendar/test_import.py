@@ -275,3 +275,14 @@ def test_the_server_rereads_linked_calendars_by_itself(
                 break
             time.sleep(0.05)
     assert fetched is not None
+
+
+def test_a_rule_finer_than_daily_is_refused_and_nothing_fetched_is_echoed():
+    minutely = SOURCE.replace("RRULE:FREQ=WEEKLY", "RRULE:FREQ=MINUTELY", 1)
+    assert minutely != SOURCE
+    with pytest.raises(ImportProblem, match="at most daily"):
+        parse_calendar(minutely.encode(), ZONE)
+    secret = b'{"AccessKeyId": "AKIA-SECRET"}'
+    with pytest.raises(ImportProblem) as problem:
+        parse_calendar(secret, ZONE)
+    assert "AKIA" not in str(problem.value)

@@ -43,6 +43,9 @@ ACTIVITY_CASES = [
         "avant la première",
     ),
     ("unreadable rule", {**GOOD, "rrule": "FREQ=SOMETIMES"}, "illisible"),
+    # millions of occurrences to expand: refused before anything is computed
+    ("every second", {**GOOD, "rrule": "FREQ=SECONDLY"}, "illisible"),
+    ("hourly by a list", {**GOOD, "rrule": "FREQ=DAILY;BYHOUR=1,2,3,4"}, "illisible"),
     ("script in title", {**GOOD, "title": SCRIPT}, "Pas de balises HTML"),
     (
         "html in description",

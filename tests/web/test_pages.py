@@ -99,3 +99,12 @@ def test_error_pages_say_what_happened_in_the_readers_language(client):
     dutch = client.get("/manage/espace-51", headers={"accept-language": "nl"})
     assert "Aanmelden nodig" in dutch.text
     assert "Traceback" not in response.text
+
+
+@pytest.mark.parametrize(
+    "path", ["/agenda/99999999999999999999999", "/embed?limit=%C2%B2", "/agenda/99999999999"]
+)
+def test_numbers_out_of_range_are_a_clear_answer_never_a_500(client, path):
+    response = client.get(path)
+    assert response.status_code in (400, 404)
+    assert "Traceback" not in response.text
