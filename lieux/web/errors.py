@@ -51,4 +51,4 @@ def server_error(request: Request, exc: Exception) -> Response:
 def out_of_range(request: Request, exc: OverflowError) -> Response:
     """A number or date a person typed beyond what SQLite or the calendar can hold: a 400."""
     log.warning("value out of range on %s: %s", request.url.path, exc)
-    return _answer(request, HTTP_400_BAD_REQUEST, "Valeur hors limites")
+    return _answer(request, HTTP_400_BAD_REQUEST, gettext("Valeur hors limites"))
