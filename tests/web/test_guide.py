@@ -42,3 +42,9 @@ def test_guide_pdf_has_every_lieu_on_few_pages(seeded_path, tmp_path, capsys):
 def test_guide_pdf_into_a_missing_directory_is_one_line(seeded_path, capsys):
     assert main(["guide", "--pdf", "/nonexistent/x.pdf", "--db", str(seeded_path)]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_french_descriptions_are_marked_in_the_dutch_guide(client):
+    html = client.get("/guide?lang=nl").text
+    assert '<p lang="fr">Lieu d&#39;activités' in html
+    assert "(tekst in het Frans)" in html
