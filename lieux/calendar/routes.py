@@ -385,15 +385,6 @@ def _subscribe(https: str) -> dict[str, str]:
     }
 
 
-def next_occurrences(
-    db: Database, settings: Settings, lieu: Lieu, now: datetime | None, weeks: int = 4
-) -> list[Occurrence]:
-    """The lieu's occurrences from `now` (None: the current time) over the next weeks."""
-    now = now or datetime.now(UTC)
-    found = activities_db.list_activities(db, lieu_ids=[lieu.id])
-    return agenda(found, now, now + timedelta(weeks=weeks), settings.zone)
-
-
 def _monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 

@@ -10,7 +10,7 @@ from sqlite_utils import Database
 
 from lieux.calendar.models import KINDS
 from lieux.calendar.recurrence import Occurrence, agenda
-from lieux.calendar.routes import next_occurrences, subscribe_context
+from lieux.calendar.routes import subscribe_context
 from lieux.db import hours as hours_db
 from lieux.db.activities import list_activities
 from lieux.db.lieux import get_lieu, has_demo_data, list_communes, list_helplines, list_lieux
@@ -34,6 +34,8 @@ from lieux.widget.models import LieuWithHours
 LANG_COOKIE_AGE = 365 * 24 * 3600
 # ?open= on the directory: any time, open now, open at some moment of this (or next) weekend.
 OPEN_FILTERS = ("", "now", "weekend")
+# The lieu page lists the coming four weeks (its template says so).
+LIEU_AGENDA_SPAN = timedelta(weeks=4)
 # The home page shows today and the six days after it; the agenda has the rest.
 HOME_AGENDA_SPAN = timedelta(days=7)
 
@@ -150,7 +152,10 @@ class PagesController(Controller):
         except QueryError as error:
             raise ValidationException(str(error)) from None
         hours = hours_db.get_hours(db, lieu.id)
-        coming = next_occurrences(db, cache.settings, lieu, instant)
+        activities = list_activities(db, lieu_ids=[lieu.id])
+        start = instant or datetime.now(UTC)
+        coming = agenda(activities, start, start + LIEU_AGENDA_SPAN, cache.settings.zone)
+        demo_ids = {activity.id for activity in activities if activity.demo}
         return Template(
             "web/lieu.html",
             context={
@@ -160,7 +165,7 @@ class PagesController(Controller):
                 "coming": coming,
                 "subscribe": subscribe_context(cache.settings.base_url, f"/ical/lieux/{slug}.ics"),
                 "structured_data": structured.script_json(
-                    lieu_structured_data(db, lieu, hours, coming, cache.settings.base_url)
+                    lieu_structured_data(lieu, hours, coming, demo_ids, cache.settings.base_url)
                 ),
                 "demo": has_demo_data(db),
             },
@@ -195,9 +200,8 @@ def switch_language(lang: str, next: str = "/") -> Redirect:
     )
 
 
-def lieu_structured_data(db: Database, lieu, hours, coming, base_url: str) -> list[dict]:
+def lieu_structured_data(lieu, hours, coming, demo_ids: set[int], base_url: str) -> list[dict]:
     """schema.org Place and its coming events; fictional demo items are never published."""
-    demo_ids = {a.id for a in list_activities(db, lieu_ids=[lieu.id]) if a.demo}
     events = [
         structured.event(o, lieu, base_url=base_url)
         for o in coming
