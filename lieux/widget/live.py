@@ -322,7 +322,8 @@ class OpenNowView(msgspec.Struct, frozen=True, kw_only=True):
 
     items: list[OpenNowItem]  # listed before the helplines
     later: list[OpenNowItem]  # listed after the helplines: closed, when nothing is open
-    helplines: list[Helpline]  # shown when nothing listed is open
+    helplines: list[Helpline]  # shown when nothing listed is open: those in the widget's language
+    other_helplines: list[Helpline]  # the others, one tap away (a small frame shows the first)
     situation: Situation  # "open": some lieu is open; else closed, unknown (no hours) or both
     any_open: bool
     closed_count: int
@@ -396,12 +397,14 @@ def build_view(
     changes = [a.next_change for _l, a in states if a.next_change is not None]
     midnight = datetime.combine(at.astimezone(zone).date() + timedelta(days=1), time(0))
     expires = min([*changes, to_instant(midnight, zone), snapshot.loaded_at + SNAPSHOT_LIFETIME])
-    # The lines that answer in the widget's language first, the others in their given order.
-    helplines = sorted(snapshot.helplines, key=lambda h: h.language != query.lang)
+    # The lines that answer in the widget's language, or all of them if none does.
+    own = [h for h in snapshot.helplines if h.language == query.lang] or list(snapshot.helplines)
+    others = [h for h in snapshot.helplines if h not in own]
     return OpenNowView(
         items=[item for item in items if any_open or item.state != "closed"],
         later=[item for item in items if not any_open and item.state == "closed"],
-        helplines=[] if any_open else helplines,
+        helplines=[] if any_open else own,
+        other_helplines=[] if any_open else others,
         situation=situation,
         any_open=any_open,
         closed_count=sum(answer.state == "closed" for _lieu, answer in states),

@@ -122,8 +122,18 @@ def test_some_open_some_unknown_says_how_many_are_unknown(mixed_client):
     assert "10 lieux n'ont pas encore communiqué leurs horaires." in text_of(markup)
 
 
-def test_the_helplines_in_the_widgets_language_come_first(client):
-    numbers = re.findall(r'class="ldl-number">([^<]+)<', get(client, "/widget/open-now", at=NIGHT))
-    assert numbers[:3] == ["107", "0800 32 123", "103"]
-    dutch = get(client, "/widget/open-now", at=NIGHT, lang="nl")
-    assert re.findall(r'class="ldl-number">([^<]+)<', dutch)[:2] == ["106", "1813"]
+@pytest.mark.parametrize(
+    ("lang", "first", "others"),
+    [
+        ("fr", ["107", "0800 32 123", "103"], ["106", "1813", "02 648 40 14"]),
+        ("nl", ["106", "1813"], ["107", "0800 32 123", "103", "02 648 40 14"]),
+        ("en", ["02 648 40 14"], ["107", "106", "0800 32 123", "1813", "103"]),
+    ],
+)
+def test_the_helplines_in_the_widgets_language_first_the_others_one_tap_away(
+    client, lang, first, others
+):
+    markup = get(client, "/widget/open-now", at=NIGHT, lang=lang)
+    shown, _, folded = markup.partition('<details class="ldl-others">')
+    assert re.findall(r'class="ldl-number">([^<]+)<', shown) == first
+    assert re.findall(r'class="ldl-number">([^<]+)<', folded) == others
