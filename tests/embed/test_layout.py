@@ -15,7 +15,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from tests.embed.conftest import watch
+from tests.embed.conftest import run_axe, watch
 from lieux.embed.snippets import IFRAME_HEIGHT
 
 SCREENSHOTS = Path(__file__).parents[2] / "var" / "screenshots"
@@ -201,4 +201,19 @@ def test_nothing_open_and_hours_unknown_in_each_variant(
     else:
         assert widget.locator(".ldl-lieu").count() == 0  # show=open: nothing to list
     assert not seen.console_errors and not seen.page_errors
+    context.close()
+
+
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("situation", ["night", "unknown"])
+def test_nothing_open_and_hours_unknown_are_accessible(
+    browser, demo_server, real_server, host_site, axe_source, situation, theme
+):
+    server, at = (real_server, WEDNESDAY_11) if situation == "unknown" else (demo_server, NIGHT)
+    context, page, widget, _seen = open_variant(
+        browser, server, host_site, "script", width=320, at=at, show="all", theme=theme
+    )
+    widget.locator(".ldl-others-title").click()  # the lines in other languages, unfolded
+    expect(widget.locator(".ldl-others .ldl-call").first).to_be_visible()
+    assert run_axe(page, axe_source, "#ldl-open-now") == []
     context.close()
