@@ -57,7 +57,34 @@ $(ICALJS):
 	tar -xzOf $(dir $@)ical.js-$(ICALJS_VERSION).tgz package/dist/ical.es5.min.cjs > $@.tmp && mv $@.tmp $@
 	rm $(dir $@)ical.js-$(ICALJS_VERSION).tgz
 
-test-assets: $(AXE) $(ICALJS) ## fetch the test-only npm assets (axe-core, ical.js) into var/test-assets
+# opening_hours.js, OpenStreetMap's reference evaluator, to read our OSM export as OSM tools do
+# (run with node by tests/widget/osm_js.py). Its CommonJS build requires one package, suncalc
+# (for sunrise/sunset; i18next is only used by its site/ code): both go into one folder laid out
+# as node resolves `require('suncalc')`.
+OHJS_VERSION := 3.15.0
+OHJS_INTEGRITY := sha512-gSPN1YSLCcS4H4YL3Pc/0QRgoafuIhasQ44bM0U+62TABoEyIEeP9AuAIGSGHd9AWycq1eBwxbNfgkiCpx8bCQ==
+SUNCALC_VERSION := 2.0.2
+SUNCALC_INTEGRITY := sha512-cedP91TuhxggoERke/jLkUVr/VMUifEMz1OkxfBZezvOFQdk8LSe9CFv7/Ov0Frn2tc2YUs+44oSrXeNEyTyGQ==
+OHJS_DIR := var/test-assets/opening_hours-$(OHJS_VERSION)
+OHJS := $(OHJS_DIR)/opening_hours.js
+SUNCALC := $(OHJS_DIR)/node_modules/suncalc/suncalc.cjs
+
+$(OHJS):
+	@mkdir -p $(dir $@)
+	cd $(dir $@) && npm pack --silent opening_hours@$(OHJS_VERSION) >/dev/null
+	test "$$($(PYTHON) -c 'import base64,hashlib,sys; print("sha512-" + base64.b64encode(hashlib.sha512(open(sys.argv[1], "rb").read()).digest()).decode())' $(dir $@)opening_hours-$(OHJS_VERSION).tgz)" = "$(OHJS_INTEGRITY)"
+	tar -xzOf $(dir $@)opening_hours-$(OHJS_VERSION).tgz package/build/opening_hours.js > $@.tmp && mv $@.tmp $@
+	rm $(dir $@)opening_hours-$(OHJS_VERSION).tgz
+
+$(SUNCALC):
+	@mkdir -p $(dir $@)
+	cd $(dir $@) && npm pack --silent suncalc@$(SUNCALC_VERSION) >/dev/null
+	test "$$($(PYTHON) -c 'import base64,hashlib,sys; print("sha512-" + base64.b64encode(hashlib.sha512(open(sys.argv[1], "rb").read()).digest()).decode())' $(dir $@)suncalc-$(SUNCALC_VERSION).tgz)" = "$(SUNCALC_INTEGRITY)"
+	tar -xzOf $(dir $@)suncalc-$(SUNCALC_VERSION).tgz package/package.json > $(dir $@)package.json
+	tar -xzOf $(dir $@)suncalc-$(SUNCALC_VERSION).tgz package/suncalc.cjs > $@.tmp && mv $@.tmp $@
+	rm $(dir $@)suncalc-$(SUNCALC_VERSION).tgz
+
+test-assets: $(AXE) $(ICALJS) $(OHJS) $(SUNCALC) ## fetch the test-only npm assets (axe-core, ical.js, opening_hours.js) into var/test-assets
 
 test: $(VENV)/.test-deps browser test-assets lint ## install test dependencies, lint, run the whole suite
 	$(BIN)/pytest
