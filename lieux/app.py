@@ -1,6 +1,7 @@
 """create_app(settings): the one place that wires the service together."""
 
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 from litestar import Litestar
@@ -16,6 +17,7 @@ from sqlite_utils import Database
 
 from lieux.calendar.refresh import refresh_calendars
 from lieux.calendar.routes import AgendaController, CalendarImportController, FeedController
+from lieux.clock import Clock, utc_now
 from lieux.db import connect
 from lieux.embed.cors import cors_middleware
 from lieux.embed.routes import EmbedController, embed_static_files
@@ -46,13 +48,18 @@ def provide_settings(state: State) -> Settings:
     return state.settings
 
 
+def provide_now(state: State) -> datetime:
+    """The request's "now" (UTC), from the app's clock: one reading per request."""
+    return state.clock()
+
+
 def _configure_templates(engine: JinjaTemplateEngine) -> None:
     engine.engine.add_extension("jinja2.ext.i18n")
     engine.engine.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
     engine.engine.globals["current_lang"] = i18n.current_lang.get
 
 
-def create_app(settings: Settings) -> Litestar:
+def create_app(settings: Settings, *, clock: Clock = utc_now) -> Litestar:
     return Litestar(
         route_handlers=[
             PagesController,
@@ -77,8 +84,9 @@ def create_app(settings: Settings) -> Litestar:
         dependencies={
             "db": Provide(provide_db),
             "settings": Provide(provide_settings, sync_to_thread=False),
+            "now": Provide(provide_now, sync_to_thread=False),
         },
-        state=State({"settings": settings, "open_now": OpenNowCache(settings)}),
+        state=State({"settings": settings, "clock": clock, "open_now": OpenNowCache(settings)}),
         # CORS on the embeddable paths only (see lieux/embed/cors.py for why not CORSConfig).
         middleware=[cors_middleware, session_config(settings).middleware],
         csrf_config=csrf_config(settings),

@@ -2,8 +2,9 @@
 started as a real `lieux serve` process, and a Chromium driven by Playwright."""
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from litestar.testing import TestClient
@@ -15,8 +16,28 @@ from lieux.settings import Settings
 from tests.live_server import LiveServer
 
 CHROMIUM = "/usr/bin/chromium"
-# The demo data is placed around this day; tests ask "as of" instants near it with ?at=.
+# The demo data is placed around this day, and the apps tests build read their clock at noon of
+# it: every answer is the same whatever the machine's date. Tests ask about other instants with
+# ?at= or by moving the `clock` fixture.
 DEMO_TODAY = date(2026, 11, 23)  # a Monday
+DEMO_NOW = datetime(2026, 11, 23, 12, 0, tzinfo=ZoneInfo("Europe/Brussels")).astimezone(UTC)
+
+
+class Clock:
+    """A clock that stands still until a test moves it (`clock.now = ...`)."""
+
+    def __init__(self, now: datetime = DEMO_NOW):
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now.astimezone(UTC)
+
+
+def pytest_collection_modifyitems(items):
+    """Tests that drive Chromium are marked `browser` (Chromium does not run under faketime)."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture
@@ -49,10 +70,20 @@ def make_settings(path: Path, **overrides) -> Settings:
     return Settings(db=str(path), secret="s" * 40, base_url="http://testserver", **overrides)
 
 
+def make_app(path: Path, clock: Clock | None = None, **overrides):
+    """The app over the database at `path`, its clock pinned (at DEMO_NOW unless told)."""
+    return create_app(make_settings(path, **overrides), clock=clock or Clock())
+
+
 @pytest.fixture
-def client(seeded_path: Path) -> Iterator[TestClient]:
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def client(seeded_path: Path, clock: Clock) -> Iterator[TestClient]:
     """A client on a fresh app (rate-limit stores are per app) over the seeded database."""
-    with TestClient(app=create_app(make_settings(seeded_path))) as test_client:
+    with TestClient(app=make_app(seeded_path, clock)) as test_client:
         yield test_client
 
 

@@ -3,9 +3,8 @@
 import re
 from pathlib import Path
 
-from lieux.app import create_app
 from lieux.cli import build_parser
-from tests.conftest import make_settings
+from tests.conftest import make_app
 
 README = (Path(__file__).parents[1] / "README.md").read_text("utf-8")
 
@@ -21,7 +20,7 @@ def test_every_cli_command_is_in_the_readme():
 
 
 def test_every_public_url_is_in_the_readme(tmp_path):
-    app = create_app(make_settings(tmp_path / "x.sqlite3"))
+    app = make_app(tmp_path / "x.sqlite3")
     documented = set(re.findall(r"`(?:GET|POST|HEAD)? ?(/[^`\s?]*)", README))
     for route in app.routes:
         path = route.path

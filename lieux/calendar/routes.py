@@ -235,10 +235,10 @@ def _not_modified(request: Request, etag: str, feed: BuiltFeed) -> bool:
     return False
 
 
-def _parse_at(at: str | None, zone) -> datetime:
+def _parse_at(at: str | None, zone, now: datetime) -> datetime:
     """`?at=` (a local time if it has no offset) or now, as in every other page and API."""
     try:
-        return parse_at(at, zone) or datetime.now(UTC)
+        return parse_at(at, zone) or now
     except QueryError as error:
         raise ValidationException(str(error)) from None
 
@@ -256,7 +256,7 @@ class FeedController(Controller):
         if "feeds" not in state:
             state.feeds = FeedCache(state.settings)
         cache: FeedCache = state.feeds
-        now = _parse_at(at, state.settings.zone)
+        now = _parse_at(at, state.settings.zone, state.clock())
         key = cache.key(query, now)
         feed = cache.get(key)
         if feed is None:
@@ -406,6 +406,7 @@ class AgendaController(Controller):
         self,
         db: Database,
         settings: Settings,
+        now: datetime,
         lieu: str | None = None,
         kind: str | None = None,
         commune: str | None = None,
@@ -414,7 +415,7 @@ class AgendaController(Controller):
         at: str | None = None,
     ) -> Template:
         zone = settings.zone
-        now = _parse_at(at, zone)
+        now = _parse_at(at, zone, now)
         if view not in AGENDA_VIEWS:
             raise ValidationException(f"view={view!r}: expected {' or '.join(AGENDA_VIEWS)}")
         if week:
@@ -468,12 +469,17 @@ class AgendaController(Controller):
 
     @get("/{activity_id:int}", sync_to_thread=True)
     def activity(
-        self, db: Database, settings: Settings, activity_id: int, at: str | None = None
+        self,
+        db: Database,
+        settings: Settings,
+        now: datetime,
+        activity_id: int,
+        at: str | None = None,
     ) -> Template:
         found = activities_db.get_activity(db, activity_id)
         if found is None or activities_db.is_deleted(db, activity_id):
             raise NotFoundException(f"Aucune activité {activity_id}")
-        now = _parse_at(at, settings.zone)
+        now = _parse_at(at, settings.zone, now)
         lieu = next(x for x in list_lieux(db) if x.id == found.lieu_id)
         coming = occurrences(found, now, now + timedelta(weeks=12), settings.zone)
         lang = current_lang.get()
@@ -528,6 +534,7 @@ class CalendarImportController(Controller):
         settings: Settings,
         lieu: Lieu,
         identity: Identity | None,
+        now: datetime,
     ) -> Response:
         by = require_manager(identity, lieu)
         form = await request.form()
@@ -549,7 +556,7 @@ class CalendarImportController(Controller):
             context = self._page(db, lieu, error=str(problem), url=url)
             return Template("calendar/import.html", context=context, status_code=400)
         result = await sync_to_thread(
-            _apply_import, db, settings, lieu, by, source_url, label, events
+            _apply_import, db, settings, lieu, by, source_url, label, events, now
         )
         return Redirect(
             f"/manage/{lieu.slug}/calendars?" + urlencode({"done": result.summary()}),
@@ -560,8 +567,7 @@ class CalendarImportController(Controller):
 NOTHING_TO_IMPORT = "Choisissez un fichier .ics ou collez l'adresse d'un agenda."
 
 
-def _apply_import(db, settings, lieu, by, source_url, label, events):
-    now = datetime.now(UTC)
+def _apply_import(db, settings, lieu, by, source_url, label, events, now):
     with db.atomic():
         source = source_for(db, lieu.id, url=source_url, label=label, now=now)
         result = apply_import(db, source, events, zone=settings.zone, now=now)

@@ -1,7 +1,6 @@
 """The configurator page, the embed.js loader, the iframe page and the vendored static files."""
 
 import json
-from datetime import UTC, datetime
 from functools import cache
 
 import msgspec
@@ -178,7 +177,7 @@ def fragment_context(state: State, options: EmbedOptions) -> dict:
     (?lang=, the remembered choice, then the browser's Accept-Language).
     """
     cache = state.open_now
-    now = datetime.now(UTC)
+    now = state.clock()
     try:
         query = parse_query(
             cache.snapshot(now),

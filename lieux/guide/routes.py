@@ -16,8 +16,8 @@ class GuideController(Controller):
     include_in_schema = False
 
     @get("/", sync_to_thread=True)
-    def guide(self, db: Database, settings: Settings) -> Template:
-        today = datetime.now(settings.zone).date()
+    def guide(self, db: Database, settings: Settings, now: datetime) -> Template:
+        today = now.astimezone(settings.zone).date()
         return Template("guide/guide.html", context=guide_context(db, settings, today))
 
 

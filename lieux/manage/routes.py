@@ -8,7 +8,7 @@ A form with errors comes back with them inline: status 400 for a plain post, 200
 """
 
 import contextlib
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 import msgspec
@@ -107,10 +107,6 @@ def _version(data: dict) -> int | None:
     return int(raw) if isinstance(raw, str) and raw.isascii() and raw.isdigit() else None
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 def _form_context(lieu: Lieu, **extra) -> dict:
     """The context of manage/activity_form.html, empty unless `extra` fills it."""
     return {
@@ -178,6 +174,7 @@ class ManageController(Controller):
         lieu: Lieu,
         identity: Identity | None,
         data: Form,
+        now: datetime,
     ) -> Response:
         by = require_manager(identity, lieu)
         try:
@@ -188,7 +185,7 @@ class ManageController(Controller):
             )
             return _again(request, "manage/activity_form.html", context)
         activity_id = actions.create_activity(
-            db, lieu, write, by=by, uid=actions.uid_for(lieu, settings.base_url), now=_now()
+            db, lieu, write, by=by, uid=actions.uid_for(lieu, settings.base_url), now=now
         )
         return _done(request, f"/manage/{lieu.slug}/activities/{activity_id}")
 
@@ -200,16 +197,16 @@ class ManageController(Controller):
         lieu: Lieu,
         identity: Identity | None,
         activity_id: int,
+        now: datetime,
     ) -> Template:
         require_manager(identity, lieu)
         activity = _activity(db, lieu, activity_id)
         return Template(
             "manage/activity_form.html",
-            context=self._edit_context(db, settings, lieu, activity),
+            context=self._edit_context(db, settings, lieu, activity, now=now),
         )
 
-    def _edit_context(self, db, settings, lieu, activity, **extra) -> dict:
-        now = _now()
+    def _edit_context(self, db, settings, lieu, activity, *, now: datetime, **extra) -> dict:
         upcoming = occurrences(activity, now, now + OCCURRENCE_WINDOW, settings.zone)
         context = _form_context(
             lieu,
@@ -222,9 +219,11 @@ class ManageController(Controller):
         )
         return {**context, **extra}
 
-    def _edit_again(self, request, db, settings, lieu, activity, status=400, **extra) -> Template:
+    def _edit_again(
+        self, request, db, settings, lieu, activity, status=400, *, now: datetime, **extra
+    ) -> Template:
         """The activity's page again, with `extra` (errors, what was typed) in its form."""
-        context = self._edit_context(db, settings, lieu, activity, **extra)
+        context = self._edit_context(db, settings, lieu, activity, now=now, **extra)
         return _again(request, "manage/activity_form.html", context, status=status)
 
     @post("/activities/{activity_id:int}", sync_to_thread=True)
@@ -237,6 +236,7 @@ class ManageController(Controller):
         identity: Identity | None,
         activity_id: int,
         data: Form,
+        now: datetime,
     ) -> Response:
         by = require_manager(identity, lieu)
         activity = _activity(db, lieu, activity_id)
@@ -245,14 +245,14 @@ class ManageController(Controller):
             write = forms.to_write(form, settings.zone)
         except forms.FormErrors as error:
             return self._edit_again(
-                request, db, settings, lieu, activity, values=data, errors=error.errors
+                request, db, settings, lieu, activity, values=data, errors=error.errors, now=now
             )
         split = form.split_from.replace(tzinfo=None) if form.split_from else None
         if split is not None and split != activity.starts_at:
             if not is_occurrence(activity, split, settings.zone):
                 errors = {"split_from": (NOT_AN_OCCURRENCE, {})}
                 return self._edit_again(
-                    request, db, settings, lieu, activity, values=data, errors=errors
+                    request, db, settings, lieu, activity, values=data, errors=errors, now=now
                 )
             try:
                 new_id = actions.split_series(
@@ -265,10 +265,10 @@ class ManageController(Controller):
                     by=by,
                     uid=actions.uid_for(lieu, settings.base_url),
                     zone=settings.zone,
-                    now=_now(),
+                    now=now,
                 )
             except actions.StaleActivity:
-                return self._conflict(request, db, settings, lieu, activity_id, data)
+                return self._conflict(request, db, settings, lieu, activity_id, data, now)
             return _done(request, f"/manage/{lieu.slug}/activities/{new_id}?saved=1")
         try:
             actions.update_activity(
@@ -279,13 +279,13 @@ class ManageController(Controller):
                 version=form.version,
                 by=by,
                 zone=settings.zone,
-                now=_now(),
+                now=now,
             )
         except actions.StaleActivity:
-            return self._conflict(request, db, settings, lieu, activity_id, data)
+            return self._conflict(request, db, settings, lieu, activity_id, data, now)
         return _done(request, f"/manage/{lieu.slug}/activities/{activity_id}?saved=1")
 
-    def _conflict(self, request, db, settings, lieu, activity_id, data) -> Template:
+    def _conflict(self, request, db, settings, lieu, activity_id, data, now) -> Template:
         """Someone saved in between: show their version, keep ours in the form to re-save."""
         current = _activity(db, lieu, activity_id)
         last = audit.list_entries(db, lieu.id, entity="activity", entity_id=activity_id, limit=1)
@@ -296,6 +296,7 @@ class ManageController(Controller):
             lieu,
             current,
             status=409,
+            now=now,
             conflict={
                 "by": last[0].member_name if last else None,
                 "at": last[0].at if last else current.updated_at,
@@ -306,7 +307,7 @@ class ManageController(Controller):
             values={**data, "version": current.version},
         )
 
-    def _set_status(self, request, db, settings, lieu, identity, activity_id, data, status):
+    def _set_status(self, request, db, settings, lieu, identity, activity_id, data, status, now):
         by = require_manager(identity, lieu)
         activity = _activity(db, lieu, activity_id)
         try:
@@ -318,10 +319,10 @@ class ManageController(Controller):
                 version=_version(data),
                 by=by,
                 zone=settings.zone,
-                now=_now(),
+                now=now,
             )
         except actions.StaleActivity:
-            return self._conflict(request, db, settings, lieu, activity_id, data)
+            return self._conflict(request, db, settings, lieu, activity_id, data, now)
         return _done(request, f"/manage/{lieu.slug}/activities/{activity_id}")
 
     @post("/activities/{activity_id:int}/cancel", sync_to_thread=True)
@@ -334,9 +335,10 @@ class ManageController(Controller):
         identity: Identity | None,
         activity_id: int,
         data: Form,
+        now: datetime,
     ) -> Response:
         return self._set_status(
-            request, db, settings, lieu, identity, activity_id, data, "cancelled"
+            request, db, settings, lieu, identity, activity_id, data, "cancelled", now
         )
 
     @post("/activities/{activity_id:int}/uncancel", sync_to_thread=True)
@@ -349,9 +351,10 @@ class ManageController(Controller):
         identity: Identity | None,
         activity_id: int,
         data: Form,
+        now: datetime,
     ) -> Response:
         return self._set_status(
-            request, db, settings, lieu, identity, activity_id, data, "confirmed"
+            request, db, settings, lieu, identity, activity_id, data, "confirmed", now
         )
 
     @post("/activities/{activity_id:int}/delete", sync_to_thread=True)
@@ -364,13 +367,14 @@ class ManageController(Controller):
         identity: Identity | None,
         activity_id: int,
         data: Form,
+        now: datetime,
     ) -> Response:
         by = require_manager(identity, lieu)
         activity = _activity(db, lieu, activity_id)
         try:
-            actions.delete_activity(db, lieu, activity, version=_version(data), by=by, now=_now())
+            actions.delete_activity(db, lieu, activity, version=_version(data), by=by, now=now)
         except actions.StaleActivity:
-            return self._conflict(request, db, settings, lieu, activity_id, data)
+            return self._conflict(request, db, settings, lieu, activity_id, data, now)
         except LookupError:
             raise NotFoundException("Cette activité est déjà supprimée.") from None
         return _done(request, f"/manage/{lieu.slug}")
@@ -384,11 +388,12 @@ class ManageController(Controller):
         identity: Identity | None,
         activity_id: int,
         data: Form,
+        now: datetime,
     ) -> Response:
         by = require_manager(identity, lieu)
         _activity(db, lieu, activity_id)
         try:
-            actions.restore_activity(db, lieu, activity_id, by=by, now=_now())
+            actions.restore_activity(db, lieu, activity_id, by=by, now=now)
         except LookupError:
             raise NotFoundException("Cette activité n'est pas supprimée.") from None
         return _done(request, f"/manage/{lieu.slug}/activities/{activity_id}")
@@ -403,6 +408,7 @@ class ManageController(Controller):
         identity: Identity | None,
         activity_id: int,
         data: Form,
+        now: datetime,
     ) -> Response:
         """Cancel, restore, move or retitle one date (field `do`: cancel, restore, move, edit)."""
         by = require_manager(identity, lieu)
@@ -436,18 +442,20 @@ class ManageController(Controller):
                 version=_version(data),
                 by=by,
                 zone=settings.zone,
-                now=_now(),
+                now=now,
                 **extra,
             )
         except forms.FormErrors as error:
             return self._edit_again(
-                request, db, settings, lieu, activity, occurrence_errors=error.errors
+                request, db, settings, lieu, activity, occurrence_errors=error.errors, now=now
             )
         except ValueError:
             errors = {"recurrence_id": (NOT_AN_OCCURRENCE, {})}
-            return self._edit_again(request, db, settings, lieu, activity, occurrence_errors=errors)
+            return self._edit_again(
+                request, db, settings, lieu, activity, occurrence_errors=errors, now=now
+            )
         except actions.StaleActivity:
-            return self._conflict(request, db, settings, lieu, activity_id, data)
+            return self._conflict(request, db, settings, lieu, activity_id, data, now)
         return _done(request, f"/manage/{lieu.slug}/activities/{activity_id}")
 
     # --- proposals -------------------------------------------------------------------------
@@ -469,6 +477,7 @@ class ManageController(Controller):
         lieu: Lieu,
         identity: Identity | None,
         data: Form,
+        now: datetime,
     ) -> Response:
         by = require_member(identity, lieu)
         try:
@@ -482,7 +491,7 @@ class ManageController(Controller):
                 action=f"/manage/{lieu.slug}/proposals",
             )
             return _again(request, "manage/activity_form.html", context)
-        actions.propose(db, lieu, write, by=by, name=identity.member.display_name, now=_now())
+        actions.propose(db, lieu, write, by=by, name=identity.member.display_name, now=now)
         return _done(request, f"/manage/{lieu.slug}?proposed=1")
 
     def _proposal(self, db: Database, lieu: Lieu, proposal_id: int) -> proposals_db.Proposal:
@@ -509,6 +518,7 @@ class ManageController(Controller):
         identity: Identity | None,
         proposal_id: int,
         data: Form,
+        now: datetime,
     ) -> Response:
         by = require_manager(identity, lieu)
         form, proposal, errors = self._decision(request, db, lieu, data, proposal_id)
@@ -522,7 +532,7 @@ class ManageController(Controller):
                 by=by,
                 message=form.message,
                 uid=actions.uid_for(lieu, settings.base_url),
-                now=_now(),
+                now=now,
             )
         except actions.AlreadyDecided:
             return self._refused(request, db, lieu, identity, proposal_id, ALREADY_DECIDED)
@@ -537,13 +547,14 @@ class ManageController(Controller):
         identity: Identity | None,
         proposal_id: int,
         data: Form,
+        now: datetime,
     ) -> Response:
         by = require_manager(identity, lieu)
         form, proposal, errors = self._decision(request, db, lieu, data, proposal_id)
         if errors:
             return self._queue_again(request, db, lieu, identity, proposal_id, errors)
         try:
-            actions.decline(db, lieu, proposal, by=by, message=form.message, now=_now())
+            actions.decline(db, lieu, proposal, by=by, message=form.message, now=now)
         except actions.AlreadyDecided:
             return self._refused(request, db, lieu, identity, proposal_id, ALREADY_DECIDED)
         return _done(request, f"/manage/{lieu.slug}")
@@ -558,6 +569,7 @@ class ManageController(Controller):
         identity: Identity | None,
         proposal_id: int,
         data: Form,
+        now: datetime,
     ) -> Response:
         by = require_member(identity, lieu)
         proposal = self._proposal(db, lieu, proposal_id)
@@ -566,7 +578,7 @@ class ManageController(Controller):
         # AlreadyDecided: published by someone else's support at the same moment, which is fine.
         with contextlib.suppress(actions.AlreadyDecided):
             actions.support(
-                db, lieu, proposal, by=by, uid=actions.uid_for(lieu, settings.base_url), now=_now()
+                db, lieu, proposal, by=by, uid=actions.uid_for(lieu, settings.base_url), now=now
             )
         return _done(request, f"/manage/{lieu.slug}")
 
@@ -579,13 +591,14 @@ class ManageController(Controller):
         identity: Identity | None,
         proposal_id: int,
         data: Form,
+        now: datetime,
     ) -> Response:
         by = require_member(identity, lieu)
         proposal = self._proposal(db, lieu, proposal_id)
         if proposal.member_id != by:
             raise PermissionDeniedException("Seule la personne qui l'a proposée peut la retirer.")
         try:
-            actions.withdraw(db, lieu, proposal, by=by, now=_now())
+            actions.withdraw(db, lieu, proposal, by=by, now=now)
         except actions.AlreadyDecided:
             return self._refused(request, db, lieu, identity, proposal_id, ALREADY_DECIDED)
         return _done(request, f"/manage/{lieu.slug}")
@@ -601,6 +614,7 @@ class ManageController(Controller):
         identity: Identity | None,
         member_id: int,
         data: Form,
+        now: datetime,
     ) -> Response:
         """Make someone co-manager or member, or take them out of the lieu (`role=remove`)."""
         by = require_manager(identity, lieu)
@@ -608,7 +622,7 @@ class ManageController(Controller):
         try:
             form = forms.parse(data, forms.MemberRoleForm)
             role = None if form.role == "remove" else form.role
-            actions.set_member_role(db, lieu, member_id, role, by=by, now=_now())
+            actions.set_member_role(db, lieu, member_id, role, by=by, now=now)
         except forms.FormErrors as errors:
             error = (
                 errors.errors["role"]
@@ -650,23 +664,30 @@ class ManageController(Controller):
 
     # --- invites ---------------------------------------------------------------------------
 
-    def _invites_context(self, db: Database, settings: Settings, lieu: Lieu, errors: dict) -> dict:
+    def _invites_context(
+        self, db: Database, settings: Settings, lieu: Lieu, errors: dict, now: datetime
+    ) -> dict:
         invites = members_db.list_invites(db, lieu.id)
         return {
             "lieu": lieu,
             "invites": invites,
             "errors": errors,
-            "now": _now(),
+            "now": now,
             "zone": settings.zone,
         }
 
     @get("/invites", sync_to_thread=True)
     def invites(
-        self, db: Database, settings: Settings, lieu: Lieu, identity: Identity | None
+        self,
+        db: Database,
+        settings: Settings,
+        lieu: Lieu,
+        identity: Identity | None,
+        now: datetime,
     ) -> Template:
         require_manager(identity, lieu)
         return Template(
-            "manage/invites.html", context=self._invites_context(db, settings, lieu, {})
+            "manage/invites.html", context=self._invites_context(db, settings, lieu, {}, now)
         )
 
     @post("/invites", sync_to_thread=True)
@@ -678,12 +699,13 @@ class ManageController(Controller):
         lieu: Lieu,
         identity: Identity | None,
         data: Form,
+        now: datetime,
     ) -> Template:
         by = require_manager(identity, lieu)
         try:
             form = forms.parse(data, forms.InviteForm)
         except forms.FormErrors as error:
-            context = self._invites_context(db, settings, lieu, error.errors)
+            context = self._invites_context(db, settings, lieu, error.errors, now)
             return _again(request, "manage/invites.html", context)
         if not can_invite(identity, lieu.id, form.role):
             raise PermissionDeniedException("Vous ne pouvez pas inviter avec ce rôle.")
@@ -693,7 +715,7 @@ class ManageController(Controller):
             lieu_id=lieu.id,
             role=form.role,
             base_url=settings.base_url,
-            now=_now(),
+            now=now,
             reusable=reusable,
             by=by,
         )
@@ -717,19 +739,20 @@ class ManageController(Controller):
         identity: Identity | None,
         invite_id: int,
         data: Form,
+        now: datetime,
     ) -> Response:
         by = require_manager(identity, lieu)
         invite = members_db.get_invite_by_id(db, invite_id)
         if invite is None or invite.lieu_id != lieu.id:
             raise NotFoundException("Cette invitation n'existe pas dans ce lieu.")
-        actions.revoke_invite(db, lieu, invite_id, by=by, now=_now())
+        actions.revoke_invite(db, lieu, invite_id, by=by, now=now)
         return _done(request, f"/manage/{lieu.slug}/invites")
 
     # --- opening hours --------------------------------------------------------------------
 
-    def _hours_context(self, db, settings, lieu, **extra) -> dict:
+    def _hours_context(self, db, settings, lieu, *, now: datetime, **extra) -> dict:
         hours = hours_db.get_hours(db, lieu.id)
-        today = _now().astimezone(settings.zone).date()
+        today = now.astimezone(settings.zone).date()
         holidays = public_holidays(range(today.year, today.year + 2), iris_day=settings.iris_day)
         values = extra.pop("values", None) or hours_form.hours_values(hours)
         return {
@@ -746,10 +769,17 @@ class ManageController(Controller):
 
     @get("/hours", sync_to_thread=True)
     def hours(
-        self, db: Database, settings: Settings, lieu: Lieu, identity: Identity | None
+        self,
+        db: Database,
+        settings: Settings,
+        lieu: Lieu,
+        identity: Identity | None,
+        now: datetime,
     ) -> Template:
         require_manager(identity, lieu)
-        return Template("manage/hours.html", context=self._hours_context(db, settings, lieu))
+        return Template(
+            "manage/hours.html", context=self._hours_context(db, settings, lieu, now=now)
+        )
 
     @post("/hours", sync_to_thread=True)
     def save_hours(
@@ -760,15 +790,18 @@ class ManageController(Controller):
         lieu: Lieu,
         identity: Identity | None,
         data: Form,
+        now: datetime,
     ) -> Response:
         by = require_manager(identity, lieu)
         try:
             slots, exceptions, rule = hours_form.parse_hours(data)
         except forms.FormErrors as error:
-            context = self._hours_context(db, settings, lieu, values=data, errors=error.errors)
+            context = self._hours_context(
+                db, settings, lieu, now=now, values=data, errors=error.errors
+            )
             return _again(request, "manage/hours.html", context)
         actions.replace_hours(
-            db, lieu, slots=slots, exceptions=exceptions, holiday_rule=rule, by=by, now=_now()
+            db, lieu, slots=slots, exceptions=exceptions, holiday_rule=rule, by=by, now=now
         )
         return _done(request, f"/manage/{lieu.slug}/hours?saved=1")
 
@@ -781,11 +814,12 @@ class ManageController(Controller):
         lieu: Lieu,
         identity: Identity | None,
         data: Form,
+        now: datetime,
     ) -> Response:
         """Replace the hours from an OpenStreetMap `opening_hours` string."""
         by = require_manager(identity, lieu)
         text = str(data.get("osm") or "").strip()
-        today = _now().astimezone(settings.zone).date()
+        today = now.astimezone(settings.zone).date()
         holidays = public_holidays(range(today.year, today.year + 3), iris_day=settings.iris_day)
         error = None
         if not text:
@@ -798,10 +832,12 @@ class ManageController(Controller):
             except OsmError:
                 error = (OSM_UNREADABLE, {})
         if error:
-            context = self._hours_context(db, settings, lieu, errors={"osm": error}, osm_typed=text)
+            context = self._hours_context(
+                db, settings, lieu, now=now, errors={"osm": error}, osm_typed=text
+            )
             return _again(request, "manage/hours.html", context)
         actions.replace_hours(
-            db, lieu, slots=slots, exceptions=exceptions, holiday_rule=rule, by=by, now=_now()
+            db, lieu, slots=slots, exceptions=exceptions, holiday_rule=rule, by=by, now=now
         )
         return _done(request, f"/manage/{lieu.slug}/hours?saved=1")
 
@@ -817,7 +853,13 @@ class ManageController(Controller):
 
     @post("/settings", sync_to_thread=True)
     def save_rules(
-        self, request: Request, db: Database, lieu: Lieu, identity: Identity | None, data: Form
+        self,
+        request: Request,
+        db: Database,
+        lieu: Lieu,
+        identity: Identity | None,
+        data: Form,
+        now: datetime,
     ) -> Response:
         by = require_manager(identity, lieu)
         try:
@@ -826,14 +868,18 @@ class ManageController(Controller):
             context = {"lieu": lieu, "values": data, "errors": error.errors}
             return _again(request, "manage/settings.html", context)
         rules = members_db.LieuRules(**msgspec.structs.asdict(form))
-        actions.set_rules(db, lieu, rules, by=by, now=_now())
+        actions.set_rules(db, lieu, rules, by=by, now=now)
         return _done(request, f"/manage/{lieu.slug}/settings?saved=1")
 
     # --- audit log -------------------------------------------------------------------------
 
     @get("/audit", sync_to_thread=True)
     def audit_log(
-        self, db: Database, settings: Settings, lieu: Lieu, identity: Identity | None
+        self,
+        db: Database,
+        settings: Settings,
+        lieu: Lieu,
+        identity: Identity | None,
     ) -> Template:
         require_manager(identity, lieu)
         entries = audit.list_entries(db, lieu.id)
@@ -866,7 +912,13 @@ class PublicProposalController(Controller):
 
     @post("/", sync_to_thread=True, middleware=[PROPOSAL_RATE.middleware])
     def propose(
-        self, request: Request, db: Database, settings: Settings, lieu: Lieu, data: Form
+        self,
+        request: Request,
+        db: Database,
+        settings: Settings,
+        lieu: Lieu,
+        data: Form,
+        now: datetime,
     ) -> Response:
         self._open(db, lieu)
         fields = dict(data)
@@ -886,5 +938,5 @@ class PublicProposalController(Controller):
         if errors:
             context = self._context(lieu, values=data, errors=errors)
             return _again(request, "manage/activity_form.html", context)
-        actions.propose(db, lieu, write, by=None, name=name, now=_now())
+        actions.propose(db, lieu, write, by=None, name=name, now=now)
         return _done(request, f"/propose/{lieu.slug}?sent=1")

@@ -1,6 +1,6 @@
 """Joining by invite, personal sign-in links, signing out, "my lieux"."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 import segno
@@ -56,8 +56,10 @@ class MembersController(Controller):
     dependencies = {"identity": Provide(provide_identity, sync_to_thread=True)}
 
     @get("/join/{token:str}", sync_to_thread=True)
-    def join_form(self, db: Database, token: str, identity: Identity | None) -> Template:
-        invite = _usable_invite(db, token, datetime.now(UTC))
+    def join_form(
+        self, db: Database, now: datetime, token: str, identity: Identity | None
+    ) -> Template:
+        invite = _usable_invite(db, token, now)
         return Template(
             "members/join.html",
             context={
@@ -79,8 +81,8 @@ class MembersController(Controller):
         token: str,
         identity: Identity | None,
         data: Form,
+        now: datetime,
     ) -> Template:
-        now = datetime.now(UTC)
         invite = _usable_invite(db, token, now)
         lieu = _lieu_of(db, invite)
         if identity is not None and data.get("as_current"):
@@ -122,15 +124,14 @@ class MembersController(Controller):
         )
 
     @get("/signin/{token:str}", sync_to_thread=True)
-    def sign_in_form(self, db: Database, token: str) -> Template:
+    def sign_in_form(self, db: Database, now: datetime, token: str) -> Template:
         # Opening the link only shows a button: link previewers in chat apps fetch URLs too.
-        if members_db.sign_in_member(db, hash_token(token), now=datetime.now(UTC)) is None:
+        if members_db.sign_in_member(db, hash_token(token), now=now) is None:
             raise NotFoundException("Ce lien de connexion n'est plus valable.")
         return Template("members/signin.html", context={"token": token})
 
     @post("/signin/{token:str}", sync_to_thread=True, middleware=[SIGN_IN_RATE.middleware])
-    def sign_in(self, request: Request, db: Database, token: str) -> Redirect:
-        now = datetime.now(UTC)
+    def sign_in(self, request: Request, db: Database, now: datetime, token: str) -> Redirect:
         member_id = members_db.sign_in_member(db, hash_token(token), now=now)
         if member_id is None:
             raise NotFoundException("Ce lien de connexion n'est plus valable.")
@@ -154,12 +155,16 @@ class MembersController(Controller):
 
     @post("/me/sign-in-link", sync_to_thread=True)
     def new_link(
-        self, request: Request, db: Database, settings: Settings, identity: Identity | None
+        self,
+        request: Request,
+        db: Database,
+        settings: Settings,
+        now: datetime,
+        identity: Identity | None,
     ) -> Template:
         """A fresh personal link; the old one (and browsers signed in with it) stop working."""
         if identity is None:
             raise NotAuthorizedException("Connectez-vous d'abord.")
-        now = datetime.now(UTC)
         with db.atomic():
             token, link = _new_sign_in_link(db, settings, identity.member.id, now)
             start_session(request, db, identity.member.id, sign_in_hash=hash_token(token), now=now)

@@ -6,7 +6,7 @@ embeddable and machine URLs are excluded from sessions and CSRF so they never se
 """
 
 import hashlib
-from datetime import UTC, datetime
+from datetime import datetime
 
 from litestar import Request
 from litestar.config.csrf import CSRFConfig
@@ -70,7 +70,7 @@ def provide_identity(request: Request, db: Database) -> Identity | None:
     sid = request.session.get(SESSION_KEY) if request.session else None
     if not isinstance(sid, str):
         return None
-    member_id = members_db.session_member(db, hash_token(sid), now=datetime.now(UTC))
+    member_id = members_db.session_member(db, hash_token(sid), now=request.app.state.clock())
     return None if member_id is None else members_db.identity(db, member_id)
 
 

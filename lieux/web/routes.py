@@ -1,6 +1,6 @@
 """Public pages (home, directory, lieu page), the lieux API and the health check."""
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from litestar import Controller, Request, get
 from litestar.datastructures import Cookie
@@ -44,11 +44,11 @@ class PagesController(Controller):
     include_in_schema = False
 
     @get("/", sync_to_thread=True)
-    def home(self, db: Database, request: Request, at: str = "") -> Template:
+    def home(self, db: Database, request: Request, now: datetime, at: str = "") -> Template:
         cache = request.app.state.open_now
         try:
             query = parse_query(
-                cache.snapshot(datetime.now(UTC)),
+                cache.snapshot(now),
                 cache.settings.zone,
                 at=at,
                 lang=current_lang.get(),
@@ -57,7 +57,7 @@ class PagesController(Controller):
         except QueryError as error:
             raise ValidationException(str(error)) from None
         zone = cache.settings.zone
-        today = (query.at or datetime.now(UTC)).astimezone(zone).date()
+        today = (query.at or now).astimezone(zone).date()
         start = datetime.combine(today, time(), zone)
         week: dict[date, list[Occurrence]] = {}
         for occurrence in agenda(list_activities(db), start, start + HOME_AGENDA_SPAN, zone):
@@ -71,7 +71,7 @@ class PagesController(Controller):
                 "helplines": list_helplines(db),
                 "widget_css": versioned(WIDGET_CSS),
                 "demo": has_demo_data(db),
-                **open_now_context(cache, query),
+                **open_now_context(cache, query, now),
             },
         )
 
@@ -80,6 +80,7 @@ class PagesController(Controller):
         self,
         db: Database,
         request: Request,
+        now: datetime,
         q: str = "",
         commune: list[str] | None = None,
         kind: list[str] | None = None,
@@ -107,14 +108,14 @@ class PagesController(Controller):
             lieux = [lieu for lieu in lieux if lieu.id in wanted]
         cache = request.app.state.open_now
         try:
-            instant = parse_at(at, cache.settings.zone) or datetime.now(UTC)
+            instant = parse_at(at, cache.settings.zone) or now
         except QueryError as error:
             raise ValidationException(str(error)) from None
         lang = current_lang.get()
         if open == "weekend":
             window = weekend(instant, cache.settings.zone)
-            lieux = [lieu for lieu in lieux if open_during(cache, lieu, window, lang)]
-        statuses = {lieu.id: lieu_status(cache, lieu, instant, lang) for lieu in lieux}
+            lieux = [lieu for lieu in lieux if open_during(cache, lieu, window, lang, now)]
+        statuses = {lieu.id: lieu_status(cache, lieu, instant, lang, now) for lieu in lieux}
         if open == "now":
             lieux = [lieu for lieu in lieux if statuses[lieu.id].state == "open"]
         if q.strip():
@@ -142,7 +143,9 @@ class PagesController(Controller):
         )
 
     @get("/lieux/{slug:str}", sync_to_thread=True)
-    def lieu(self, db: Database, request: Request, slug: str, at: str = "") -> Template:
+    def lieu(
+        self, db: Database, request: Request, now: datetime, slug: str, at: str = ""
+    ) -> Template:
         lieu = get_lieu(db, slug)
         if lieu is None:
             raise NotFoundException(f"Aucun lieu « {slug} »")
@@ -153,7 +156,7 @@ class PagesController(Controller):
             raise ValidationException(str(error)) from None
         hours = hours_db.get_hours(db, lieu.id)
         activities = list_activities(db, lieu_ids=[lieu.id])
-        start = instant or datetime.now(UTC)
+        start = instant or now
         coming = agenda(activities, start, start + LIEU_AGENDA_SPAN, cache.settings.zone)
         demo_ids = {activity.id for activity in activities if activity.demo}
         return Template(
@@ -161,7 +164,7 @@ class PagesController(Controller):
             context={
                 "lieu": lieu,
                 "hours": hours,
-                "status": lieu_status(cache, lieu, instant, current_lang.get()),
+                "status": lieu_status(cache, lieu, instant, current_lang.get(), now),
                 "coming": coming,
                 "subscribe": subscribe_context(cache.settings.base_url, f"/ical/lieux/{slug}.ics"),
                 "structured_data": structured.script_json(
@@ -176,10 +179,10 @@ class ApiController(Controller):
     path = "/api"
 
     @get("/lieux", sync_to_thread=True)
-    def lieux(self, request: Request) -> list[LieuWithHours]:
+    def lieux(self, request: Request, now: datetime) -> list[LieuWithHours]:
         """Every lieu with its public facts and its hours as an OpenStreetMap opening_hours
         string for the coming year (null when nobody has entered them)."""
-        return request.app.state.open_now.lieux_with_hours(datetime.now(UTC))
+        return request.app.state.open_now.lieux_with_hours(now)
 
 
 @get("/healthz", include_in_schema=False, sync_to_thread=False)

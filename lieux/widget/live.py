@@ -19,7 +19,7 @@ import msgspec
 from babel.dates import format_date
 
 from lieux import db as database
-from lieux.calendar.models import KINDS
+from lieux.calendar.models import KINDS, Activity
 from lieux.calendar.recurrence import agenda
 from lieux.db.activities import list_activities
 from lieux.db.hours import all_hours
@@ -60,6 +60,7 @@ MAX_AGE_CAP = 60
 # Special openings are expanded this far ahead (the OSM export covers a year) and the snapshot
 # is rebuilt once a day even without data changes, so the window keeps moving.
 SPECIALS_AHEAD = timedelta(days=400)
+SPECIALS_BEHIND = timedelta(days=2)
 SNAPSHOT_LIFETIME = timedelta(hours=24)
 # Reading the revision costs more than all the rest of a cached answer: the polled fragment and
 # API read it at most this often, so a change shows there at most this late (browsers may keep a
@@ -83,7 +84,8 @@ class Snapshot(msgspec.Struct, frozen=True, kw_only=True):
     loaded_at: datetime  # UTC
     lieux: tuple[Lieu, ...]
     hours: dict[int, OpeningHours]
-    specials: dict[int, list[SpecialOpening]]
+    specials: dict[int, list[SpecialOpening]]  # from loaded_at - SPECIALS_BEHIND, SPECIALS_AHEAD
+    openings: tuple[Activity, ...]  # the agenda's "ouverture" activities the specials come from
     kinds: dict[int, frozenset[str]]
     helplines: tuple[Helpline, ...]
     demo: bool
@@ -93,18 +95,30 @@ class Snapshot(msgspec.Struct, frozen=True, kw_only=True):
     def hours_of(self, lieu_id: int) -> OpeningHours:
         return self.hours.get(lieu_id) or OpeningHours(lieu_id=lieu_id)
 
+    def specials_around(self, at: datetime, zone: ZoneInfo) -> dict[int, list[SpecialOpening]]:
+        """The special openings seen from `at`: those loaded, unless `at` (a `?at=` question
+        about another day) lies outside their window, where they are expanded anew."""
+        if self.loaded_at - SPECIALS_BEHIND <= at <= self.loaded_at + SPECIALS_AHEAD / 2:
+            return self.specials
+        return _specials_by_lieu(self.openings, at, zone)
+
+
+def _specials_by_lieu(
+    openings: Iterable[Activity], around: datetime, zone: ZoneInfo
+) -> dict[int, list[SpecialOpening]]:
+    found: dict[int, list[SpecialOpening]] = {}
+    window = agenda(openings, around - SPECIALS_BEHIND, around + SPECIALS_AHEAD, zone)
+    for opening in special_openings(window, zone):
+        found.setdefault(opening.lieu_id, []).append(opening)
+    return found
+
 
 def load_snapshot(db: "Database", settings: Settings, now: datetime) -> Snapshot:
     """Read lieux, hours, helplines and the special openings around `now`."""
     zone = settings.zone
     revision = data_revision(db)
     activities = list_activities(db)
-    openings = [a for a in activities if a.kind == "ouverture"]
-    specials: dict[int, list[SpecialOpening]] = {}
-    for opening in special_openings(
-        agenda(openings, now - timedelta(days=2), now + SPECIALS_AHEAD, zone), zone
-    ):
-        specials.setdefault(opening.lieu_id, []).append(opening)
+    openings = tuple(a for a in activities if a.kind == "ouverture")
     kinds: dict[int, set[str]] = {}
     for activity in activities:
         kinds.setdefault(activity.lieu_id, set()).add(activity.kind)
@@ -115,7 +129,8 @@ def load_snapshot(db: "Database", settings: Settings, now: datetime) -> Snapshot
         loaded_at=now,
         lieux=lieux,
         hours=all_hours(db),
-        specials=specials,
+        specials=_specials_by_lieu(openings, now, zone),
+        openings=openings,
         kinds={lieu_id: frozenset(found) for lieu_id, found in kinds.items()},
         helplines=tuple(list_helplines(db)),
         demo=has_demo_data(db),
@@ -227,6 +242,7 @@ def lieu_states(
 ) -> list[tuple[Lieu, OpenState]]:
     """The filtered lieux with their state at `at`, in the snapshot's order (by name)."""
     holidays = snapshot.holidays[query.lang]
+    specials = snapshot.specials_around(at, zone)
     found = []
     for lieu in snapshot.lieux:
         if query.communes and lieu.commune not in query.communes:
@@ -238,7 +254,7 @@ def lieu_states(
             at,
             holidays=holidays,
             zone=zone,
-            special_openings=snapshot.specials.get(lieu.id, ()),
+            special_openings=specials.get(lieu.id, ()),
         )
         found.append((lieu, answer))
     return found
@@ -552,23 +568,25 @@ class OpenNowCache:
 
 
 def open_now_context(
-    cache: OpenNowCache, query: OpenNowQuery, now: datetime | None = None
+    cache: OpenNowCache, query: OpenNowQuery, now: datetime
 ) -> dict[str, OpenNowView]:
     """The template context of `widget/_open_now.html` (for pages that include the fragment)."""
-    now = now or datetime.now(UTC)
     return {"widget": build_view(cache.snapshot(now), query, now, cache.settings)}
 
 
-def open_during(cache: OpenNowCache, lieu: Lieu, window: Interval, lang: str) -> bool:
+def open_during(
+    cache: OpenNowCache, lieu: Lieu, window: Interval, lang: str, now: datetime
+) -> bool:
     """Whether the lieu is open at some moment of `window` (UTC instants)."""
-    snapshot = cache.snapshot(datetime.now(UTC))
+    snapshot = cache.snapshot(now)
+    zone = cache.settings.zone
     return bool(
         open_intervals(
             snapshot.hours_of(lieu.id),
             *window,
             holidays=snapshot.holidays[lang],
-            zone=cache.settings.zone,
-            special_openings=snapshot.specials.get(lieu.id, ()),
+            zone=zone,
+            special_openings=snapshot.specials_around(window[0], zone).get(lieu.id, ()),
         )
     )
 
@@ -587,10 +605,9 @@ UPCOMING_DAYS = 90
 
 
 def lieu_status(
-    cache: OpenNowCache, lieu: Lieu, at: datetime | None, lang: str, now: datetime | None = None
+    cache: OpenNowCache, lieu: Lieu, at: datetime | None, lang: str, now: datetime
 ) -> LieuStatus:
     """State of one lieu at `at` (or now), labelled in `lang`, with its coming exceptions."""
-    now = now or datetime.now(UTC)
     snapshot = cache.snapshot(now)
     zone = cache.settings.zone
     when = at or now
@@ -600,7 +617,7 @@ def lieu_status(
         when,
         holidays=snapshot.holidays[lang],
         zone=zone,
-        special_openings=snapshot.specials.get(lieu.id, ()),
+        special_openings=snapshot.specials_around(when, zone).get(lieu.id, ()),
     )
     token = current_lang.set(lang)
     try:

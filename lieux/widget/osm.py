@@ -9,6 +9,12 @@ zone) the string alone gives the engine's answers. Three things need care:
   (`Fr 20:00-02:00; Sa off` closes at midnight), while the engine lets a slot run to its end:
   weekdays are joined with `,` (additional rules) and the cut parts are added back at the end;
 - special openings add to whatever else applies: `,` rules at the very end.
+
+It is also complete for OpenStreetMap's reference evaluator, opening_hours.js (checked by
+tests/widget/test_osm_js.py), which counts the ten legal holidays (no Easter Sunday, Whit Sunday
+or Iris Day): the dated rules above give the engine's answers there too. In opening_hours.js a
+comment alone means "unknown" (`11:00-17:00 "Ouverture"` is "maybe open"): a rule with times
+and a note states `open` before it, `11:00-17:00 open "Ouverture"`; closed ones say `off "Congés"`.
 """
 
 from collections import Counter, defaultdict
@@ -61,9 +67,13 @@ def _osm_spans(spans: Sequence[LocalSpan]) -> str:
     return ",".join(_osm_span(s.time(), e.time()) for s, e in sorted(spans))
 
 
-def _comment(note: str) -> str:
+def _with_note(times: str, note: str) -> str:
+    """`times` ("off" or spans) and the note as a comment: spans state `open` before it."""
+    if not note:
+        return times
+    state = "" if times == "off" else " open"  # a comment alone reads as "unknown" in OSM tools
     # OSM comments cannot contain a double quote.
-    return f' "{note.replace(chr(34), chr(39))}"' if note else ""
+    return f'{times}{state} "{note.replace(chr(34), chr(39))}"'
 
 
 def _weekday_groups(times_by_day: Mapping[int, str]) -> list[str]:
@@ -160,7 +170,7 @@ def to_osm(
         else:
             times = _osm_span(exception.opens, exception.closes)
         dates = _osm_dates(exception.start_date, exception.end_date)
-        rules.append(f"{dates} {times}{_comment(exception.note)}")
+        rules.append(f"{dates} {_with_note(times, exception.note)}")
         day = max(exception.start_date, start - ONE_DAY)
         while day <= min(exception.end_date, end):
             overridden.add(day)
@@ -201,9 +211,8 @@ def _special_rules(openings: Sequence[SpecialOpening], start: date, zone: ZoneIn
             midnight = datetime.combine(begin.date() + ONE_DAY, time(0))
             piece_end = min(finish, midnight)
             closes = "24:00" if piece_end == midnight else f"{piece_end:%H:%M}"
-            rules.append(
-                f"{_osm_date(begin.date())} {begin:%H:%M}-{closes}{_comment(opening.title)}"
-            )
+            times = f"{begin:%H:%M}-{closes}"
+            rules.append(f"{_osm_date(begin.date())} {_with_note(times, opening.title)}")
             begin = piece_end
     return rules
 

@@ -4,7 +4,6 @@ Both answer from the in-memory cache (lieux.widget.live) without a per-request c
 run on the event loop, which keeps the hot path as cheap as `/healthz`.
 """
 
-from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from litestar import Controller, MediaType, Request, get
@@ -61,7 +60,7 @@ class WidgetController(Controller):
     def open_now(self, request: Request) -> ASGIResponse:
         """The HTML fragment embeds load and poll; 304 when the client has it already."""
         cache = cache_of(request)
-        now = datetime.now(UTC)
+        now = request.app.state.clock()
 
         def render(view: OpenNowView) -> str:
             template = request.app.template_engine.engine.get_template(FRAGMENT_TEMPLATE)
@@ -106,7 +105,7 @@ class OpenNowApiController(Controller):
         comma-separated).
         """
         cache = cache_of(request)
-        now = datetime.now(UTC)
+        now = request.app.state.clock()
         try:
             query = query_from(request, cache.snapshot(now, fresh=False), cache.settings.zone)
         except QueryError as error:

@@ -11,13 +11,12 @@ import pytest
 from litestar.testing import TestClient
 
 from lieux import db as database
-from lieux.app import create_app
 from lieux.calendar import ical_import
 from lieux.calendar.ical_import import ImportProblem, check_address, fetch, parse_calendar
 from lieux.cli import main
 from lieux.db import activities as activities_db
 from lieux.db.lieux import data_revision, get_lieu
-from tests.conftest import make_settings
+from tests.conftest import make_app
 
 ZONE = ZoneInfo("Europe/Brussels")
 
@@ -267,7 +266,7 @@ def test_the_server_rereads_linked_calendars_by_itself(
     lieu_db.execute("UPDATE ical_sources SET last_fetched_at = NULL")
     lieu_db.conn.commit()
     monkeypatch.setattr(refresh, "REFRESH_EVERY_S", 0.05)
-    with TestClient(app=create_app(make_settings(seeded_path))):
+    with TestClient(app=make_app(seeded_path)):
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             fetched = lieu_db.execute("SELECT last_fetched_at FROM ical_sources").fetchone()[0]

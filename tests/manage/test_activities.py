@@ -1,7 +1,7 @@
 """A co-manager's agenda edits, end to end through the forms, and what the public then sees."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -9,10 +9,11 @@ from lieux import db as database
 from lieux.db import audit
 from lieux.db.activities import get_activity
 from lieux.db.lieux import get_lieu
+from tests.conftest import DEMO_TODAY
 from tests.members.people import LIEU_A, add_member, count, sign_in
 
 # Far enough ahead of today for the occurrence list (which starts now) to show the dates.
-FIRST = date.today() + timedelta(days=7)
+FIRST = DEMO_TODAY + timedelta(days=7)
 CAFE = {
     "title": "Café-papote du mardi",
     "kind": "cafe-papote",

@@ -5,19 +5,18 @@ admin} x every route that is not GET -> allowed or refused, and refused means no
 deciding here who may call it.
 """
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import msgspec
 import pytest
 
 from lieux import db as database
-from lieux.app import create_app
 from lieux.calendar.models import ActivityWrite
 from lieux.db import members as members_db
 from lieux.db.lieux import get_lieu
 from lieux.manage import actions
 from lieux.members.invites import issue_invite
-from tests.conftest import make_settings
+from tests.conftest import DEMO_NOW, make_app
 from tests.members.people import LIEU_A, LIEU_B, add_member, count, csrf, sign_in
 
 PERSONAS = ("anonymous", "member_a", "comanager_a", "comanager_b", "admin")
@@ -144,7 +143,7 @@ WRITE_TABLES = (
 
 
 def test_every_write_route_is_in_the_table(seeded_path):
-    app = create_app(make_settings(seeded_path))
+    app = make_app(seeded_path)
     writes = {
         route.path
         for route in app.routes
@@ -164,7 +163,7 @@ def _world(db_path):
     }
     db = database.connect(db_path)
     lieu = get_lieu(db, LIEU_A)
-    now = datetime.now(UTC)
+    now = DEMO_NOW
     write = ActivityWrite(
         kind="repas",
         title="Repas",
@@ -247,7 +246,7 @@ PAGES = {
 
 
 def test_every_members_page_is_in_the_table(seeded_path):
-    app = create_app(make_settings(seeded_path))
+    app = make_app(seeded_path)
     pages = {
         route.path
         for route in app.routes

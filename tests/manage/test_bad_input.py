@@ -1,6 +1,6 @@
 """Bad input on every form: a clear message, nothing stored, nothing executed."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -9,10 +9,11 @@ from lieux.calendar.models import ActivityWrite
 from lieux.db.lieux import get_lieu
 from lieux.manage import actions
 from lieux.members.invites import issue_invite
+from tests.conftest import DEMO_NOW, DEMO_TODAY
 from tests.manage.test_authorization import WRITE_TABLES
 from tests.members.people import LIEU_A, add_member, count, csrf, sign_in
 
-DAY = date.today() + timedelta(days=9)
+DAY = DEMO_TODAY + timedelta(days=9)
 GOOD = {
     "title": "Atelier",
     "kind": "atelier",
@@ -71,7 +72,7 @@ def world(client, seeded_path):
         ends_at=start + timedelta(hours=2),
         rrule="FREQ=WEEKLY",
     )
-    now = datetime.now(UTC)
+    now = DEMO_NOW
     activity = actions.create_activity(db, lieu, write, by=None, uid="r@test", now=now)
     proposal = actions.propose(db, lieu, write, by=manager, name="Co A", now=now)
     db.close()
@@ -174,7 +175,7 @@ def test_invite_form(client, seeded_path, world, data, message):
 def test_join_form(client, seeded_path, name, message):
     db = database.connect(seeded_path)
     link = issue_invite(
-        db, lieu_id=get_lieu(db, LIEU_A).id, role="member", base_url="", now=datetime.now(UTC)
+        db, lieu_id=get_lieu(db, LIEU_A).id, role="member", base_url="", now=DEMO_NOW
     )
     db.close()
     client.get(link)

@@ -15,6 +15,7 @@ from tests.conftest import axe_violations
 
 LIEU = "circuit"  # co-managers approve there
 # A Sunday evening, when the demo hours have Circuit closed: only the proposed opening opens it.
+# The live server reads the real clock, so the day is the next-but-one Sunday of the real date.
 DAY = date.today() + timedelta(days=(6 - date.today().weekday()) % 7 + 7)
 TITLE = "Ouverture du dimanche soir"
 
@@ -82,10 +83,11 @@ def test_invite_join_propose_approve_publish(live_server, seeded_path, contexts,
     public = contexts()
     public.goto(f"{live_server.url}/lieux/{LIEU}")
     assert TITLE in public.content()
-    during = f"{DAY.isoformat()}T19:00:00+01:00".replace("+", "%2B")
+    # Local times (no offset): right on either side of a DST change.
+    during = f"{DAY.isoformat()}T19:00"
     states = httpx.get(f"{live_server.url}/api/open-now?at={during}").json()
     assert next(x for x in states if x["slug"] == LIEU)["state"] == "open"
-    before = f"{DAY.isoformat()}T17:00:00+01:00".replace("+", "%2B")
+    before = f"{DAY.isoformat()}T17:00"
     states = httpx.get(f"{live_server.url}/api/open-now?at={before}").json()
     assert next(x for x in states if x["slug"] == LIEU)["state"] != "open"
     assert TITLE in httpx.get(f"{live_server.url}/ical/lieux/{LIEU}.ics").text

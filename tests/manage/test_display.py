@@ -2,7 +2,7 @@
 items by their dates, per-row buttons that say which row they act on, errors tied to fields."""
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from html import unescape
 
 import pytest
@@ -12,9 +12,10 @@ from lieux.db import audit
 from lieux.db.activities import get_activity
 from lieux.db.lieux import get_lieu
 from lieux.members.invites import issue_invite
+from tests.conftest import DEMO_NOW, DEMO_TODAY
 from tests.members.people import LIEU_A, add_member, sign_in
 
-FIRST = date.today() + timedelta(days=7)
+FIRST = DEMO_TODAY + timedelta(days=7)
 WEEKLY = {
     "title": "Atelier couture",
     "kind": "atelier",
@@ -23,7 +24,7 @@ WEEKLY = {
     "end": "16:00",
     "repeat": "weekly",
 }
-DAY = date.today() + timedelta(days=20)
+DAY = DEMO_TODAY + timedelta(days=20)
 ALL_DAY = {"title": "Sortie à la mer", "kind": "sortie", "day": DAY.isoformat(), "all_day": "1"}
 
 
@@ -58,7 +59,7 @@ def test_proposal_kind_and_invite_role_are_labels_in_the_page_language(
         lieu_id=get_lieu(db, LIEU_A).id,
         role="co-manager",
         base_url="",
-        now=datetime.now(UTC),
+        now=DEMO_NOW,
     )
     db.close()
     token = sign_in(client, seeded_path, member)

@@ -1,15 +1,16 @@
 """Members propose; co-managers approve or decline; in a self-managed lieu, supports publish."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from lieux import db as database
 from lieux.db import proposals as proposals_db
 from lieux.db.lieux import get_lieu
 from lieux.members.session import PROPOSAL_RATE
+from tests.conftest import DEMO_TODAY
 from tests.members.people import LIEU_B, add_member, count, sign_in
 
 LIEU_SELF = "babel-zin"  # self-managed in the guide
-DAY = date.today() + timedelta(days=10)
+DAY = DEMO_TODAY + timedelta(days=10)
 OUTING = {
     "title": "Sortie au parc",
     "kind": "sortie",

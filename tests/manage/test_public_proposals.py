@@ -1,6 +1,6 @@
 """Proposals without an account: off by default, honeypot, same queue, lieu rules editable."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -8,10 +8,11 @@ from lieux import db as database
 from lieux.db import members as members_db
 from lieux.db import proposals as proposals_db
 from lieux.db.lieux import get_lieu
+from tests.conftest import DEMO_TODAY
 from tests.manage.test_bad_input import _check
 from tests.members.people import LIEU_B, add_member, count, csrf, sign_in
 
-DAY = date.today() + timedelta(days=12)
+DAY = DEMO_TODAY + timedelta(days=12)
 IDEA = {
     "title": "Atelier tricot",
     "kind": "atelier",

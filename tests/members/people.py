@@ -1,6 +1,6 @@
 """Test helpers: people with roles, signed in through the real sign-in link flow."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from litestar.testing import TestClient
@@ -9,6 +9,7 @@ from lieux import db as database
 from lieux.db import members as members_db
 from lieux.db.lieux import get_lieu
 from lieux.members.tokens import hash_token, new_token
+from tests.conftest import DEMO_NOW
 
 LIEU_A = "babel-zin"
 LIEU_B = "circuit"
@@ -19,7 +20,7 @@ def add_member(
 ) -> int:
     """A member with `roles` ({lieu slug: role}); returns their id."""
     db = database.connect(db_path)
-    now = datetime.now(UTC)
+    now = DEMO_NOW
     member_id = members_db.create_member(db, name, now=now, is_admin=admin)
     for slug, role in (roles or {}).items():
         members_db.set_role(db, member_id, get_lieu(db, slug).id, role, now=now)
@@ -31,7 +32,7 @@ def sign_in(client: TestClient, db_path: Path, member_id: int) -> str:
     """Sign `client` in as `member_id` through /signin/{token}; returns the CSRF token."""
     token = new_token()
     db = database.connect(db_path)
-    now = datetime.now(UTC)
+    now = DEMO_NOW
     members_db.create_sign_in(
         db, hash_token(token), member_id, now=now, expires_at=now + timedelta(days=1)
     )

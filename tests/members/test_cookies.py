@@ -2,8 +2,7 @@
 
 import pytest
 
-from lieux.app import create_app
-from tests.conftest import make_settings
+from tests.conftest import make_app
 from tests.members.people import LIEU_A, add_member, count, sign_in
 
 # Fetched by third-party pages and calendar apps: a cookie there would follow people around.
@@ -48,7 +47,7 @@ def test_cookieless_patterns_cover_no_write_route(seeded_path):
 
     from lieux.members.session import COOKIELESS_PATHS
 
-    app = create_app(make_settings(seeded_path))
+    app = make_app(seeded_path)
     for route in app.routes:
         methods = set(getattr(route, "methods", ())) - {"GET", "HEAD", "OPTIONS"}
         if methods:

@@ -1,7 +1,7 @@
 """Joining by invite without e-mail, personal sign-in links, sessions, tokens stored hashed."""
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -11,6 +11,7 @@ from lieux.db import members as members_db
 from lieux.db.lieux import get_lieu
 from lieux.members.invites import issue_invite
 from lieux.members.tokens import hash_token
+from tests.conftest import DEMO_NOW
 from tests.members.people import LIEU_A, add_member, count, csrf, sign_in
 
 
@@ -22,7 +23,7 @@ def invite(db_path, role="co-manager", *, slug=LIEU_A, reusable=False, now=None)
         lieu_id=lieu_id,
         role=role,
         base_url="http://testserver",
-        now=now or datetime.now(UTC),
+        now=now or DEMO_NOW,
         reusable=reusable,
     )
     db.close()
@@ -79,19 +80,19 @@ def test_a_reusable_invite_never_makes_co_managers(seeded_path):
         lieu_id=get_lieu(db, LIEU_A).id,
         role="co-manager",
         base_url="",
-        now=datetime.now(UTC),
+        now=DEMO_NOW,
         reusable=True,
     )
     assert members_db.get_invite(db, hash_token(link.rsplit("/", 1)[1])).reusable is False
 
 
 def test_expired_and_revoked_invites_are_refused(client, seeded_path):
-    old = invite(seeded_path, now=datetime.now(UTC) - timedelta(days=8))
+    old = invite(seeded_path, now=DEMO_NOW - timedelta(days=8))
     assert client.get(old).status_code == 404
     path = invite(seeded_path)
     db = database.connect(seeded_path)
     invite_row = members_db.get_invite(db, hash_token(path.rsplit("/", 1)[1]))
-    members_db.revoke_invite(db, invite_row.id, now=datetime.now(UTC))
+    members_db.revoke_invite(db, invite_row.id, now=DEMO_NOW)
     db.close()
     assert join(client, path).status_code == 404
     assert count(seeded_path, "members") == 0
@@ -147,7 +148,7 @@ def test_a_new_personal_link_revokes_the_old_one(client, seeded_path):
     page = client.post("/me/sign-in-link", data={"_csrf_token": csrf(client)})
     assert page.status_code == 200 and "/signin/" in page.text
     assert client.get("/me").status_code == 200  # this browser moved to the new link
-    assert members_db.sign_in_member(db, old, now=datetime.now(UTC)) is None
+    assert members_db.sign_in_member(db, old, now=DEMO_NOW) is None
 
 
 def test_session_cookie_flags(client, seeded_path):
@@ -166,7 +167,7 @@ def new_token_for(db_path, member_id):
 
     token = new_token()
     db = database.connect(db_path)
-    now = datetime.now(UTC)
+    now = DEMO_NOW
     members_db.create_sign_in(
         db, hash_token(token), member_id, now=now, expires_at=now + timedelta(days=1)
     )

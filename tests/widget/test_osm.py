@@ -1,7 +1,6 @@
 """OSM opening_hours strings: the export alone gives the engine's answers (opening-hours-py)."""
 
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, time
 
 import opening_hours
 import pytest
@@ -10,23 +9,20 @@ from hypothesis import strategies as st
 
 from lieux.widget.hours import SpecialOpening, state, to_instant
 from lieux.widget.models import HolidayRule, OpeningException, OpeningHours, OpeningSlot
-from lieux.widget.osm import OsmError, from_osm, to_osm
+from lieux.widget.osm import OsmError, from_osm
 from lieux.widget.public_holidays import public_holidays
-
-BXL = ZoneInfo("Europe/Brussels")
-# opening-hours-py wants a ZoneInfo with a key, even for UTC.
-UTC_ZONE = ZoneInfo("UTC")
-START = date(2026, 11, 23)
-HOLIDAYS = public_holidays(range(2025, 2029), iris_day=True)
-
-
-def export(h: OpeningHours, specials=()) -> str | None:
-    return to_osm(h, start=START, holidays=HOLIDAYS, zone=BXL, special_openings=specials)
-
-
-def osm_open(text: str, at: datetime) -> bool:
-    parsed = opening_hours.OpeningHours(text, country="BE", timezone=BXL)
-    return parsed.is_open(at.astimezone(UTC_ZONE))
+from tests.widget.osm_strategies import (
+    BXL,
+    HOLIDAYS,
+    INSTANTS,
+    START,
+    exceptions,
+    export,
+    osm_open,
+    rules,
+    slots,
+    specials,
+)
 
 
 def engine_open(h: OpeningHours, at: datetime, specials=()) -> bool:
@@ -85,7 +81,7 @@ def test_unknown_exports_nothing_unless_a_special_opening_is_planned():
         title="Ouverture",
     )
     text = export(empty, [opening])
-    assert text == '24/7 unknown, 2026 Nov 28 10:00-13:00 "Ouverture"'
+    assert text == '24/7 unknown, 2026 Nov 28 10:00-13:00 open "Ouverture"'
     parsed = opening_hours.OpeningHours(text, country="BE")
     assert parsed.is_unknown(datetime(2026, 11, 28, 9))
     assert parsed.is_open(datetime(2026, 11, 28, 11))
@@ -105,69 +101,6 @@ def test_opening_hours_py_counts_easter_sunday_as_a_holiday():
 
 
 # --- property: engine and opening-hours-py agree over the coming year -------------------------
-
-QUARTERS = st.integers(0, 95).map(lambda q: time(q // 4, q % 4 * 15))
-DAYS = st.integers(-1, 365).map(lambda n: START + timedelta(days=n))
-
-
-@st.composite
-def slots(draw):
-    opens, closes = draw(QUARTERS), draw(QUARTERS)
-    valid = draw(st.one_of(st.none(), st.tuples(DAYS, st.integers(0, 120))))
-    return OpeningSlot(
-        weekday=draw(st.integers(0, 6)),
-        opens=opens,
-        closes=closes,
-        valid_from=valid[0] if valid else None,
-        valid_to=valid[0] + timedelta(days=valid[1]) if valid else None,
-    )
-
-
-@st.composite
-def exceptions(draw):
-    first = draw(DAYS)
-    kind = draw(st.sampled_from(["closed", "special"]))
-    return OpeningException(
-        start_date=first,
-        end_date=first + timedelta(days=draw(st.integers(0, 20))),
-        kind=kind,
-        opens=draw(QUARTERS) if kind == "special" else None,
-        closes=draw(QUARTERS) if kind == "special" else None,
-        note=draw(st.sampled_from(["", "Congés", 'dit "fermé"'])),
-    )
-
-
-@st.composite
-def rules(draw):
-    rule = draw(st.sampled_from([None, "closed", "as_usual", "special"]))
-    if rule is None:
-        return None
-    if rule == "special":
-        return HolidayRule(rule=rule, opens=draw(QUARTERS), closes=draw(QUARTERS))
-    return HolidayRule(rule=rule)
-
-
-@st.composite
-def specials(draw):
-    start = datetime.combine(draw(DAYS), draw(QUARTERS))
-    end = start + timedelta(minutes=15 * draw(st.integers(1, 200)))
-    return SpecialOpening(
-        lieu_id=1, starts_at=to_instant(start, BXL), ends_at=to_instant(end, BXL), title="x"
-    )
-
-
-# The DST nights of the window, where answers are most likely to differ.
-DST_NIGHTS = [datetime(2027, 3, 27, 20, tzinfo=UTC), datetime(2026, 10, 24, 20, tzinfo=UTC)]
-INSTANTS = st.one_of(
-    st.integers(0, 365 * 24 * 4).map(
-        lambda q: (
-            datetime.combine(START, time(0), tzinfo=BXL).astimezone(UTC) + timedelta(minutes=15 * q)
-        )
-    ),
-    st.tuples(st.sampled_from(DST_NIGHTS[:1]), st.integers(0, 12 * 4)).map(
-        lambda t: t[0] + timedelta(minutes=15 * t[1])
-    ),
-)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -217,6 +150,19 @@ def test_import_overnight_special_holidays_and_a_closed_period():
     assert [(e.start_date, e.end_date, e.note) for e in closed] == [
         (date(2026, 12, 24), date(2027, 1, 2), "Congés")
     ]
+
+
+def test_import_reads_times_with_an_explicit_open_and_a_comment():
+    """As the export writes them (a comment alone is "unknown" in opening_hours.js)."""
+    for text in (
+        'Mo-Fr 10:00-16:00; PH off; 2026 Dec 24 10:00-12:00 open "Réveillon"',
+        'Mo-Fr 10:00-16:00; PH off; 2026 Dec 24 10:00-12:00 "Réveillon"',
+    ):
+        _slots, exceptions_, rule = from_osm(text, today=START, holidays=HOLIDAYS)
+        assert rule.rule == "closed"
+        assert [(e.start_date, e.end_date, e.kind, e.opens, e.closes) for e in exceptions_] == [
+            (date(2026, 12, 24), date(2026, 12, 24), "special", time(10), time(12))
+        ]
 
 
 @pytest.mark.parametrize("text", ["Mo-Fr 10:00-", "bonjour", "Mo-Fr 10:00-16:00 unknown"])

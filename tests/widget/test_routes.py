@@ -7,12 +7,11 @@ import pytest
 from litestar.testing import TestClient
 
 from lieux import db as database
-from lieux.app import create_app
 from lieux.db import hours as hours_db
 from lieux.db.lieux import get_lieu, upsert_lieu
 from lieux.models import LieuWrite
 from lieux.widget.models import OpeningSlot
-from tests.conftest import make_settings
+from tests.conftest import Clock, make_app
 
 MONDAY_11 = "2026-11-23T11:00"
 MONDAY_23 = "2026-11-23T23:00"  # every demo lieu is closed
@@ -138,24 +137,15 @@ def test_fragment_etag_and_304(client):
     assert fragment(client, f"at={MONDAY_11}", **{"If-None-Match": '"other"'}).status_code == 200
 
 
-def test_fragment_max_age_never_past_the_next_state_change(seeded_path, monkeypatch):
+def test_fragment_max_age_never_past_the_next_state_change(seeded_path):
     """At 15:59:30 on a Monday, Circuit and La Trace close at 16:00: 30 s at most."""
-    import lieux.widget.routes as routes
-
-    frozen = datetime.fromisoformat("2026-11-23T15:59:30+01:00")
-
-    class Clock(datetime):
-        @classmethod
-        def now(cls, tz=None):
-            return frozen.astimezone(tz)
-
-    monkeypatch.setattr(routes, "datetime", Clock)
-    with TestClient(app=create_app(make_settings(seeded_path))) as client:
+    clock = Clock(datetime.fromisoformat("2026-11-23T15:59:30+01:00"))
+    with TestClient(app=make_app(seeded_path, clock)) as client:
         answer = client.get("/widget/open-now")
         assert answer.headers["cache-control"] == "public, max-age=30"
         assert "Circuit" in answer.text
         # Quiet hours: capped at 60 s.
-        frozen = datetime.fromisoformat("2026-11-23T11:00:00+01:00")
+        clock.now = datetime.fromisoformat("2026-11-23T11:00:00+01:00")
         assert client.get("/widget/open-now?commune=Forest").headers["cache-control"] == (
             "public, max-age=60"
         )
@@ -163,19 +153,12 @@ def test_fragment_max_age_never_past_the_next_state_change(seeded_path, monkeypa
 
 def test_cached_fragment_follows_data_changes(seeded_path, monkeypatch):
     import lieux.widget.live as live
-    import lieux.widget.routes as routes
 
     # The fragment reads the revision at most every REVISION_CHECK_SECONDS: let that pass.
     ticks = iter(range(0, 1000, 10))
     monkeypatch.setattr(live, "monotonic", lambda: next(ticks))
-
-    class Clock(datetime):
-        @classmethod
-        def now(cls, tz=None):
-            return datetime.fromisoformat("2026-11-23T11:00:00+01:00").astimezone(tz)
-
-    monkeypatch.setattr(routes, "datetime", Clock)
-    with TestClient(app=create_app(make_settings(seeded_path))) as client:
+    clock = Clock(datetime.fromisoformat("2026-11-23T11:00:00+01:00"))
+    with TestClient(app=make_app(seeded_path, clock)) as client:
         before = client.get("/widget/open-now")
         assert "Coin des Cerises" not in before.text
         db = database.connect(seeded_path)
@@ -207,7 +190,7 @@ def test_fragment_escapes_what_people_typed(seeded_path):
         holiday_rule=None,
     )
     db.close()
-    with TestClient(app=create_app(make_settings(seeded_path))) as client:
+    with TestClient(app=make_app(seeded_path)) as client:
         html = client.get(f"/widget/open-now?at={MONDAY_11}").text
         assert evil not in html
         assert "&lt;img src=x onerror=alert(1)&gt;" in html
@@ -218,7 +201,7 @@ def test_unknown_hours_never_say_closed(seeded_path):
     db = database.connect(seeded_path)
     upsert_lieu(db, LieuWrite(slug="nouveau", name="Nouveau lieu", commune="Jette"))
     db.close()
-    with TestClient(app=create_app(make_settings(seeded_path))) as client:
+    with TestClient(app=make_app(seeded_path)) as client:
         assert by_slug(client.get(f"/api/open-now?at={MONDAY_11}"))["nouveau"]["state"] == (
             "unknown"
         )
@@ -230,7 +213,7 @@ def test_none_open_says_how_many_lieux_have_no_hours_yet(seeded_path):
     db = database.connect(seeded_path)
     upsert_lieu(db, LieuWrite(slug="nouveau", name="Nouveau lieu", commune="Jette"))
     db.close()
-    with TestClient(app=create_app(make_settings(seeded_path))) as client:
+    with TestClient(app=make_app(seeded_path)) as client:
         html = client.get(f"/widget/open-now?at={MONDAY_23}&lang=en").text
         assert "1 lieu has not given its hours yet." in html
         assert 'href="tel:107"' in html

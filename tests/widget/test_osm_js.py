@@ -1,0 +1,160 @@
+"""The OSM export read by OpenStreetMap's reference evaluator, opening_hours.js (with node).
+
+Three evaluators, three lists of Belgian public holidays: the engine counts the ten legal ones
+(plus Iris Day when LIEUX_IRIS_DAY=1, as here), opening-hours-py adds Easter Sunday and Whit
+Sunday, opening_hours.js has exactly the ten legal ones. The export's dated rules for those three
+days (see lieux.widget.osm) make both evaluators give the engine's answers; the property test
+samples those days on purpose.
+"""
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from lieux.widget.hours import SpecialOpening, state, to_instant
+from lieux.widget.models import HolidayRule, OpeningException, OpeningHours, OpeningSlot
+from lieux.widget.public_holidays import IRIS_DAY, public_holidays, sunday_feasts
+from tests.widget.osm_js import OpeningHoursJs
+from tests.widget.osm_strategies import (
+    BXL,
+    HOLIDAYS,
+    INSTANTS,
+    QUARTERS,
+    START,
+    exceptions,
+    export,
+    osm_open,
+    rules,
+    slots,
+    specials,
+)
+
+
+@pytest.fixture(scope="module")
+def ohjs():
+    with OpeningHoursJs() as evaluator:
+        yield evaluator
+
+
+def engine_state(h: OpeningHours, at: datetime, specials=()) -> str:
+    return state(h, at, holidays=HOLIDAYS, zone=BXL, special_openings=specials).state
+
+
+def test_a_comment_alone_reads_as_unknown(ohjs):
+    """Why the export writes `open` before a comment: without it OSM tools say "maybe open"."""
+    at = datetime(2026, 12, 25, 12, tzinfo=BXL)
+    assert ohjs.evaluate(
+        [
+            ('2026 Dec 25 11:00-17:00 "Ouverture jour férié"', at),
+            ('2026 Dec 25 11:00-17:00 open "Ouverture jour férié"', at),
+        ]
+    ) == [("unknown", "Ouverture jour férié"), ("open", "Ouverture jour férié")]
+
+
+def test_special_openings_and_special_hours_with_a_note_are_open(ohjs):
+    h = OpeningHours(
+        lieu_id=1,
+        slots=tuple(OpeningSlot(weekday=d, opens=time(10), closes=time(16)) for d in range(5)),
+        exceptions=(
+            OpeningException(
+                start_date=date(2026, 12, 24),
+                end_date=date(2026, 12, 24),
+                kind="special",
+                opens=time(10),
+                closes=time(12),
+                note="Réveillon",
+            ),
+            OpeningException(
+                start_date=date(2026, 12, 28),
+                end_date=date(2027, 1, 1),
+                kind="closed",
+                note="Congés",
+            ),
+        ),
+        holiday_rule=HolidayRule(rule="closed"),
+    )
+    christmas = SpecialOpening(
+        lieu_id=1,
+        starts_at=to_instant(datetime(2026, 12, 25, 11), BXL),
+        ends_at=to_instant(datetime(2026, 12, 25, 17), BXL),
+        title="Ouverture jour férié",
+    )
+    text = export(h, [christmas])
+    assert '2026 Dec 24 10:00-12:00 open "Réveillon"' in text
+    assert '2026 Dec 28-2027 Jan 01 off "Congés"' in text
+    assert text.endswith('2026 Dec 25 11:00-17:00 open "Ouverture jour férié"')
+    asked = [datetime(2026, 12, d, 11, 30, tzinfo=BXL) for d in (24, 25, 28)]
+    assert ohjs.evaluate([(text, at) for at in asked]) == [
+        ("open", "Réveillon"),
+        ("open", "Ouverture jour férié"),
+        ("closed", "Congés"),
+    ]
+    assert [engine_state(h, at, [christmas]) for at in asked] == ["open", "open", "closed"]
+
+
+def test_on_the_night_the_clocks_go_back_all_three_close_at_the_first_two_oclock(ohjs):
+    """`Sa 15:00-02:00` on 30-31 October 2027: the first 02:00 is 00:00 UTC (02:00 CEST)."""
+    h = OpeningHours(lieu_id=1, slots=(OpeningSlot(weekday=5, opens=time(15), closes=time(2)),))
+    text = export(h)
+    assert text == "Sa 15:00-02:00"
+    asked = [datetime(2027, 10, 30, 23, 59, tzinfo=UTC), *REPEATED]
+    expected = ["open", "closed", "closed", "closed", "closed"]
+    assert [engine_state(h, at) for at in asked] == expected
+    assert [answer for answer, _ in ohjs.evaluate([(text, at) for at in asked])] == expected
+    assert [osm_open(text, at) for at in asked] == [answer == "open" for answer in expected]
+    assert state(h, asked[0], holidays=HOLIDAYS, zone=BXL).until == REPEATED[0]
+
+
+# Both readings of 02:00-03:00 on 31 October 2027, every half hour.
+REPEATED = [datetime(2027, 10, 31, 0, tzinfo=UTC) + timedelta(minutes=30 * n) for n in range(4)]
+
+
+def test_opening_hours_js_knows_the_ten_legal_holidays(ohjs):
+    """No Easter Sunday, Whit Sunday or Iris Day: Belgium's law without the Brussels region."""
+    days = [date(2027, 1, 1) + timedelta(days=n) for n in range(365)]
+    found = ohjs.evaluate([("PH open", datetime.combine(d, time(12), BXL)) for d in days])
+    ph = {day for day, (answer, _comment) in zip(days, found, strict=True) if answer == "open"}
+    assert ph == set(public_holidays([2027], iris_day=False))
+    assert not ph & {*sunday_feasts(2027), date(2027, *IRIS_DAY)}
+
+
+# --- property: engine and opening_hours.js agree over the coming year -------------------------
+
+# The days where the three holiday lists differ, and the holidays themselves, sampled on purpose.
+HOLIDAY_DAYS = sorted(
+    {day for day in HOLIDAYS if START <= day <= START + timedelta(days=365)}
+    | set(sunday_feasts(2027))
+)
+ON_HOLIDAYS = st.tuples(st.sampled_from(HOLIDAY_DAYS), QUARTERS).map(
+    lambda t: datetime.combine(*t, BXL).astimezone(UTC)
+)
+JS_INSTANTS = st.one_of(INSTANTS, ON_HOLIDAYS)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(slots(), max_size=6),  # no slot: hours unknown, except during special openings
+    st.lists(exceptions(), max_size=3),
+    rules(),
+    st.lists(specials(), max_size=2),
+    st.lists(JS_INSTANTS, min_size=1, max_size=8),
+)
+def test_engine_and_opening_hours_js_agree(
+    ohjs, slot_list, exception_list, rule, special_list, instants
+):
+    h = OpeningHours(
+        lieu_id=1,
+        slots=tuple(slot_list),
+        exceptions=tuple(sorted(exception_list, key=lambda e: e.start_date)),
+        holiday_rule=rule,
+    )
+    text = export(h, special_list)
+    expected = [engine_state(h, at, special_list) for at in instants]
+    if text is None:
+        assert set(expected) == {"unknown"}
+        return
+    found = ohjs.evaluate([(text, at) for at in instants])
+    for at, engine, (js, comment) in zip(instants, expected, found, strict=True):
+        assert engine == js, (text, at.isoformat(), comment)
