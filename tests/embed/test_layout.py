@@ -15,8 +15,8 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from tests.embed.conftest import run_axe, watch
 from lieux.embed.snippets import IFRAME_HEIGHT
+from tests.embed.conftest import run_axe, watch
 
 SCREENSHOTS = Path(__file__).parents[2] / "var" / "screenshots"
 AFTERNOON = "2026-11-23T14:30:00+01:00"  # Monday: some demo lieux open, others closed
@@ -140,7 +140,9 @@ def test_compact_layout_keeps_name_and_state_readable(
     name = first.locator(".ldl-name").bounding_box()
     state = first.locator(".ldl-state").bounding_box()
     # Side by side or one under the other, never on top of each other.
-    assert name["x"] + name["width"] <= state["x"] + 1 or name["y"] + name["height"] <= state["y"] + 1
+    assert (
+        name["x"] + name["width"] <= state["x"] + 1 or name["y"] + name["height"] <= state["y"] + 1
+    )
     context.close()
 
 
@@ -158,7 +160,7 @@ def test_at_night_the_helplines_show_in_a_420px_frame_without_scrolling(
         " inner: window.innerHeight, scrolled: window.scrollY})"
     )
     assert where["inner"] == IFRAME_HEIGHT and where["scrolled"] == 0
-    assert 0 < where["top"] and where["bottom"] <= where["inner"], where
+    assert where["top"] > 0 and where["bottom"] <= where["inner"], where
     context.close()
 
 

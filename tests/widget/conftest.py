@@ -8,12 +8,11 @@ import pytest
 from litestar.testing import TestClient
 
 from lieux import db as database
-from lieux.app import create_app
 from lieux.db import hours as hours_db
 from lieux.db.lieux import get_lieu
 from lieux.seed import seed_guide
 from lieux.widget.models import OpeningSlot
-from tests.conftest import make_settings
+from tests.conftest import make_app
 
 # The lieu that has entered its hours in the "mixed" database: Monday to Friday, 09:30-16:30.
 MIXED_SLUG = "club-55"
@@ -28,7 +27,9 @@ def seed_real(path: Path, *, with_hours: str | None = None) -> Path:
         hours_db.replace_hours(
             connection,
             get_lieu(connection, with_hours).id,
-            slots=[OpeningSlot(weekday=d, opens=time(9, 30), closes=time(16, 30)) for d in range(5)],
+            slots=[
+                OpeningSlot(weekday=d, opens=time(9, 30), closes=time(16, 30)) for d in range(5)
+            ],
             exceptions=[],
             holiday_rule=None,
         )
@@ -50,11 +51,11 @@ def mixed_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def real_client(real_path: Path) -> Iterator[TestClient]:
-    with TestClient(app=create_app(make_settings(real_path))) as test_client:
+    with TestClient(app=make_app(real_path)) as test_client:
         yield test_client
 
 
 @pytest.fixture
 def mixed_client(mixed_path: Path) -> Iterator[TestClient]:
-    with TestClient(app=create_app(make_settings(mixed_path))) as test_client:
+    with TestClient(app=make_app(mixed_path)) as test_client:
         yield test_client

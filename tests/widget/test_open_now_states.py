@@ -21,7 +21,11 @@ NOTHING_OPEN = {
     "nl": "Er is op dit moment geen enkele plek open.",
     "en": "No lieu is open right now.",
 }
-NEED_TO_TALK = {"fr": "Besoin de parler maintenant ?", "nl": "Nu nood aan een gesprek?", "en": "Need to talk now?"}
+NEED_TO_TALK = {
+    "fr": "Besoin de parler maintenant ?",
+    "nl": "Nu nood aan een gesprek?",
+    "en": "Need to talk now?",
+}
 CLOSED_NOW = {"fr": "Fermés en ce moment", "nl": "Nu gesloten", "en": "Closed right now"}
 HOURS_NOT_ONLINE = {
     "fr": "Les horaires de ces lieux ne sont pas encore en ligne : appelez avant de passer.",

@@ -15,8 +15,7 @@ import pytest
 from litestar.testing import TestClient
 
 import lieux.embed.assets as assets
-from lieux.app import create_app
-from tests.conftest import make_settings
+from tests.conftest import make_app
 
 CSS = Path(assets.__file__).parent / "static" / "widget.css"
 INSTANTS = {
@@ -52,7 +51,7 @@ def markup_classes(markup: str) -> set[str]:
 def rendered(path: Path) -> dict[str, str]:
     """Every page and fragment variant over one database, by a name that says which."""
     pages = {}
-    with TestClient(app=create_app(make_settings(path))) as client:
+    with TestClient(app=make_app(path)) as client:
         for (situation, at), variant in itertools.product(INSTANTS.items(), VARIANTS):
             for url in ("/widget/open-now", "/embed/open-now"):
                 answer = client.get(url, params={"at": at, **variant})
