@@ -342,7 +342,6 @@ class OpenNowView(msgspec.Struct, frozen=True, kw_only=True):
     other_helplines: list[Helpline]  # the others, one tap away (a small frame shows the first)
     situation: Situation  # "open": some lieu is open; else closed, unknown (no hours) or both
     any_open: bool
-    closed_count: int
     unknown_count: int  # lieux whose hours nobody entered: "none open" is then a partial truth
     demo: bool
     lang: str
@@ -423,7 +422,6 @@ def build_view(
         other_helplines=[] if any_open else others,
         situation=situation,
         any_open=any_open,
-        closed_count=sum(answer.state == "closed" for _lieu, answer in states),
         unknown_count=sum(answer.state == "unknown" for _lieu, answer in states),
         demo=snapshot.demo,
         lang=query.lang,

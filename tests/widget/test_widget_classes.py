@@ -15,7 +15,10 @@ import pytest
 from litestar.testing import TestClient
 
 import lieux.embed.assets as assets
-from tests.conftest import make_app
+from lieux import db as database
+from lieux.seed import seed_demo
+from tests.conftest import DEMO_TODAY, make_app
+from tests.widget.conftest import MIXED_SLUG, seed_real
 
 CSS = Path(assets.__file__).parent / "static" / "widget.css"
 INSTANTS = {
@@ -65,10 +68,21 @@ def rendered(path: Path) -> dict[str, str]:
     return pages
 
 
-@pytest.fixture
-def every_variant(seeded_path, real_path, mixed_path) -> dict[str, str]:
+@pytest.fixture(scope="module")
+def every_variant(tmp_path_factory) -> dict[str, str]:
+    """Rendered once for the module: the demo data, the real data alone, and one lieu with hours."""
+    folder = tmp_path_factory.mktemp("variants")
+    demo = seed_real(folder / "demo.sqlite3")
+    connection = database.connect(demo)
+    seed_demo(connection, today=DEMO_TODAY)
+    connection.close()
+    databases = {
+        "demo": demo,
+        "real": seed_real(folder / "real.sqlite3"),
+        "mixed": seed_real(folder / "mixed.sqlite3", with_hours=MIXED_SLUG),
+    }
     pages = {}
-    for name, path in (("demo", seeded_path), ("real", real_path), ("mixed", mixed_path)):
+    for name, path in databases.items():
         pages |= {f"{name} {key}": markup for key, markup in rendered(path).items()}
     return pages
 
