@@ -23,11 +23,12 @@ from lieux.calendar import feeds
 from lieux.calendar.ical_import import MAX_BYTES, ImportProblem, fetch, parse_calendar
 from lieux.calendar.models import KINDS, Activity
 from lieux.calendar.recurrence import Occurrence, agenda, occurrences
+from lieux.calendar.sync import import_events
 from lieux.db import activities as activities_db
-from lieux.db import audit, connect
+from lieux.db import connect
 from lieux.db.hours import all_hours
 from lieux.db.lieux import data_revision, has_demo_data, list_lieux
-from lieux.db.sources import apply_import, list_sources, record_fetch, source_for
+from lieux.db.sources import list_sources
 from lieux.manage.routes import provide_lieu, require_manager
 from lieux.members.models import Identity
 from lieux.members.session import provide_identity
@@ -556,7 +557,15 @@ class CalendarImportController(Controller):
             context = self._page(db, lieu, error=str(problem), url=url)
             return Template("calendar/import.html", context=context, status_code=400)
         result = await sync_to_thread(
-            _apply_import, db, settings, lieu, by, source_url, label, events, now
+            import_events,
+            db,
+            lieu.id,
+            events,
+            url=source_url,
+            label=label,
+            by=by,
+            zone=settings.zone,
+            now=now,
         )
         return Redirect(
             f"/manage/{lieu.slug}/calendars?" + urlencode({"done": result.summary()}),
@@ -565,21 +574,3 @@ class CalendarImportController(Controller):
 
 
 NOTHING_TO_IMPORT = "Choisissez un fichier .ics ou collez l'adresse d'un agenda."
-
-
-def _apply_import(db, settings, lieu, by, source_url, label, events, now):
-    with db.atomic():
-        source = source_for(db, lieu.id, url=source_url, label=label, now=now)
-        result = apply_import(db, source, events, zone=settings.zone, now=now)
-        record_fetch(db, source.id, error=None, now=now)
-        audit.record(
-            db,
-            lieu_id=lieu.id,
-            member_id=by,
-            action="import",
-            entity="ical_source",
-            entity_id=source.id,
-            after={"url": source_url, "file": label, **msgspec.to_builtins(result)},
-            now=now,
-        )
-    return result

@@ -283,3 +283,9 @@ def m050_create_search(db: Database) -> None:
         INSERT INTO search_state (id, revision) VALUES (1, -1);
         """
     )
+
+
+@MIGRATIONS()
+def m060_audit_actor(db: Database) -> None:
+    # Who acted when no member did (the command line, the hourly calendar refresh).
+    db["audit_log"].add_column("actor", str)
