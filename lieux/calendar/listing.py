@@ -44,6 +44,7 @@ class ListedDay(msgspec.Struct, frozen=True, kw_only=True):
     day: date
     label: str  # "lundi 23 novembre"
     today: bool
+    past: bool  # before today: everything in it is over, no need to say so on each row
     items: tuple[Listed, ...]
 
 
@@ -115,6 +116,7 @@ def by_day(
             day=day,
             label=day_label(day, lang, this_year=today.year),
             today=day == today,
+            past=day < today,
             items=tuple(
                 sorted(
                     grouped[day],
