@@ -121,7 +121,7 @@ bench: $(VENV)/.test-deps ## measure the hot paths against /healthz on a real se
 
 messages: $(VENV)/.test-deps ## extract French strings and update the nl/en catalogs
 	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 --no-location --sort-output -o lieux/translations/messages.pot .
-	for lang in nl en; do $(BIN)/pybabel update --no-fuzzy-matching -l $$lang -i lieux/translations/messages.pot -d lieux/translations; done
+	for lang in nl en; do $(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -l $$lang -i lieux/translations/messages.pot -d lieux/translations; done
 
 clean: ## remove the virtual environment and local data
 	rm -rf $(VENV) var
