@@ -147,3 +147,33 @@ def test_the_activity_form_says_the_weekday_as_the_date_changes(live_server, see
     assert page.locator("#day-hint").text_content() == "C'est un jeudi."
     assert page.locator("#repeat-monthly").text_content() == " — le dernier jeudi du mois"
     page.screenshot(path=str(SHOTS / "activity-new-320-weekday.png"), full_page=True)
+
+
+def test_the_new_parts_are_accessible_and_fit_320px(live_server, seeded_path, phone, axe_source):
+    # Club 55's demo hours have a winter closure with its café and meals inside; Claire is its
+    # only co-manager.
+    db = database.connect(seeded_path)
+    link = issue_invite(
+        db,
+        lieu_id=get_lieu(db, "club-55").id,
+        role="co-manager",
+        base_url=live_server.url,
+        now=datetime.now(UTC),
+    )
+    db.close()
+    page = phone()
+    join(page, link, "Claire")
+    problems = {}
+    for path in ("/manage/club-55", "/manage/club-55/hours", "/manage/club-55/settings", link):
+        page.goto(path if path.startswith("http") else live_server.url + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        found = axe_violations(page, axe_source)
+        if found or width > 320:
+            problems[path] = (found, width)
+    assert problems == {}
+    # The used invite, reopened: it says so and leads to the lieu.
+    page.get_by_role("heading", name="Cette invitation a déjà été utilisée").wait_for()
+    page.get_by_role("link", name="Aller à la page de Club 55").click()
+    page.wait_for_url(f"{live_server.url}/manage/club-55")
+    assert page.get_by_text("Vous êtes la seule personne co-gestionnaire").is_visible()
+    assert page.get_by_role("button", name="Rendre membre").count() == 0
