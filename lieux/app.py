@@ -29,7 +29,7 @@ from lieux.settings import Settings
 from lieux.web import i18n
 from lieux.web.errors import http_error, out_of_range, server_error
 from lieux.web.routes import ApiController, PagesController, healthz, switch_language
-from lieux.widget.live import OpenNowCache
+from lieux.widget.cache import OpenNowCache
 from lieux.widget.routes import OpenNowApiController, WidgetController
 
 PACKAGE = Path(__file__).parent

@@ -38,9 +38,9 @@ from lieux.seed import slugify
 from lieux.settings import Settings
 from lieux.web.i18n import current_lang
 from lieux.widget.hours import open_intervals
-from lieux.widget.live import QueryError, parse_at
 from lieux.widget.models import OpeningHours
 from lieux.widget.public_holidays import public_holidays
+from lieux.widget.query import QueryError, parse_at
 
 ICS = "text/calendar"  # Litestar adds "; charset=utf-8" to text/ types
 # Clients poll every REFRESH; a proxy or browser may reuse an answer for five minutes.

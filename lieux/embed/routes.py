@@ -30,7 +30,8 @@ from lieux.models import LANGUAGES
 from lieux.settings import Settings
 from lieux.web.i18n import current_lang
 from lieux.web.i18n import gettext as _
-from lieux.widget.live import QueryError, open_now_context, parse_query
+from lieux.widget.cache import open_now_context
+from lieux.widget.query import QueryError, parse_query
 
 # The pasted snippet always asks for the same /embed.js: an hour bounds how long a fix takes to
 # reach every visitor. The files under /embed/static have their version or hash in the URL.

@@ -20,16 +20,11 @@ from lieux.embed.assets import WIDGET_CSS, versioned
 from lieux.models import LANGUAGES
 from lieux.web import structured
 from lieux.web.i18n import LANG_COOKIE, current_lang
+from lieux.widget.cache import open_now_context
 from lieux.widget.hours import weekend
-from lieux.widget.live import (
-    QueryError,
-    lieu_status,
-    open_during,
-    open_now_context,
-    parse_at,
-    parse_query,
-)
 from lieux.widget.models import LieuWithHours
+from lieux.widget.query import QueryError, parse_at, parse_query
+from lieux.widget.status import lieu_status, open_during
 
 # A year: the choice of language is remembered, not tracked (the cookie holds only fr/nl/en).
 LANG_COOKIE_AGE = 365 * 24 * 3600

@@ -1,6 +1,6 @@
 """The "open now" fragment (`/widget/open-now`) and its JSON twin (`/api/open-now`).
 
-Both answer from the in-memory cache (lieux.widget.live) without a per-request connection: they
+Both answer from the in-memory cache (lieux.widget.cache) without a per-request connection: they
 run on the event loop, which keeps the hot path as cheap as `/healthz`.
 """
 
@@ -12,16 +12,11 @@ from litestar.response.base import ASGIResponse
 from markupsafe import escape
 
 from lieux.web.i18n import current_lang
-from lieux.widget.live import (
-    CachedFragment,
-    OpenNowCache,
-    OpenNowQuery,
-    OpenNowView,
-    QueryError,
-    Snapshot,
-    parse_query,
-)
+from lieux.widget.cache import CachedFragment, OpenNowCache
 from lieux.widget.models import LieuOpenState
+from lieux.widget.query import OpenNowQuery, QueryError, parse_query
+from lieux.widget.snapshot import Snapshot
+from lieux.widget.view import OpenNowView
 
 FRAGMENT_TEMPLATE = "widget/_open_now.html"
 QUERY_NAMES = ("at", "lang", "limit", "show", "layout", "theme")

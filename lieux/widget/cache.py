@@ -1,0 +1,173 @@
+""" "Open now" for many requests: data held in memory, fragments cached until something changes.
+
+The widget is polled by every visitor of every site that embeds it, so a request must not read
+the database beyond one tiny query: `data_revision`, a counter that triggers bump on every write
+(from any process). When it moves, the snapshot of lieux, hours and special openings is reloaded.
+Rendered fragments are kept per (filters, language) until the earliest next state change of the
+lieux they list, the next local midnight ("demain" becomes "aujourd'hui") or a data change.
+"""
+
+import hashlib
+import threading
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from time import monotonic
+
+import msgspec
+
+from lieux import db as database
+from lieux.db.lieux import data_revision
+from lieux.settings import Settings
+from lieux.widget.models import LieuOpenState, LieuWithHours
+from lieux.widget.osm import to_osm
+from lieux.widget.query import OpenNowQuery
+from lieux.widget.snapshot import SNAPSHOT_LIFETIME, Snapshot, load_snapshot
+from lieux.widget.view import OpenNowView, build_view, lieu_states
+
+# Browsers and proxies may keep a fragment this long at most, even if nothing changes sooner:
+# a data change (new closure, cancelled opening) then shows within a minute.
+MAX_AGE_CAP = 60
+# Reading the revision costs more than all the rest of a cached answer: the polled fragment and
+# API read it at most this often, so a change shows there at most this late (browsers may keep a
+# fragment up to MAX_AGE_CAP seconds anyway).
+REVISION_CHECK_SECONDS = 0.5
+# Distinct filter combinations kept; past this the cache starts over (query strings are free).
+MAX_CACHED_FRAGMENTS = 512
+
+
+class CachedFragment(msgspec.Struct, frozen=True):
+    body: bytes
+    etag: str
+    expires: datetime  # UTC
+
+    def max_age(self, now: datetime) -> int:
+        return max(0, min(MAX_AGE_CAP, int((self.expires - now).total_seconds())))
+
+
+def etag_of(body: bytes) -> str:
+    return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+
+
+class OpenNowCache:
+    """The snapshot and the rendered fragments of one app (one per process)."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._db = None
+        self._snapshot: Snapshot | None = None
+        self._fragments: dict[bytes, CachedFragment] = {}
+        self._osm: dict[tuple[int, date], list[LieuWithHours]] = {}
+        self._checked_at = -REVISION_CHECK_SECONDS
+
+    def snapshot(self, now: datetime, *, fresh: bool = True) -> Snapshot:
+        """The data at the current revision (one small query when nothing changed).
+
+        `fresh=False` (the polled fragment and API) reads the revision at most every
+        REVISION_CHECK_SECONDS; pages a member sees right after an edit keep the default.
+        """
+        current = self._snapshot
+        if (
+            not fresh
+            and current is not None
+            and monotonic() - self._checked_at < REVISION_CHECK_SECONDS
+            and current.loaded_at - timedelta(days=2)
+            <= now
+            <= current.loaded_at + SNAPSHOT_LIFETIME
+        ):
+            return current
+        with self._lock:
+            if self._db is None:
+                self._db = database.connect(self.settings.db)
+            self._checked_at = monotonic()
+            revision = data_revision(self._db)
+            current = self._snapshot
+            if (
+                current is None
+                or current.revision != revision
+                or now - current.loaded_at > SNAPSHOT_LIFETIME
+                or now < current.loaded_at - timedelta(days=2)
+            ):
+                current = self._snapshot = load_snapshot(self._db, self.settings, now)
+                self._fragments.clear()
+                self._osm.clear()
+            return current
+
+    def fragment(
+        self,
+        key: bytes,
+        now: datetime,
+        parse: Callable[[Snapshot], OpenNowQuery],
+        render: Callable[[OpenNowView], str],
+    ) -> CachedFragment:
+        """The fragment for the raw query string `key`, from the cache while nothing changed.
+
+        Keyed on the raw query string so that a hit costs one dict lookup: the answer depends on
+        the URL alone (the language is `?lang=`, never a header). `parse` may raise QueryError.
+        """
+        snapshot = self.snapshot(now, fresh=False)
+        cached = self._fragments.get(key)
+        if cached is not None and now < cached.expires:
+            return cached
+        query = parse(snapshot)
+        view = build_view(snapshot, query, now, self.settings)
+        body = render(view).encode()
+        cacheable = query.at is None
+        # A question about a fixed instant only changes with the data.
+        expires = view.expires if cacheable else now + timedelta(seconds=MAX_AGE_CAP)
+        fresh = CachedFragment(body, etag_of(body), expires)
+        if cacheable:
+            with self._lock:
+                if len(self._fragments) >= MAX_CACHED_FRAGMENTS:
+                    self._fragments.clear()
+                if self._snapshot is snapshot:
+                    self._fragments[key] = fresh
+        return fresh
+
+    def lieux_with_hours(self, now: datetime) -> list[LieuWithHours]:
+        """Every lieu with its OSM opening_hours for the coming year (kept for the day)."""
+        snapshot = self.snapshot(now)
+        zone = self.settings.zone
+        today = now.astimezone(zone).date()
+        key = (snapshot.revision, today)
+        if key not in self._osm:
+            self._osm[key] = [
+                LieuWithHours(
+                    **msgspec.structs.asdict(lieu),
+                    opening_hours=to_osm(
+                        snapshot.hours_of(lieu.id),
+                        start=today,
+                        holidays=snapshot.holidays["fr"],
+                        zone=zone,
+                        special_openings=snapshot.specials.get(lieu.id, ()),
+                    ),
+                )
+                for lieu in snapshot.lieux
+            ]
+        return self._osm[key]
+
+    def api_states(self, query: OpenNowQuery, now: datetime) -> list[LieuOpenState]:
+        """Every filtered lieu's state, for /api/open-now."""
+        snapshot = self.snapshot(now, fresh=False)
+        zone = self.settings.zone
+        at = query.at or now
+        return [
+            LieuOpenState(
+                slug=lieu.slug,
+                name=lieu.name,
+                commune=lieu.commune,
+                state=answer.state,
+                until=answer.until.astimezone(zone) if answer.until else None,
+                next_open=answer.next_open.astimezone(zone) if answer.next_open else None,
+                note=answer.note,
+                url=f"{self.settings.base_url}/lieux/{lieu.slug}",
+            )
+            for lieu, answer in lieu_states(snapshot, query, at, zone)
+        ]
+
+
+def open_now_context(
+    cache: OpenNowCache, query: OpenNowQuery, now: datetime
+) -> dict[str, OpenNowView]:
+    """The template context of `widget/_open_now.html` (for pages that include the fragment)."""
+    return {"widget": build_view(cache.snapshot(now), query, now, cache.settings)}

@@ -1,0 +1,122 @@
+"""The widget's and the open-now API's URL parameters, checked: QueryError names a wrong one."""
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+import msgspec
+
+from lieux.calendar.models import KINDS
+from lieux.models import LANGUAGES
+from lieux.widget.hours import to_instant
+from lieux.widget.snapshot import Snapshot
+
+Show = Literal["open", "all"]
+Layout = Literal["list", "compact"]
+Theme = Literal["auto", "light", "dark"]
+SHOWS, LAYOUTS, THEMES = ("open", "all"), ("list", "compact"), ("auto", "light", "dark")
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+# `?at=` asks about the schedule's past and future, not about year 1 or 9999 (where date
+# arithmetic a day or a week away overflows).
+AT_YEARS = (1970, 2200)
+
+
+class QueryError(ValueError):
+    """A parameter a person typed is wrong; the message says which and what is expected."""
+
+
+class OpenNowQuery(msgspec.Struct, frozen=True, kw_only=True):
+    """The fragment's and the API's parameters, checked."""
+
+    at: datetime | None = None  # UTC; None means now
+    communes: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    lang: str = "fr"
+    limit: int = DEFAULT_LIMIT
+    show: Show = "open"
+    layout: Layout = "list"
+    theme: Theme = "auto"
+
+
+def _split(values: Iterable[str] | None) -> list[str]:
+    """`?commune=a&commune=b` and `?commune=a,b` alike."""
+    return [part.strip() for value in values or () for part in value.split(",") if part.strip()]
+
+
+def parse_at(text: str | None, zone: ZoneInfo) -> datetime | None:
+    """`?at=` as a UTC instant (a time without offset is local); QueryError if not ISO-8601."""
+    if not text:
+        return None
+    text = text.strip()
+    # An unencoded "+01:00" in a query string arrives as " 01:00".
+    candidates = [text, f"{text[:-6]}+{text[-5:]}" if text[-6:-5] == " " else text]
+    for candidate in candidates:
+        try:
+            parsed = datetime.fromisoformat(candidate)
+            break
+        except ValueError:
+            continue
+    else:
+        raise QueryError(
+            f"at: {text!r} is not an ISO-8601 date-time (for example 2026-11-28T11:00)"
+        )
+    if not AT_YEARS[0] <= parsed.year <= AT_YEARS[1]:
+        raise QueryError(f"at: {text!r} is too far away (years {AT_YEARS[0]} to {AT_YEARS[1]})")
+    if parsed.tzinfo is None:
+        return to_instant(parsed, zone)
+    return parsed.astimezone(UTC)
+
+
+def parse_query(
+    snapshot: Snapshot,
+    zone: ZoneInfo,
+    *,
+    at: str | None = None,
+    commune: Iterable[str] | None = None,
+    kind: Iterable[str] | None = None,
+    lang: str | None = None,
+    limit: int | str | None = None,
+    show: str | None = None,
+    layout: str | None = None,
+    theme: str | None = None,
+) -> OpenNowQuery:
+    """Check every parameter against what exists; QueryError names the first wrong one."""
+    communes = []
+    for name in _split(commune):
+        if name.lower() not in snapshot.communes:
+            known = ", ".join(sorted(snapshot.communes.values()))
+            raise QueryError(f"commune: no lieu in {name!r} (known communes: {known})")
+        communes.append(snapshot.communes[name.lower()])
+    kinds = _split(kind)
+    for name in kinds:
+        if name not in KINDS:
+            raise QueryError(f"kind: unknown kind {name!r} (known kinds: {', '.join(KINDS)})")
+    for label, value, allowed in (
+        ("lang", lang, LANGUAGES),
+        ("show", show, SHOWS),
+        ("layout", layout, LAYOUTS),
+        ("theme", theme, THEMES),
+    ):
+        if value and value not in allowed:
+            raise QueryError(f"{label}: expected one of {', '.join(allowed)}, not {value!r}")
+    if limit in (None, ""):
+        count = DEFAULT_LIMIT
+    else:
+        try:
+            count = int(limit)
+        except ValueError:
+            count = 0
+        if not 1 <= count <= MAX_LIMIT:
+            raise QueryError(f"limit: expected a whole number from 1 to {MAX_LIMIT}, not {limit!r}")
+    return OpenNowQuery(
+        at=parse_at(at, zone),
+        communes=tuple(sorted(set(communes))),
+        kinds=tuple(sorted(set(kinds))),
+        lang=lang or "fr",
+        limit=count,
+        show=show or "open",
+        layout=layout or "list",
+        theme=theme or "auto",
+    )

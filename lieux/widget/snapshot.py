@@ -1,0 +1,94 @@
+"""The widget's data in memory: lieux, hours and special openings read at one data revision."""
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+import msgspec
+
+from lieux.calendar.models import Activity
+from lieux.calendar.recurrence import agenda
+from lieux.db.activities import list_activities
+from lieux.db.hours import all_hours
+from lieux.db.lieux import data_revision, has_demo_data, list_helplines, list_lieux
+from lieux.models import LANGUAGES, Helpline, Lieu
+from lieux.settings import Settings
+from lieux.widget.hours import SpecialOpening, special_openings
+from lieux.widget.models import OpeningHours
+from lieux.widget.public_holidays import public_holidays
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+
+# Special openings are expanded this far ahead (the OSM export covers a year) and the snapshot
+# is rebuilt once a day even without data changes, so the window keeps moving.
+SPECIALS_AHEAD = timedelta(days=400)
+SPECIALS_BEHIND = timedelta(days=2)
+SNAPSHOT_LIFETIME = timedelta(hours=24)
+
+
+class Snapshot(msgspec.Struct, frozen=True, kw_only=True):
+    """Everything the widget needs, read from the database at one revision."""
+
+    revision: int
+    loaded_at: datetime  # UTC
+    lieux: tuple[Lieu, ...]
+    hours: dict[int, OpeningHours]
+    specials: dict[int, list[SpecialOpening]]  # from loaded_at - SPECIALS_BEHIND, SPECIALS_AHEAD
+    openings: tuple[Activity, ...]  # the agenda's "ouverture" activities the specials come from
+    kinds: dict[int, frozenset[str]]
+    helplines: tuple[Helpline, ...]
+    demo: bool
+    communes: dict[str, str]  # lower case -> as written
+    holidays: dict[str, dict[date, str]]  # by language
+
+    def hours_of(self, lieu_id: int) -> OpeningHours:
+        return self.hours.get(lieu_id) or OpeningHours(lieu_id=lieu_id)
+
+    def specials_around(self, at: datetime, zone: ZoneInfo) -> dict[int, list[SpecialOpening]]:
+        """The special openings seen from `at`: those loaded, unless `at` (a `?at=` question
+        about another day) lies outside their window, where they are expanded anew."""
+        if self.loaded_at - SPECIALS_BEHIND <= at <= self.loaded_at + SPECIALS_AHEAD / 2:
+            return self.specials
+        return _specials_by_lieu(self.openings, at, zone)
+
+
+def _specials_by_lieu(
+    openings: Iterable[Activity], around: datetime, zone: ZoneInfo
+) -> dict[int, list[SpecialOpening]]:
+    found: dict[int, list[SpecialOpening]] = {}
+    window = agenda(openings, around - SPECIALS_BEHIND, around + SPECIALS_AHEAD, zone)
+    for opening in special_openings(window, zone):
+        found.setdefault(opening.lieu_id, []).append(opening)
+    return found
+
+
+def load_snapshot(db: "Database", settings: Settings, now: datetime) -> Snapshot:
+    """Read lieux, hours, helplines and the special openings around `now`."""
+    zone = settings.zone
+    revision = data_revision(db)
+    activities = list_activities(db)
+    openings = tuple(a for a in activities if a.kind == "ouverture")
+    kinds: dict[int, set[str]] = {}
+    for activity in activities:
+        kinds.setdefault(activity.lieu_id, set()).add(activity.kind)
+    lieux = tuple(list_lieux(db))
+    years = range(now.year - 1, now.year + 3)
+    return Snapshot(
+        revision=revision,
+        loaded_at=now,
+        lieux=lieux,
+        hours=all_hours(db),
+        specials=_specials_by_lieu(openings, now, zone),
+        openings=openings,
+        kinds={lieu_id: frozenset(found) for lieu_id, found in kinds.items()},
+        helplines=tuple(list_helplines(db)),
+        demo=has_demo_data(db),
+        communes={lieu.commune.lower(): lieu.commune for lieu in lieux if lieu.commune},
+        holidays={
+            lang: public_holidays(years, iris_day=settings.iris_day, lang=lang)
+            for lang in LANGUAGES
+        },
+    )

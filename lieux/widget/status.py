@@ -1,0 +1,80 @@
+"""The lieu page's live state and the directory's "open at some moment of this window"."""
+
+from datetime import datetime, timedelta
+
+import msgspec
+
+from lieux.models import Lieu
+from lieux.web.i18n import current_lang, gettext
+from lieux.widget.cache import OpenNowCache
+from lieux.widget.hours import Interval, open_intervals, state
+from lieux.widget.models import OpeningException
+from lieux.widget.view import describe
+
+
+def open_during(
+    cache: OpenNowCache, lieu: Lieu, window: Interval, lang: str, now: datetime
+) -> bool:
+    """Whether the lieu is open at some moment of `window` (UTC instants)."""
+    snapshot = cache.snapshot(now)
+    zone = cache.settings.zone
+    return bool(
+        open_intervals(
+            snapshot.hours_of(lieu.id),
+            *window,
+            holidays=snapshot.holidays[lang],
+            zone=zone,
+            special_openings=snapshot.specials_around(window[0], zone).get(lieu.id, ()),
+        )
+    )
+
+
+class LieuStatus(msgspec.Struct, frozen=True, kw_only=True):
+    """The lieu page's live state: "Ouvert maintenant, jusqu'à 16:00" and what is coming."""
+
+    state: str
+    headline: str
+    note: str
+    upcoming: list[OpeningException]
+
+
+# Closures and special days announced this far ahead are listed on the lieu page.
+UPCOMING_DAYS = 90
+
+
+def lieu_status(
+    cache: OpenNowCache, lieu: Lieu, at: datetime | None, lang: str, now: datetime
+) -> LieuStatus:
+    """State of one lieu at `at` (or now), labelled in `lang`, with its coming exceptions."""
+    snapshot = cache.snapshot(now)
+    zone = cache.settings.zone
+    when = at or now
+    hours = snapshot.hours_of(lieu.id)
+    answer = state(
+        hours,
+        when,
+        holidays=snapshot.holidays[lang],
+        zone=zone,
+        special_openings=snapshot.specials_around(when, zone).get(lieu.id, ()),
+    )
+    token = current_lang.set(lang)
+    try:
+        words = describe(answer, when, zone, lang)
+        if answer.state == "open" and answer.until is not None:
+            clock = f"{answer.until.astimezone(zone):%H:%M}"
+            headline = gettext("Ouvert maintenant, jusqu'à %(time)s") % {"time": clock}
+        elif answer.state == "open":
+            headline = gettext("Ouvert maintenant")
+        elif answer.state == "closed":
+            headline = gettext("Fermé maintenant") + (f" · {words}" if answer.next_open else "")
+        else:
+            headline = words
+    finally:
+        current_lang.reset(token)
+    today = when.astimezone(zone).date()
+    upcoming = [
+        e
+        for e in hours.exceptions
+        if e.end_date >= today and e.start_date <= today + timedelta(days=UPCOMING_DAYS)
+    ]
+    return LieuStatus(state=answer.state, headline=headline, note=answer.note, upcoming=upcoming)

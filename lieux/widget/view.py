@@ -1,0 +1,213 @@
+"""What the open-now fragment shows: each lieu's state in words (through i18n), in order."""
+
+from datetime import UTC, datetime, time, timedelta
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+import msgspec
+from babel.dates import format_date
+
+from lieux.models import Helpline, Lieu
+from lieux.settings import Settings
+from lieux.web.i18n import current_lang, gettext
+from lieux.widget.hours import state, to_instant
+from lieux.widget.models import OpenState
+from lieux.widget.query import OpenNowQuery
+from lieux.widget.snapshot import SNAPSHOT_LIFETIME, Snapshot
+
+
+def lieu_states(
+    snapshot: Snapshot, query: OpenNowQuery, at: datetime, zone: ZoneInfo
+) -> list[tuple[Lieu, OpenState]]:
+    """The filtered lieux with their state at `at`, in the snapshot's order (by name)."""
+    holidays = snapshot.holidays[query.lang]
+    specials = snapshot.specials_around(at, zone)
+    found = []
+    for lieu in snapshot.lieux:
+        if query.communes and lieu.commune not in query.communes:
+            continue
+        if query.kinds and not snapshot.kinds.get(lieu.id, frozenset()) & set(query.kinds):
+            continue
+        answer = state(
+            snapshot.hours_of(lieu.id),
+            at,
+            holidays=holidays,
+            zone=zone,
+            special_openings=specials.get(lieu.id, ()),
+        )
+        found.append((lieu, answer))
+    return found
+
+
+# --- words -------------------------------------------------------------------------------------
+
+
+def _babel_locale(lang: str) -> str:
+    return {"fr": "fr_BE", "nl": "nl_BE", "en": "en_GB"}[lang]
+
+
+def _when(moment: datetime, at: datetime, zone: ZoneInfo, lang: str) -> tuple[str, str]:
+    """('today'|'tomorrow'|'week'|'later', day words) for a local moment seen from `at`."""
+    day, today = moment.astimezone(zone).date(), at.astimezone(zone).date()
+    if day == today:
+        return "today", ""
+    if day == today + timedelta(days=1):
+        return "tomorrow", ""
+    if day < today + timedelta(days=7):
+        return "week", format_date(day, "EEEE", locale=_babel_locale(lang))
+    return "later", format_date(day, "d MMMM", locale=_babel_locale(lang))
+
+
+def describe(answer: OpenState, at: datetime, zone: ZoneInfo, lang: str) -> str:
+    """'ouvert jusqu'à 16:00', 'ouvre samedi à 11:00', 'horaires non communiqués'..."""
+    if answer.state == "open":
+        if answer.until is None:
+            return gettext("ouvert")
+        clock = f"{answer.until.astimezone(zone):%H:%M}"
+        # Until 02:00 tonight reads better as a time than as "tomorrow".
+        if answer.until - at <= timedelta(hours=18):
+            return gettext("ouvert jusqu'à %(time)s") % {"time": clock}
+        _kind, words = _when(answer.until, at, zone, lang)
+        local = answer.until.astimezone(zone)
+        day = words or format_date(local, "EEEE", locale=_babel_locale(lang))
+        return gettext("ouvert jusqu'à %(day)s %(time)s") % {"day": day, "time": clock}
+    if answer.next_open is None:
+        if answer.state == "unknown":
+            return gettext("horaires non communiqués")
+        return gettext("fermé")
+    clock = f"{answer.next_open.astimezone(zone):%H:%M}"
+    kind, words = _when(answer.next_open, at, zone, lang)
+    # No regular hours, but a special opening is planned.
+    prefix = gettext("horaires non communiqués") + " · " if answer.state == "unknown" else ""
+    text = {
+        "today": gettext("ouvre aujourd'hui à %(time)s"),
+        "tomorrow": gettext("ouvre demain à %(time)s"),
+        "week": gettext("ouvre %(day)s à %(time)s"),
+        "later": gettext("ouvre le %(day)s à %(time)s"),
+    }[kind]
+    return prefix + text % {"day": words, "time": clock}
+
+
+# --- the fragment's context --------------------------------------------------------------------
+
+
+class OpenNowItem(msgspec.Struct, frozen=True, kw_only=True):
+    slug: str
+    name: str
+    state: str
+    label: str
+    note: str
+    address: str
+    phone: str | None
+    tel: str | None
+    url: str
+
+
+# What the fragment says when no listed lieu is open, from what is known of the filtered lieux.
+Situation = Literal["open", "closed", "unknown", "mixed"]
+
+
+class OpenNowView(msgspec.Struct, frozen=True, kw_only=True):
+    """What `widget/_open_now.html` shows (its only variable is `widget`).
+
+    The lieux that may be open come first, then the helplines when none is known to be open,
+    then the lieux known to be closed: at night the helplines are the first thing a small
+    frame shows, and with hours nobody has entered yet the lieux to call come before them.
+    """
+
+    items: list[OpenNowItem]  # listed before the helplines
+    later: list[OpenNowItem]  # listed after the helplines: closed, when nothing is open
+    helplines: list[Helpline]  # shown when nothing listed is open: those in the widget's language
+    other_helplines: list[Helpline]  # the others, one tap away (a small frame shows the first)
+    situation: Situation  # "open": some lieu is open; else closed, unknown (no hours) or both
+    any_open: bool
+    unknown_count: int  # lieux whose hours nobody entered: "none open" is then a partial truth
+    demo: bool
+    lang: str
+    show: str
+    layout: str
+    theme: str
+    base_url: str
+    as_of: str  # a date and time when `?at=` asks about another instant, else ""
+    expires: datetime  # UTC: when this view may change by itself
+
+
+def _situation(states: list[tuple[Lieu, OpenState]]) -> Situation:
+    found = {answer.state for _lieu, answer in states}
+    if "open" in found:
+        return "open"
+    if found == {"unknown"}:
+        return "unknown"
+    return "mixed" if "unknown" in found else "closed"
+
+
+def build_view(
+    snapshot: Snapshot, query: OpenNowQuery, now: datetime, settings: Settings
+) -> OpenNowView:
+    """The fragment's content for `query` at `query.at` or `now`; labels in `query.lang`."""
+    zone = settings.zone
+    at = query.at or now
+    states = lieu_states(snapshot, query, at, zone)
+    situation = _situation(states)
+    token = current_lang.set(query.lang)
+    try:
+        far = datetime.max.replace(tzinfo=UTC)
+        if situation == "open":
+            order = {"open": 0, "closed": 1, "unknown": 2}
+            shown = ("open", "closed", "unknown") if query.show == "all" else ("open",)
+        else:
+            # Nothing is known to be open: the lieux without hours may be (call them), the
+            # closed ones come after the helplines, and only with show=all.
+            order = {"unknown": 0, "closed": 1}
+            shown = ("unknown", "closed") if query.show == "all" else ("unknown",)
+        states.sort(key=lambda pair: (order[pair[1].state], pair[1].next_open or far))
+        listed = [pair for pair in states if pair[1].state in shown][: query.limit]
+        items = [
+            OpenNowItem(
+                slug=lieu.slug,
+                name=lieu.name,
+                state=answer.state,
+                label=describe(answer, at, zone, query.lang),
+                note=answer.note,
+                address=", ".join(
+                    part
+                    for part in (lieu.address, f"{lieu.postcode} {lieu.commune}".strip())
+                    if part
+                ),
+                phone=lieu.phone,
+                tel=lieu.tel,
+                url=f"{settings.base_url}/lieux/{lieu.slug}",
+            )
+            for lieu, answer in listed
+        ]
+        as_of = ""
+        if query.at is not None:
+            local = query.at.astimezone(zone)
+            day = format_date(local, "EEEE d MMMM y", locale=_babel_locale(query.lang))
+            as_of = f"{day} {local:%H:%M}"
+    finally:
+        current_lang.reset(token)
+    any_open = situation == "open"
+    changes = [a.next_change for _l, a in states if a.next_change is not None]
+    midnight = datetime.combine(at.astimezone(zone).date() + timedelta(days=1), time(0))
+    expires = min([*changes, to_instant(midnight, zone), snapshot.loaded_at + SNAPSHOT_LIFETIME])
+    # The lines that answer in the widget's language, or all of them if none does.
+    own = [h for h in snapshot.helplines if h.language == query.lang] or list(snapshot.helplines)
+    others = [h for h in snapshot.helplines if h not in own]
+    return OpenNowView(
+        items=[item for item in items if any_open or item.state != "closed"],
+        later=[item for item in items if not any_open and item.state == "closed"],
+        helplines=[] if any_open else own,
+        other_helplines=[] if any_open else others,
+        situation=situation,
+        any_open=any_open,
+        unknown_count=sum(answer.state == "unknown" for _lieu, answer in states),
+        demo=snapshot.demo,
+        lang=query.lang,
+        show=query.show,
+        layout=query.layout,
+        theme=query.theme,
+        base_url=settings.base_url,
+        as_of=as_of,
+        expires=expires,
+    )
