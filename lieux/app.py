@@ -30,7 +30,8 @@ from lieux.web import i18n
 from lieux.web.errors import http_error, out_of_range, server_error
 from lieux.web.routes import ApiController, PagesController, healthz, switch_language
 from lieux.widget.cache import OpenNowCache
-from lieux.widget.routes import OpenNowApiController, WidgetController
+from lieux.widget.query import QueryError
+from lieux.widget.routes import OpenNowApiController, WidgetController, query_error
 
 PACKAGE = Path(__file__).parent
 
@@ -99,6 +100,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Litestar:
         ),
         exception_handlers={
             HTTPException: http_error,
+            QueryError: query_error,
             OverflowError: out_of_range,
             Exception: server_error,
         },

@@ -24,6 +24,7 @@ from lieux.calendar.listing import day_label, list_days, listed
 from lieux.calendar.models import KINDS, Activity
 from lieux.calendar.recurrence import agenda, occurrences
 from lieux.calendar.sync import import_events
+from lieux.conditional import etag_matches, if_none_match
 from lieux.db import activities as activities_db
 from lieux.db import connect
 from lieux.db.hours import all_hours, get_hours
@@ -40,7 +41,7 @@ from lieux.web.i18n import current_lang
 from lieux.widget.hours import open_intervals
 from lieux.widget.models import OpeningHours
 from lieux.widget.public_holidays import public_holidays
-from lieux.widget.query import QueryError, parse_at
+from lieux.widget.query import parse_at
 
 ICS = "text/calendar"  # Litestar adds "; charset=utf-8" to text/ types
 # Clients poll every REFRESH; a proxy or browser may reuse an answer for five minutes.
@@ -228,23 +229,14 @@ def _accepts_gzip(request: Request) -> bool:
 
 
 def _not_modified(request: Request, etag: str, feed: BuiltFeed) -> bool:
-    if (tags := request.headers.get("if-none-match")) is not None:
-        wanted = {tag.strip().removeprefix("W/") for tag in tags.split(",")}
-        return "*" in wanted or etag in wanted
+    if (tags := if_none_match(request.scope["headers"])) is not None:
+        return etag_matches(tags, etag, weak=True)
     if (since := request.headers.get("if-modified-since")) and feed.last_modified:
         try:
             return feed.last_modified <= parsedate_to_datetime(since)
         except (TypeError, ValueError):
             return False
     return False
-
-
-def _parse_at(at: str | None, zone, now: datetime) -> datetime:
-    """`?at=` (a local time if it has no offset) or now, as in every other page and API."""
-    try:
-        return parse_at(at, zone) or now
-    except QueryError as error:
-        raise ValidationException(str(error)) from None
 
 
 class FeedController(Controller):
@@ -260,7 +252,7 @@ class FeedController(Controller):
         if "feeds" not in state:
             state.feeds = FeedCache(state.settings)
         cache: FeedCache = state.feeds
-        now = _parse_at(at, state.settings.zone, state.clock())
+        now = parse_at(at, state.settings.zone) or state.clock()
         key = cache.key(query, now)
         feed = cache.get(key)
         if feed is None:
@@ -458,7 +450,7 @@ class AgendaController(Controller):
         at: str | None = None,
     ) -> Template:
         zone = settings.zone
-        now = _parse_at(at, zone, now)
+        now = parse_at(at, zone) or now
         today = now.astimezone(zone).date()
         if view not in AGENDA_VIEWS:
             raise ValidationException(f"view={view!r}: expected one of {', '.join(AGENDA_VIEWS)}")
@@ -534,7 +526,7 @@ class AgendaController(Controller):
         found = activities_db.get_activity(db, activity_id)
         if found is None or activities_db.is_deleted(db, activity_id):
             raise NotFoundException(f"Aucune activité {activity_id}")
-        now = _parse_at(at, settings.zone, now)
+        now = parse_at(at, settings.zone) or now
         lieu = next(x for x in list_lieux(db) if x.id == found.lieu_id)
         coming = occurrences(found, now, now + timedelta(weeks=12), settings.zone)
         lang = current_lang.get()

@@ -7,7 +7,6 @@ import msgspec
 from litestar import Controller, MediaType, Response, Router, get
 from litestar.datastructures import CacheControlHeader, State
 from litestar.di import Provide
-from litestar.exceptions import ValidationException
 from litestar.response import Template
 from litestar.static_files import create_static_files_router
 from sqlite_utils import Database
@@ -25,19 +24,18 @@ from lieux.embed.assets import (
     versioned,
 )
 from lieux.embed.cors import ALLOWED_HEADERS
-from lieux.embed.snippets import EmbedOptions, Layout, Show, Theme
+from lieux.embed.snippets import EmbedOptions
 from lieux.models import LANGUAGES
 from lieux.settings import Settings
 from lieux.web.i18n import current_lang
 from lieux.web.i18n import gettext as _
 from lieux.widget.cache import open_now_context
-from lieux.widget.query import QueryError, parse_query
+from lieux.widget.query import Layout, Show, Theme, parse_query
 
 # The pasted snippet always asks for the same /embed.js: an hour bounds how long a fix takes to
 # reach every visitor. The files under /embed/static have their version or hash in the URL.
 EMBED_JS_MAX_AGE = 3600
 ONE_YEAR = 365 * 24 * 3600
-MAX_LIMIT = 50
 # The iframe page runs only our own files; frame-ancestors stays open because any site may show it.
 IFRAME_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
@@ -74,7 +72,7 @@ def embed_js(base_url: str) -> bytes:
 
 
 def check_options(
-    db: Database,
+    state: State,
     *,
     commune: list[str] | None,
     kind: list[str] | None,
@@ -85,35 +83,30 @@ def check_options(
     theme: Theme,
     at: str,
 ) -> EmbedOptions:
-    """The options as typed in a URL, checked; a clear 400 for anything we do not offer.
+    """The options as typed in a URL, checked by the widget's own parser (one contract, one
+    set of limits); a QueryError is a clear 400.
 
     `lang` is (parameter name, value): the configurator calls the widget's language
     `widget_lang`, since its own `?lang=` is the language of the page, as everywhere.
     """
-    known = {c.lower(): c for c in list_communes(db)}
-    errors = []
-    chosen_communes = []
-    for typed in commune or []:
-        if typed.strip().lower() in known:
-            chosen_communes.append(known[typed.strip().lower()])
-        elif typed.strip():
-            errors.append(f"commune: aucun lieu à « {typed} »")
-    chosen_kinds = [slug for slug in kind or [] if slug]
-    errors += [f"kind: type d'activité inconnu « {k} »" for k in chosen_kinds if k not in KINDS]
+    cache = state.open_now
     lang_name, lang_value = lang
-    if lang_value and lang_value not in LANGUAGES:
-        errors.append(f"{lang_name}: « {lang_value} » n'est pas fr, nl ou en")
-    # A string: the configurator's "all" option sends an empty value.
-    count = int(limit) if limit.strip().isascii() and limit.strip().isdigit() else None
-    if limit.strip() and (count is None or not 1 <= count <= MAX_LIMIT):
-        errors.append(f"limit: un nombre entier entre 1 et {MAX_LIMIT}")
-    if errors:
-        raise ValidationException("; ".join(errors))
+    query = parse_query(
+        cache.snapshot(state.clock()),
+        cache.settings.zone,
+        at=at or None,
+        commune=commune,
+        kind=kind,
+        lang=lang_value or None,
+        limit=limit,
+        lang_param=lang_name,
+    )
     return EmbedOptions(
-        communes=tuple(dict.fromkeys(chosen_communes)),
-        kinds=tuple(dict.fromkeys(chosen_kinds)),
+        communes=query.communes,
+        kinds=query.kinds,
         lang=lang_value,
-        limit=count,
+        # A string: the configurator's "all" option sends an empty value.
+        limit=query.limit if limit.strip() else None,
         show=show,
         layout=layout,
         theme=theme,
@@ -122,7 +115,7 @@ def check_options(
 
 
 def provide_options(
-    db: Database,
+    state: State,
     commune: list[str] | None = None,
     kind: list[str] | None = None,
     lang: str = "",
@@ -134,7 +127,7 @@ def provide_options(
 ) -> EmbedOptions:
     """The iframe page's options: the fragment's parameters, `lang` included."""
     return check_options(
-        db,
+        state,
         commune=commune,
         kind=kind,
         lang=("lang", lang),
@@ -147,7 +140,7 @@ def provide_options(
 
 
 def provide_configurator_options(
-    db: Database,
+    state: State,
     commune: list[str] | None = None,
     kind: list[str] | None = None,
     widget_lang: str = "",
@@ -159,7 +152,7 @@ def provide_configurator_options(
 ) -> EmbedOptions:
     """The configurator's options: the same, with the widget's language as `widget_lang`."""
     return check_options(
-        db,
+        state,
         commune=commune,
         kind=kind,
         lang=("widget_lang", widget_lang),
@@ -179,21 +172,18 @@ def fragment_context(state: State, options: EmbedOptions) -> dict:
     """
     cache = state.open_now
     now = state.clock()
-    try:
-        query = parse_query(
-            cache.snapshot(now),
-            cache.settings.zone,
-            at=options.at or None,
-            commune=options.communes,
-            kind=options.kinds,
-            lang=options.lang or current_lang.get(),
-            limit=options.limit,
-            show=options.show,
-            layout=options.layout,
-            theme=options.theme,
-        )
-    except QueryError as error:
-        raise ValidationException(str(error)) from None
+    query = parse_query(
+        cache.snapshot(now),
+        cache.settings.zone,
+        at=options.at or None,
+        commune=options.communes,
+        kind=options.kinds,
+        lang=options.lang or current_lang.get(),
+        limit=options.limit,
+        show=options.show,
+        layout=options.layout,
+        theme=options.theme,
+    )
     return open_now_context(cache, query, now)
 
 

@@ -5,16 +5,13 @@ names come from the database.
 """
 
 from html import escape
-from typing import Literal
 from urllib.parse import urlencode
 
 import msgspec
 
 from lieux.embed.assets import HTMX_FILE, WIDGET_CSS, htmx_url, sri, versioned
+from lieux.widget.query import Layout, Show, Theme
 
-Layout = Literal["list", "compact"]
-Theme = Literal["auto", "light", "dark"]
-Show = Literal["open", "all"]
 # A visitor's tab polls the fragment at this pace; shorter would multiply the load on the service
 # by the number of visitors of every embedding site, longer would show a closing lieu as open.
 DEFAULT_REFRESH_SECONDS = 60

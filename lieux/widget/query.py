@@ -81,8 +81,14 @@ def parse_query(
     show: str | None = None,
     layout: str | None = None,
     theme: str | None = None,
+    lang_param: str = "lang",
 ) -> OpenNowQuery:
-    """Check every parameter against what exists; QueryError names the first wrong one."""
+    """Check every parameter against what exists; QueryError names the first wrong one.
+
+    The one contract of the widget's options, for the fragment, the API, the iframe page and
+    the configurator (which calls the widget's language `lang_param="widget_lang"`, its own
+    `?lang=` being the page's). Communes and kinds keep the order they were given in.
+    """
     communes = []
     for name in _split(commune):
         if name.lower() not in snapshot.communes:
@@ -94,7 +100,7 @@ def parse_query(
         if name not in KINDS:
             raise QueryError(f"kind: unknown kind {name!r} (known kinds: {', '.join(KINDS)})")
     for label, value, allowed in (
-        ("lang", lang, LANGUAGES),
+        (lang_param, lang, LANGUAGES),
         ("show", show, SHOWS),
         ("layout", layout, LAYOUTS),
         ("theme", theme, THEMES),
@@ -112,8 +118,8 @@ def parse_query(
             raise QueryError(f"limit: expected a whole number from 1 to {MAX_LIMIT}, not {limit!r}")
     return OpenNowQuery(
         at=parse_at(at, zone),
-        communes=tuple(sorted(set(communes))),
-        kinds=tuple(sorted(set(kinds))),
+        communes=tuple(dict.fromkeys(communes)),
+        kinds=tuple(dict.fromkeys(kinds)),
         lang=lang or "fr",
         limit=count,
         show=show or "open",

@@ -6,18 +6,21 @@ run on the event loop, which keeps the hot path as cheap as `/healthz`.
 
 from zoneinfo import ZoneInfo
 
-from litestar import Controller, MediaType, Request, get
-from litestar.exceptions import HTTPException
+from litestar import Controller, MediaType, Request, Response, get
+from litestar.exceptions import ValidationException
 from litestar.response.base import ASGIResponse
 from markupsafe import escape
 
+from lieux.conditional import not_modified
+from lieux.web.errors import http_error
 from lieux.web.i18n import current_lang
-from lieux.widget.cache import CachedFragment, OpenNowCache
+from lieux.widget.cache import OpenNowCache
 from lieux.widget.models import LieuOpenState
 from lieux.widget.query import OpenNowQuery, QueryError, parse_query
 from lieux.widget.snapshot import Snapshot
 from lieux.widget.view import OpenNowView
 
+WIDGET_PATH = "/widget"
 FRAGMENT_TEMPLATE = "widget/_open_now.html"
 QUERY_NAMES = ("at", "lang", "limit", "show", "layout", "theme")
 
@@ -38,17 +41,23 @@ def query_from(request: Request, snapshot: Snapshot, zone: ZoneInfo) -> OpenNowQ
     )
 
 
-def _not_modified(request: Request, fragment: CachedFragment) -> bool:
-    # The raw ASGI headers: building Litestar's Headers costs more than the rest of a cache hit.
-    for name, value in request.scope["headers"]:
-        if name == b"if-none-match":
-            tags = {tag.strip() for tag in value.decode("latin-1").split(",")}
-            return fragment.etag in tags or "*" in tags
-    return False
+def query_error(request: Request, error: QueryError) -> Response:
+    """Every wrong widget parameter, wherever it was typed, is a 400 that says which.
+
+    Under /widget/ a fragment, not a page: it may be injected into someone else's page. The API
+    answers JSON and pages the error page, as for any other bad request.
+    """
+    if request.url.path.startswith(WIDGET_PATH + "/"):
+        body = (
+            '<section id="ldl-open-now" class="ldl-widget ldl-error">'
+            f"<p>{escape(error)}</p></section>"
+        )
+        return Response(body, status_code=400, media_type=MediaType.HTML)
+    return http_error(request, ValidationException(str(error)))
 
 
 class WidgetController(Controller):
-    path = "/widget"
+    path = WIDGET_PATH
     include_in_schema = False
 
     @get("/open-now", sync_to_thread=False)
@@ -65,26 +74,19 @@ class WidgetController(Controller):
             finally:
                 current_lang.reset(token)
 
-        try:
-            fragment = cache.fragment(
-                request.scope["query_string"],
-                now,
-                lambda snapshot: query_from(request, snapshot, cache.settings.zone),
-                render,
-            )
-        except QueryError as error:
-            # A fragment, not a page: it may be injected into someone else's page.
-            body = (
-                '<section id="ldl-open-now" class="ldl-widget ldl-error">'
-                f"<p>{escape(error)}</p></section>"
-            )
-            return ASGIResponse(body=body, status_code=400, media_type=MediaType.HTML)
+        # A wrong parameter raises QueryError: query_error answers it.
+        fragment = cache.fragment(
+            request.scope["query_string"],
+            now,
+            lambda snapshot: query_from(request, snapshot, cache.settings.zone),
+            render,
+        )
         headers = {
             "ETag": fragment.etag,
             "Cache-Control": f"public, max-age={fragment.max_age(now)}",
         }
         # ASGIResponse skips Litestar's response conversion: half the cost of a cache hit.
-        if _not_modified(request, fragment):
+        if not_modified(request.scope["headers"], fragment.etag):
             return ASGIResponse(status_code=304, headers=headers)
         return ASGIResponse(body=fragment.body, media_type=MediaType.HTML, headers=headers)
 
@@ -101,8 +103,5 @@ class OpenNowApiController(Controller):
         """
         cache = cache_of(request)
         now = request.app.state.clock()
-        try:
-            query = query_from(request, cache.snapshot(now, fresh=False), cache.settings.zone)
-        except QueryError as error:
-            raise HTTPException(status_code=400, detail=str(error)) from None
+        query = query_from(request, cache.snapshot(now, fresh=False), cache.settings.zone)
         return cache.api_states(query, now)

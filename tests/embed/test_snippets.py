@@ -108,3 +108,12 @@ def test_no_cookie_on_embeddable_paths(client, path):
     response = client.get(path)
     assert response.status_code == 200
     assert "set-cookie" not in response.headers
+
+
+@pytest.mark.parametrize("path", ["/widget/open-now", "/embed/open-now", "/embed"])
+def test_one_limit_contract_for_the_fragment_and_the_embeds(client, path):
+    """The widget's options are checked by one parser: what one URL accepts, the others do."""
+    assert client.get(path, params={"limit": "60"}).status_code == 200
+    refused = client.get(path, params={"limit": "201"})
+    assert refused.status_code == 400
+    assert "limit:" in refused.text
