@@ -15,8 +15,10 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 from sqlite_utils import Database
 
+from lieux.calendar.feed_cache import FeedCache
+from lieux.calendar.import_routes import CalendarImportController
 from lieux.calendar.refresh import refresh_calendars
-from lieux.calendar.routes import AgendaController, CalendarImportController, FeedController
+from lieux.calendar.routes import AgendaController, FeedController
 from lieux.clock import Clock, utc_now
 from lieux.db import connect
 from lieux.embed.cors import cors_middleware
@@ -87,7 +89,14 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Litestar:
             "settings": Provide(provide_settings, sync_to_thread=False),
             "now": Provide(provide_now, sync_to_thread=False),
         },
-        state=State({"settings": settings, "clock": clock, "open_now": OpenNowCache(settings)}),
+        state=State(
+            {
+                "settings": settings,
+                "clock": clock,
+                "open_now": OpenNowCache(settings),
+                "feeds": FeedCache(settings),
+            }
+        ),
         # CORS on the embeddable paths only (see lieux/embed/cors.py for why not CORSConfig).
         middleware=[cors_middleware, session_config(settings).middleware],
         csrf_config=csrf_config(settings),

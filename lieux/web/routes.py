@@ -11,7 +11,7 @@ from sqlite_utils import Database
 from lieux.calendar.listing import list_days, listed
 from lieux.calendar.models import KINDS
 from lieux.calendar.recurrence import agenda
-from lieux.calendar.routes import subscribe_context
+from lieux.calendar.subscribe import subscribe_context
 from lieux.db import hours as hours_db
 from lieux.db.activities import list_activities
 from lieux.db.lieux import get_lieu, has_demo_data, list_communes, list_helplines, list_lieux

@@ -115,7 +115,7 @@ def test_agenda_has_a_list_and_a_week_view_that_keep_the_filters(client):
     ],
 )
 def test_the_qr_code_opens_the_page_of_the_feed(feed, page):
-    from lieux.calendar.routes import feed_page
+    from lieux.calendar.subscribe import feed_page
 
     assert feed_page(feed) == page
 

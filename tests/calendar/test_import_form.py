@@ -3,7 +3,7 @@
 import pytest
 
 from lieux import db as database
-from lieux.calendar import routes
+from lieux.calendar import import_routes
 from lieux.db.lieux import data_revision, get_lieu
 from tests.calendar.test_import import SOURCE
 from tests.members.people import LIEU_A, add_member, csrf, sign_in
@@ -71,7 +71,7 @@ def test_a_malformed_file_or_a_private_address_changes_nothing(client, seeded_pa
 
 
 def test_a_linked_address_is_imported(client, seeded_path, comanager, monkeypatch):
-    monkeypatch.setattr(routes, "fetch", lambda url: SOURCE.encode())
+    monkeypatch.setattr(import_routes, "fetch", lambda url: SOURCE.encode())
     response = client.post(
         URL,
         data={"url": "https://calendar.example.org/lieu.ics", "_csrf_token": csrf(client)},

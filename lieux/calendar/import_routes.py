@@ -1,0 +1,94 @@
+"""Co-managers import a calendar into the lieu's agenda: a linked address or an uploaded file."""
+
+from datetime import datetime
+from urllib.parse import urlencode
+
+from litestar import Controller, Request, Response, get, post
+from litestar.concurrency import sync_to_thread
+from litestar.datastructures import UploadFile
+from litestar.di import Provide
+from litestar.response import Redirect, Template
+from sqlite_utils import Database
+
+from lieux.calendar.ical_import import MAX_BYTES, ImportProblem, fetch, parse_calendar
+from lieux.calendar.sync import import_events
+from lieux.db.sources import list_sources
+from lieux.members.guards import provide_lieu, require_manager
+from lieux.members.models import Identity
+from lieux.members.session import provide_identity
+from lieux.models import Lieu
+from lieux.settings import Settings
+
+
+class CalendarImportController(Controller):
+    """Link a calendar address (imported now, then by `lieux refresh-ics`) or upload a file.
+
+    One POST takes either; the form is read after the guard, so a stranger is refused before
+    anything of the body is looked at.
+    """
+
+    path = "/manage/{slug:str}/calendars"
+    include_in_schema = False
+    dependencies = {
+        "identity": Provide(provide_identity, sync_to_thread=True),
+        "lieu": Provide(provide_lieu, sync_to_thread=True),
+    }
+
+    @staticmethod
+    def _page(db: Database, lieu: Lieu, **extra) -> dict:
+        return {"lieu": lieu, "sources": list_sources(db, lieu.id), "manager": True, **extra}
+
+    @get("/", sync_to_thread=True)
+    def calendars(
+        self, db: Database, lieu: Lieu, identity: Identity | None, done: str = ""
+    ) -> Template:
+        require_manager(identity, lieu)
+        return Template("calendar/import.html", context=self._page(db, lieu, done=done))
+
+    @post("/")
+    async def import_calendar(
+        self,
+        request: Request,
+        db: Database,
+        settings: Settings,
+        lieu: Lieu,
+        identity: Identity | None,
+        now: datetime,
+    ) -> Response:
+        by = require_manager(identity, lieu)
+        form = await request.form()
+        url = str(form.get("url") or "").strip()
+        upload = form.get("file")
+        try:
+            if isinstance(upload, UploadFile) and upload.filename:
+                data = await upload.read(MAX_BYTES + 1)
+                if len(data) > MAX_BYTES:
+                    raise ImportProblem(f"larger than {MAX_BYTES // 1_000_000} MB")
+                source_url, label = None, upload.filename
+            elif url:
+                data = await sync_to_thread(fetch, url)
+                source_url, label = url, ""
+            else:
+                raise ImportProblem(NOTHING_TO_IMPORT)
+            events = parse_calendar(data, settings.zone)
+        except ImportProblem as problem:
+            context = self._page(db, lieu, error=str(problem), url=url)
+            return Template("calendar/import.html", context=context, status_code=400)
+        result = await sync_to_thread(
+            import_events,
+            db,
+            lieu.id,
+            events,
+            url=source_url,
+            label=label,
+            by=by,
+            zone=settings.zone,
+            now=now,
+        )
+        return Redirect(
+            f"/manage/{lieu.slug}/calendars?" + urlencode({"done": result.summary()}),
+            status_code=303,
+        )
+
+
+NOTHING_TO_IMPORT = "Choisissez un fichier .ics ou collez l'adresse d'un agenda."
