@@ -1,11 +1,14 @@
 """Conditional GET: whether a request's `If-None-Match` names the answer we hold.
 
-Litestar never answers 304 by itself: the widget fragment and the feeds ask this one function.
+Litestar never answers 304 by itself: the widget fragment, the feeds and the embed's static
+files ask this one function.
 It reads the raw ASGI headers, since building Litestar's Headers costs more than the rest of a
 cached fragment's answer.
 """
 
 from collections.abc import Iterable
+
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 
 def if_none_match(headers: Iterable[tuple[bytes, bytes]]) -> str | None:
@@ -32,3 +35,43 @@ def not_modified(headers: Iterable[tuple[bytes, bytes]], etag: str, *, weak: boo
     """Whether the client already holds `etag`: answer 304 then."""
     tags = if_none_match(headers)
     return tags is not None and etag_matches(tags, etag, weak=weak)
+
+
+# What a 304 must not carry: it has no body (RFC 9110, 15.4.5).
+_BODY_HEADERS = (b"content-length", b"content-type", b"content-disposition")
+
+
+def not_modified_middleware(app: ASGIApp) -> ASGIApp:
+    """Static files: 304 when the client holds the file's ETag (Litestar sends it, never a 304).
+
+    A plain ASGI wrapper so that it stays out of every other route's way: it only looks at
+    answers to requests that carry `If-None-Match`.
+    """
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        tags = if_none_match(scope["headers"]) if scope["type"] == "http" else None
+        if tags is None:
+            await app(scope, receive, send)
+            return
+        replaced = False
+
+        async def send_or_304(message: Message) -> None:
+            nonlocal replaced
+            if message["type"] == "http.response.start":
+                etag = next(
+                    (v.decode("latin-1") for k, v in message["headers"] if k == b"etag"), ""
+                )
+                if message["status"] == 200 and etag and etag_matches(tags, etag, weak=True):
+                    replaced = True
+                    headers = [(k, v) for k, v in message["headers"] if k not in _BODY_HEADERS]
+                    await send({**message, "status": 304, "headers": headers})
+                    return
+            elif message["type"] == "http.response.body" and replaced:
+                if not message.get("more_body"):
+                    await send({"type": "http.response.body", "body": b""})
+                return
+            await send(message)
+
+        await app(scope, receive, send_or_304)
+
+    return middleware

@@ -12,6 +12,7 @@ from litestar.static_files import create_static_files_router
 from sqlite_utils import Database
 
 from lieux.calendar.models import KINDS
+from lieux.conditional import not_modified_middleware
 from lieux.db.lieux import has_demo_data, list_communes
 from lieux.embed import snippets
 from lieux.embed.assets import (
@@ -51,6 +52,7 @@ def embed_static_files() -> Router:
         name="embed-static",
         cache_control=CacheControlHeader(max_age=ONE_YEAR, public=True, immutable=True),
         include_in_schema=False,
+        middleware=[not_modified_middleware],
     )
 
 

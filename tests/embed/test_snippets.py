@@ -117,3 +117,17 @@ def test_one_limit_contract_for_the_fragment_and_the_embeds(client, path):
     refused = client.get(path, params={"limit": "201"})
     assert refused.status_code == 400
     assert "limit:" in refused.text
+
+
+def test_embed_static_files_answer_304_to_their_etag(client):
+    """Litestar sends the ETag of a static file but never a 304: lieux.conditional does."""
+    first = client.get("/embed/static/widget.css")
+    assert first.status_code == 200
+    again = client.get("/embed/static/widget.css", headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again.headers["etag"] == first.headers["etag"]
+    assert "immutable" in again.headers["cache-control"]
+    other = client.get("/embed/static/widget.css", headers={"If-None-Match": '"other"'})
+    assert other.status_code == 200
+    assert other.content == first.content
