@@ -8,7 +8,7 @@ PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint fix bench browser messages test-assets clean
+.PHONY: help run test test-dates lint fix bench browser messages test-assets clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -29,8 +29,9 @@ run: $(BIN)/lieux ## set up ./var/lieux.sqlite3 (real lieux + demo data) and ser
 	$(BIN)/lieux seed --demo --db $(DB)
 	$(BIN)/lieux serve --db $(DB) --host $(HOST) --port $(PORT)
 
-browser: ## install Debian's Chromium for the browser tests (needs root)
-	@test -x $(CHROMIUM) || { apt-get update -qq && apt-get install -y -qq chromium; }
+browser: ## install Debian's Chromium and faketime for the tests (needs root)
+	@test -x $(CHROMIUM) && command -v faketime >/dev/null || \
+		{ apt-get update -qq && apt-get install -y -qq chromium faketime; }
 
 # axe-core for the accessibility checks of the browser tests, from the npm registry, pinned and
 # checked against its published integrity; pytest itself never downloads anything.
@@ -86,8 +87,26 @@ $(SUNCALC):
 
 test-assets: $(AXE) $(ICALJS) $(OHJS) $(SUNCALC) ## fetch the test-only npm assets (axe-core, ical.js, opening_hours.js) into var/test-assets
 
-test: $(VENV)/.test-deps browser test-assets lint ## install test dependencies, lint, run the whole suite
+test: $(VENV)/.test-deps browser test-assets lint ## install test dependencies, lint, run the whole suite, then again with the clock moved
 	$(BIN)/pytest
+	$(MAKE) --no-print-directory test-dates
+
+# Instants (Europe/Brussels) where date bugs live: the Saturday evening before the clocks go
+# forward, the Sunday morning they go back (inside the repeated hour), New Year's Eve and a leap
+# day. faketime moves the clock by an offset (an absolute `@date` breaks time.sleep), for the
+# servers the tests start too. The browser tests are left out: Chromium does not run under it.
+MOVED_CLOCKS := 2027-03-27T21:30 2027-10-31T02:15+02:00 2026-12-31T23:30 2028-02-29T09:00
+OFFSET_TO = $(BIN)/python -c 'import sys, datetime as d, zoneinfo as z; \
+	at = d.datetime.fromisoformat(sys.argv[1]); \
+	at = at if at.tzinfo else at.replace(tzinfo=z.ZoneInfo("Europe/Brussels")); \
+	print(f"{round((at - d.datetime.now(d.UTC)).total_seconds()):+d}")'
+
+test-dates: $(VENV)/.test-deps browser test-assets ## the suite but its browser tests, with the clock moved to each of MOVED_CLOCKS
+	@for at in $(MOVED_CLOCKS); do \
+		offset=$$($(OFFSET_TO) $$at) || exit 1; \
+		echo "== the clock moved to $$at (faketime $$offset s)"; \
+		faketime -f "$$offset" $(BIN)/pytest -q -m "not browser" || exit 1; \
+	done
 
 lint: $(VENV)/.test-deps ## ruff check + format check
 	$(BIN)/ruff check .
@@ -102,7 +121,7 @@ bench: $(VENV)/.test-deps ## measure the hot paths against /healthz on a real se
 
 messages: $(VENV)/.test-deps ## extract French strings and update the nl/en catalogs
 	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 --no-location --sort-output -o lieux/translations/messages.pot .
-	for lang in nl en; do $(BIN)/pybabel update --no-fuzzy-matching -l $$lang -i lieux/translations/messages.pot -d lieux/translations; done
+	for lang in nl en; do $(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -l $$lang -i lieux/translations/messages.pot -d lieux/translations; done
 
 clean: ## remove the virtual environment and local data
 	rm -rf $(VENV) var

@@ -8,12 +8,12 @@ import argparse
 import os
 import sqlite3
 import sys
-from datetime import UTC, date, datetime
 from pathlib import Path
 
 import msgspec
 
 from lieux import db as database
+from lieux.clock import utc_now
 from lieux.models import LANGUAGES
 from lieux.seed import seed_demo, seed_guide
 from lieux.settings import SettingsError, from_env
@@ -102,7 +102,7 @@ def _seed(settings, args) -> str:
     count = seed_guide(db)
     message = f"{count} lieux from the guide"
     if args.demo:
-        added = seed_demo(db, today=date.today())
+        added = seed_demo(db, today=utc_now().astimezone(settings.zone).date())
         message += f", demo data loaded ({added} activities added)"
     return message
 
@@ -150,7 +150,7 @@ def _guide(settings, args) -> str:
         raise UsageError(f"directory {dest.parent} does not exist")
     db = database.open_existing(settings.db)
     current_lang.set(args.lang)
-    context = guide_context(db, settings, datetime.now(settings.zone).date())
+    context = guide_context(db, settings, utc_now().astimezone(settings.zone).date())
     db.close()
     html = create_app(settings).template_engine.get_template("guide/guide.html").render(**context)
     try:
@@ -178,9 +178,7 @@ def _invite(settings, args) -> str:
             raise UsageError(f"no lieu {args.lieu!r} (see /lieux for the slugs)")
         lieu_id = lieu.id
     role = "admin" if args.admin else args.role
-    link = issue_invite(
-        db, lieu_id=lieu_id, role=role, base_url=settings.base_url, now=datetime.now(UTC)
-    )
+    link = issue_invite(db, lieu_id=lieu_id, role=role, base_url=settings.base_url, now=utc_now())
     db.close()
     write_qr_svg(link, qr)
     return f"{link}\none-time {role} invite, valid 7 days; QR code written to {qr}"
@@ -188,8 +186,8 @@ def _invite(settings, args) -> str:
 
 def _import_ics(settings, args) -> str:
     from lieux.calendar.ical_import import ImportProblem, fetch, parse_calendar
+    from lieux.calendar.sync import CLI, import_events
     from lieux.db.lieux import get_lieu
-    from lieux.db.sources import apply_import, record_fetch, source_for
 
     is_url = "://" in args.source
     try:
@@ -206,22 +204,21 @@ def _import_ics(settings, args) -> str:
     if lieu is None:
         raise UsageError(f"no lieu {args.lieu!r} (see /lieux for the slugs)")
     url, label = (args.source, "") if is_url else (None, Path(args.source).name)
-    with db.atomic():
-        source = source_for(db, lieu.id, url=url, label=label)
-        result = apply_import(db, source, events, zone=settings.zone)
-        record_fetch(db, source.id, error=None)
+    result = import_events(
+        db, lieu.id, events, url=url, label=label, actor=CLI, zone=settings.zone, now=utc_now()
+    )
     db.close()
     lines = [f"{lieu.name}: {result.summary()}", *result.skipped]
     return "\n".join(lines)
 
 
 def _refresh_ics(settings, args) -> str:
-    from lieux.calendar.refresh import refresh_linked
+    from lieux.calendar.sync import refresh_linked
 
     db = database.open_existing(settings.db)
     try:
         database.migrate(db)
-        return "\n".join(refresh_linked(db, settings.zone)) or "no linked calendar"
+        return "\n".join(refresh_linked(db, settings.zone, utc_now())) or "no linked calendar"
     finally:
         db.close()
 
@@ -233,7 +230,7 @@ def _hours(settings, args) -> str:
     db = database.open_existing(settings.db)
     try:
         database.migrate(db)
-        return import_hours(db, args.lieu, args.hours, settings=settings, now=datetime.now(UTC))
+        return import_hours(db, args.lieu, args.hours, settings=settings, now=utc_now())
     except (OsmError, LookupError) as error:
         raise UsageError(str(error).strip("'\"")) from None
     finally:

@@ -33,6 +33,13 @@ class Clock:
         return self.now.astimezone(UTC)
 
 
+def pytest_collection_modifyitems(items):
+    """Tests that drive Chromium are marked `browser` (Chromium does not run under faketime)."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     path = tmp_path / "lieux.sqlite3"

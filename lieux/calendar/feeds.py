@@ -7,10 +7,13 @@ Choices every client depends on (see tests/calendar/test_feeds.py):
   override with STATUS:CANCELLED (never an EXDATE too), its title prefixed for the clients that
   show cancelled events anyway;
 - DTSTAMP is the last modification, never "now": unchanged data gives identical bytes, hence a
-  stable ETag and cheap 304s.
+  stable ETag and cheap 304s;
+- an occurrence planned on a day its lieu announced it is closed (lieux/calendar/closures.py) is
+  TENTATIVE, its title prefixed and its description saying why, until a co-manager cancels or
+  keeps it; for a series that is an override VEVENT the database does not hold.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -20,10 +23,13 @@ import msgspec
 from icalendar import Calendar, Event, vDuration, vRecur
 from msgspec.structs import replace
 
+from lieux.calendar.closures import closure_of, closure_window
 from lieux.calendar.models import KINDS, Activity, ActivityOverride
+from lieux.calendar.recurrence import occurrences
 from lieux.calendar.rules import ended_before, is_occurrence, normalize_rrule, until_date
 from lieux.calendar.vtimezone import vtimezone
 from lieux.models import LANGUAGES, Lieu
+from lieux.widget.models import OpeningException, OpeningHours
 
 PRODID = "-//Lieux de liens//Agenda//FR"
 END = b"END:VCALENDAR\r\n"
@@ -33,6 +39,12 @@ REFRESH = timedelta(hours=1)
 # (fr, nl, en), like KINDS
 LABELS: dict[str, tuple[str, str, str]] = {
     "cancelled": ("ANNULÉ", "GEANNULEERD", "CANCELLED"),
+    "tentative": ("À CONFIRMER", "TE BEVESTIGEN", "TO BE CONFIRMED"),
+    "in-closure": (
+        "À confirmer : pendant la fermeture du lieu",
+        "Te bevestigen: tijdens de sluiting van de plek",
+        "To be confirmed: during the place's closure",
+    ),
     "free": ("Gratuit", "Gratis", "Free"),
     "pay-what-you-can": ("Prix libre", "Vrije bijdrage", "Pay what you can"),
     "amount": ("Participation", "Bijdrage", "Price"),
@@ -87,9 +99,22 @@ def details(activity: Activity, lang: str) -> list[str]:
     return lines
 
 
-def description(activity: Activity, lieu: Lieu, text: str, lang: str, url: str) -> str:
+def closure_note(closure: OpeningException, lang: str) -> str:
+    """'À confirmer : pendant la fermeture du lieu (Congés d'hiver).'"""
+    return label("in-closure", lang) + (f" ({closure.note})" if closure.note else "") + "."
+
+
+def description(
+    activity: Activity,
+    lieu: Lieu,
+    text: str,
+    lang: str,
+    url: str,
+    closure: OpeningException | None = None,
+) -> str:
     """Plain text: what people need before going (price, registration, where, a link)."""
-    lines = [text.strip()] if text.strip() else []
+    lines = [closure_note(closure, lang)] if closure else []
+    lines += [text.strip()] if text.strip() else []
     lines += details(activity, lang)
     # The address is in LOCATION, which apps show with a map; the phone is not anywhere else.
     if lieu.phone:
@@ -99,7 +124,9 @@ def description(activity: Activity, lieu: Lieu, text: str, lang: str, url: str) 
 
 
 def _title(title: str, status: str, lang: str) -> str:
-    return f"{label('cancelled', lang)} – {title}" if status == "cancelled" else title
+    if status in ("cancelled", "tentative"):
+        return f"{label(status, lang)} – {title}"
+    return title
 
 
 def _status(*statuses: str) -> str:
@@ -133,7 +160,10 @@ def _event(
     lang: str,
     url: str,
     zone: ZoneInfo,
+    closure: OpeningException | None = None,
 ) -> Event:
+    if closure is not None and status != "cancelled":
+        status = "tentative"
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", _utc(modified))
@@ -142,24 +172,48 @@ def _event(
     event.add("dtstart", _when(starts, activity.all_day, zone))
     event.add("dtend", _when(ends, activity.all_day, zone))
     event.add("summary", _title(title, status, lang))
-    event.add("status", "CANCELLED" if status == "cancelled" else "CONFIRMED")
+    event.add("status", status.upper())
     event.add("location", location(lieu))
     if lieu.lat is not None and lieu.lon is not None:
         event.add("geo", (lieu.lat, lieu.lon))
     event.add("categories", [kind_label(activity.kind, lang)])
     event.add("url", url)
-    event.add("description", description(activity, lieu, text, lang, url))
+    event.add("description", description(activity, lieu, text, lang, url, closure))
     if activity.all_day:
         event.add("transp", "TRANSPARENT")
     return event
 
 
+def in_closures(
+    activity: Activity, exceptions: tuple[OpeningException, ...], zone: ZoneInfo
+) -> dict[datetime | None, OpeningException]:
+    """The activity's occurrences that fall in a closure among `exceptions` (its lieu's), by
+    recurrence id (None for a one-off), with the closure."""
+    hours = OpeningHours(lieu_id=activity.lieu_id, exceptions=exceptions)
+    found: dict[datetime | None, OpeningException] = {}
+    for exception in exceptions:
+        if exception.kind != "closed":
+            continue
+        for occurrence in occurrences(activity, *closure_window(exception, zone), zone):
+            if (closure := closure_of(occurrence, hours, zone)) is not None:
+                found.setdefault(occurrence.recurrence_id, closure)
+    return found
+
+
 def activity_events(
-    activity: Activity, lieu: Lieu, *, lang: str, base_url: str, zone: ZoneInfo
+    activity: Activity,
+    lieu: Lieu,
+    *,
+    lang: str,
+    base_url: str,
+    zone: ZoneInfo,
+    exceptions: tuple[OpeningException, ...] = (),
 ) -> list[Event]:
-    """The VEVENTs of one activity: the one-off or series, then its overrides."""
+    """The VEVENTs of one activity: the one-off or series, then its overrides, then the
+    occurrences that fall in one of the lieu's closures (`exceptions`: its dated exceptions)."""
     url = f"{base_url}/agenda/{activity.id}"
     common = {"lang": lang, "url": url, "zone": zone}
+    tentative = in_closures(activity, exceptions, zone) if exceptions else {}
     main = _event(
         activity,
         lieu,
@@ -171,6 +225,7 @@ def activity_events(
         text=activity.description,
         sequence=activity.sequence,
         modified=activity.updated_at,
+        closure=tentative.get(None) if not activity.rrule else None,
         **common,
     )
     if not activity.rrule:
@@ -194,9 +249,28 @@ def activity_events(
             sequence=max(activity.sequence, override.sequence),
             # the override inherits the series' fields: it changed if either did
             modified=max(activity.updated_at, override.updated_at),
+            closure=tentative.pop(override.recurrence_id, None),
             **common,
         )
         event.add("recurrence-id", _when(override.recurrence_id, activity.all_day, zone))
+        events.append(event)
+    # The other occurrences in a closure: overrides of the series that only the feed writes.
+    for rid, closure in sorted(tentative.items()):
+        event = _event(
+            activity,
+            lieu,
+            uid=activity.uid,
+            starts=rid,
+            ends=rid + duration,
+            status=activity.status,
+            title=activity.title_in(lang),
+            text=activity.description,
+            sequence=activity.sequence,
+            modified=activity.updated_at,
+            closure=closure,
+            **common,
+        )
+        event.add("recurrence-id", _when(rid, activity.all_day, zone))
         events.append(event)
     return events
 
@@ -228,9 +302,16 @@ EVENT_CACHE_SIZE = 20_000
 
 @lru_cache(maxsize=EVENT_CACHE_SIZE)
 def _activity_ical(
-    activity: Activity, lieu: Lieu, lang: str, base_url: str, zone: ZoneInfo
+    activity: Activity,
+    lieu: Lieu,
+    lang: str,
+    base_url: str,
+    zone: ZoneInfo,
+    exceptions: tuple[OpeningException, ...],
 ) -> bytes:
-    events = activity_events(activity, lieu, lang=lang, base_url=base_url, zone=zone)
+    events = activity_events(
+        activity, lieu, lang=lang, base_url=base_url, zone=zone, exceptions=exceptions
+    )
     return b"".join(event.to_ical() for event in events)
 
 
@@ -262,6 +343,16 @@ def hours_events(
     return events
 
 
+def _recent(exceptions: Iterable[OpeningException], cutoff: date) -> tuple[OpeningException, ...]:
+    """The exceptions from `cutoff` on (the feed leaves out what ended before it), so a long
+    closure does not write an override for every date it already covered."""
+    return tuple(
+        e if e.start_date >= cutoff else replace(e, start_date=cutoff)
+        for e in exceptions
+        if e.end_date >= cutoff
+    )
+
+
 def build_feed(
     activities: Iterable[Activity],
     lieux: dict[int, Lieu],
@@ -273,9 +364,18 @@ def build_feed(
     now: datetime,
     past_days: int,
     hours: Iterable[HoursInterval] = (),
+    closures: Mapping[int, OpeningHours] | None = None,
 ) -> bytes:
-    """The feed as bytes: activities (and opening hours) that ended less than `past_days` ago."""
+    """The feed as bytes: activities (and opening hours) that ended less than `past_days` ago.
+
+    `closures`, the lieux's hours by id, marks the occurrences planned while a lieu is closed.
+    """
     cutoff = (now - timedelta(days=past_days)).astimezone(zone)
+    exceptions = {}
+    for lieu_id, lieu_hours in (closures or {}).items():
+        kept = _recent(lieu_hours.exceptions, cutoff.date())
+        if any(e.kind == "closed" for e in kept):
+            exceptions[lieu_id] = kept
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -295,7 +395,16 @@ def build_feed(
         if ended_before(activity, cutoff, zone):
             continue
         current = _current(activity, cutoff, zone)
-        chunks.append(_activity_ical(current, lieux[activity.lieu_id], lang, base_url, zone))
+        chunks.append(
+            _activity_ical(
+                current,
+                lieux[activity.lieu_id],
+                lang,
+                base_url,
+                zone,
+                exceptions.get(activity.lieu_id, ()),
+            )
+        )
     # Opening hours change with the window, not with an edit: the day the window starts is their
     # DTSTAMP, so two requests on the same day still give the same bytes.
     day_start = datetime.combine(now.astimezone(zone).date(), datetime.min.time(), zone)

@@ -7,7 +7,7 @@ from collections import OrderedDict
 from datetime import UTC, date, datetime, time, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from functools import lru_cache
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 import msgspec
 import segno
@@ -21,13 +21,15 @@ from sqlite_utils import Database
 
 from lieux.calendar import feeds
 from lieux.calendar.ical_import import MAX_BYTES, ImportProblem, fetch, parse_calendar
+from lieux.calendar.listing import day_label, list_days, listed
 from lieux.calendar.models import KINDS, Activity
-from lieux.calendar.recurrence import Occurrence, agenda, occurrences
+from lieux.calendar.recurrence import agenda, occurrences
+from lieux.calendar.sync import import_events
 from lieux.db import activities as activities_db
-from lieux.db import audit, connect
-from lieux.db.hours import all_hours
+from lieux.db import connect
+from lieux.db.hours import all_hours, get_hours
 from lieux.db.lieux import data_revision, has_demo_data, list_lieux
-from lieux.db.sources import apply_import, list_sources, record_fetch, source_for
+from lieux.db.sources import list_sources
 from lieux.manage.routes import provide_lieu, require_manager
 from lieux.members.models import Identity
 from lieux.members.session import provide_identity
@@ -37,6 +39,7 @@ from lieux.settings import Settings
 from lieux.web.i18n import current_lang
 from lieux.widget.hours import open_intervals
 from lieux.widget.live import QueryError, parse_at
+from lieux.widget.models import OpeningHours
 from lieux.widget.public_holidays import public_holidays
 
 ICS = "text/calendar"  # Litestar adds "; charset=utf-8" to text/ types
@@ -119,7 +122,8 @@ def _feed_name(query: FeedQuery, lieux: list[Lieu]) -> str:
 def build(db: Database, settings: Settings, query: FeedQuery, now: datetime) -> BuiltFeed:
     """The feed for `query` as of `now`."""
     lieux, found = _select(db, query)
-    hours = _hours(db, settings, lieux, now) if query.include_hours else ()
+    every_hours = all_hours(db)
+    hours = _hours(every_hours, settings, lieux, now) if query.include_hours else ()
     body = feeds.build_feed(
         found,
         {lieu.id: lieu for lieu in lieux},
@@ -130,6 +134,7 @@ def build(db: Database, settings: Settings, query: FeedQuery, now: datetime) -> 
         now=now,
         past_days=settings.feed_past_days,
         hours=hours,
+        closures={lieu.id: every_hours[lieu.id] for lieu in lieux if lieu.id in every_hours},
     )
     # Opening hours carry no edit time: such a feed is validated by its ETag alone.
     modified = None
@@ -183,7 +188,7 @@ def _build_fresh(settings: Settings, query: FeedQuery, now: datetime) -> BuiltFe
 
 
 def _hours(
-    db: Database, settings: Settings, lieux: list[Lieu], now: datetime
+    every: dict[int, OpeningHours], settings: Settings, lieux: list[Lieu], now: datetime
 ) -> list[feeds.HoursInterval]:
     """The lieux's opening hours over the coming weeks, from the hours engine.
 
@@ -193,7 +198,6 @@ def _hours(
     start = datetime.combine(now.astimezone(zone).date(), time(), zone)
     end = start + timedelta(weeks=HOURS_WEEKS)
     holidays = public_holidays(range(start.year, end.year + 1), iris_day=settings.iris_day)
-    every = all_hours(db)
     found = []
     for lieu in lieux:
         if lieu.id not in every:
@@ -364,24 +368,54 @@ def feed_path(*, lieu: str | None = None, kind: str | None = None, commune: str 
     return "/ical/network.ics" + (f"?{urlencode(named)}" if named else "")
 
 
+# Google Calendar's "add by URL" page, given the webcal address: the person follows the link and
+# confirms in their Google account (the page itself requests nothing from Google).
+GOOGLE_ADD_BY_URL = "https://calendar.google.com/calendar/r?cid="
+# The page of each feed, for the QR code: "feed parameter" -> "/agenda parameter".
+_AGENDA_FILTERS = {"lieux": "lieu", "kinds": "kind", "communes": "commune"}
+
+
+def feed_page(path: str) -> str:
+    """The page whose subscribe box offers the feed at `path`: a lieu's page for its feed, the
+    agenda with the same filters for the others (and the same `lang`)."""
+    route, _, query = path.partition("?")
+    params = parse_qsl(query)
+    parts = route.removesuffix(".ics").split("/")  # "", "ical", name[, value]
+    if len(parts) == 4 and parts[2] == "lieux":
+        page = f"/lieux/{parts[3]}"
+    else:
+        if len(parts) == 4:
+            params.insert(0, (parts[2], parts[3]))
+        page = "/agenda"
+    filters = [(_AGENDA_FILTERS.get(k, k), v) for k, v in params if k != "lang"]
+    filters += [(k, v) for k, v in params if k == "lang"]
+    return page + (f"?{urlencode(filters)}" if filters else "")
+
+
 def subscribe_context(base_url: str, path: str) -> dict[str, str]:
-    """What the subscribe box shows: https and webcal addresses and a QR code of the address.
+    """What the subscribe box shows: https and webcal addresses, the Google "add by URL" link,
+    and a QR code that opens the same page (and box) on a phone.
 
     The feed is in the page's language: someone reading in Dutch subscribes to Dutch titles.
     """
     lang = current_lang.get()
     if lang != "fr":
         path += ("&" if "?" in path else "?") + urlencode({"lang": lang})
-    return _subscribe(base_url + path)
+    return _subscribe(base_url + path, base_url + feed_page(path) + "#subscribe")
 
 
 @lru_cache(maxsize=1024)
-def _subscribe(https: str) -> dict[str, str]:
-    qr = segno.make(https, error="m")
+def _subscribe(https: str, page: str) -> dict[str, str]:
+    webcal = "webcal://" + https.split("://", 1)[1]
+    # The QR code opens the page, not the feed: a phone's camera opening the .ics address would
+    # import today's events once (iPhone) or download a file (Android), not subscribe.
+    qr = segno.make(page, error="m")
     return {
         "https": https,
-        "webcal": "webcal://" + https.split("://", 1)[1],
-        "qr_svg": qr.svg_inline(scale=4, title=https, omitsize=False),
+        "webcal": webcal,
+        "google": GOOGLE_ADD_BY_URL + quote(webcal, safe=""),
+        "page": page,
+        "qr_svg": qr.svg_inline(scale=4, title=page, omitsize=False),
     }
 
 
@@ -389,8 +423,18 @@ def _monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-# A list of the week's days with what happens (phones, screen readers), or a 7-column week.
-AGENDA_VIEWS = ("list", "week")
+# A list of the week's days with what happens (phones, screen readers), a 7-column week, or the
+# weekend's two days (what people look for on a Friday).
+AGENDA_VIEWS = ("list", "week", "weekend")
+SATURDAY = 5
+
+
+def weekend_days(first: date, today: date) -> list[date]:
+    """Saturday and Sunday of the week starting on Monday `first`, minus a day already over when
+    that weekend is under way (on a Sunday: Sunday only)."""
+    saturday = first + timedelta(days=SATURDAY)
+    days = [saturday, saturday + timedelta(days=1)]
+    return [day for day in days if day >= today] or days
 
 
 def filters_link(filters: dict[str, str | None]) -> dict[str, str]:
@@ -416,45 +460,58 @@ class AgendaController(Controller):
     ) -> Template:
         zone = settings.zone
         now = _parse_at(at, zone, now)
+        today = now.astimezone(zone).date()
         if view not in AGENDA_VIEWS:
-            raise ValidationException(f"view={view!r}: expected {' or '.join(AGENDA_VIEWS)}")
+            raise ValidationException(f"view={view!r}: expected one of {', '.join(AGENDA_VIEWS)}")
         if week:
             try:
                 first = _monday(date.fromisoformat(week))
             except ValueError:
                 raise ValidationException(f"week={week!r}: expected a date YYYY-MM-DD") from None
         else:
-            first = _monday(now.astimezone(zone).date())
+            first = _monday(today)
         query = FeedQuery(
             lieux=(lieu,) if lieu else (),
             kinds=(kind,) if kind else (),
             communes=(commune,) if commune else (),
         )
         _lieux, found = _select(db, query)
-        start = datetime.combine(first, time(), zone)
-        items = agenda(found, start, start + timedelta(days=7), zone)
-        by_day: dict[date, list[Occurrence]] = {}
-        for item in items:
-            by_day.setdefault(item.starts_at.date(), []).append(item)
+        if view == "weekend":
+            days = weekend_days(first, today)
+        else:
+            days = [first + timedelta(days=n) for n in range(7)]
+        start = datetime.combine(days[0], time(), zone)
+        end = datetime.combine(days[-1] + timedelta(days=1), time(), zone)
         lang = current_lang.get()
+        listing = list_days(
+            agenda(found, start, end, zone),
+            days,
+            now=now,
+            zone=zone,
+            lang=lang,
+            hours=all_hours(db),
+        )
         filters = {"lieu": lieu, "kind": kind, "commune": commune}
         link = filters_link(filters) | ({"view": view} if view != "list" else {})
         every = list_lieux(db)
         return Template(
             "calendar/agenda.html",
             context={
-                "days": [first + timedelta(days=n) for n in range(7)],
-                "by_day": by_day,
+                "days": listing,
                 "lieux": {lieu.id: lieu for lieu in every},
                 "all_lieux": every,
                 "communes": sorted({(slugify(x.commune), x.commune) for x in every if x.commune}),
                 "kinds": [(slug, labels[LANGUAGES.index(lang)]) for slug, labels in KINDS.items()],
                 "filters": filters,
                 "first": first,
+                "first_label": day_label(days[0], lang, this_year=today.year),
                 "view": view,
                 "view_urls": {
                     name: "/agenda?"
-                    + urlencode({**filters_link(filters), "week": first, "view": name})
+                    + urlencode(
+                        {**filters_link(filters), "week": first}
+                        | ({"view": name} if name != "list" else {})
+                    )
                     for name in AGENDA_VIEWS
                 },
                 "prev_url": "/agenda?" + urlencode({**link, "week": first - timedelta(weeks=1)}),
@@ -462,7 +519,6 @@ class AgendaController(Controller):
                 "subscribe": subscribe_context(
                     settings.base_url, feed_path(lieu=lieu, kind=kind, commune=commune)
                 ),
-                "kind_label": lambda slug: feeds.kind_label(slug, lang),
                 "demo": has_demo_data(db),
             },
         )
@@ -490,12 +546,22 @@ class AgendaController(Controller):
                 "lieu": lieu,
                 "title": found.title_in(lang),
                 "kind": feeds.kind_label(found.kind, lang),
-                "occurrences": coming[:12],
+                "occurrences": listed(
+                    coming[:ACTIVITY_DATES],
+                    now=now,
+                    zone=settings.zone,
+                    lang=lang,
+                    hours={lieu.id: get_hours(db, lieu.id)},
+                ),
                 "details": feeds.details(found, lang),
                 "subscribe": subscribe_context(settings.base_url, feed_path(lieu=lieu.slug)),
                 "demo": has_demo_data(db),
             },
         )
+
+
+# The activity page lists the dates of the coming twelve weeks, at most this many.
+ACTIVITY_DATES = 12
 
 
 # --- co-managers: import a calendar into the lieu's agenda ---------------------------------------
@@ -556,7 +622,15 @@ class CalendarImportController(Controller):
             context = self._page(db, lieu, error=str(problem), url=url)
             return Template("calendar/import.html", context=context, status_code=400)
         result = await sync_to_thread(
-            _apply_import, db, settings, lieu, by, source_url, label, events, now
+            import_events,
+            db,
+            lieu.id,
+            events,
+            url=source_url,
+            label=label,
+            by=by,
+            zone=settings.zone,
+            now=now,
         )
         return Redirect(
             f"/manage/{lieu.slug}/calendars?" + urlencode({"done": result.summary()}),
@@ -565,21 +639,3 @@ class CalendarImportController(Controller):
 
 
 NOTHING_TO_IMPORT = "Choisissez un fichier .ics ou collez l'adresse d'un agenda."
-
-
-def _apply_import(db, settings, lieu, by, source_url, label, events, now):
-    with db.atomic():
-        source = source_for(db, lieu.id, url=source_url, label=label, now=now)
-        result = apply_import(db, source, events, zone=settings.zone, now=now)
-        record_fetch(db, source.id, error=None, now=now)
-        audit.record(
-            db,
-            lieu_id=lieu.id,
-            member_id=by,
-            action="import",
-            entity="ical_source",
-            entity_id=source.id,
-            after={"url": source_url, "file": label, **msgspec.to_builtins(result)},
-            now=now,
-        )
-    return result

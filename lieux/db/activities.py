@@ -444,8 +444,8 @@ def remove_override(
 def last_change(
     db: Database, lieu_ids: Iterable[int], kinds: Iterable[str] | None
 ) -> datetime | None:
-    """The latest edit of these lieux or of their activities (deleted ones too: a deletion is a
-    change a feed's Last-Modified must show)."""
+    """The latest edit of these lieux, of their activities (deleted ones too: a deletion is a
+    change a feed's Last-Modified must show) or of their hours (a closure marks activities)."""
     lieu_ids = list(lieu_ids)
     if not lieu_ids:
         return None
@@ -455,6 +455,11 @@ def last_change(
         db.execute(sql, params).fetchone()[0],
         db.execute(
             f"SELECT max(updated_at) FROM lieux WHERE id IN ({_marks(lieu_ids)})", lieu_ids
+        ).fetchone()[0],
+        db.execute(
+            "SELECT max(at) FROM audit_log WHERE entity = 'hours' "
+            f"AND lieu_id IN ({_marks(lieu_ids)})",
+            lieu_ids,
         ).fetchone()[0],
     ]
     stamps = [datetime.fromisoformat(value) for value in found if value]

@@ -12,6 +12,7 @@ class AuditEntry(msgspec.Struct, frozen=True, kw_only=True):
     lieu_id: int | None
     member_id: int | None
     member_name: str | None = None
+    actor: str | None = None  # who acted when no member did: "cli", "refresh"
     at: datetime
     action: str
     entity: str
@@ -25,6 +26,7 @@ def record(
     *,
     lieu_id: int | None,
     member_id: int | None,
+    actor: str | None = None,
     action: str,
     entity: str,
     entity_id: int | None,
@@ -40,6 +42,7 @@ def record(
     values = {
         "lieu_id": lieu_id,
         "member_id": member_id,
+        "actor": actor,
         "at": now.astimezone(UTC).isoformat(),
         "action": action,
         "entity": entity,

@@ -286,6 +286,12 @@ def m050_create_search(db: Database) -> None:
 
 
 @MIGRATIONS()
+def m060_audit_actor(db: Database) -> None:
+    # Who acted when no member did (the command line, the hourly calendar refresh).
+    db["audit_log"].add_column("actor", str)
+
+
+@MIGRATIONS()
 def m150_helpline_translations(db: Database) -> None:
     # `what` and `hours` stay the French text; Dutch and English pages read these when written
     # (`lieux seed` fills them for the guide's lines). A helpline's change is public too: the

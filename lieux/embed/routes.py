@@ -72,6 +72,54 @@ def embed_js(base_url: str) -> bytes:
     return source.replace("/*CONFIG*/", json.dumps(config)).encode()
 
 
+def check_options(
+    db: Database,
+    *,
+    commune: list[str] | None,
+    kind: list[str] | None,
+    lang: tuple[str, str],
+    limit: str,
+    show: Show,
+    layout: Layout,
+    theme: Theme,
+    at: str,
+) -> EmbedOptions:
+    """The options as typed in a URL, checked; a clear 400 for anything we do not offer.
+
+    `lang` is (parameter name, value): the configurator calls the widget's language
+    `widget_lang`, since its own `?lang=` is the language of the page, as everywhere.
+    """
+    known = {c.lower(): c for c in list_communes(db)}
+    errors = []
+    chosen_communes = []
+    for typed in commune or []:
+        if typed.strip().lower() in known:
+            chosen_communes.append(known[typed.strip().lower()])
+        elif typed.strip():
+            errors.append(f"commune: aucun lieu à « {typed} »")
+    chosen_kinds = [slug for slug in kind or [] if slug]
+    errors += [f"kind: type d'activité inconnu « {k} »" for k in chosen_kinds if k not in KINDS]
+    lang_name, lang_value = lang
+    if lang_value and lang_value not in LANGUAGES:
+        errors.append(f"{lang_name}: « {lang_value} » n'est pas fr, nl ou en")
+    # A string: the configurator's "all" option sends an empty value.
+    count = int(limit) if limit.strip().isascii() and limit.strip().isdigit() else None
+    if limit.strip() and (count is None or not 1 <= count <= MAX_LIMIT):
+        errors.append(f"limit: un nombre entier entre 1 et {MAX_LIMIT}")
+    if errors:
+        raise ValidationException("; ".join(errors))
+    return EmbedOptions(
+        communes=tuple(dict.fromkeys(chosen_communes)),
+        kinds=tuple(dict.fromkeys(chosen_kinds)),
+        lang=lang_value,
+        limit=count,
+        show=show,
+        layout=layout,
+        theme=theme,
+        at=at,
+    )
+
+
 def provide_options(
     db: Database,
     commune: list[str] | None = None,
@@ -83,30 +131,38 @@ def provide_options(
     theme: Theme = "auto",
     at: str = "",
 ) -> EmbedOptions:
-    """The options as typed in a URL, checked; a clear 400 for anything we do not offer."""
-    known = {c.lower(): c for c in list_communes(db)}
-    errors = []
-    chosen_communes = []
-    for typed in commune or []:
-        if typed.strip().lower() in known:
-            chosen_communes.append(known[typed.strip().lower()])
-        elif typed.strip():
-            errors.append(f"commune: aucun lieu à « {typed} »")
-    chosen_kinds = [slug for slug in kind or [] if slug]
-    errors += [f"kind: type d'activité inconnu « {k} »" for k in chosen_kinds if k not in KINDS]
-    if lang and lang not in LANGUAGES:
-        errors.append(f"lang: « {lang} » n'est pas fr, nl ou en")
-    # A string: the configurator's "all" option sends an empty value.
-    count = int(limit) if limit.strip().isascii() and limit.strip().isdigit() else None
-    if limit.strip() and (count is None or not 1 <= count <= MAX_LIMIT):
-        errors.append(f"limit: un nombre entier entre 1 et {MAX_LIMIT}")
-    if errors:
-        raise ValidationException("; ".join(errors))
-    return EmbedOptions(
-        communes=tuple(dict.fromkeys(chosen_communes)),
-        kinds=tuple(dict.fromkeys(chosen_kinds)),
-        lang=lang,
-        limit=count,
+    """The iframe page's options: the fragment's parameters, `lang` included."""
+    return check_options(
+        db,
+        commune=commune,
+        kind=kind,
+        lang=("lang", lang),
+        limit=limit,
+        show=show,
+        layout=layout,
+        theme=theme,
+        at=at,
+    )
+
+
+def provide_configurator_options(
+    db: Database,
+    commune: list[str] | None = None,
+    kind: list[str] | None = None,
+    widget_lang: str = "",
+    limit: str = "",
+    show: Show = "open",
+    layout: Layout = "list",
+    theme: Theme = "auto",
+    at: str = "",
+) -> EmbedOptions:
+    """The configurator's options: the same, with the widget's language as `widget_lang`."""
+    return check_options(
+        db,
+        commune=commune,
+        kind=kind,
+        lang=("widget_lang", widget_lang),
+        limit=limit,
         show=show,
         layout=layout,
         theme=theme,
@@ -142,10 +198,15 @@ def fragment_context(state: State, options: EmbedOptions) -> dict:
 
 class EmbedController(Controller):
     include_in_schema = False
-    # The configurator and the iframe page read the same options from their URL.
+    # The configurator and the iframe page read the same options from their URL (but for the
+    # widget's language: see check_options).
     dependencies = {"options": Provide(provide_options, sync_to_thread=True)}
 
-    @get("/embed", sync_to_thread=True)
+    @get(
+        "/embed",
+        sync_to_thread=True,
+        dependencies={"options": Provide(provide_configurator_options, sync_to_thread=True)},
+    )
     def configurator(
         self, db: Database, settings: Settings, state: State, options: EmbedOptions
     ) -> Template:

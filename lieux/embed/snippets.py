@@ -20,7 +20,8 @@ Show = Literal["open", "all"]
 DEFAULT_REFRESH_SECONDS = 60
 # The shortest interval embed.js and the iframe page accept (tests and demos use it).
 MIN_REFRESH_SECONDS = 5
-# Enough for five lieux in the list layout at 320 px; the iframe can also resize itself.
+# At 320 px wide: the helplines at night (tests/embed/test_layout.py checks it), two or three
+# lieux in the list layout, twice as many compact; the iframe can also resize itself.
 IFRAME_HEIGHT = 420
 LIMIT_CHOICES = (3, 5, 10, 20)
 

@@ -85,6 +85,7 @@ def update_activity(
     zone: ZoneInfo,
     now: datetime,
     action: str = "update",
+    reason: str = "",
 ) -> Activity:
     """Save an edit; raise StaleActivity if someone saved since `version` was read."""
     with db.atomic():
@@ -92,10 +93,24 @@ def update_activity(
             db, activity.id, write, zone=zone, now=now, expected_version=version
         )
         if after != activity:
+            logged = _with_reason(after, reason)
             _record(
-                db, lieu, by, action, "activity", activity.id, before=activity, after=after, now=now
+                db,
+                lieu,
+                by,
+                action,
+                "activity",
+                activity.id,
+                before=activity,
+                after=logged,
+                now=now,
             )
     return after
+
+
+def _with_reason(after: Activity, reason: str) -> object:
+    """What the audit entry keeps as "after": the activity, and why when someone said why."""
+    return {**msgspec.to_builtins(after), "reason": reason} if reason else after
 
 
 def set_status(
@@ -108,12 +123,22 @@ def set_status(
     by: int | None,
     zone: ZoneInfo,
     now: datetime,
+    reason: str = "",
 ) -> Activity:
     """Cancel a whole activity (every occurrence), or confirm it again."""
     write = msgspec.structs.replace(as_write(activity), status=status)
     action = "cancel" if status == "cancelled" else "uncancel"
     return update_activity(
-        db, lieu, activity, write, version=version, by=by, zone=zone, now=now, action=action
+        db,
+        lieu,
+        activity,
+        write,
+        version=version,
+        by=by,
+        zone=zone,
+        now=now,
+        action=action,
+        reason=reason,
     )
 
 
@@ -157,8 +182,9 @@ def change_occurrence(
     by: int | None,
     zone: ZoneInfo,
     now: datetime,
+    reason: str = "",
 ) -> Activity:
-    """Cancel, restore, move or retitle one occurrence of a series."""
+    """Cancel, restore, move or retitle one occurrence of a series (`reason`: why, for the log)."""
     common = {"zone": zone, "now": now, "expected_version": version}
     with db.atomic():
         if action == "cancel-occurrence":
@@ -173,10 +199,71 @@ def change_occurrence(
             after = activities_db.move_occurrence(
                 db, activity.id, recurrence_id, starts_at, ends_at, **common
             )
+        logged = _with_reason(after, reason)
         _record(
-            db, lieu, by, action, "activity", activity.id, before=activity, after=after, now=now
+            db, lieu, by, action, "activity", activity.id, before=activity, after=logged, now=now
         )
     return after
+
+
+def cancel_dates(
+    db: Database,
+    lieu: Lieu,
+    dates: list[tuple[int, datetime | None, str]],
+    *,
+    by: int | None,
+    zone: ZoneInfo,
+    now: datetime,
+) -> int:
+    """Cancel several dates at once, each as its own audited cancellation with its reason.
+
+    `dates`: (activity id, original local start of a series date or None for a one-off
+    activity, reason). Returns how many were cancelled; a date already cancelled, or an
+    activity gone meanwhile, is skipped.
+    """
+    done = 0
+    with db.atomic():
+        for activity_id, recurrence_id, reason in dates:
+            # Read again each time: the previous cancellation moved the series' version on.
+            activity = activities_db.get_activity(db, activity_id)
+            if activity is None or activity.lieu_id != lieu.id or activity.status == "cancelled":
+                continue
+            if activities_db.is_deleted(db, activity_id):
+                continue
+            if recurrence_id is None:
+                if activity.rrule:
+                    continue
+                set_status(
+                    db,
+                    lieu,
+                    activity,
+                    "cancelled",
+                    version=None,
+                    by=by,
+                    zone=zone,
+                    now=now,
+                    reason=reason,
+                )
+            else:
+                existing = next(
+                    (o for o in activity.overrides if o.recurrence_id == recurrence_id), None
+                )
+                if existing is not None and existing.status == "cancelled":
+                    continue
+                change_occurrence(
+                    db,
+                    lieu,
+                    activity,
+                    recurrence_id,
+                    action="cancel-occurrence",
+                    version=None,
+                    by=by,
+                    zone=zone,
+                    now=now,
+                    reason=reason,
+                )
+            done += 1
+    return done
 
 
 def propose(

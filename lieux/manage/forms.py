@@ -189,14 +189,25 @@ def build_rrule(form: ActivityForm, zone: ZoneInfo) -> str | None:
     elif form.repeat == "weekly":
         text = f"FREQ=WEEKLY;INTERVAL={form.interval};BYDAY={_WEEKDAYS[form.day.weekday()]}"
     else:
-        nth = (form.day.day - 1) // 7 + 1
         # The 5th weekday exists in some months only: "the last one" is what people mean.
-        text = f"FREQ=MONTHLY;BYDAY={-1 if nth == 5 else nth}{_WEEKDAYS[form.day.weekday()]}"
+        weekday, nth = repeat_day(form.day.isoformat())
+        text = f"FREQ=MONTHLY;BYDAY={nth}{_WEEKDAYS[weekday]}"
     if form.until and "UNTIL" not in text:
         text += f";UNTIL={form.until.strftime('%Y%m%d')}"
     elif form.count and "COUNT" not in text and "UNTIL" not in text:
         text += f";COUNT={form.count}"
     return normalize_rrule(text, zone)
+
+
+def repeat_day(raw: object) -> tuple[int, int] | None:
+    """(weekday, n) that a repetition takes from the typed day: weekly on that weekday, monthly
+    on its n-th in the month (-1: the last, as `build_rrule` writes a 5th); None if no date."""
+    try:
+        day = msgspec.convert(str(raw or "").strip(), date)
+    except msgspec.ValidationError:
+        return None
+    nth = (day.day - 1) // 7 + 1
+    return day.weekday(), -1 if nth == 5 else nth
 
 
 def parse_activity(data: dict[str, object]) -> ActivityForm:

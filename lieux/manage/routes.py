@@ -24,8 +24,9 @@ from litestar.params import Body
 from litestar.response import Redirect, Template
 from sqlite_utils import Database
 
+from lieux.calendar.describe import describe_rule
 from lieux.calendar.models import KINDS, Activity
-from lieux.calendar.recurrence import occurrences
+from lieux.calendar.recurrence import agenda, occurrences
 from lieux.calendar.rules import is_occurrence
 from lieux.db import activities as activities_db
 from lieux.db import audit
@@ -33,7 +34,8 @@ from lieux.db import hours as hours_db
 from lieux.db import members as members_db
 from lieux.db import proposals as proposals_db
 from lieux.db.lieux import get_lieu
-from lieux.manage import actions, forms, hours_form
+from lieux.manage import actions, closures, forms, hours_form, repeat_hint
+from lieux.manage.upcoming import by_next_date
 from lieux.members.auth import can_invite, can_manage, can_propose
 from lieux.members.invites import issue_invite
 from lieux.members.models import Identity
@@ -51,6 +53,7 @@ NOT_AN_OCCURRENCE = forms._("Cette date n'est pas une occurrence de la série.")
 ALREADY_DECIDED = forms._("Cette proposition a déjà été traitée.")
 NOT_BY_SUPPORTS = forms._("Cette proposition ne se décide pas par soutiens.")
 OSM_UNREADABLE = forms._("Chaîne opening_hours illisible (exemple : Mo-Fr 10:00-16:00; PH off).")
+NO_DATE_CHOSEN = forms._("Cochez au moins une date à annuler.")
 # How far ahead the occurrence list of a series looks.
 OCCURRENCE_WINDOW = timedelta(weeks=10)
 
@@ -116,8 +119,19 @@ def _form_context(lieu: Lieu, **extra) -> dict:
         "errors": {},
         "activity": None,
         "conflict": None,
+        "repeat_hints": repeat_hint.hints,
+        "repeat_phrases": repeat_hint.phrases,
         **extra,
     }
+
+
+def _closed_dates(db: Database, settings: Settings, lieu: Lieu, hours, now: datetime) -> list:
+    """(occurrence, closure) for the lieu's dates still to come that fall in a dated closure."""
+    span = closures.window(hours, now, settings.zone)
+    if span is None:
+        return []
+    coming = agenda(activities_db.list_activities(db, lieu_ids=[lieu.id]), *span, settings.zone)
+    return closures.in_closures([o for o in coming if o.starts_at >= now], hours, settings.zone)
 
 
 class ManageController(Controller):
@@ -128,15 +142,20 @@ class ManageController(Controller):
         "lieu": Provide(provide_lieu, sync_to_thread=True),
     }
 
-    def _dashboard_context(self, db: Database, lieu: Lieu, identity: Identity) -> dict:
+    def _dashboard_context(
+        self, db: Database, settings: Settings, lieu: Lieu, identity: Identity, now: datetime
+    ) -> dict:
         manager = can_manage(identity, lieu.id)
         self_managed = lieu.governance == "self-managed"
+        activities = activities_db.list_activities(db, lieu_ids=[lieu.id]) if manager else []
+        members = members_db.list_lieu_members(db, lieu.id) if manager else []
         return {
             "lieu": lieu,
             "identity": identity,
             "manager": manager,
             "kinds": KINDS,
-            "activities": activities_db.list_activities(db, lieu_ids=[lieu.id]) if manager else [],
+            "activities": by_next_date(activities, now, settings.zone),
+            "describe_rule": describe_rule,
             "deleted": activities_db.list_deleted(db, lieu.id) if manager else [],
             "proposals": proposals_db.list_proposals(
                 db, lieu.id, member_id=None if manager else identity.member.id
@@ -144,15 +163,28 @@ class ManageController(Controller):
             "pending_others": proposals_db.list_proposals(db, lieu.id, status="pending")
             if self_managed and not manager
             else [],
-            "members": members_db.list_lieu_members(db, lieu.id) if manager else [],
+            "members": members,
+            # Whoever is the only co-manager cannot stop being one: no button offers it.
+            "co_managers": sum(1 for _member, role in members if role == "co-manager"),
+            "closed_dates": _closed_dates(db, settings, lieu, hours_db.get_hours(db, lieu.id), now)
+            if manager
+            else [],
             "member_error": None,
         }
 
     @get("/", sync_to_thread=True)
-    def dashboard(self, db: Database, lieu: Lieu, identity: Identity | None) -> Template:
+    def dashboard(
+        self,
+        db: Database,
+        settings: Settings,
+        lieu: Lieu,
+        identity: Identity | None,
+        now: datetime,
+    ) -> Template:
         require_member(identity, lieu)
         return Template(
-            "manage/dashboard.html", context=self._dashboard_context(db, lieu, identity)
+            "manage/dashboard.html",
+            context=self._dashboard_context(db, settings, lieu, identity, now),
         )
 
     # --- activities ------------------------------------------------------------------------
@@ -187,7 +219,7 @@ class ManageController(Controller):
         activity_id = actions.create_activity(
             db, lieu, write, by=by, uid=actions.uid_for(lieu, settings.base_url), now=now
         )
-        return _done(request, f"/manage/{lieu.slug}/activities/{activity_id}")
+        return _done(request, f"/manage/{lieu.slug}/activities/{activity_id}?created=1")
 
     @get("/activities/{activity_id:int}", sync_to_thread=True)
     def edit_activity(
@@ -216,6 +248,8 @@ class ManageController(Controller):
             action=f"/manage/{lieu.slug}/activities/{activity.id}",
             history=audit.list_entries(db, lieu.id, entity="activity", entity_id=activity.id),
             zone=settings.zone,
+            # What the saved series means in words ("chaque mardi"), said after each save.
+            rule_text=describe_rule(activity),
         )
         return {**context, **extra}
 
@@ -610,6 +644,7 @@ class ManageController(Controller):
         self,
         request: Request,
         db: Database,
+        settings: Settings,
         lieu: Lieu,
         identity: Identity | None,
         member_id: int,
@@ -637,7 +672,10 @@ class ManageController(Controller):
             return _again(
                 request,
                 "manage/dashboard.html",
-                {**self._dashboard_context(db, lieu, identity), "member_error": error},
+                {
+                    **self._dashboard_context(db, settings, lieu, identity, now),
+                    "member_error": error,
+                },
             )
         return _done(request, f"/manage/{lieu.slug}#members-title")
 
@@ -764,6 +802,9 @@ class ManageController(Controller):
             "preview": hours_form.week_preview(hours, today, holidays),
             "osm": to_osm(hours, start=today, holidays=holidays, zone=settings.zone),
             "known": hours.known,
+            "closed_dates": _closed_dates(db, settings, lieu, hours, now),
+            "closed_key": closures.key,
+            "closed_errors": {},
             **extra,
         }
 
@@ -840,6 +881,36 @@ class ManageController(Controller):
             db, lieu, slots=slots, exceptions=exceptions, holiday_rule=rule, by=by, now=now
         )
         return _done(request, f"/manage/{lieu.slug}/hours?saved=1")
+
+    @post("/hours/closures", sync_to_thread=True)
+    def cancel_closed_dates(
+        self,
+        request: Request,
+        db: Database,
+        settings: Settings,
+        lieu: Lieu,
+        identity: Identity | None,
+        data: Form,
+        now: datetime,
+    ) -> Response:
+        """Cancel the ticked dates that fall in a closure, each with the closure's note."""
+        by = require_manager(identity, lieu)
+        raw = data.get("date") or []
+        chosen = {raw} if isinstance(raw, str) else {str(value) for value in raw}
+        # Only what is still in a closure now counts, whatever the form said.
+        hours = hours_db.get_hours(db, lieu.id)
+        dates = [
+            (o.activity_id, o.recurrence_id, closure.note)
+            for o, closure in _closed_dates(db, settings, lieu, hours, now)
+            if closures.key(o) in chosen
+        ]
+        if not dates:
+            context = self._hours_context(
+                db, settings, lieu, now=now, closed_errors={"date": (NO_DATE_CHOSEN, {})}
+            )
+            return _again(request, "manage/hours.html", context)
+        done = actions.cancel_dates(db, lieu, dates, by=by, zone=settings.zone, now=now)
+        return _done(request, f"/manage/{lieu.slug}/hours?cancelled={done}#closed-dates")
 
     # --- the lieu's rules -----------------------------------------------------------------
 

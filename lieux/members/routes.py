@@ -4,10 +4,10 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import segno
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import Provide
 from litestar.enums import RequestEncodingType
-from litestar.exceptions import NotAuthorizedException, NotFoundException
+from litestar.exceptions import NotAuthorizedException
 from litestar.params import Body
 from litestar.response import Redirect, Template
 from sqlite_utils import Database
@@ -36,11 +36,56 @@ def qr_svg(url: str, scale: int = QR_SCALE) -> str:
     return segno.make(url, error="m").svg_inline(scale=scale, title=url)
 
 
-def _usable_invite(db: Database, token: str, now: datetime) -> Invite:
-    invite = members_db.get_invite(db, hash_token(token))
-    if invite is None or not invite.usable(now):
-        raise NotFoundException("Ce lien d'invitation n'est plus valable : demandez-en un nouveau.")
-    return invite
+def _refusal(reason: str) -> tuple[str, int]:
+    """Why a link cannot be used, and the status that says it: 404 for a link we never issued,
+    410 for one that existed (used, expired, revoked: it will not work again)."""
+    return reason, 404 if reason == "unknown" else 410
+
+
+def invite_problem(invite: Invite | None, now: datetime) -> str | None:
+    """None if `invite` can be used now, else why not: unknown, revoked, used or expired."""
+    if invite is None:
+        return "unknown"
+    if invite.revoked_at is not None:
+        return "revoked"
+    if not invite.reusable and invite.uses > 0:
+        return "used"
+    if now >= invite.expires_at:
+        return "expired"
+    return None
+
+
+def _refused_invite(
+    db: Database, invite: Invite | None, identity: Identity | None, now: datetime
+) -> Template:
+    """The page of an invite that cannot be used: why, and where to go instead."""
+    reason, status = _refusal(invite_problem(invite, now) or "used")
+    lieu = _lieu_of(db, invite) if invite is not None else None
+    member_here = (
+        identity is not None and lieu is not None and identity.role_in(lieu.id) is not None
+    )
+    return Template(
+        "members/link_refused.html",
+        context={
+            "kind": "invite",
+            "reason": reason,
+            "invite": invite,
+            "lieu": lieu,
+            "identity": identity,
+            "member_here": member_here,
+        },
+        status_code=status,
+    )
+
+
+def _refused_sign_in(identity: Identity | None) -> Template:
+    # Unknown, replaced by a newer link or expired: the table cannot tell a guess from an old
+    # link, so the page names the likely causes.
+    return Template(
+        "members/link_refused.html",
+        context={"kind": "sign-in", "reason": "unknown", "identity": identity, "lieu": None},
+        status_code=404,
+    )
 
 
 def _new_sign_in_link(db: Database, settings: Settings, member_id: int, now: datetime):
@@ -59,7 +104,9 @@ class MembersController(Controller):
     def join_form(
         self, db: Database, now: datetime, token: str, identity: Identity | None
     ) -> Template:
-        invite = _usable_invite(db, token, now)
+        invite = members_db.get_invite(db, hash_token(token))
+        if invite_problem(invite, now):
+            return _refused_invite(db, invite, identity, now)
         return Template(
             "members/join.html",
             context={
@@ -83,7 +130,9 @@ class MembersController(Controller):
         data: Form,
         now: datetime,
     ) -> Template:
-        invite = _usable_invite(db, token, now)
+        invite = members_db.get_invite(db, hash_token(token))
+        if invite_problem(invite, now):
+            return _refused_invite(db, invite, identity, now)
         lieu = _lieu_of(db, invite)
         if identity is not None and data.get("as_current"):
             member_id = identity.member.id
@@ -108,10 +157,13 @@ class MembersController(Controller):
             member_id = None
         with db.atomic():
             member_id = accept_invite(db, invite, member_id=member_id, name=name, now=now)
-            if member_id is None:
-                raise NotFoundException("Ce lien d'invitation vient d'être utilisé.")
-            sign_in_token, link = _new_sign_in_link(db, settings, member_id, now)
-            start_session(request, db, member_id, sign_in_hash=hash_token(sign_in_token), now=now)
+            if member_id is not None:
+                sign_in_token, link = _new_sign_in_link(db, settings, member_id, now)
+                start_session(
+                    request, db, member_id, sign_in_hash=hash_token(sign_in_token), now=now
+                )
+        if member_id is None:  # someone used this one-time invite a moment ago
+            return _refused_invite(db, members_db.get_invite(db, hash_token(token)), identity, now)
         return Template(
             "members/welcome.html",
             context={
@@ -124,17 +176,21 @@ class MembersController(Controller):
         )
 
     @get("/signin/{token:str}", sync_to_thread=True)
-    def sign_in_form(self, db: Database, now: datetime, token: str) -> Template:
+    def sign_in_form(
+        self, db: Database, now: datetime, token: str, identity: Identity | None
+    ) -> Template:
         # Opening the link only shows a button: link previewers in chat apps fetch URLs too.
         if members_db.sign_in_member(db, hash_token(token), now=now) is None:
-            raise NotFoundException("Ce lien de connexion n'est plus valable.")
+            return _refused_sign_in(identity)
         return Template("members/signin.html", context={"token": token})
 
     @post("/signin/{token:str}", sync_to_thread=True, middleware=[SIGN_IN_RATE.middleware])
-    def sign_in(self, request: Request, db: Database, now: datetime, token: str) -> Redirect:
+    def sign_in(
+        self, request: Request, db: Database, now: datetime, token: str, identity: Identity | None
+    ) -> Response:
         member_id = members_db.sign_in_member(db, hash_token(token), now=now)
         if member_id is None:
-            raise NotFoundException("Ce lien de connexion n'est plus valable.")
+            return _refused_sign_in(identity)
         start_session(request, db, member_id, sign_in_hash=hash_token(token), now=now)
         return Redirect("/me", status_code=303)
 

@@ -1,6 +1,6 @@
 """Public pages (home, directory, lieu page), the lieux API and the health check."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 import msgspec
 from litestar import Controller, Request, get
@@ -9,8 +9,9 @@ from litestar.exceptions import NotFoundException, ValidationException
 from litestar.response import Redirect, Template
 from sqlite_utils import Database
 
+from lieux.calendar.listing import list_days, listed
 from lieux.calendar.models import KINDS
-from lieux.calendar.recurrence import Occurrence, agenda
+from lieux.calendar.recurrence import agenda
 from lieux.calendar.routes import subscribe_context
 from lieux.db import hours as hours_db
 from lieux.db.activities import list_activities
@@ -60,9 +61,14 @@ class PagesController(Controller):
         zone = cache.settings.zone
         today = (query.at or now).astimezone(zone).date()
         start = datetime.combine(today, time(), zone)
-        week: dict[date, list[Occurrence]] = {}
-        for occurrence in agenda(list_activities(db), start, start + HOME_AGENDA_SPAN, zone):
-            week.setdefault(occurrence.starts_at.date(), []).append(occurrence)
+        week = list_days(
+            agenda(list_activities(db), start, start + HOME_AGENDA_SPAN, zone),
+            [today + timedelta(days=n) for n in range(HOME_AGENDA_SPAN.days)],
+            now=query.at or now,
+            zone=zone,
+            lang=current_lang.get(),
+            hours=hours_db.all_hours(db),
+        )
         lieux = list_lieux(db)
         # The page places the helplines itself (first when nothing is open), not the fragment.
         widget = open_now_context(cache, query, now)["widget"]
@@ -70,7 +76,6 @@ class PagesController(Controller):
             "web/home.html",
             context={
                 "lieux": {lieu.id: lieu for lieu in lieux},
-                "days": [today + timedelta(days=n) for n in range(HOME_AGENDA_SPAN.days)],
                 "week": week,
                 "helplines": helplines_for(list_helplines(db), query.lang),
                 "now": now_of(cache, lieux, query.at or now, query.lang, now),
@@ -185,7 +190,13 @@ class PagesController(Controller):
                 "lieu": lieu,
                 "hours": hours,
                 "status": lieu_status(cache, lieu, instant, current_lang.get(), now),
-                "coming": coming,
+                "coming_items": listed(
+                    coming,
+                    now=start,
+                    zone=cache.settings.zone,
+                    lang=current_lang.get(),
+                    hours={lieu.id: hours},
+                ),
                 "subscribe": subscribe_context(cache.settings.base_url, f"/ical/lieux/{slug}.ics"),
                 "structured_data": structured.script_json(
                     lieu_structured_data(lieu, hours, coming, demo_ids, cache.settings.base_url)

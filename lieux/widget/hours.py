@@ -9,9 +9,13 @@ weekly slots. A slot belongs to the day it starts: Fr 20:00-02:00 still runs unt
 Saturday is a holiday or the first day of a closed period. Special openings (agenda activities of
 kind "ouverture") open the lieu while they run, whatever the rest says.
 
-Wall times that do not exist (02:30 on the last Sunday of March) mean the instant the clocks
-jump; wall times that happen twice (02:30 on the last Sunday of October) mean the later one.
-Both choices are those of opening-hours-py, so the OSM export and the engine agree.
+A lieu is open while the local clock reads a time inside one of its spans: that is how both
+OpenStreetMap evaluators (opening-hours-py and opening_hours.js) read hours, so the OSM export and
+the engine agree. Wall times that do not exist (02:30 on the last Sunday of March) mean the
+instant the clocks jump. On the night the clocks go back, a span touching the repeated hour
+covers each reading of its part of it: `Sa 15:00-02:00` closes at the first 02:00, and
+`Su 01:00-02:30` is open until the first 02:30 and again from the second 02:00 to the second 02:30.
+A single wall time that happens twice (an `?at=` question) means the first reading.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -42,6 +46,18 @@ class SpecialOpening(msgspec.Struct, frozen=True, kw_only=True):
     title: str = ""
 
 
+def _offset_change(low: datetime, high: datetime, zone: ZoneInfo) -> datetime:
+    """The first UTC instant after `low` whose offset is that of `high` (one change between)."""
+    after = high.astimezone(zone).utcoffset()
+    while high - low > timedelta(seconds=1):
+        middle = low + (high - low) / 2
+        if middle.astimezone(zone).utcoffset() == after:
+            high = middle
+        else:
+            low = middle
+    return high.replace(microsecond=0)
+
+
 # Every lieu opens at the same few wall times of the same days: converting each once pays.
 @lru_cache(maxsize=65_536)
 def to_instant(local: datetime, zone: ZoneInfo) -> datetime:
@@ -51,17 +67,33 @@ def to_instant(local: datetime, zone: ZoneInfo) -> datetime:
     if first.utcoffset() == second.utcoffset():
         return first.astimezone(UTC)
     if first.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == local:
-        return second.astimezone(UTC)  # happens twice: the later one
-    # Does not exist: find the jump between the two readings (fold=1 is before it).
-    low, high = second.astimezone(UTC), first.astimezone(UTC)
-    after = high.astimezone(zone).utcoffset()
-    while high - low > timedelta(seconds=1):
-        middle = low + (high - low) / 2
-        if middle.astimezone(zone).utcoffset() == after:
-            high = middle
-        else:
-            low = middle
-    return high.replace(microsecond=0)
+        return first.astimezone(UTC)  # happens twice: the first reading
+    # Does not exist: the jump between the two readings (fold=1 is before it).
+    return _offset_change(second.astimezone(UTC), first.astimezone(UTC), zone)
+
+
+def _at_offset(local: datetime, offset: timedelta) -> datetime:
+    return local.replace(tzinfo=UTC) - offset
+
+
+@lru_cache(maxsize=65_536)
+def wall_intervals(opens: datetime, closes: datetime, zone: ZoneInfo) -> tuple[Interval, ...]:
+    """The UTC intervals during which the local clock reads a time in [opens, closes) (naive
+    wall times): one, except across the repeated hour of a fall-back night (module docstring)."""
+    start, end = to_instant(opens, zone), to_instant(closes, zone)
+    last = closes.replace(tzinfo=zone, fold=1).astimezone(UTC)  # the later reading of `closes`
+    before, after = start.astimezone(zone).utcoffset(), last.astimezone(zone).utcoffset()
+    if before <= after:  # no change, or the clocks jump forward (a gap is never on the clock)
+        return ((start, end),) if start < end else ()
+    change = _offset_change(start, last, zone)
+    repeat_from = (change + after).replace(tzinfo=None)  # 02:00, read a second time
+    repeat_to = repeat_from + (before - after)  # 03:00, reached a first time
+    found = []
+    if opens < repeat_to:
+        found.append((start, _at_offset(min(closes, repeat_to), before)))
+    if closes > repeat_from:
+        found.append((_at_offset(max(opens, repeat_from), after), _at_offset(closes, after)))
+    return tuple((s, e) for s, e in found if s < e)
 
 
 def _span(day: date, opens: time, closes: time) -> LocalSpan:
@@ -125,9 +157,10 @@ def open_intervals(
 ) -> list[Interval]:
     """The merged UTC intervals during which the lieu is open that overlap [start, end)."""
     found: list[Interval] = [
-        (o.starts_at, o.ends_at)
+        interval
         for o in special_openings
         if o.starts_at < end and o.ends_at > start
+        for interval in wall_intervals(_wall(o.starts_at, zone), _wall(o.ends_at, zone), zone)
     ]
     if hours.known:
         # The day before too: its overnight slots run into the window.
@@ -135,7 +168,7 @@ def open_intervals(
         last = end.astimezone(zone).date()
         while day <= last:
             for opens, closes in day_plan(hours, day, holidays)[0]:
-                found.append((to_instant(opens, zone), to_instant(closes, zone)))
+                found.extend(wall_intervals(opens, closes, zone))
             day += ONE_DAY
     return [(s, e) for s, e in _merge(found) if s < end and e > start]
 
@@ -194,9 +227,13 @@ def _open_note(
     day = at.astimezone(zone).date()
     for candidate in (day, day - ONE_DAY):
         spans, note = day_plan(hours, candidate, holidays)
-        if any(to_instant(s, zone) <= at < to_instant(e, zone) for s, e in spans):
+        if any(s <= at < e for span in spans for s, e in wall_intervals(*span, zone)):
             return note
     return ""
+
+
+def _wall(instant: datetime, zone: ZoneInfo) -> datetime:
+    return instant.astimezone(zone).replace(tzinfo=None)
 
 
 def special_openings(occurrences: Iterable[Occurrence], zone: ZoneInfo) -> list[SpecialOpening]:

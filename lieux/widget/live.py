@@ -324,11 +324,23 @@ class OpenNowItem(msgspec.Struct, frozen=True, kw_only=True):
     url: str
 
 
-class OpenNowView(msgspec.Struct, frozen=True, kw_only=True):
-    """What `widget/_open_now.html` shows (its only variable is `widget`)."""
+# What the fragment says when no listed lieu is open, from what is known of the filtered lieux.
+Situation = Literal["open", "closed", "unknown", "mixed"]
 
-    items: list[OpenNowItem]
-    helplines: list[Helpline]  # shown when nothing listed is open
+
+class OpenNowView(msgspec.Struct, frozen=True, kw_only=True):
+    """What `widget/_open_now.html` shows (its only variable is `widget`).
+
+    The lieux that may be open come first, then the helplines when none is known to be open,
+    then the lieux known to be closed: at night the helplines are the first thing a small
+    frame shows, and with hours nobody has entered yet the lieux to call come before them.
+    """
+
+    items: list[OpenNowItem]  # listed before the helplines
+    later: list[OpenNowItem]  # listed after the helplines: closed, when nothing is open
+    helplines: list[Helpline]  # shown when nothing listed is open: those in the widget's language
+    other_helplines: list[Helpline]  # the others, one tap away (a small frame shows the first)
+    situation: Situation  # "open": some lieu is open; else closed, unknown (no hours) or both
     any_open: bool
     unknown_count: int  # lieux whose hours nobody entered: "none open" is then a partial truth
     demo: bool
@@ -341,19 +353,36 @@ class OpenNowView(msgspec.Struct, frozen=True, kw_only=True):
     expires: datetime  # UTC: when this view may change by itself
 
 
+def _situation(states: list[tuple[Lieu, OpenState]]) -> Situation:
+    found = {answer.state for _lieu, answer in states}
+    if "open" in found:
+        return "open"
+    if found == {"unknown"}:
+        return "unknown"
+    return "mixed" if "unknown" in found else "closed"
+
+
 def build_view(
     snapshot: Snapshot, query: OpenNowQuery, now: datetime, settings: Settings
 ) -> OpenNowView:
     """The fragment's content for `query` at `query.at` or `now`; labels in `query.lang`."""
     zone = settings.zone
     at = query.at or now
+    states = lieu_states(snapshot, query, at, zone)
+    situation = _situation(states)
     token = current_lang.set(query.lang)
     try:
-        states = lieu_states(snapshot, query, at, zone)
-        order = {"open": 0, "closed": 1, "unknown": 2}
         far = datetime.max.replace(tzinfo=UTC)
+        if situation == "open":
+            order = {"open": 0, "closed": 1, "unknown": 2}
+            shown = ("open", "closed", "unknown") if query.show == "all" else ("open",)
+        else:
+            # Nothing is known to be open: the lieux without hours may be (call them), the
+            # closed ones come after the helplines, and only with show=all.
+            order = {"unknown": 0, "closed": 1}
+            shown = ("unknown", "closed") if query.show == "all" else ("unknown",)
         states.sort(key=lambda pair: (order[pair[1].state], pair[1].next_open or far))
-        listed = [pair for pair in states if query.show == "all" or pair[1].state == "open"]
+        listed = [pair for pair in states if pair[1].state in shown][: query.limit]
         items = [
             OpenNowItem(
                 slug=lieu.slug,
@@ -370,7 +399,7 @@ def build_view(
                 tel=lieu.tel,
                 url=f"{settings.base_url}/lieux/{lieu.slug}",
             )
-            for lieu, answer in listed[: query.limit]
+            for lieu, answer in listed
         ]
         as_of = ""
         if query.at is not None:
@@ -379,13 +408,19 @@ def build_view(
             as_of = f"{day} {local:%H:%M}"
     finally:
         current_lang.reset(token)
-    any_open = any(answer.state == "open" for _lieu, answer in states)
+    any_open = situation == "open"
     changes = [a.next_change for _l, a in states if a.next_change is not None]
     midnight = datetime.combine(at.astimezone(zone).date() + timedelta(days=1), time(0))
     expires = min([*changes, to_instant(midnight, zone), snapshot.loaded_at + SNAPSHOT_LIFETIME])
+    # The lines that answer in the widget's language, or all of them if none does.
+    own = [h for h in snapshot.helplines if h.language == query.lang] or list(snapshot.helplines)
+    others = [h for h in snapshot.helplines if h not in own]
     return OpenNowView(
-        items=items,
-        helplines=list(snapshot.helplines) if not any_open else [],
+        items=[item for item in items if any_open or item.state != "closed"],
+        later=[item for item in items if not any_open and item.state == "closed"],
+        helplines=[] if any_open else own,
+        other_helplines=[] if any_open else others,
+        situation=situation,
         any_open=any_open,
         unknown_count=sum(answer.state == "unknown" for _lieu, answer in states),
         demo=snapshot.demo,

@@ -1,6 +1,7 @@
 """The public agenda, the activity page and the subscribe box, as people and browsers see them."""
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -12,7 +13,7 @@ def test_week_lists_occurrences_with_the_cancelled_one_marked(client):
     assert page.status_code == 200
     assert "Café-papote" in page.text
     # the demo cancels the ninth weekly papote after the series start (1 December 2026 here)
-    assert re.search(r'class="cancelled".*?Annulé', page.text, re.S)
+    assert re.search(r'class="occurrence cancelled".*?Annulé', page.text, re.S)
     assert 'href="/agenda?lieu=babel-zin&amp;week=2026-12-07"' in page.text
     assert 'href="/agenda?lieu=babel-zin&amp;week=2026-11-23"' in page.text
 
@@ -91,9 +92,75 @@ def test_the_subscribed_feed_is_in_the_page_language(client):
 def test_agenda_has_a_list_and_a_week_view_that_keep_the_filters(client):
     week = client.get("/agenda", params={"view": "week", "kind": "repas", "week": "2026-11-23"})
     assert week.status_code == 200
-    assert 'class="agenda-week"' in week.text
+    assert re.search(r'id="agenda-week" class="[^"]*\bagenda-week\b', week.text)
     assert "view=week" in week.text.split('rel="next"')[0].rsplit("href=", 1)[1]
     listing = client.get("/agenda", params={"kind": "repas", "week": "2026-11-23"}).text
-    assert 'class="agenda-list"' in listing
+    assert re.search(r'id="agenda-week" class="[^"]*\bagenda-list\b', listing)
     assert "Soupe du midi" in listing and "Atelier tricot" not in listing
     assert client.get("/agenda", params={"view": "month"}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("feed", "page"),
+    [
+        ("/ical/lieux/babel-zin.ics", "/lieux/babel-zin"),
+        ("/ical/lieux/babel-zin.ics?lang=nl", "/lieux/babel-zin?lang=nl"),
+        ("/ical/network.ics", "/agenda"),
+        ("/ical/kinds/atelier.ics?lang=en", "/agenda?kind=atelier&lang=en"),
+        ("/ical/communes/schaerbeek.ics", "/agenda?commune=schaerbeek"),
+        (
+            "/ical/network.ics?kinds=atelier&communes=schaerbeek",
+            "/agenda?kind=atelier&commune=schaerbeek",
+        ),
+    ],
+)
+def test_the_qr_code_opens_the_page_of_the_feed(feed, page):
+    from lieux.calendar.routes import feed_page
+
+    assert feed_page(feed) == page
+
+
+def test_the_subscribe_box_has_a_way_for_each_device(client):
+    text = client.get("/lieux/babel-zin").text
+    box = text[text.index('id="subscribe"') :]
+    box = box[: box.index("</section>")]
+    # iPhone/Mac: the webcal button, which says it needs ICSx⁵ on Android
+    assert 'class="button" href="webcal://testserver/ical/lieux/babel-zin.ics"' in box
+    assert "Sur Android, ce bouton ne marche qu'avec l'application ICSx⁵" in box
+    # Android: Google's "add by URL" link, given the webcal address, and the ICSx⁵ path
+    google = "https://calendar.google.com/calendar/r?cid=webcal%3A%2F%2Ftestserver%2Fical%2Flieux%2Fbabel-zin.ics"
+    assert f'href="{google}"' in box
+    assert 'href="https://f-droid.org/packages/at.bitfire.icsdroid/"' in box
+    assert 'href="https://play.google.com/store/apps/details?id=at.bitfire.icsdroid"' in box
+    # Google's own steps say they need a computer; Outlook.com and others have theirs
+    assert "<summary>Google Agenda sur un ordinateur</summary>" in box
+    assert "depuis un ordinateur" in box and "Outlook.com" in box and "Thunderbird" in box
+    # the QR code: of this page, for a computer's screen, and says so
+    assert "<title>http://testserver/lieux/babel-zin#subscribe</title>" in box
+    assert "Sur un ordinateur ? Scannez ce code" in box
+    assert "Scannez ce code avec votre téléphone pour ouvrir" not in box
+    # the page requests nothing from Google: only links the reader may follow
+    assert not re.search(r'(src|action)="https://[^"]*google', text)
+    nl = client.get("/lieux/babel-zin", params={"lang": "nl"}).text
+    assert "<title>http://testserver/lieux/babel-zin?lang=nl#subscribe</title>" in nl
+    assert "Sur un ordinateur" not in nl and "Op een computer? Scan deze code" in nl
+
+
+def test_the_qr_code_only_on_wide_screens_and_the_box_without_javascript(live_server, browser):
+    shots = Path(__file__).parents[2] / "var" / "screenshots" / "agenda"
+    shots.mkdir(parents=True, exist_ok=True)
+    for width, shown in ((320, False), (1280, True)):
+        context = browser.new_context(
+            viewport={"width": width, "height": 900}, java_script_enabled=False
+        )
+        page = context.new_page()
+        page.goto(live_server.url + "/lieux/babel-zin")
+        assert page.locator("#subscribe figure.qr").is_visible() is shown
+        assert page.locator("#subscribe a.button[href^='webcal:']").is_visible()
+        google = page.locator("#subscribe details a[href^='https://calendar.google.com/']").first
+        assert not google.is_visible()
+        page.locator("#subscribe summary", has_text="Android").click()  # <details>: no script
+        assert google.is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.locator("#subscribe").screenshot(path=str(shots / f"subscribe-{width}.png"))
+        context.close()

@@ -1,6 +1,6 @@
 """Feeds built from hand-made activities: the iCalendar text calendar apps depend on."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -13,6 +13,7 @@ from lieux.calendar.feeds import build_feed
 from lieux.calendar.models import Activity, ActivityOverride
 from lieux.calendar.recurrence import agenda
 from lieux.models import Lieu
+from lieux.widget.models import OpeningException, OpeningHours
 
 ZONE = ZoneInfo("Europe/Brussels")
 GOLDEN = Path(__file__).parent / "golden"
@@ -283,3 +284,78 @@ def test_all_day_series_writes_dates_everywhere():
         datetime(2026, 12, 26, tzinfo=ZONE).astimezone(UTC),
         "cancelled",
     ) in shown
+
+
+def closure_feed(*exceptions: OpeningException) -> bytes:
+    return build_feed(
+        sample(),
+        {1: LIEU},
+        name="Coin Test – Lieux de liens",
+        lang="fr",
+        base_url="https://lieux.example",
+        zone=ZONE,
+        now=NOW,
+        past_days=30,
+        closures={1: OpeningHours(lieu_id=1, exceptions=exceptions)},
+    )
+
+
+def statuses(body: bytes) -> dict[str, list]:
+    start, end = datetime(2026, 11, 23, tzinfo=ZONE), datetime(2027, 4, 30, tzinfo=ZONE)
+    found: dict[str, list] = {}
+    for event in recurring_ical_events.of(icalendar.Calendar.from_ical(body)).between(start, end):
+        found.setdefault(str(event["STATUS"]), []).append((str(event["UID"]), event.start))
+    return found
+
+
+WORKS = OpeningException(
+    start_date=date(2026, 12, 5), end_date=date(2026, 12, 12), kind="closed", note="Travaux"
+)
+
+
+def test_dates_in_a_closure_are_tentative_and_say_why():
+    body = closure_feed(WORKS)
+    assert body == closure_feed(WORKS)  # still the same bytes from one build to the next
+    assert vobject.readOne(body.decode()).contents["vevent"]
+    found = statuses(body)
+    # the one-off and the all-day day in the closure; 8/12 was already cancelled and stays so
+    assert sorted(found["TENTATIVE"], key=str) == [
+        ("all-day@test", date(2026, 12, 12)),
+        ("one-off@test", datetime(2026, 12, 5, 13, 30, tzinfo=ZONE)),
+    ]
+    assert ("weekly@test", datetime(2026, 12, 8, 14, 0, tzinfo=ZONE)) in found["CANCELLED"]
+    calendar = icalendar.Calendar.from_ical(body)
+    one_off = next(e for e in calendar.walk("VEVENT") if str(e["UID"]) == "one-off@test")
+    assert "RECURRENCE-ID" not in one_off and one_off["STATUS"] == "TENTATIVE"
+    assert str(one_off["SUMMARY"]) == "À CONFIRMER – Sortie au musée"
+    assert str(one_off["DESCRIPTION"]).startswith(
+        "À confirmer : pendant la fermeture du lieu (Travaux).\nGratuit\nSur inscription\n"
+    )
+
+
+def test_a_moved_date_is_tentative_where_it_now_happens():
+    # The weekly papote of 30/03/2027 was moved to 31/03 10:00.
+    day = {"kind": "closed", "note": ""}
+    moved_from = closure_feed(OpeningException(start_date=date(2027, 3, 30),
+                                               end_date=date(2027, 3, 30), **day))  # fmt: skip
+    assert "TENTATIVE" not in statuses(moved_from)
+    moved_to = closure_feed(OpeningException(start_date=date(2027, 3, 31),
+                                             end_date=date(2027, 3, 31), **day))  # fmt: skip
+    assert statuses(moved_to)["TENTATIVE"] == [
+        ("weekly@test", datetime(2027, 3, 31, 10, 0, tzinfo=ZONE))
+    ]
+    event = next(
+        e for e in icalendar.Calendar.from_ical(moved_to).walk("VEVENT")
+        if e["STATUS"] == "TENTATIVE"
+    )  # fmt: skip
+    # the stored override, marked: no second VEVENT for the same RECURRENCE-ID
+    assert event["RECURRENCE-ID"].dt == datetime(2027, 3, 30, 14, 0, tzinfo=ZONE)
+    assert str(event["DESCRIPTION"]).startswith("À confirmer : pendant la fermeture du lieu.\n")
+    assert moved_to.count(b"RECURRENCE-ID;TZID=Europe/Brussels:20270330T140000") == 1
+
+
+def test_a_closure_long_over_writes_nothing():
+    old = OpeningException(
+        start_date=date(2026, 9, 1), end_date=date(2026, 10, 1), kind="closed", note="Été"
+    )
+    assert closure_feed(old) == feed()

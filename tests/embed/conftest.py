@@ -10,6 +10,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from lieux import db as database
+from lieux.seed import seed_demo, seed_guide
+from tests.conftest import DEMO_TODAY
+from tests.live_server import LiveServer
+from tests.widget.conftest import seed_real
+
 
 class HostSite:
     """A third-party site on 127.0.0.1 and another port: pages set by the test, no cookie."""
@@ -120,3 +126,27 @@ def execute(db_path: Path, sql: str, params=()) -> None:
     """Change the data behind the live server, as another process would."""
     with sqlite3.connect(db_path) as connection:
         connection.execute(sql, params)
+
+
+# Read-only servers shared by the tests of a module (starting `lieux serve` takes a second):
+# tests that change data use the function-scoped `live_server` instead.
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory) -> Iterator[LiveServer]:
+    """The real lieux and the demo data, as `make run` serves them."""
+    path = tmp_path_factory.mktemp("demo") / "lieux.sqlite3"
+    connection = database.connect(path)
+    database.migrate(connection)
+    seed_guide(connection)
+    seed_demo(connection, today=DEMO_TODAY)
+    connection.close()
+    server = LiveServer(path)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def real_server(tmp_path_factory) -> Iterator[LiveServer]:
+    """The real lieux only (`lieux seed` without --demo): every lieu's hours are unknown."""
+    server = LiveServer(seed_real(tmp_path_factory.mktemp("real") / "lieux.sqlite3"))
+    yield server
+    server.stop()

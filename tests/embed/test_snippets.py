@@ -68,7 +68,7 @@ def test_printed_sri_is_the_hash_of_the_vendored_file():
 @pytest.mark.parametrize(
     "query_string",
     [
-        "lang=xx",
+        "widget_lang=xx",
         "limit=0",
         "limit=500",
         "limit=abc",
@@ -87,7 +87,7 @@ def test_configurator_refuses_bad_options_clearly(client, query_string):
 
 def test_configurator_form_with_every_default_renders(client):
     """The form sends empty values for "all" and "the visitor's language"."""
-    response = client.get("/embed?lang=&limit=&show=open&layout=list&theme=auto")
+    response = client.get("/embed?widget_lang=&limit=&show=open&layout=list&theme=auto")
     assert response.status_code == 200
     assert 'id="ldl-open-now"' in response.text
     # Only our two files run: snippets and translated help text stay text.

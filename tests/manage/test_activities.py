@@ -38,7 +38,7 @@ def post(client, token, path, data, **kwargs):
 def create(client, token, data=CAFE) -> int:
     response = post(client, token, f"/manage/{LIEU_A}/activities", data)
     assert response.status_code == 303, response.text
-    return int(response.headers["location"].rsplit("/", 1)[1])
+    return int(response.headers["location"].split("?")[0].rsplit("/", 1)[1])
 
 
 def stored(db_path, activity_id):

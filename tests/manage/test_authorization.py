@@ -96,6 +96,12 @@ TABLE = {
         {"osm": "Mo 10:00-12:00"},
         MANAGERS_A,
     ),
+    # lieu A has no closure in the world below: an allowed person is told to tick a date (400)
+    "/manage/{slug:str}/hours/closures": (
+        "/manage/{a}/hours/closures",
+        {"date": "1@2026-12-01T10:00:00"},
+        MANAGERS_A,
+    ),
     # the address is refused (private), so an allowed person gets a 400 and nothing is stored
     "/manage/{slug:str}/calendars": (
         "/manage/{a}/calendars",

@@ -39,7 +39,7 @@ def join(page, link: str, name: str) -> None:
     page.get_by_label("Votre nom").fill(name)
     page.get_by_role("button", name="Rejoindre").click()
     page.get_by_role("heading", name=f"Bienvenue, {name}").wait_for()
-    assert "/signin/" in page.locator("input.link").input_value()
+    assert "/signin/" in page.locator(".link").text_content()
 
 
 def test_invite_join_propose_approve_publish(live_server, seeded_path, contexts, axe_source):
@@ -59,7 +59,7 @@ def test_invite_join_propose_approve_publish(live_server, seeded_path, contexts,
     assert axe_violations(manager, axe_source) == []
     manager.get_by_label("membre (propose des activités)").check()
     manager.get_by_role("button", name="Créer le lien").click()
-    member_link = manager.locator("input.link").input_value()
+    member_link = manager.locator(".link").text_content()
     assert member_link.startswith(f"{live_server.url}/join/")
 
     member = contexts()
@@ -136,8 +136,8 @@ def test_members_pages_are_accessible_and_fit_320px(live_server, seeded_path, br
     page.get_by_text("Pas de balises HTML ici.").wait_for()
     page.get_by_label("Titre").fill("Repas partagé")
     page.get_by_role("button", name="Enregistrer").click()
-    page.wait_for_url(re.compile(r".*/activities/\d+$"))
-    activity = page.url.rsplit("/", 1)[1]
+    page.wait_for_url(re.compile(r".*/activities/\d+\?created=1$"))
+    activity = page.url.split("?")[0].rsplit("/", 1)[1]
     problems = {}
     for path in MANAGE_PAGES:
         page.goto(live_server.url + path.format(activity=activity))

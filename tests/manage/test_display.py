@@ -40,7 +40,7 @@ def post(client, token, path, data):
 def create(client, token, data) -> int:
     response = post(client, token, f"/manage/{LIEU_A}/activities", data)
     assert response.status_code == 303, response.text[-800:]
-    return int(response.headers["location"].rsplit("/", 1)[1])
+    return int(response.headers["location"].split("?")[0].rsplit("/", 1)[1])
 
 
 def button_names(page: str) -> list[str]:
@@ -111,7 +111,10 @@ def test_an_all_day_activity_is_shown_by_its_date_and_stays_all_day(client, seed
     )
     day = DAY.strftime("%d/%m/%Y")
     dashboard = client.get(f"/manage/{LIEU_A}").text
-    assert re.search(rf"Sortie à la mer</a>\s*— {day}\s*<", dashboard)
+    weekday = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")[
+        DAY.weekday()
+    ]
+    assert re.search(rf"Sortie à la mer</a>\s*— {weekday} {day}\s*<", dashboard)
     assert f"{day} 00:00" not in dashboard
     edit = client.get(f"/manage/{LIEU_A}/activities/{activity_id}").text
     assert re.search(r'name="all_day" value="1" checked', edit)
@@ -162,6 +165,7 @@ def test_each_date_button_names_its_date(client, seeded_path, manager):
 
 def test_other_row_buttons_name_their_row(client, seeded_path, manager):
     add_member(seeded_path, "Malik", {LIEU_A: "member"})
+    add_member(seeded_path, "Zoé", {LIEU_A: "co-manager"})  # Co A is not the only one
     activity_id = create(client, manager, WEEKLY)
     assert (
         post(client, manager, f"/manage/{LIEU_A}/activities/{activity_id}/delete", {}).status_code

@@ -28,11 +28,13 @@ def add_member(
     return member_id
 
 
-def sign_in(client: TestClient, db_path: Path, member_id: int) -> str:
-    """Sign `client` in as `member_id` through /signin/{token}; returns the CSRF token."""
+def sign_in(client: TestClient, db_path: Path, member_id: int, *, at=DEMO_NOW) -> str:
+    """Sign `client` in as `member_id` through /signin/{token}; returns the CSRF token.
+
+    `at`: the app's clock when this runs, if a test moved it (the link lasts a day from then)."""
     token = new_token()
     db = database.connect(db_path)
-    now = DEMO_NOW
+    now = at
     members_db.create_sign_in(
         db, hash_token(token), member_id, now=now, expires_at=now + timedelta(days=1)
     )

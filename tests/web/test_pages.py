@@ -77,7 +77,7 @@ def test_home_shows_open_now_today_and_the_week_and_a_search_box(client):
     html = client.get("/?at=2026-11-25T14:30:00%2B01:00").text  # a Wednesday
     assert 'action="/lieux"' in html and 'name="q"' in html
     assert 'id="ldl-open-now"' in html
-    today = html.split("Aujourd'hui</h3>")[1].split("<h3>")[0]
+    today = html.split('id="day-2026-11-25"')[1].split("</section>")[0]
     assert "Groupe de parole" in today and "Soupe du midi" in today
     assert "Atelier tricot" not in today  # Thursday's, listed further down
     assert "Atelier tricot" in html

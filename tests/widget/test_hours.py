@@ -113,22 +113,39 @@ def test_spring_forward_overnight_slot_is_an_hour_shorter():
     assert opened.until - local(2027, 3, 27, 22) == timedelta(hours=7)
 
 
-def test_fall_back_a_time_that_happens_twice_means_the_later_one():
+def test_fall_back_a_slot_ending_in_the_repeated_hour_runs_in_each_reading_of_it():
+    """Both OSM evaluators read hours by the wall clock: 01:00-02:30 on the night the clocks go
+    back is open until the first 02:30, closed, then open again from 02:00 to 02:30 CET."""
     h = hours(slot(6, "01:00", "02:30"))
     first_230 = datetime(2026, 10, 25, 0, 30, tzinfo=UTC)  # 02:30 CEST
+    second_200 = datetime(2026, 10, 25, 1, 0, tzinfo=UTC)  # 02:00 CET
     second_230 = datetime(2026, 10, 25, 1, 30, tzinfo=UTC)  # 02:30 CET
-    answer = ask(h, first_230)
-    assert (answer.state, answer.until) == ("open", second_230)
+    answer = ask(h, local(2026, 10, 25, 1))
+    assert (answer.state, answer.until) == ("open", first_230)
+    assert (ask(h, first_230).state, ask(h, first_230).next_open) == ("closed", second_200)
+    assert (ask(h, second_200).state, ask(h, second_200).until) == ("open", second_230)
     assert ask(h, second_230).state == "closed"
-    # Opening at 01:00 CEST and closing at 02:30 CET: two and a half hours.
-    assert second_230 - local(2026, 10, 25, 1) == timedelta(hours=2, minutes=30)
 
 
-def test_fall_back_overnight_slot_is_an_hour_longer():
+def test_fall_back_overnight_slot_closes_at_the_first_two_oclock():
     h = hours(slot(5, "20:00", "02:00"))
     opened = ask(h, local(2026, 10, 24, 21))
-    assert opened.until == datetime(2026, 10, 25, 1, tzinfo=UTC)  # 02:00 CET
-    assert opened.until - local(2026, 10, 24, 20) == timedelta(hours=7)
+    assert opened.until == datetime(2026, 10, 25, 0, tzinfo=UTC)  # 02:00 CEST, the first one
+    assert ask(h, datetime(2026, 10, 25, 0, 30, tzinfo=UTC)).state == "closed"
+    assert ask(h, datetime(2026, 10, 25, 1, 30, tzinfo=UTC)).state == "closed"  # 02:30 CET
+
+
+def test_fall_back_a_slot_across_the_repeated_hour_is_an_hour_longer():
+    h = hours(slot(5, "22:00", "06:00"))
+    opened = ask(h, local(2026, 10, 24, 22))
+    assert opened.until == datetime(2026, 10, 25, 5, tzinfo=UTC)  # 06:00 CET
+    assert opened.until - local(2026, 10, 24, 22) == timedelta(hours=9)
+
+
+def test_a_wall_time_that_happens_twice_means_the_first_reading():
+    assert to_instant(datetime(2026, 10, 25, 2, 30), BXL) == datetime(
+        2026, 10, 25, 0, 30, tzinfo=UTC
+    )
 
 
 # --- public holidays ------------------------------------------------------------------------

@@ -1,7 +1,6 @@
 """OSM opening_hours strings: the export alone gives the engine's answers (opening-hours-py)."""
 
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
 import opening_hours
 import pytest
@@ -19,18 +18,11 @@ from tests.widget.osm_strategies import (
     START,
     exceptions,
     export,
+    osm_open,
     rules,
     slots,
     specials,
 )
-
-# opening-hours-py wants a ZoneInfo with a key, even for UTC.
-UTC_ZONE = ZoneInfo("UTC")
-
-
-def osm_open(text: str, at: datetime) -> bool:
-    parsed = opening_hours.OpeningHours(text, country="BE", timezone=BXL)
-    return parsed.is_open(at.astimezone(UTC_ZONE))
 
 
 def engine_open(h: OpeningHours, at: datetime, specials=()) -> bool:

@@ -1,0 +1,165 @@
+"""The one way a calendar enters a lieu's agenda: the members' import form, `lieux import-ics`,
+the hourly refresh inside `lieux serve` and `lieux refresh-ics` all call `import_events`, which
+reconciles, remembers the fetch and writes the audit entry in one transaction."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import msgspec
+from sqlite_utils import Database
+
+from lieux.calendar.ical_import import ImportedEvent, ImportProblem, fetch, parse_calendar
+from lieux.calendar.rules import is_occurrence
+from lieux.db import activities as activities_db
+from lieux.db import audit
+from lieux.db import sources as sources_db
+
+# Who asked, for the audit log when no member did.
+CLI = "cli"
+REFRESH = "refresh"
+_OVERRIDE_FIELDS = ("status", "starts_at", "ends_at", "title", "description")
+
+
+class ImportResult(msgspec.Struct, frozen=True, kw_only=True):
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    skipped: tuple[str, ...] = ()  # one line each: why an event was left out
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+    def summary(self) -> str:
+        text = (
+            f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
+            f"{self.removed} removed"
+        )
+        return text + (f", {len(self.skipped)} skipped" if self.skipped else "")
+
+
+def import_events(
+    db: Database,
+    lieu_id: int,
+    events: list[ImportedEvent],
+    *,
+    url: str | None,
+    label: str = "",
+    by: int | None = None,
+    actor: str | None = None,
+    zone: ZoneInfo,
+    now: datetime,
+) -> ImportResult:
+    """Make the lieu's activities from this source (a URL, or a file's name) match `events`.
+
+    `by` is the member who asked, or None with `actor` saying who did (CLI, REFRESH). Audited,
+    except a periodic refresh that changed nothing (it would fill the log with one line an hour).
+    """
+    with db.atomic():
+        source = sources_db.source_for(db, lieu_id, url=url, label=label, now=now)
+        result = _reconcile(db, source, events, zone=zone, now=now)
+        sources_db.record_fetch(db, source.id, error=None, now=now)
+        if result.changed or actor != REFRESH:
+            audit.record(
+                db,
+                lieu_id=lieu_id,
+                member_id=by,
+                actor=actor,
+                action="import",
+                entity="ical_source",
+                entity_id=source.id,
+                after={"url": url, "file": label, **msgspec.to_builtins(result)},
+                now=now,
+            )
+    return result
+
+
+def refresh_linked(db: Database, zone: ZoneInfo, now: datetime) -> list[str]:
+    """Re-import every linked address; one line per source saying what changed or what failed."""
+    lines = []
+    for source in sources_db.linked_sources(db):
+        # One failing calendar must not stop the others: the error is kept on the source.
+        try:
+            events = parse_calendar(fetch(source.url), zone)
+        except ImportProblem as problem:
+            sources_db.record_fetch(db, source.id, error=str(problem), now=now)
+            lines.append(f"{source.url}: {problem}")
+            continue
+        result = import_events(
+            db, source.lieu_id, events, url=source.url, actor=REFRESH, zone=zone, now=now
+        )
+        lines.append(f"{source.url}: {result.summary()}")
+    return lines
+
+
+def _reconcile(
+    db: Database,
+    source: sources_db.IcalSource,
+    events: list[ImportedEvent],
+    *,
+    zone: ZoneInfo,
+    now: datetime,
+) -> ImportResult:
+    """Idempotent by UID: a known UID is updated through the same write functions as any edit
+    (so SEQUENCE and LAST-MODIFIED move only on real changes); a UID gone from the source is
+    deleted from the agenda, and comes back if it reappears."""
+    counts = {"added": 0, "updated": 0, "unchanged": 0, "removed": 0}
+    skipped: list[str] = []
+    seen: set[str] = set()
+    for event in events:
+        known = sources_db.activity_for_uid(db, event.uid)
+        if known is not None and known[1] != source.id:
+            skipped.append(f"{event.uid}: this UID already belongs to another activity")
+            continue
+        seen.add(event.uid)
+        skipped += event.notes
+        if known is None:
+            activity_id = activities_db.insert_activity(
+                db, source.lieu_id, event.activity, uid=event.uid, now=now
+            )
+            sources_db.attach_to_source(db, activity_id, source.id)
+            counts["added"] += 1
+            before = None
+        else:
+            activity_id = known[0]
+            before = activities_db.get_activity(db, activity_id)
+            if activities_db.is_deleted(db, activity_id):
+                activities_db.undelete_activity(db, activity_id, now=now)
+            activities_db.update_activity(db, activity_id, event.activity, zone=zone, now=now)
+        skipped += _sync_overrides(db, activity_id, event, zone=zone, now=now)
+        if before is not None:
+            after = activities_db.get_activity(db, activity_id)
+            counts["updated" if after.version != before.version else "unchanged"] += 1
+    for activity_id, uid in sources_db.live_activities_of(db, source.id):
+        if uid not in seen:
+            activities_db.delete_activity(db, activity_id, now=now)
+            counts["removed"] += 1
+    return ImportResult(**counts, skipped=tuple(skipped))
+
+
+def _sync_overrides(db, activity_id: int, event: ImportedEvent, *, zone, now) -> list[str]:
+    activity = activities_db.get_activity(db, activity_id)
+    current = {o.recurrence_id: o for o in activity.overrides}
+    wanted = {o.recurrence_id: o for o in event.overrides}
+    skipped = []
+    for rid, override in wanted.items():
+        if not is_occurrence(activity, rid, zone):
+            skipped.append(f"{event.uid}: {rid.isoformat()} is not an occurrence of its rule")
+            continue
+        existing = current.get(rid)
+        if existing is not None and all(
+            getattr(existing, field) == getattr(override, field) for field in _OVERRIDE_FIELDS
+        ):
+            continue
+        activities_db.set_override(
+            db,
+            activity_id,
+            rid,
+            **{field: getattr(override, field) for field in _OVERRIDE_FIELDS},
+            zone=zone,
+            now=now,
+        )
+    for rid in current.keys() - wanted.keys():
+        activities_db.remove_override(db, activity_id, rid, now=now)
+    return skipped
