@@ -24,7 +24,7 @@ WORDS = {
     ),
     "en": (
         "It is 03:00: no place is open",
-        "These places' opening hours are not online yet: call before you go.",
+        "The hours of these lieux are not online yet: call before you go.",
         "call before you go",
     ),
 }
