@@ -162,7 +162,8 @@ def _guide(settings, args) -> str:
 
 def _invite(settings, args) -> str:
     from lieux.db.lieux import get_lieu
-    from lieux.members.invites import issue_invite, write_qr_svg
+    from lieux.members.invites import issue_invite
+    from lieux.qr import write_qr_svg
 
     if args.admin == bool(args.lieu):
         raise UsageError("give either a lieu slug or --admin")

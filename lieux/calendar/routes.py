@@ -10,7 +10,6 @@ from functools import lru_cache
 from urllib.parse import parse_qsl, quote, urlencode
 
 import msgspec
-import segno
 from litestar import Controller, Request, Response, get, post, route
 from litestar.concurrency import sync_to_thread
 from litestar.datastructures import UploadFile
@@ -30,10 +29,11 @@ from lieux.db import connect
 from lieux.db.hours import all_hours, get_hours
 from lieux.db.lieux import data_revision, has_demo_data, list_lieux
 from lieux.db.sources import list_sources
-from lieux.manage.routes import provide_lieu, require_manager
+from lieux.members.guards import provide_lieu, require_manager
 from lieux.members.models import Identity
 from lieux.members.session import provide_identity
 from lieux.models import LANGUAGES, Lieu
+from lieux.qr import qr_svg
 from lieux.seed import slugify
 from lieux.settings import Settings
 from lieux.web.i18n import current_lang
@@ -409,13 +409,12 @@ def _subscribe(https: str, page: str) -> dict[str, str]:
     webcal = "webcal://" + https.split("://", 1)[1]
     # The QR code opens the page, not the feed: a phone's camera opening the .ics address would
     # import today's events once (iPhone) or download a file (Android), not subscribe.
-    qr = segno.make(page, error="m")
     return {
         "https": https,
         "webcal": webcal,
         "google": GOOGLE_ADD_BY_URL + quote(webcal, safe=""),
         "page": page,
-        "qr_svg": qr.svg_inline(scale=4, title=page, omitsize=False),
+        "qr_svg": qr_svg(page),
     }
 
 

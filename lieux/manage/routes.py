@@ -16,7 +16,6 @@ from litestar import Controller, Request, Response, get, post
 from litestar.di import Provide
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import (
-    NotAuthorizedException,
     NotFoundException,
     PermissionDeniedException,
 )
@@ -33,15 +32,15 @@ from lieux.db import audit
 from lieux.db import hours as hours_db
 from lieux.db import members as members_db
 from lieux.db import proposals as proposals_db
-from lieux.db.lieux import get_lieu
 from lieux.manage import actions, closures, forms, hours_form, repeat_hint
 from lieux.manage.upcoming import by_next_date
-from lieux.members.auth import can_invite, can_manage, can_propose
+from lieux.members.auth import can_invite, can_manage
+from lieux.members.guards import provide_lieu, require_manager, require_member
 from lieux.members.invites import issue_invite
 from lieux.members.models import Identity
-from lieux.members.routes import qr_svg
 from lieux.members.session import PROPOSAL_RATE, provide_identity
 from lieux.models import Lieu
+from lieux.qr import qr_svg
 from lieux.settings import Settings
 from lieux.widget.osm import OsmError, from_osm, to_osm
 from lieux.widget.public_holidays import public_holidays
@@ -56,31 +55,6 @@ OSM_UNREADABLE = forms._("Chaîne opening_hours illisible (exemple : Mo-Fr 10:00
 NO_DATE_CHOSEN = forms._("Cochez au moins une date à annuler.")
 # How far ahead the occurrence list of a series looks.
 OCCURRENCE_WINDOW = timedelta(weeks=10)
-
-
-def provide_lieu(db: Database, slug: str) -> Lieu:
-    lieu = get_lieu(db, slug)
-    if lieu is None:
-        raise NotFoundException(f"Aucun lieu « {slug} »")
-    return lieu
-
-
-def require_manager(identity: Identity | None, lieu: Lieu) -> int:
-    """Refuse unless a co-manager of this lieu (or admin); return the member's id."""
-    if identity is None:
-        raise NotAuthorizedException("Connectez-vous avec votre lien personnel.")
-    if not can_manage(identity, lieu.id):
-        raise PermissionDeniedException("Réservé aux co-gestionnaires de ce lieu.")
-    return identity.member.id
-
-
-def require_member(identity: Identity | None, lieu: Lieu) -> int:
-    """Refuse unless a member of this lieu (any role) or admin; return the member's id."""
-    if identity is None:
-        raise NotAuthorizedException("Connectez-vous avec votre lien personnel.")
-    if not can_propose(identity, lieu.id):
-        raise PermissionDeniedException("Réservé aux membres de ce lieu.")
-    return identity.member.id
 
 
 def _is_htmx(request: Request) -> bool:

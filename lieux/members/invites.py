@@ -1,9 +1,7 @@
 """Issuing invites: a fresh token, stored hashed, recorded in the lieu's audit log."""
 
 from datetime import datetime
-from pathlib import Path
 
-import segno
 from sqlite_utils import Database
 
 from lieux.db import audit
@@ -84,8 +82,3 @@ def accept_invite(
             now=now,
         )
     return member_id
-
-
-def write_qr_svg(link: str, dest: Path) -> None:
-    """The link as a QR code in an SVG file (to print or send as an image)."""
-    segno.make(link, error="m").save(str(dest), kind="svg", scale=8, title=link)

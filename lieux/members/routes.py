@@ -3,7 +3,6 @@
 from datetime import datetime
 from typing import Annotated, Any
 
-import segno
 from litestar import Controller, Request, Response, get, post
 from litestar.di import Provide
 from litestar.enums import RequestEncodingType
@@ -24,16 +23,11 @@ from lieux.members.session import (
     start_session,
 )
 from lieux.members.tokens import SIGN_IN_LIFETIME, hash_token, new_token
+from lieux.qr import qr_svg
 from lieux.settings import Settings
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 # QR modules are drawn this many pixels wide: readable from a phone at arm's length.
-QR_SCALE = 5
-
-
-def qr_svg(url: str, scale: int = QR_SCALE) -> str:
-    """An inline SVG QR code of `url` (made here, no third-party request)."""
-    return segno.make(url, error="m").svg_inline(scale=scale, title=url)
 
 
 def _refusal(reason: str) -> tuple[str, int]:
@@ -171,7 +165,7 @@ class MembersController(Controller):
                 "lieu": lieu,
                 "role": invite.role,
                 "link": link,
-                "qr": qr_svg(link),
+                "qr": qr_svg(link, scale=5),
             },
         )
 
@@ -231,7 +225,7 @@ class MembersController(Controller):
                 "lieu": None,
                 "role": None,
                 "link": link,
-                "qr": qr_svg(link),
+                "qr": qr_svg(link, scale=5),
             },
         )
 

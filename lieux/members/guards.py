@@ -1,0 +1,39 @@
+"""Who may see and change a lieu's data, said once for every controller of the members' area.
+
+Litestar guards receive the connection, not the request's dependencies; the identity and the
+lieu come from providers, so each handler starts with one call (`require_manager(identity, lieu)`)
+that refuses with 401 (not signed in) or 403 (signed in, not allowed) before anything else.
+"""
+
+from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
+from sqlite_utils import Database
+
+from lieux.db.lieux import get_lieu
+from lieux.members.auth import can_manage, can_propose
+from lieux.members.models import Identity
+from lieux.models import Lieu
+
+
+def provide_lieu(db: Database, slug: str) -> Lieu:
+    lieu = get_lieu(db, slug)
+    if lieu is None:
+        raise NotFoundException(f"Aucun lieu « {slug} »")
+    return lieu
+
+
+def require_manager(identity: Identity | None, lieu: Lieu) -> int:
+    """Refuse unless a co-manager of this lieu (or admin); return the member's id."""
+    if identity is None:
+        raise NotAuthorizedException("Connectez-vous avec votre lien personnel.")
+    if not can_manage(identity, lieu.id):
+        raise PermissionDeniedException("Réservé aux co-gestionnaires de ce lieu.")
+    return identity.member.id
+
+
+def require_member(identity: Identity | None, lieu: Lieu) -> int:
+    """Refuse unless a member of this lieu (any role) or admin; return the member's id."""
+    if identity is None:
+        raise NotAuthorizedException("Connectez-vous avec votre lien personnel.")
+    if not can_propose(identity, lieu.id):
+        raise PermissionDeniedException("Réservé aux membres de ce lieu.")
+    return identity.member.id
