@@ -60,6 +60,7 @@ def _configure_templates(engine: JinjaTemplateEngine) -> None:
     engine.engine.add_extension("jinja2.ext.i18n")
     engine.engine.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
     engine.engine.globals["current_lang"] = i18n.current_lang.get
+    engine.engine.filters["commune"] = i18n.commune_label
 
 
 def create_app(settings: Settings, *, clock: Clock = utc_now) -> Litestar:

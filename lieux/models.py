@@ -1,5 +1,6 @@
-"""Read models shared by every component: the lieux and the helplines."""
+"""Read models shared by every component: the lieux, the helplines and the communes' names."""
 
+from collections.abc import Iterable
 from typing import Literal
 from urllib.parse import quote_plus
 
@@ -75,12 +76,72 @@ class LieuWrite(msgspec.Struct, kw_only=True):
 
 
 class Helpline(msgspec.Struct, frozen=True, kw_only=True):
+    """A listening line. `language` is the one it answers in; `what` and `hours` describe it in
+    French, `what_nl`/`what_en` and `hours_nl`/`hours_en` in Dutch and English when written."""
+
     name: str
     number: str
     hours: str | None = None
     language: str = "fr"
     what: str = ""
+    what_nl: str | None = None
+    what_en: str | None = None
+    hours_nl: str | None = None
+    hours_en: str | None = None
 
     @property
     def tel(self) -> str:
         return "".join(c for c in self.number if c.isdigit() or c == "+")
+
+    def what_in(self, lang: str) -> str:
+        """What the line is for, in `lang`, falling back to French."""
+        return (lang != "fr" and getattr(self, f"what_{lang}", None)) or self.what
+
+    def hours_in(self, lang: str) -> str | None:
+        """When it answers ("24/7"), in `lang`, falling back to French."""
+        return (lang != "fr" and getattr(self, f"hours_{lang}", None)) or self.hours
+
+
+def helplines_for(helplines: Iterable[Helpline], lang: str) -> list[Helpline]:
+    """The helplines in the order a page in `lang` lists them: on Dutch pages the Dutch-speaking
+    lines first (Tele-Onthaal 106 before Télé-Accueil 107), on French and English pages the
+    French-speaking ones; otherwise in the order they were entered."""
+    first = "nl" if lang == "nl" else "fr"
+    return sorted(helplines, key=lambda line: line.language != first)
+
+
+# The 19 Brussels communes, and the parts of the City of Brussels that addresses name, by their
+# French name (as stored) with their official Dutch name. Both are official; English uses the
+# French one, as the region's English pages do. Stored names stay French: filters and URLs use them.
+COMMUNES_NL = {
+    "Anderlecht": "Anderlecht",
+    "Auderghem": "Oudergem",
+    "Berchem-Sainte-Agathe": "Sint-Agatha-Berchem",
+    "Bruxelles": "Brussel",
+    "Etterbeek": "Etterbeek",
+    "Evere": "Evere",
+    "Forest": "Vorst",
+    "Ganshoren": "Ganshoren",
+    "Ixelles": "Elsene",
+    "Jette": "Jette",
+    "Koekelberg": "Koekelberg",
+    "Molenbeek-Saint-Jean": "Sint-Jans-Molenbeek",
+    "Saint-Gilles": "Sint-Gillis",
+    "Saint-Josse-ten-Noode": "Sint-Joost-ten-Node",
+    "Schaerbeek": "Schaarbeek",
+    "Uccle": "Ukkel",
+    "Watermael-Boitsfort": "Watermaal-Bosvoorde",
+    "Woluwe-Saint-Lambert": "Sint-Lambrechts-Woluwe",
+    "Woluwe-Saint-Pierre": "Sint-Pieters-Woluwe",
+    # parts of the City of Brussels
+    "Haren": "Haren",
+    "Laeken": "Laken",
+    "Neder-Over-Heembeek": "Neder-Over-Heembeek",
+}
+
+
+def commune_name(commune: str, lang: str) -> str:
+    """The commune as a page in `lang` names it: its Dutch name on Dutch pages, else as stored."""
+    if lang == "nl":
+        return COMMUNES_NL.get(commune, commune)
+    return commune

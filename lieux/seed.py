@@ -55,8 +55,50 @@ def seed_guide(db: Database) -> int:
                 ),
             )
         for entry in guide["helplines"]:
-            upsert_helpline(db, Helpline(**entry))
+            upsert_helpline(db, helpline(entry))
     return len(guide["lieux"])
+
+
+# What each of the guide's helplines is for, in the three languages (the guide says it once, in
+# the line's own language: that wording is kept). Numbers and hours come from the guide only.
+HELPLINE_WHAT: dict[str, dict[str, str]] = {
+    "Télé-Accueil": {"fr": "Ligne d'écoute", "nl": "Luisterlijn", "en": "Listening line"},
+    "Tele-Onthaal": {"fr": "Ligne d'écoute", "nl": "Luisterlijn", "en": "Listening line"},
+    "Centre de prévention du suicide": {
+        "fr": "Prévention du suicide",
+        "nl": "Zelfmoordpreventie",
+        "en": "Suicide prevention",
+    },
+    "Zelfmoordlijn": {
+        "fr": "Prévention du suicide",
+        "nl": "Zelfmoordpreventie",
+        "en": "Suicide prevention",
+    },
+    "Écoute-Enfants": {
+        "fr": "Ligne pour enfants et adolescents",
+        "nl": "Lijn voor kinderen en jongeren",
+        "en": "Line for children and teenagers",
+    },
+    "Community Help Service": {
+        "fr": "Ligne d'écoute",
+        "nl": "Luisterlijn",
+        "en": "Helpline in English",
+    },
+}
+
+
+def helpline(entry: dict) -> Helpline:
+    """A helpline of the guide, described in French, Dutch and English (French if unknown)."""
+    what = HELPLINE_WHAT.get(entry["name"], {entry["language"]: entry["what"]})
+    return Helpline(
+        name=entry["name"],
+        number=entry["number"],
+        hours=entry["hours"],
+        language=entry["language"],
+        what=what.get("fr", entry["what"]),
+        what_nl=what.get("nl"),
+        what_en=what.get("en"),
+    )
 
 
 # --- demo: fictional hours and activities -------------------------------------------------------

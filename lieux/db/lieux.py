@@ -49,13 +49,21 @@ def upsert_lieu(db: Database, lieu: LieuWrite, *, now: datetime | None = None) -
 
 def list_helplines(db: Database) -> list[Helpline]:
     """The 24/7 helplines, in the order they were entered."""
-    rows = db.query("SELECT name, number, hours, language, what FROM helplines ORDER BY id")
+    rows = db.query(
+        "SELECT name, number, hours, language, what, what_nl, what_en, hours_nl, hours_en"
+        " FROM helplines ORDER BY id"
+    )
     return [msgspec.convert(row, Helpline) for row in rows]
 
 
 def upsert_helpline(db: Database, helpline: Helpline) -> None:
-    """Insert or update a helpline by name."""
-    db["helplines"].upsert(msgspec.to_builtins(helpline), pk="name", alter=False)
+    """Insert or update a helpline by name. Unchanged data writes nothing."""
+    values = msgspec.to_builtins(helpline)
+    existing = next(db.query("SELECT * FROM helplines WHERE name = ?", [helpline.name]), None)
+    if existing is None:
+        db["helplines"].insert(values)
+    elif any(existing[key] != value for key, value in values.items()):
+        db["helplines"].update(existing["id"], values)
 
 
 def data_revision(db: Database) -> int:

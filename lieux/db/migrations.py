@@ -289,3 +289,23 @@ def m050_create_search(db: Database) -> None:
 def m060_audit_actor(db: Database) -> None:
     # Who acted when no member did (the command line, the hourly calendar refresh).
     db["audit_log"].add_column("actor", str)
+
+
+@MIGRATIONS()
+def m150_helpline_translations(db: Database) -> None:
+    # `what` and `hours` stay the French text; Dutch and English pages read these when written
+    # (`lieux seed` fills them for the guide's lines). A helpline's change is public too: the
+    # same triggers as m005 let the widget's snapshot see it.
+    db.executescript(
+        """
+        ALTER TABLE helplines ADD COLUMN what_nl TEXT;
+        ALTER TABLE helplines ADD COLUMN what_en TEXT;
+        ALTER TABLE helplines ADD COLUMN hours_nl TEXT;
+        ALTER TABLE helplines ADD COLUMN hours_en TEXT;
+        """
+    )
+    for event in ("INSERT", "UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER helplines_{event.lower()}_revision AFTER {event} ON helplines "
+            "BEGIN UPDATE revision SET value = value + 1 WHERE id = 1; END"
+        )

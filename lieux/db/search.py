@@ -5,6 +5,7 @@ import re
 from sqlite_utils import Database
 
 from lieux.calendar.models import KINDS
+from lieux.models import commune_name
 
 # Longer queries are typing accidents or abuse; they would only cost CPU.
 MAX_TERMS = 8
@@ -26,13 +27,17 @@ def _refresh(db: Database) -> None:
     with db.atomic():
         db.execute("DELETE FROM lieux_search")
         for row in db.query("SELECT * FROM lieux"):
+            place = f"{row['address']} {row['postcode']} {row['commune']}"
+            dutch = commune_name(row["commune"], "nl")
+            if dutch != row["commune"]:  # Dutch pages say "Schaarbeek": it finds the lieu too
+                place += f" {dutch}"
             db.execute(
                 "INSERT INTO lieux_search (rowid, name, place, description, activities) "
                 "VALUES (?, ?, ?, ?, ?)",
                 [
                     row["id"],
                     row["name"],
-                    f"{row['address']} {row['postcode']} {row['commune']}",
+                    place,
                     " ".join(
                         filter(
                             None,

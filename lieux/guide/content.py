@@ -11,7 +11,7 @@ from lieux.calendar.models import KINDS
 from lieux.db import hours as hours_db
 from lieux.db.activities import list_activities
 from lieux.db.lieux import has_demo_data, list_helplines, list_lieux
-from lieux.models import Helpline, Lieu
+from lieux.models import Helpline, Lieu, helplines_for
 from lieux.settings import Settings
 from lieux.widget.models import OpeningHours
 
@@ -74,7 +74,7 @@ def collect(db: Database, settings: Settings, *, today: date, lang: str) -> Guid
         )
     return Guide(
         entries=entries,
-        helplines=list_helplines(db),
+        helplines=helplines_for(list_helplines(db), lang),
         generated_on=today,
         demo=has_demo_data(db),
     )

@@ -14,7 +14,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
-from lieux.models import LANGUAGES
+from lieux.models import LANGUAGES, commune_name
 
 if TYPE_CHECKING:  # domain code imports gettext from here: keep Litestar out at run time
     from litestar import Request
@@ -44,6 +44,11 @@ def gettext(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(current_lang.get()).ngettext(singular, plural, n)
+
+
+def commune_label(commune: str) -> str:
+    """The `commune` Jinja filter: the commune's name in the request's language."""
+    return commune_name(commune, current_lang.get())
 
 
 def pick_language(request: "Request") -> str:

@@ -2,6 +2,7 @@
 
 from datetime import datetime, time, timedelta
 
+import msgspec
 from litestar import Controller, Request, get
 from litestar.datastructures import Cookie
 from litestar.exceptions import NotFoundException, ValidationException
@@ -17,14 +18,15 @@ from lieux.db.activities import list_activities
 from lieux.db.lieux import get_lieu, has_demo_data, list_communes, list_helplines, list_lieux
 from lieux.db.search import lieu_ids_with_activities, search_lieu_ids
 from lieux.embed.assets import WIDGET_CSS, versioned
-from lieux.models import LANGUAGES
+from lieux.models import LANGUAGES, commune_name, helplines_for
 from lieux.web import structured
 from lieux.web.i18n import LANG_COOKIE, current_lang
+from lieux.web.now import now_of, weekend_hours
 from lieux.widget.cache import open_now_context
 from lieux.widget.hours import weekend
 from lieux.widget.models import LieuWithHours
 from lieux.widget.query import QueryError, parse_at, parse_query
-from lieux.widget.status import lieu_status, open_during
+from lieux.widget.status import lieu_status
 
 # A year: the choice of language is remembered, not tracked (the cookie holds only fr/nl/en).
 LANG_COOKIE_AGE = 365 * 24 * 3600
@@ -63,15 +65,19 @@ class PagesController(Controller):
             lang=current_lang.get(),
             hours=hours_db.all_hours(db),
         )
+        lieux = list_lieux(db)
+        # The page places the helplines itself (first when nothing is open), not the fragment.
+        widget = open_now_context(cache, query, now)["widget"]
         return Template(
             "web/home.html",
             context={
-                "lieux": {lieu.id: lieu for lieu in list_lieux(db)},
+                "lieux": {lieu.id: lieu for lieu in lieux},
                 "week": week,
-                "helplines": list_helplines(db),
+                "helplines": helplines_for(list_helplines(db), query.lang),
+                "now": now_of(cache, lieux, query.at or now, query.lang, now),
                 "widget_css": versioned(WIDGET_CSS),
                 "demo": has_demo_data(db),
-                **open_now_context(cache, query, now),
+                "widget": msgspec.structs.replace(widget, helplines=[]),
             },
         )
 
@@ -106,30 +112,44 @@ class PagesController(Controller):
         if chosen_kinds or free:
             wanted = lieu_ids_with_activities(db, kinds=chosen_kinds or None, free=free)
             lieux = [lieu for lieu in lieux if lieu.id in wanted]
+        if q.strip():
+            rank = {lieu_id: i for i, lieu_id in enumerate(search_lieu_ids(db, q))}
+            lieux = sorted(
+                (lieu for lieu in lieux if lieu.id in rank), key=lambda lieu: rank[lieu.id]
+            )
         cache = request.app.state.open_now
         try:
             instant = parse_at(at, cache.settings.zone) or now
         except QueryError as error:
             raise ValidationException(str(error)) from None
         lang = current_lang.get()
-        if open == "weekend":
-            window = weekend(instant, cache.settings.zone)
-            lieux = [lieu for lieu in lieux if open_during(cache, lieu, window, lang, now)]
-        statuses = {lieu.id: lieu_status(cache, lieu, instant, lang, now) for lieu in lieux}
+        # What "now" is for the lieux the other filters leave: "nothing open" is said only of
+        # lieux whose hours are known, and "try fewer filters" only when those filters emptied it.
+        situation = now_of(cache, lieux, instant, lang, now)
+        weekend_hours_of: dict[int, list[str]] = {}
+        shown = lieux
         if open == "now":
-            lieux = [lieu for lieu in lieux if statuses[lieu.id].state == "open"]
-        if q.strip():
-            rank = {lieu_id: i for i, lieu_id in enumerate(search_lieu_ids(db, q))}
-            lieux = sorted(
-                (lieu for lieu in lieux if lieu.id in rank), key=lambda lieu: rank[lieu.id]
-            )
+            shown = situation.of_state(lieux, "open")
+        elif open == "weekend":
+            window = weekend(instant, cache.settings.zone)
+            for lieu in lieux:
+                words = weekend_hours(cache, lieu, window, lang, now)
+                if words:
+                    weekend_hours_of[lieu.id] = words
+            shown = [lieu for lieu in lieux if lieu.id in weekend_hours_of]
         return Template(
             "web/lieux.html",
             context={
-                "lieux": lieux,
-                "communes": communes,
+                "lieux": shown,
+                "candidates": lieux,
+                "now": situation,
+                "weekend_hours": weekend_hours_of,
+                "helplines": helplines_for(list_helplines(db), lang),
+                "communes": sorted(communes, key=lambda c: commune_name(c, lang).casefold()),
                 "kinds": KINDS,
-                "statuses": statuses,
+                "statuses": {
+                    lieu.id: lieu_status(cache, lieu, instant, lang, now) for lieu in lieux
+                },
                 "at": at,
                 "filters": {
                     "q": q,
@@ -138,6 +158,7 @@ class PagesController(Controller):
                     "free": free,
                     "open": open,
                 },
+                "filtered": bool(q.strip() or chosen_communes or chosen_kinds or free),
                 "demo": has_demo_data(db),
             },
         )

@@ -1,10 +1,12 @@
 import sqlite3
 
+import msgspec
 import pytest
 
 from lieux import db as database
-from lieux.db.lieux import data_revision, upsert_lieu
+from lieux.db.lieux import data_revision, list_helplines, upsert_helpline, upsert_lieu
 from lieux.models import LieuWrite
+from lieux.seed import seed_guide
 
 FIRST = database.MIGRATIONS._migrations[0].name
 
@@ -90,3 +92,37 @@ def test_unchanged_upsert_writes_nothing(db):
     before = data_revision(db)
     upsert_lieu(db, LieuWrite(slug="x", name="X"))
     assert data_revision(db) == before
+
+
+def test_database_before_helpline_translations_keeps_its_helplines(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    old = database.connect(path)
+    database.MIGRATIONS.apply(old, stop_before="m150_helpline_translations")
+    old["helplines"].insert(
+        {"name": "Tele-Onthaal", "number": "106", "hours": "24/7", "language": "nl", "what": "X"}
+    )
+    old.close()
+
+    upgraded = database.connect(path)
+    database.migrate(upgraded)
+    (line,) = list_helplines(upgraded)
+    assert (line.number, line.what_nl, line.what_in("nl"), line.hours_in("en")) == (
+        "106",
+        None,
+        "X",  # no translation yet: the text it has
+        "24/7",
+    )
+    seed_guide(upgraded)  # `lieux seed` then writes the translations
+    by_name = {h.name: h for h in list_helplines(upgraded)}
+    assert by_name["Tele-Onthaal"].what_in("nl") == "Luisterlijn"
+    assert by_name["Tele-Onthaal"].what_in("fr") == "Ligne d'écoute"
+
+
+def test_a_helpline_change_bumps_the_revision_and_an_unchanged_one_does_not(db):
+    seed_guide(db)
+    before = data_revision(db)
+    seed_guide(db)
+    assert data_revision(db) == before
+    line = list_helplines(db)[0]
+    upsert_helpline(db, msgspec.structs.replace(line, hours="jour et nuit"))
+    assert data_revision(db) > before

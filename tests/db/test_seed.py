@@ -5,7 +5,8 @@ from pathlib import Path
 from lieux.db import hours
 from lieux.db.activities import list_activities
 from lieux.db.lieux import get_lieu, has_demo_data, list_helplines, list_lieux
-from lieux.seed import load_guide, seed_demo, seed_guide, slugify
+from lieux.models import helplines_for
+from lieux.seed import HELPLINE_WHAT, load_guide, seed_demo, seed_guide, slugify
 from lieux.widget.models import OpeningSlot
 from tests.conftest import DEMO_TODAY
 
@@ -85,3 +86,32 @@ def test_slugify():
     assert slugify("L'Entr'Act") == "l-entr-act"
     assert slugify("Espace JV (Jean Vermeylen)") == "espace-jv-jean-vermeylen"
     assert slugify("Babel'Zin") == "babel-zin"
+
+
+def test_helplines_are_described_in_three_languages_with_the_guides_own_words(db):
+    seed_guide(db)
+    lines = {h.name: h for h in list_helplines(db)}
+    assert set(HELPLINE_WHAT) == set(lines)  # a translation for each line, and no other line
+    for entry in guide()["helplines"]:
+        line = lines[entry["name"]]
+        # Numbers, hours and languages are the guide's; its wording stays in its language.
+        assert (line.number, line.hours, line.language) == (
+            entry["number"],
+            entry["hours"],
+            entry["language"],
+        )
+        assert line.what_in(entry["language"]) == entry["what"]
+        assert all(line.what_in(lang) for lang in ("fr", "nl", "en"))
+    assert lines["Tele-Onthaal"].what_in("fr") == "Ligne d'écoute"
+    assert lines["Télé-Accueil"].what_in("nl") == "Luisterlijn"
+
+
+def test_helplines_in_the_order_of_each_language(db):
+    seed_guide(db)
+    every = list_helplines(db)
+    numbers = {lang: [h.number for h in helplines_for(every, lang)] for lang in ("fr", "nl", "en")}
+    assert numbers["nl"][:2] == ["106", "1813"]
+    assert numbers["fr"][0] == numbers["en"][0] == "107"
+    assert numbers["fr"].index("107") < numbers["fr"].index("106")
+    assert numbers["fr"] == numbers["en"]
+    assert sorted(numbers["nl"]) == sorted(numbers["fr"])  # the same lines, reordered

@@ -97,3 +97,49 @@ def test_open_this_weekend_filter_combines_with_commune(client):
 def test_bad_open_filter_or_instant_is_a_400(client):
     assert client.get("/lieux", params={"open": "always"}).status_code == 400
     assert client.get("/lieux", params={"at": "tomorrow"}).status_code == 400
+
+
+def card_of(html: str, slug: str) -> str:
+    start = html.index(f'<h3 id="lieu-{slug}">')
+    return html[start : html.index("</article>", start)]
+
+
+def test_weekend_cards_show_the_weekend_hours_not_the_state_now(client):
+    html = client.get("/lieux", params={"open": "weekend", "at": WEDNESDAY_AFTERNOON}).text
+    assert "Fermé maintenant" not in html and "ouvre demain" not in html
+    assert "Ce week-end :</strong> samedi 11:00–17:00, dimanche 11:00–17:00" in card_of(
+        html, "l-entr-act"
+    )
+    assert "samedi 10:00–14:00" in card_of(html, "espace-51")
+    # The overnight slots say the evening they start; Sunday's closes at 20:00.
+    assert "samedi 15:00–02:00, dimanche 15:00–20:00" in card_of(html, "le-pianocktail")
+    # A special opening from the agenda, said as such.
+    assert "samedi 10:00–13:00 (ouverture exceptionnelle)" in card_of(html, "coin-des-cerises")
+
+
+def test_weekend_hours_in_the_readers_language(client):
+    html = client.get(
+        "/lieux", params={"open": "weekend", "at": WEDNESDAY_AFTERNOON, "lang": "nl"}
+    ).text
+    assert "Dit weekend:</strong> zaterdag 11:00–17:00, zondag 11:00–17:00" in card_of(
+        html, "l-entr-act"
+    )
+    english = client.get(
+        "/lieux", params={"open": "weekend", "at": WEDNESDAY_AFTERNOON, "lang": "en"}
+    ).text
+    assert "Saturday 10:00–13:00 (special opening)" in card_of(english, "coin-des-cerises")
+
+
+def test_weekend_seen_on_saturday_afternoon_keeps_the_days_opening(client):
+    # At 13:00 on Saturday L'Entr'Act has been open since 11:00: its opening is still 11:00.
+    html = client.get("/lieux", params={"open": "weekend", "at": "2026-11-28T13:00"}).text
+    assert "samedi 11:00–17:00, dimanche 11:00–17:00" in card_of(html, "l-entr-act")
+    assert "espace-51" in names(html)  # open until 14:00
+
+
+def test_weekend_with_nothing_in_the_filters_suggests_fewer(client):
+    html = client.get(
+        "/lieux", params={"open": "weekend", "commune": "Jette", "at": WEDNESDAY_AFTERNOON}
+    ).text
+    assert "Aucun de ces lieux n'ouvre ce week-end" in html
+    assert "Essayez moins de filtres." in html

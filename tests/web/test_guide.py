@@ -1,5 +1,6 @@
 import re
 
+import pytest
 from pypdf import PdfReader
 
 from lieux.cli import main
@@ -48,3 +49,34 @@ def test_french_descriptions_are_marked_in_the_dutch_guide(client):
     html = client.get("/guide?lang=nl").text
     assert '<p lang="fr">Lieu d&#39;activités' in html
     assert "(tekst in het Frans)" in html
+
+
+@pytest.mark.parametrize("path", ["/", "/lieux", "/agenda", "/lieux/club-55"])
+def test_guide_is_linked_from_every_page(client, path):
+    assert 'href="/guide"' in client.get(path).text
+
+
+def test_directory_points_to_the_guide(client):
+    html = client.get("/lieux").text
+    main = html[html.index("<main") : html.index("</main>")]
+    assert '<a href="/guide">Guide imprimable des lieux</a>' in main
+
+
+@pytest.mark.parametrize(
+    ("lang", "label"),
+    [("fr", "Retour au site"), ("nl", "Terug naar de site"), ("en", "Back to the")],
+)
+def test_guide_has_a_way_back_on_screen_only(client, lang, label):
+    html = client.get(f"/guide?lang={lang}").text
+    back = re.search(r'<nav class="screen-only back"[^>]*>(.*?)</nav>', html, flags=re.S)
+    assert back is not None
+    assert 'href="/"' in back.group(1) and label in back.group(1)
+    assert "@media print" in html and ".screen-only { display: none; }" in html
+
+
+def test_guide_pdf_leaves_the_way_back_out(seeded_path, tmp_path):
+    pdf = tmp_path / "guide.pdf"
+    assert main(["guide", "--pdf", str(pdf), "--db", str(seeded_path)]) == 0
+    text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "Retour au site" not in text
+    assert "Guide des lieux de liens" in text
