@@ -15,14 +15,14 @@ from lieux.calendar.models import Activity, ActivityWrite
 from lieux.calendar.rules import is_occurrence
 from lieux.db import activities as activities_db
 from lieux.db import audit
-from lieux.db import hours as hours_db
 from lieux.db import members as members_db
 from lieux.db import proposals as proposals_db
 from lieux.db.activities import StaleActivity
 from lieux.manage import series
+from lieux.manage.hours_actions import replace_hours
 from lieux.models import Lieu
 
-__all__ = ["StaleActivity", "uid_for"]
+__all__ = ["StaleActivity", "replace_hours", "uid_for"]
 
 _WRITE_FIELDS = tuple(f.name for f in msgspec.structs.fields(ActivityWrite))
 
@@ -356,27 +356,6 @@ def support(
         if lieu.governance == "self-managed" and current.supports >= lieu.support_threshold:
             return accept(db, lieu, current, by=None, message="", uid=uid, now=now)
     return None
-
-
-def replace_hours(
-    db: Database,
-    lieu: Lieu,
-    *,
-    slots: list,
-    exceptions: list,
-    holiday_rule,
-    by: int | None,
-    now: datetime,
-) -> None:
-    """Set the lieu's weekly slots, exceptions and holiday rule at once."""
-    with db.atomic():
-        before = hours_db.get_hours(db, lieu.id)
-        hours_db.replace_hours(
-            db, lieu.id, slots=slots, exceptions=exceptions, holiday_rule=holiday_rule
-        )
-        after = hours_db.get_hours(db, lieu.id)
-        if after != before:
-            _record(db, lieu, by, "update", "hours", lieu.id, before=before, after=after, now=now)
 
 
 def split_series(
