@@ -3,13 +3,11 @@
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import msgspec
 from sqlite_utils import Database
 
 from lieux.calendar.models import Activity, ActivityOverride, ActivityWrite
-from lieux.calendar.rules import is_occurrence, normalize_rrule
 
 
 def _utc(now: datetime | None) -> str:
@@ -166,20 +164,19 @@ def update_activity(
     activity_id: int,
     changes: ActivityWrite,
     *,
-    zone: ZoneInfo,
     now: datetime | None = None,
     expected_version: int | None = None,
+    moved: dict[datetime, datetime] | None = None,
 ) -> Activity:
-    """Replace an activity's fields; bump SEQUENCE if its time, rule or status changed.
+    """Replace an activity's fields (its RRULE already normalised); bump SEQUENCE if its time,
+    rule or status changed.
 
-    When a series moves (new start), its overrides move with it by the same amount; those that
-    no longer fall on an occurrence of the new rule are dropped.
+    When the series moves or its rule changes, the overrides in `moved` (old -> new original
+    start) go along; the others are dropped (lieux.calendar.edits decides which).
     """
     with db.atomic():
         before = _require(db, activity_id, expected_version)
         values = msgspec.to_builtins(changes)
-        if values.get("rrule"):
-            values["rrule"] = normalize_rrule(values["rrule"], zone)
         old = msgspec.to_builtins(before)
         significant = any(old[key] != values[key] for key in SIGNIFICANT)
         if not significant and all(old[key] == value for key, value in values.items()):
@@ -198,9 +195,9 @@ def update_activity(
         shift = after.starts_at - before.starts_at
         if before.overrides and (shift or before.rrule != after.rrule):
             for override in before.overrides:
-                rid = override.recurrence_id + shift
+                rid = (moved or {}).get(override.recurrence_id)
                 _drop_override(db, activity_id, override.recurrence_id.isoformat())
-                if is_occurrence(after, rid, zone):
+                if rid is not None:
                     db["activity_overrides"].insert(
                         {
                             **msgspec.to_builtins(override),
@@ -218,15 +215,13 @@ def _set_override(
     activity_id: int,
     recurrence_id: datetime,
     *,
-    zone: ZoneInfo,
     now: datetime | None,
     expected_version: int | None,
     **fields: object,
 ) -> Activity:
+    """Set fields of the override of one occurrence (the caller knows it is one)."""
     with db.atomic():
         activity = _require(db, activity_id, expected_version)
-        if not is_occurrence(activity, recurrence_id, zone):
-            raise ValueError(f"{recurrence_id.isoformat()} is not an occurrence of this activity")
         existing = next((o for o in activity.overrides if o.recurrence_id == recurrence_id), None)
         stamp = _next_stamp(
             max(activity.updated_at, existing.updated_at if existing else activity.updated_at),
@@ -269,7 +264,6 @@ def cancel_occurrence(
     activity_id: int,
     recurrence_id: datetime,
     *,
-    zone: ZoneInfo,
     now: datetime | None = None,
     expected_version: int | None = None,
 ) -> Activity:
@@ -278,7 +272,6 @@ def cancel_occurrence(
         db,
         activity_id,
         recurrence_id,
-        zone=zone,
         now=now,
         expected_version=expected_version,
         status="cancelled",
@@ -290,7 +283,6 @@ def restore_occurrence(
     activity_id: int,
     recurrence_id: datetime,
     *,
-    zone: ZoneInfo,
     now: datetime | None = None,
     expected_version: int | None = None,
 ) -> Activity:
@@ -299,7 +291,6 @@ def restore_occurrence(
         db,
         activity_id,
         recurrence_id,
-        zone=zone,
         now=now,
         expected_version=expected_version,
         status="confirmed",
@@ -313,7 +304,6 @@ def move_occurrence(
     starts_at: datetime,
     ends_at: datetime,
     *,
-    zone: ZoneInfo,
     now: datetime | None = None,
     expected_version: int | None = None,
 ) -> Activity:
@@ -324,7 +314,6 @@ def move_occurrence(
         db,
         activity_id,
         recurrence_id,
-        zone=zone,
         now=now,
         expected_version=expected_version,
         starts_at=starts_at,
@@ -339,7 +328,6 @@ def edit_occurrence(
     *,
     title: str | None,
     description: str | None,
-    zone: ZoneInfo,
     now: datetime | None = None,
     expected_version: int | None = None,
 ) -> Activity:
@@ -348,7 +336,6 @@ def edit_occurrence(
         db,
         activity_id,
         recurrence_id,
-        zone=zone,
         now=now,
         expected_version=expected_version,
         title=title,
@@ -412,7 +399,6 @@ def set_override(
     ends_at: datetime | None,
     title: str | None,
     description: str | None,
-    zone: ZoneInfo,
     now: datetime | None = None,
 ) -> Activity:
     """Set every field of one occurrence's override at once (what an import knows)."""
@@ -420,7 +406,6 @@ def set_override(
         db,
         activity_id,
         recurrence_id,
-        zone=zone,
         now=now,
         expected_version=None,
         status=status,

@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
-from lieux.db import audit
 from lieux.db import hours as hours_db
+from lieux.manage import audit_trail
 from lieux.models import Lieu
 from lieux.widget.models import OpeningHours
 from lieux.widget.osm import from_osm, to_osm
@@ -43,10 +43,10 @@ def replace_hours(
         )
         after = hours_db.get_hours(db, lieu.id)
         if after != before:
-            audit.record(
+            audit_trail.record(
                 db,
                 lieu_id=lieu.id,
-                member_id=by,
+                by=by,
                 actor=actor,
                 action="update",
                 entity="hours",

@@ -9,7 +9,7 @@ from lieux.cli import main
 from lieux.db import audit
 from lieux.db.lieux import get_lieu
 from tests.conftest import DEMO_NOW
-from tests.members.people import LIEU_A, add_member, sign_in
+from tests.people import LIEU_A, add_member, sign_in
 
 CALENDAR = "\r\n".join(
     [

@@ -7,8 +7,9 @@ from litestar import Controller, Request, Response, get, post
 from litestar.response import Template
 from sqlite_utils import Database
 
+from lieux.calendar import closures
 from lieux.db import hours as hours_db
-from lieux.manage import actions, closures, forms, hours_form
+from lieux.manage import actions, forms, hours_form
 from lieux.manage.closed_dates import closed_dates
 from lieux.manage.hours_actions import holidays_from, replace_hours, set_hours_from_osm
 from lieux.manage.responses import FOR_MANAGERS, PATH, Form, again, done

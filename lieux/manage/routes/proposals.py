@@ -10,7 +10,7 @@ from sqlite_utils import Database
 
 from lieux.calendar.models import KINDS
 from lieux.db import proposals as proposals_db
-from lieux.manage import actions, forms
+from lieux.manage import actions, forms, proposal_actions
 from lieux.manage.responses import FOR_MANAGERS, FOR_MEMBERS, PATH, Form, again, done, form_context
 from lieux.members.auth import can_manage
 from lieux.members.models import Identity
@@ -91,7 +91,7 @@ class ProposalController(Controller):
                 lieu, values=data, errors=error.errors, proposing=True, action=action
             )
             return again(request, "manage/activity_form.html", context)
-        actions.propose(db, lieu, write, by=by, name=identity.member.display_name, now=now)
+        proposal_actions.propose(db, lieu, write, by=by, name=identity.member.display_name, now=now)
         return done(request, f"/manage/{lieu.slug}?proposed=1")
 
     @post("/proposals/{proposal_id:int}/support", sync_to_thread=True)
@@ -112,8 +112,8 @@ class ProposalController(Controller):
             return refused(request, db, lieu, identity, proposal_id, NOT_BY_SUPPORTS)
         uid = actions.uid_for(lieu, settings.base_url)
         # AlreadyDecided: published by someone else's support at the same moment, which is fine.
-        with contextlib.suppress(actions.AlreadyDecided):
-            actions.support(db, lieu, proposal, by=by, uid=uid, now=now)
+        with contextlib.suppress(proposal_actions.AlreadyDecided):
+            proposal_actions.support(db, lieu, proposal, by=by, uid=uid, now=now)
         return done(request, f"/manage/{lieu.slug}")
 
     @post("/proposals/{proposal_id:int}/withdraw", sync_to_thread=True)
@@ -132,8 +132,8 @@ class ProposalController(Controller):
         if proposal.member_id != by:
             raise PermissionDeniedException("Seule la personne qui l'a proposée peut la retirer.")
         try:
-            actions.withdraw(db, lieu, proposal, by=by, now=now)
-        except actions.AlreadyDecided:
+            proposal_actions.withdraw(db, lieu, proposal, by=by, now=now)
+        except proposal_actions.AlreadyDecided:
             return refused(request, db, lieu, identity, proposal_id, ALREADY_DECIDED)
         return done(request, f"/manage/{lieu.slug}")
 
@@ -165,8 +165,10 @@ class DecisionController(Controller):
             return proposal_again(request, db, lieu, identity, proposal_id, errors=error.errors)
         uid = actions.uid_for(lieu, settings.base_url)
         try:
-            actions.accept(db, lieu, proposal, by=by, message=form.message, uid=uid, now=now)
-        except actions.AlreadyDecided:
+            proposal_actions.accept(
+                db, lieu, proposal, by=by, message=form.message, uid=uid, now=now
+            )
+        except proposal_actions.AlreadyDecided:
             return refused(request, db, lieu, identity, proposal_id, ALREADY_DECIDED)
         return done(request, f"/manage/{lieu.slug}")
 
@@ -188,7 +190,7 @@ class DecisionController(Controller):
         except forms.FormErrors as error:
             return proposal_again(request, db, lieu, identity, proposal_id, errors=error.errors)
         try:
-            actions.decline(db, lieu, proposal, by=by, message=form.message, now=now)
-        except actions.AlreadyDecided:
+            proposal_actions.decline(db, lieu, proposal, by=by, message=form.message, now=now)
+        except proposal_actions.AlreadyDecided:
             return refused(request, db, lieu, identity, proposal_id, ALREADY_DECIDED)
         return done(request, f"/manage/{lieu.slug}")

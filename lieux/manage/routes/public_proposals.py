@@ -9,7 +9,7 @@ from litestar.response import Template
 from sqlite_utils import Database
 
 from lieux.db import members as members_db
-from lieux.manage import actions, forms
+from lieux.manage import forms, proposal_actions
 from lieux.manage.responses import Form, again, done, form_context
 from lieux.members.guards import provide_lieu
 from lieux.members.session import PROPOSAL_RATE
@@ -70,5 +70,5 @@ class PublicProposalController(Controller):
         if errors:
             context = _context(lieu, values=data, errors=errors)
             return again(request, "manage/activity_form.html", context)
-        actions.propose(db, lieu, write, by=None, name=name, now=now)
+        proposal_actions.propose(db, lieu, write, by=None, name=name, now=now)
         return done(request, f"/propose/{lieu.slug}?sent=1")
