@@ -14,6 +14,7 @@ from sqlite_utils import Database
 from lieux.calendar.models import Activity, ActivityWrite
 from lieux.calendar.rules import is_occurrence, normalize_rrule
 from lieux.db import activities as activities_db
+from lieux.db import overrides as overrides_db
 
 
 def update_activity(
@@ -67,7 +68,7 @@ def check_occurrence(
 def cancel_occurrence(db, activity_id, recurrence_id, *, zone, now=None, expected_version=None):
     """Cancel one occurrence of a series (given by its original local start)."""
     check_occurrence(db, activity_id, recurrence_id, zone=zone, expected_version=expected_version)
-    return activities_db.cancel_occurrence(
+    return overrides_db.cancel_occurrence(
         db, activity_id, recurrence_id, now=now, expected_version=expected_version
     )
 
@@ -75,7 +76,7 @@ def cancel_occurrence(db, activity_id, recurrence_id, *, zone, now=None, expecte
 def restore_occurrence(db, activity_id, recurrence_id, *, zone, now=None, expected_version=None):
     """Undo the cancellation of one occurrence."""
     check_occurrence(db, activity_id, recurrence_id, zone=zone, expected_version=expected_version)
-    return activities_db.restore_occurrence(
+    return overrides_db.restore_occurrence(
         db, activity_id, recurrence_id, now=now, expected_version=expected_version
     )
 
@@ -85,7 +86,7 @@ def move_occurrence(
 ):
     """Give one occurrence of a series another local start and end."""
     check_occurrence(db, activity_id, recurrence_id, zone=zone, expected_version=expected_version)
-    return activities_db.move_occurrence(
+    return overrides_db.move_occurrence(
         db,
         activity_id,
         recurrence_id,
@@ -101,7 +102,7 @@ def edit_occurrence(
 ):
     """Retitle or redescribe one occurrence (None: as the series)."""
     check_occurrence(db, activity_id, recurrence_id, zone=zone, expected_version=expected_version)
-    return activities_db.edit_occurrence(
+    return overrides_db.edit_occurrence(
         db,
         activity_id,
         recurrence_id,

@@ -12,6 +12,7 @@ from lieux.calendar import edits
 from lieux.calendar.ical_import import ImportedEvent, ImportProblem, fetch, parse_calendar
 from lieux.calendar.rules import is_occurrence
 from lieux.db import activities as activities_db
+from lieux.db import overrides as overrides_db
 from lieux.db import sources as sources_db
 from lieux.manage import audit_trail
 
@@ -153,7 +154,7 @@ def _sync_overrides(db, activity_id: int, event: ImportedEvent, *, zone, now) ->
             getattr(existing, field) == getattr(override, field) for field in _OVERRIDE_FIELDS
         ):
             continue
-        activities_db.set_override(
+        overrides_db.set_override(
             db,
             activity_id,
             rid,
@@ -161,5 +162,5 @@ def _sync_overrides(db, activity_id: int, event: ImportedEvent, *, zone, now) ->
             now=now,
         )
     for rid in current.keys() - wanted.keys():
-        activities_db.remove_override(db, activity_id, rid, now=now)
+        overrides_db.remove_override(db, activity_id, rid, now=now)
     return skipped
