@@ -40,6 +40,8 @@ def test_a_cli_hours_change_is_in_the_lieu_audit_log(client, seeded_path, capsys
     sign_in(client, seeded_path, add_member(seeded_path, "Co", {LIEU_A: "co-manager"}))
     page = client.get(f"/manage/{LIEU_A}/audit").text
     assert "<strong>ligne de commande</strong> · modification · horaires" in page
+    assert "<strong>opdrachtregel</strong>" in client.get(f"/manage/{LIEU_A}/audit?lang=nl").text
+    assert "<strong>command line</strong>" in client.get(f"/manage/{LIEU_A}/audit?lang=en").text
 
 
 def test_a_refresh_is_named_in_the_audit_page(client, seeded_path):
@@ -53,4 +55,6 @@ def test_a_refresh_is_named_in_the_audit_page(client, seeded_path):
     sign_in(client, seeded_path, add_member(seeded_path, "Co", {LIEU_A: "co-manager"}))
     page = client.get(f"/manage/{LIEU_A}/audit").text
     assert "<strong>mise à jour automatique</strong>" in page
+    english = client.get(f"/manage/{LIEU_A}/audit?lang=en").text
+    assert "<strong>automatic update</strong>" in english
     assert "le système" not in page
