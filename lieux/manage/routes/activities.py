@@ -1,6 +1,7 @@
 """A lieu's activities, for its co-managers: create, edit (or split) a series, cancel, delete,
 restore, and change one date of a series."""
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from litestar import Controller, Request, Response, get, post
@@ -67,20 +68,51 @@ def conflict_extra(db: Database, lieu: Lieu, current: Activity, data: dict) -> d
     }
 
 
+@dataclass(frozen=True)
+class Editing:
+    """One request on an activity's page, for the answers that show the page again."""
+
+    request: Request
+    db: Database
+    settings: Settings
+    lieu: Lieu
+    now: datetime
+
+    def again(self, activity: Activity, *, status: int = 400, **extra) -> Template:
+        """The activity's page again, with `extra` (errors, what was typed) in its form."""
+        context = edit_context(self.db, self.settings, self.lieu, activity, now=self.now, **extra)
+        return again(self.request, FORM, context, status=status)
+
+    def conflict(self, activity_id: int, data: dict) -> Template:
+        """Someone saved in between: 409, their version shown, ours kept in the form."""
+        current = activity_of(self.db, self.lieu, activity_id)
+        extra = conflict_extra(self.db, self.lieu, current, data)
+        return self.again(current, status=409, **extra)
+
+    def set_status(self, activity_id: int, status: str, *, by: int, data: dict) -> Response:
+        """Cancel or restore a whole activity."""
+        activity = activity_of(self.db, self.lieu, activity_id)
+        zone = self.settings.zone
+        try:
+            actions.set_status(
+                self.db,
+                self.lieu,
+                activity,
+                status,
+                version=version(data),
+                by=by,
+                zone=zone,
+                now=self.now,
+            )
+        except actions.StaleActivity:
+            return self.conflict(activity_id, data)
+        return done(self.request, f"/manage/{self.lieu.slug}/activities/{activity_id}")
+
+
 class ActivityController(Controller):
     path = PATH
     include_in_schema = False
     dependencies = FOR_MANAGERS
-
-    def _again(self, request, db, settings, lieu, activity, *, now, status=400, **extra):
-        """The activity's page again, with `extra` (errors, what was typed) in its form."""
-        context = edit_context(db, settings, lieu, activity, now=now, **extra)
-        return again(request, FORM, context, status=status)
-
-    def _conflict(self, request, db, settings, lieu, activity_id, data, *, now) -> Template:
-        current = activity_of(db, lieu, activity_id)
-        extra = conflict_extra(db, lieu, current, data)
-        return self._again(request, db, settings, lieu, current, now=now, status=409, **extra)
 
     @get("/activities/new", sync_to_thread=True)
     def new_activity(self, lieu: Lieu, by: int) -> Template:
@@ -134,6 +166,7 @@ class ActivityController(Controller):
         now: datetime,
     ) -> Response:
         activity = activity_of(db, lieu, activity_id)
+        page = Editing(request, db, settings, lieu, now)
         try:
             form = forms.parse_activity(data)
             write = forms.to_write(form, settings.zone)
@@ -144,9 +177,7 @@ class ActivityController(Controller):
                 raise forms.FormErrors({"split_from": (NOT_AN_OCCURRENCE, {})})
         except forms.FormErrors as error:
             errors = error.errors
-            return self._again(
-                request, db, settings, lieu, activity, now=now, values=data, errors=errors
-            )
+            return page.again(activity, values=data, errors=errors)
         common = {"version": form.version, "by": by, "zone": settings.zone, "now": now}
         try:
             if split is None:
@@ -157,25 +188,8 @@ class ActivityController(Controller):
                     db, lieu, activity, split, write, uid=uid, **common
                 )
         except actions.StaleActivity:
-            return self._conflict(request, db, settings, lieu, activity.id, data, now=now)
+            return page.conflict(activity.id, data)
         return done(request, f"/manage/{lieu.slug}/activities/{activity_id}?saved=1")
-
-    def _set_status(self, request, db, settings, lieu, by, activity_id, data, status, *, now):
-        activity = activity_of(db, lieu, activity_id)
-        try:
-            actions.set_status(
-                db,
-                lieu,
-                activity,
-                status,
-                version=version(data),
-                by=by,
-                zone=settings.zone,
-                now=now,
-            )
-        except actions.StaleActivity:
-            return self._conflict(request, db, settings, lieu, activity_id, data, now=now)
-        return done(request, f"/manage/{lieu.slug}/activities/{activity_id}")
 
     @post("/activities/{activity_id:int}/cancel", sync_to_thread=True)
     def cancel_activity(
@@ -189,9 +203,8 @@ class ActivityController(Controller):
         data: Form,
         now: datetime,
     ) -> Response:
-        return self._set_status(
-            request, db, settings, lieu, by, activity_id, data, "cancelled", now=now
-        )
+        page = Editing(request, db, settings, lieu, now)
+        return page.set_status(activity_id, "cancelled", by=by, data=data)
 
     @post("/activities/{activity_id:int}/uncancel", sync_to_thread=True)
     def uncancel_activity(
@@ -205,9 +218,8 @@ class ActivityController(Controller):
         data: Form,
         now: datetime,
     ) -> Response:
-        return self._set_status(
-            request, db, settings, lieu, by, activity_id, data, "confirmed", now=now
-        )
+        page = Editing(request, db, settings, lieu, now)
+        return page.set_status(activity_id, "confirmed", by=by, data=data)
 
     @post("/activities/{activity_id:int}/delete", sync_to_thread=True)
     def delete_activity(
@@ -222,10 +234,11 @@ class ActivityController(Controller):
         now: datetime,
     ) -> Response:
         activity = activity_of(db, lieu, activity_id)
+        page = Editing(request, db, settings, lieu, now)
         try:
             actions.delete_activity(db, lieu, activity, version=version(data), by=by, now=now)
         except actions.StaleActivity:
-            return self._conflict(request, db, settings, lieu, activity_id, data, now=now)
+            return page.conflict(activity_id, data)
         except LookupError:
             raise NotFoundException("Cette activité est déjà supprimée.") from None
         return done(request, f"/manage/{lieu.slug}")
@@ -262,6 +275,7 @@ class ActivityController(Controller):
     ) -> Response:
         """Cancel, restore, move or retitle one date (field `do`: cancel, restore, move, edit)."""
         activity = activity_of(db, lieu, activity_id)
+        page = Editing(request, db, settings, lieu, now)
         try:
             do, rid, extra = forms.parse_occurrence_change(data)
             actions.change_occurrence(
@@ -277,14 +291,10 @@ class ActivityController(Controller):
                 **extra,
             )
         except forms.FormErrors as error:
-            return self._again(
-                request, db, settings, lieu, activity, now=now, occurrence_errors=error.errors
-            )
+            return page.again(activity, occurrence_errors=error.errors)
         except ValueError:
             errors = {"recurrence_id": (NOT_AN_OCCURRENCE, {})}
-            return self._again(
-                request, db, settings, lieu, activity, now=now, occurrence_errors=errors
-            )
+            return page.again(activity, occurrence_errors=errors)
         except actions.StaleActivity:
-            return self._conflict(request, db, settings, lieu, activity_id, data, now=now)
+            return page.conflict(activity_id, data)
         return done(request, f"/manage/{lieu.slug}/activities/{activity_id}")
