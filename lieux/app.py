@@ -24,7 +24,7 @@ from lieux.db import connect
 from lieux.embed.cors import cors_middleware
 from lieux.embed.routes import EmbedController, embed_static_files
 from lieux.guide.routes import GuideController
-from lieux.manage.routes import ManageController, PublicProposalController
+from lieux.manage.routes import CONTROLLERS as MANAGE_CONTROLLERS
 from lieux.members.routes import MembersController
 from lieux.members.session import csrf_config, session_config
 from lieux.settings import Settings
@@ -76,8 +76,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Litestar:
             CalendarImportController,
             EmbedController,
             MembersController,
-            ManageController,
-            PublicProposalController,
+            *MANAGE_CONTROLLERS,
             WidgetController,
             OpenNowApiController,
             embed_static_files(),

@@ -225,13 +225,28 @@ def _refresh_ics(settings, args) -> str:
 
 
 def _hours(settings, args) -> str:
-    from lieux.widget.hours_import import import_hours
+    from lieux.calendar.sync import CLI
+    from lieux.db.lieux import get_lieu
+    from lieux.manage.hours_actions import set_hours_from_osm
     from lieux.widget.osm import OsmError
 
     db = database.open_existing(settings.db)
     try:
         database.migrate(db)
-        return import_hours(db, args.lieu, args.hours, settings=settings, now=utc_now())
+        lieu = get_lieu(db, args.lieu)
+        if lieu is None:
+            raise LookupError(f"no lieu with slug {args.lieu!r} (see /api/lieux for the slugs)")
+        stored = set_hours_from_osm(
+            db,
+            lieu,
+            args.hours,
+            by=None,
+            actor=CLI,
+            zone=settings.zone,
+            iris_day=settings.iris_day,
+            now=utc_now(),
+        )
+        return f"{lieu.name}: hours set to {stored}"
     except (OsmError, LookupError) as error:
         raise UsageError(str(error).strip("'\"")) from None
     finally:

@@ -133,3 +133,17 @@ def browser():
         )
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def actions(client, seeded_path):
+    """What a person does (sign in, post forms) with `client` (see tests/people.py)."""
+    from tests.people import Actions
+
+    return Actions(client, seeded_path)
+
+
+@pytest.fixture
+def manager(actions) -> str:
+    """`client` signed in as a co-manager of babel-zin ("Co A"); the CSRF token."""
+    return actions.sign_in()

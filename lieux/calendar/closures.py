@@ -94,3 +94,25 @@ def closure_window(closure: OpeningException, zone: ZoneInfo) -> tuple[datetime,
         datetime.combine(closure.start_date, time(), zone),
         datetime.combine(closure.end_date + ONE_DAY, time(), zone),
     )
+
+
+# How far ahead the co-managers' list checks closures: a closure typed for a date years away
+# would otherwise make every daily series expand up to it. A year covers the holidays anyone
+# plans.
+LOOKAHEAD = timedelta(days=366)
+
+
+def window(hours: OpeningHours, now: datetime, zone: ZoneInfo) -> tuple[datetime, datetime] | None:
+    """The instants to expand occurrences over to check the closures that are not over yet."""
+    today = now.astimezone(zone).date()
+    coming = [e.end_date for e in hours.exceptions if e.kind == "closed" and e.end_date >= today]
+    if not coming:
+        return None
+    last = min(max(coming), today + LOOKAHEAD)
+    return now, datetime.combine(last + ONE_DAY, time(), tzinfo=zone)
+
+
+def key(occurrence: Occurrence) -> str:
+    """How a form names one date: the activity's id, and the date's original start in a series."""
+    rid = occurrence.recurrence_id
+    return f"{occurrence.activity_id}@{rid.isoformat() if rid else 'once'}"

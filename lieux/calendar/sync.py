@@ -8,11 +8,13 @@ from zoneinfo import ZoneInfo
 import msgspec
 from sqlite_utils import Database
 
+from lieux.calendar import edits
 from lieux.calendar.ical_import import ImportedEvent, ImportProblem, fetch, parse_calendar
 from lieux.calendar.rules import is_occurrence
 from lieux.db import activities as activities_db
-from lieux.db import audit
+from lieux.db import overrides as overrides_db
 from lieux.db import sources as sources_db
+from lieux.manage import audit_trail
 
 # Who asked, for the audit log when no member did.
 CLI = "cli"
@@ -61,10 +63,10 @@ def import_events(
         result = _reconcile(db, source, events, zone=zone, now=now)
         sources_db.record_fetch(db, source.id, error=None, now=now)
         if result.changed or actor != REFRESH:
-            audit.record(
+            audit_trail.record(
                 db,
                 lieu_id=lieu_id,
-                member_id=by,
+                by=by,
                 actor=actor,
                 action="import",
                 entity="ical_source",
@@ -126,7 +128,7 @@ def _reconcile(
             before = activities_db.get_activity(db, activity_id)
             if activities_db.is_deleted(db, activity_id):
                 activities_db.undelete_activity(db, activity_id, now=now)
-            activities_db.update_activity(db, activity_id, event.activity, zone=zone, now=now)
+            edits.update_activity(db, activity_id, event.activity, zone=zone, now=now)
         skipped += _sync_overrides(db, activity_id, event, zone=zone, now=now)
         if before is not None:
             after = activities_db.get_activity(db, activity_id)
@@ -152,14 +154,13 @@ def _sync_overrides(db, activity_id: int, event: ImportedEvent, *, zone, now) ->
             getattr(existing, field) == getattr(override, field) for field in _OVERRIDE_FIELDS
         ):
             continue
-        activities_db.set_override(
+        overrides_db.set_override(
             db,
             activity_id,
             rid,
             **{field: getattr(override, field) for field in _OVERRIDE_FIELDS},
-            zone=zone,
             now=now,
         )
     for rid in current.keys() - wanted.keys():
-        activities_db.remove_override(db, activity_id, rid, now=now)
+        overrides_db.remove_override(db, activity_id, rid, now=now)
     return skipped

@@ -3,13 +3,11 @@
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import msgspec
 from sqlite_utils import Database
 
 from lieux.calendar.models import Activity, ActivityOverride, ActivityWrite
-from lieux.calendar.rules import is_occurrence, normalize_rrule
 
 
 def _utc(now: datetime | None) -> str:
@@ -166,20 +164,19 @@ def update_activity(
     activity_id: int,
     changes: ActivityWrite,
     *,
-    zone: ZoneInfo,
     now: datetime | None = None,
     expected_version: int | None = None,
+    moved: dict[datetime, datetime] | None = None,
 ) -> Activity:
-    """Replace an activity's fields; bump SEQUENCE if its time, rule or status changed.
+    """Replace an activity's fields (its RRULE already normalised); bump SEQUENCE if its time,
+    rule or status changed.
 
-    When a series moves (new start), its overrides move with it by the same amount; those that
-    no longer fall on an occurrence of the new rule are dropped.
+    When the series moves or its rule changes, the overrides in `moved` (old -> new original
+    start) go along; the others are dropped (lieux.calendar.edits decides which).
     """
     with db.atomic():
         before = _require(db, activity_id, expected_version)
         values = msgspec.to_builtins(changes)
-        if values.get("rrule"):
-            values["rrule"] = normalize_rrule(values["rrule"], zone)
         old = msgspec.to_builtins(before)
         significant = any(old[key] != values[key] for key in SIGNIFICANT)
         if not significant and all(old[key] == value for key, value in values.items()):
@@ -198,9 +195,9 @@ def update_activity(
         shift = after.starts_at - before.starts_at
         if before.overrides and (shift or before.rrule != after.rrule):
             for override in before.overrides:
-                rid = override.recurrence_id + shift
+                rid = (moved or {}).get(override.recurrence_id)
                 _drop_override(db, activity_id, override.recurrence_id.isoformat())
-                if is_occurrence(after, rid, zone):
+                if rid is not None:
                     db["activity_overrides"].insert(
                         {
                             **msgspec.to_builtins(override),
@@ -211,149 +208,6 @@ def update_activity(
                         }
                     )
         return get_activity(db, activity_id)
-
-
-def _set_override(
-    db: Database,
-    activity_id: int,
-    recurrence_id: datetime,
-    *,
-    zone: ZoneInfo,
-    now: datetime | None,
-    expected_version: int | None,
-    **fields: object,
-) -> Activity:
-    with db.atomic():
-        activity = _require(db, activity_id, expected_version)
-        if not is_occurrence(activity, recurrence_id, zone):
-            raise ValueError(f"{recurrence_id.isoformat()} is not an occurrence of this activity")
-        existing = next((o for o in activity.overrides if o.recurrence_id == recurrence_id), None)
-        stamp = _next_stamp(
-            max(activity.updated_at, existing.updated_at if existing else activity.updated_at),
-            now,
-        )
-        base = msgspec.to_builtins(existing) if existing else {}
-        merged = {
-            "status": "confirmed",
-            "starts_at": None,
-            "ends_at": None,
-            "title": None,
-            "description": None,
-            **base,
-            **fields,
-        }
-        significant = existing is None or any(
-            base.get(key) != merged[key] for key in ("status", "starts_at", "ends_at")
-        )
-        # The override's SEQUENCE never falls below the series' own: clients compare them.
-        sequence = max(existing.sequence if existing else 0, activity.sequence) + int(significant)
-        upsert_override(
-            db,
-            activity_id,
-            msgspec.convert(
-                {
-                    **merged,
-                    "recurrence_id": recurrence_id,
-                    "sequence": sequence,
-                    "updated_at": stamp,
-                },
-                ActivityOverride,
-            ),
-        )
-        _touch(db, activity, stamp, bump_sequence=False)
-        return get_activity(db, activity_id)
-
-
-def cancel_occurrence(
-    db: Database,
-    activity_id: int,
-    recurrence_id: datetime,
-    *,
-    zone: ZoneInfo,
-    now: datetime | None = None,
-    expected_version: int | None = None,
-) -> Activity:
-    """Cancel one occurrence of a series (given by its original local start)."""
-    return _set_override(
-        db,
-        activity_id,
-        recurrence_id,
-        zone=zone,
-        now=now,
-        expected_version=expected_version,
-        status="cancelled",
-    )
-
-
-def restore_occurrence(
-    db: Database,
-    activity_id: int,
-    recurrence_id: datetime,
-    *,
-    zone: ZoneInfo,
-    now: datetime | None = None,
-    expected_version: int | None = None,
-) -> Activity:
-    """Undo the cancellation of one occurrence (kept as an override so SEQUENCE can grow)."""
-    return _set_override(
-        db,
-        activity_id,
-        recurrence_id,
-        zone=zone,
-        now=now,
-        expected_version=expected_version,
-        status="confirmed",
-    )
-
-
-def move_occurrence(
-    db: Database,
-    activity_id: int,
-    recurrence_id: datetime,
-    starts_at: datetime,
-    ends_at: datetime,
-    *,
-    zone: ZoneInfo,
-    now: datetime | None = None,
-    expected_version: int | None = None,
-) -> Activity:
-    """Give one occurrence of a series another local start and end."""
-    if ends_at < starts_at:
-        raise ValueError("an occurrence cannot end before it starts")
-    return _set_override(
-        db,
-        activity_id,
-        recurrence_id,
-        zone=zone,
-        now=now,
-        expected_version=expected_version,
-        starts_at=starts_at,
-        ends_at=ends_at,
-    )
-
-
-def edit_occurrence(
-    db: Database,
-    activity_id: int,
-    recurrence_id: datetime,
-    *,
-    title: str | None,
-    description: str | None,
-    zone: ZoneInfo,
-    now: datetime | None = None,
-    expected_version: int | None = None,
-) -> Activity:
-    """Retitle or redescribe one occurrence (None: as the series)."""
-    return _set_override(
-        db,
-        activity_id,
-        recurrence_id,
-        zone=zone,
-        now=now,
-        expected_version=expected_version,
-        title=title,
-        description=description,
-    )
 
 
 def delete_activity(
@@ -400,45 +254,6 @@ def undelete_activity(db: Database, activity_id: int, *, now: datetime | None = 
             "sequence = sequence + 1 WHERE id = ?",
             [stamp.isoformat(), activity_id],
         )
-
-
-def set_override(
-    db: Database,
-    activity_id: int,
-    recurrence_id: datetime,
-    *,
-    status: str,
-    starts_at: datetime | None,
-    ends_at: datetime | None,
-    title: str | None,
-    description: str | None,
-    zone: ZoneInfo,
-    now: datetime | None = None,
-) -> Activity:
-    """Set every field of one occurrence's override at once (what an import knows)."""
-    return _set_override(
-        db,
-        activity_id,
-        recurrence_id,
-        zone=zone,
-        now=now,
-        expected_version=None,
-        status=status,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        title=title,
-        description=description,
-    )
-
-
-def remove_override(
-    db: Database, activity_id: int, recurrence_id: datetime, *, now: datetime | None = None
-) -> None:
-    """Drop one occurrence's override: it becomes an ordinary occurrence of the series again."""
-    with db.atomic():
-        activity = _require(db, activity_id, None)
-        _drop_override(db, activity_id, recurrence_id.isoformat())
-        _touch(db, activity, _next_stamp(activity.updated_at, now), bump_sequence=False)
 
 
 def last_change(

@@ -11,18 +11,17 @@ from zoneinfo import ZoneInfo
 import msgspec
 from sqlite_utils import Database
 
+from lieux.calendar import edits
 from lieux.calendar.models import Activity, ActivityWrite
 from lieux.calendar.rules import is_occurrence
 from lieux.db import activities as activities_db
-from lieux.db import audit
-from lieux.db import hours as hours_db
 from lieux.db import members as members_db
-from lieux.db import proposals as proposals_db
 from lieux.db.activities import StaleActivity
-from lieux.manage import series
+from lieux.manage import audit_trail, series
+from lieux.manage.hours_actions import replace_hours
 from lieux.models import Lieu
 
-__all__ = ["StaleActivity", "uid_for"]
+__all__ = ["StaleActivity", "replace_hours", "uid_for"]
 
 _WRITE_FIELDS = tuple(f.name for f in msgspec.structs.fields(ActivityWrite))
 
@@ -40,10 +39,10 @@ def _record(
     now: datetime,
 ) -> None:
     """The audit entry of a change in `lieu` by member `by` (None: a visitor, or the supports)."""
-    audit.record(
+    audit_trail.record(
         db,
         lieu_id=lieu.id,
-        member_id=by,
+        by=by,
         action=action,
         entity=entity,
         entity_id=entity_id,
@@ -89,7 +88,7 @@ def update_activity(
 ) -> Activity:
     """Save an edit; raise StaleActivity if someone saved since `version` was read."""
     with db.atomic():
-        after = activities_db.update_activity(
+        after = edits.update_activity(
             db, activity.id, write, zone=zone, now=now, expected_version=version
         )
         if after != activity:
@@ -188,15 +187,15 @@ def change_occurrence(
     common = {"zone": zone, "now": now, "expected_version": version}
     with db.atomic():
         if action == "cancel-occurrence":
-            after = activities_db.cancel_occurrence(db, activity.id, recurrence_id, **common)
+            after = edits.cancel_occurrence(db, activity.id, recurrence_id, **common)
         elif action == "restore-occurrence":
-            after = activities_db.restore_occurrence(db, activity.id, recurrence_id, **common)
+            after = edits.restore_occurrence(db, activity.id, recurrence_id, **common)
         elif action == "edit-occurrence":
-            after = activities_db.edit_occurrence(
+            after = edits.edit_occurrence(
                 db, activity.id, recurrence_id, title=title, description=description, **common
             )
         else:
-            after = activities_db.move_occurrence(
+            after = edits.move_occurrence(
                 db, activity.id, recurrence_id, starts_at, ends_at, **common
             )
         logged = _with_reason(after, reason)
@@ -264,119 +263,6 @@ def cancel_dates(
                 )
             done += 1
     return done
-
-
-def propose(
-    db: Database, lieu: Lieu, write: ActivityWrite, *, by: int | None, name: str, now: datetime
-) -> int:
-    with db.atomic():
-        proposal_id = proposals_db.create_proposal(
-            db, lieu.id, write, member_id=by, proposer_name=name, now=now
-        )
-        _record(db, lieu, by, "propose", "proposal", proposal_id, after=write, now=now)
-    return proposal_id
-
-
-class AlreadyDecided(Exception):
-    """The proposal was accepted or declined meanwhile (another co-manager, or supports)."""
-
-
-def accept(
-    db: Database,
-    lieu: Lieu,
-    proposal: proposals_db.Proposal,
-    *,
-    by: int | None,
-    message: str,
-    uid: str,
-    now: datetime,
-) -> int:
-    """Publish a proposal as an activity; return the activity's id."""
-    with db.atomic():
-        activity_id = create_activity(db, lieu, proposal.activity, by=by, uid=uid, now=now)
-        if not proposals_db.decide(
-            db,
-            proposal.id,
-            "accepted",
-            decided_by=by,
-            message=message,
-            activity_id=activity_id,
-            now=now,
-        ):
-            raise AlreadyDecided
-        _record(
-            db,
-            lieu,
-            by,
-            "accept",
-            "proposal",
-            proposal.id,
-            after={"activity_id": activity_id, "message": message},
-            now=now,
-        )
-    return activity_id
-
-
-def decline(
-    db: Database,
-    lieu: Lieu,
-    proposal: proposals_db.Proposal,
-    *,
-    by: int | None,
-    message: str,
-    now: datetime,
-) -> None:
-    with db.atomic():
-        if not proposals_db.decide(
-            db, proposal.id, "declined", decided_by=by, message=message, now=now
-        ):
-            raise AlreadyDecided
-        _record(
-            db, lieu, by, "decline", "proposal", proposal.id, after={"message": message}, now=now
-        )
-
-
-def support(
-    db: Database,
-    lieu: Lieu,
-    proposal: proposals_db.Proposal,
-    *,
-    by: int,
-    uid: str,
-    now: datetime,
-) -> int | None:
-    """Add a member's support; in a self-managed lieu, publish once the threshold is reached.
-
-    Returns the new activity's id when this support published it.
-    """
-    with db.atomic():
-        proposals_db.add_support(db, proposal.id, by, now=now)
-        _record(db, lieu, by, "support", "proposal", proposal.id, now=now)
-        current = proposals_db.get_proposal(db, proposal.id)
-        if lieu.governance == "self-managed" and current.supports >= lieu.support_threshold:
-            return accept(db, lieu, current, by=None, message="", uid=uid, now=now)
-    return None
-
-
-def replace_hours(
-    db: Database,
-    lieu: Lieu,
-    *,
-    slots: list,
-    exceptions: list,
-    holiday_rule,
-    by: int | None,
-    now: datetime,
-) -> None:
-    """Set the lieu's weekly slots, exceptions and holiday rule at once."""
-    with db.atomic():
-        before = hours_db.get_hours(db, lieu.id)
-        hours_db.replace_hours(
-            db, lieu.id, slots=slots, exceptions=exceptions, holiday_rule=holiday_rule
-        )
-        after = hours_db.get_hours(db, lieu.id)
-        if after != before:
-            _record(db, lieu, by, "update", "hours", lieu.id, before=before, after=after, now=now)
 
 
 def split_series(
@@ -474,12 +360,3 @@ def revoke_invite(
     with db.atomic():
         members_db.revoke_invite(db, invite_id, now=now)
         _record(db, lieu, by, "revoke", "invite", invite_id, now=now)
-
-
-def withdraw(
-    db: Database, lieu: Lieu, proposal: proposals_db.Proposal, *, by: int, now: datetime
-) -> None:
-    with db.atomic():
-        if not proposals_db.withdraw(db, proposal.id, by, now=now):
-            raise AlreadyDecided
-        _record(db, lieu, by, "withdraw", "proposal", proposal.id, now=now)

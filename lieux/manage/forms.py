@@ -306,3 +306,24 @@ def form_values(write: ActivityWrite, version: int | None = None) -> dict[str, o
         "languages": write.languages,
         "version": version,
     }
+
+
+def parse_occurrence_change(data: dict[str, object]) -> tuple[str, datetime, dict[str, object]]:
+    """The change to one date of a series: (`do`, its recurrence id, the fields it changes)."""
+    do = data.get("do")
+    fields = {k: v for k, v in data.items() if k not in ("do", "version")}
+    if do == "move":
+        move = parse(fields, MoveForm)
+        starts = datetime.combine(move.day, move.start)
+        ends = datetime.combine(move.day, move.end)
+        if ends <= starts:
+            raise FormErrors({"end": (_("La fin doit être après le début."), {})})
+        rid, extra = move.recurrence_id, {"starts_at": starts, "ends_at": ends}
+    elif do == "edit":
+        edit = parse(fields, OccurrenceEditForm)
+        rid, extra = edit.recurrence_id, {"title": edit.title, "description": edit.description}
+    elif do in ("cancel", "restore"):
+        rid, extra = parse(fields, OccurrenceForm).recurrence_id, {}
+    else:
+        raise FormErrors({"do": (_("Choix invalide."), {})})
+    return str(do), rid.replace(tzinfo=None), extra

@@ -4,8 +4,8 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from lieux.db import audit
 from lieux.db import members as members_db
+from lieux.manage import audit_trail
 from lieux.members.models import Invite
 from lieux.members.tokens import INVITE_LIFETIME, POSTER_LIFETIME, hash_token, new_token
 
@@ -35,10 +35,10 @@ def issue_invite(
             reusable=reusable,
             created_by=by,
         )
-        audit.record(
+        audit_trail.record(
             db,
             lieu_id=lieu_id,
-            member_id=by,
+            by=by,
             action="create",
             entity="invite",
             entity_id=invite_id,
@@ -70,10 +70,10 @@ def accept_invite(
             members_db.set_role(db, member_id, invite.lieu_id, invite.role, now=now)
             # A co-manager opening a member invite stays co-manager: record what they are now.
             role = members_db.role_of(db, member_id, invite.lieu_id)
-        audit.record(
+        audit_trail.record(
             db,
             lieu_id=invite.lieu_id,
-            member_id=member_id,
+            by=member_id,
             action="join",
             entity="member",
             entity_id=member_id,

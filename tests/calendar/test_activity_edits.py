@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import msgspec
 import pytest
 
+from lieux.calendar import edits
 from lieux.calendar.models import ActivityWrite
 from lieux.db import activities as activities_db
 from lieux.db.lieux import upsert_lieu
@@ -31,7 +32,7 @@ def series(db):
 
 def test_retitling_moves_last_modified_not_sequence(db, series):
     changed = msgspec.structs.replace(WEEKLY, title="Café-papote du mardi")
-    after = activities_db.update_activity(db, series, changed, zone=ZONE, now=T0)
+    after = edits.update_activity(db, series, changed, zone=ZONE, now=T0)
     assert after.sequence == 0 and after.version == 2
     # same second as the creation: still strictly later, at one-second precision
     assert after.updated_at == T0 + timedelta(seconds=1)
@@ -52,23 +53,23 @@ def test_time_rule_or_status_change_bumps_sequence(db, series):
             ActivityWrite,
             strict=False,
         )
-        after = activities_db.update_activity(db, series, write, zone=ZONE, now=T0)
+        after = edits.update_activity(db, series, write, zone=ZONE, now=T0)
         assert after.sequence == n
     assert after.rrule == "FREQ=WEEKLY;UNTIL=20270101T225959Z;BYDAY=TU"
 
 
 def test_unchanged_write_changes_nothing(db, series):
     before = activities_db.get_activity(db, series)
-    after = activities_db.update_activity(db, series, WEEKLY, zone=ZONE, now=T0 + timedelta(days=1))
+    after = edits.update_activity(db, series, WEEKLY, zone=ZONE, now=T0 + timedelta(days=1))
     assert after == before
 
 
 def test_stale_version_is_refused(db, series):
-    activities_db.update_activity(
+    edits.update_activity(
         db, series, msgspec.structs.replace(WEEKLY, title="A"), zone=ZONE, expected_version=1
     )
     with pytest.raises(activities_db.StaleActivity):
-        activities_db.update_activity(
+        edits.update_activity(
             db, series, msgspec.structs.replace(WEEKLY, title="B"), zone=ZONE, expected_version=1
         )
     assert activities_db.get_activity(db, series).title == "A"
@@ -76,36 +77,36 @@ def test_stale_version_is_refused(db, series):
 
 def test_cancel_move_restore_occurrences(db, series):
     rid = datetime(2026, 11, 17, 14, 0)
-    cancelled = activities_db.cancel_occurrence(db, series, rid, zone=ZONE, now=T0)
+    cancelled = edits.cancel_occurrence(db, series, rid, zone=ZONE, now=T0)
     (override,) = cancelled.overrides
     assert override.status == "cancelled" and override.sequence == 1
     assert cancelled.updated_at > T0 and cancelled.version == 2
-    restored = activities_db.restore_occurrence(db, series, rid, zone=ZONE, now=T0)
+    restored = edits.restore_occurrence(db, series, rid, zone=ZONE, now=T0)
     (override,) = restored.overrides
     assert override.status == "confirmed" and override.sequence == 2
     assert restored.updated_at > cancelled.updated_at
-    moved = activities_db.move_occurrence(
+    moved = edits.move_occurrence(
         db, series, rid, datetime(2026, 11, 18, 10), datetime(2026, 11, 18, 12), zone=ZONE, now=T0
     )
     assert moved.overrides[0].starts_at == datetime(2026, 11, 18, 10)
     assert moved.overrides[0].sequence == 3
     with pytest.raises(ValueError, match="not an occurrence"):
-        activities_db.cancel_occurrence(db, series, datetime(2026, 11, 18, 14), zone=ZONE)
+        edits.cancel_occurrence(db, series, datetime(2026, 11, 18, 14), zone=ZONE)
 
 
 def test_moving_the_series_carries_its_overrides(db, series):
     rid = datetime(2026, 11, 17, 14, 0)
-    activities_db.cancel_occurrence(db, series, rid, zone=ZONE, now=T0)
+    edits.cancel_occurrence(db, series, rid, zone=ZONE, now=T0)
     later = msgspec.structs.replace(
         WEEKLY, starts_at=datetime(2026, 11, 3, 15), ends_at=datetime(2026, 11, 3, 17)
     )
-    after = activities_db.update_activity(db, series, later, zone=ZONE, now=T0)
+    after = edits.update_activity(db, series, later, zone=ZONE, now=T0)
     (override,) = after.overrides
     assert override.recurrence_id == datetime(2026, 11, 17, 15, 0)
     assert override.status == "cancelled"
     # to another weekday: the old override names no occurrence any more and goes
     thursday = msgspec.structs.replace(later, rrule="FREQ=WEEKLY;BYDAY=TH")
-    assert activities_db.update_activity(db, series, thursday, zone=ZONE).overrides == ()
+    assert edits.update_activity(db, series, thursday, zone=ZONE).overrides == ()
 
 
 def test_delete_hides_the_activity(db, series):
@@ -113,4 +114,4 @@ def test_delete_hides_the_activity(db, series):
     assert activities_db.list_activities(db) == []
     assert activities_db.is_deleted(db, series)
     with pytest.raises(LookupError):
-        activities_db.cancel_occurrence(db, series, datetime(2026, 11, 17, 14), zone=ZONE)
+        edits.cancel_occurrence(db, series, datetime(2026, 11, 17, 14), zone=ZONE)

@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from lieux import db as database
+from lieux.calendar import edits
 from lieux.calendar.closures import occurrences_in_closures
 from lieux.calendar.recurrence import agenda
 from lieux.db import activities as activities_db
@@ -112,7 +113,7 @@ def test_a_cancellation_reaches_the_next_poll(live_server, browser, icaljs, seed
     db = database.connect(seeded_path)
     papote = activities_db.get_activity_by_uid(db, "demo-babel-zin-papote@lieux-de-liens.demo")
     rid = papote.starts_at + timedelta(weeks=12)
-    activities_db.cancel_occurrence(db, papote.id, rid, zone=ZONE)
+    edits.cancel_occurrence(db, papote.id, rid, zone=ZONE)
     db.close()
 
     polled = httpx.get(url, params={"at": AT}, headers={"If-None-Match": etag})

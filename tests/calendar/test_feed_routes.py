@@ -5,14 +5,15 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
-import recurring_ical_events
 import vobject
 
+from lieux.calendar import edits
 from lieux.calendar.closures import occurrences_in_closures
 from lieux.calendar.recurrence import agenda
 from lieux.db import activities as activities_db
 from lieux.db.hours import all_hours
 from lieux.db.lieux import get_lieu, list_lieux
+from tests.calendar.samples import expand
 from tests.conftest import DEMO_TODAY
 
 ZONE = ZoneInfo("Europe/Brussels")
@@ -27,17 +28,6 @@ FEEDS = [
     "/ical/communes/schaerbeek.ics",
     "/ical/network.ics?kinds=atelier,repas&communes=auderghem,anderlecht&lang=nl",
 ]
-
-
-def expand(body: bytes, start: datetime, end: datetime):
-    found = []
-    for event in recurring_ical_events.of(icalendar.Calendar.from_ical(body)).between(start, end):
-        begins = event.start
-        if not isinstance(begins, datetime):
-            begins = datetime.combine(begins, datetime.min.time(), ZONE)
-        status = str(event.get("STATUS", "CONFIRMED")).lower()
-        found.append((str(event["UID"]), begins.astimezone(UTC), status))
-    return sorted(found)
 
 
 @pytest.mark.parametrize("url", FEEDS)
@@ -142,7 +132,7 @@ def test_an_edit_changes_the_feed_sequence_and_etag(client, db_path):
     db = database.connect(db_path)
     papote = activities_db.get_activity_by_uid(db, "demo-babel-zin-papote@lieux-de-liens.demo")
     rid = papote.starts_at + timedelta(weeks=10)
-    activities_db.cancel_occurrence(db, papote.id, rid, zone=ZONE)
+    edits.cancel_occurrence(db, papote.id, rid, zone=ZONE)
     db.close()
     after = client.get(
         "/ical/lieux/babel-zin.ics",

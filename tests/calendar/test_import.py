@@ -16,52 +16,13 @@ from lieux.calendar.ical_import import ImportProblem, check_address, fetch, pars
 from lieux.cli import main
 from lieux.db import activities as activities_db
 from lieux.db.lieux import data_revision, get_lieu
+from tests.calendar.samples import SOURCE, expand
 from tests.conftest import make_app
 
 ZONE = ZoneInfo("Europe/Brussels")
 
 # As Google exports it: UTC times, the zone only in X-WR-TIMEZONE, an EXDATE, a moved occurrence;
 # plus an Outlook event with a Windows zone name and an all-day event.
-SOURCE = """BEGIN:VCALENDAR
-VERSION:2.0
-PRODID:-//Google Inc//Google Calendar 70.9054//EN
-X-WR-CALNAME:Agenda du lieu
-X-WR-TIMEZONE:Europe/Brussels
-BEGIN:VEVENT
-UID:weekly-1@google.com
-DTSTAMP:20261101T000000Z
-DTSTART:20261103T130000Z
-DTEND:20261103T150000Z
-RRULE:FREQ=WEEKLY;BYDAY=TU;UNTIL=20270427T120000Z
-EXDATE:20261208T130000Z
-SUMMARY:Café-papote
-CATEGORIES:Café-papote
-DESCRIPTION:Entrée libre
-END:VEVENT
-BEGIN:VEVENT
-UID:weekly-1@google.com
-DTSTAMP:20261101T000000Z
-RECURRENCE-ID:20261215T130000Z
-DTSTART:20261216T090000Z
-DTEND:20261216T110000Z
-SUMMARY:Café-papote
-END:VEVENT
-BEGIN:VEVENT
-UID:outlook-2@example.org
-DTSTAMP:20261101T000000Z
-DTSTART;TZID=Romance Standard Time:20261205T100000
-DTEND;TZID=Romance Standard Time:20261205T120000
-SUMMARY:Sortie au parc
-END:VEVENT
-BEGIN:VEVENT
-UID:allday-3@example.org
-DTSTAMP:20261101T000000Z
-DTSTART;VALUE=DATE:20261219
-DTEND;VALUE=DATE:20261220
-SUMMARY:Fête de fin d'année
-END:VEVENT
-END:VCALENDAR
-""".replace("\n", "\r\n")
 
 
 @pytest.fixture
@@ -214,8 +175,6 @@ def test_fetch_downloads_within_the_size_cap(local_calendar):
 
 
 def test_imported_events_show_in_the_feed_as_in_the_agenda(client, seeded_path, tmp_path, capsys):
-    from tests.calendar.test_feed_routes import expand
-
     assert run(seeded_path, write(tmp_path, SOURCE), capsys)[0] == 0
     body = client.get("/ical/lieux/circuit.ics", params={"at": "2026-11-23T09:00:00Z"}).content
     db = database.connect(seeded_path)

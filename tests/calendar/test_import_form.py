@@ -5,8 +5,8 @@ import pytest
 from lieux import db as database
 from lieux.calendar import import_routes
 from lieux.db.lieux import data_revision, get_lieu
-from tests.calendar.test_import import SOURCE
-from tests.members.people import LIEU_A, add_member, csrf, sign_in
+from tests.calendar.samples import SOURCE
+from tests.people import LIEU_A, add_member, csrf, sign_in
 
 URL = f"/manage/{LIEU_A}/calendars"
 

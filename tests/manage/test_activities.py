@@ -3,14 +3,12 @@
 import re
 from datetime import timedelta
 
-import pytest
-
 from lieux import db as database
 from lieux.db import audit
 from lieux.db.activities import get_activity
 from lieux.db.lieux import get_lieu
 from tests.conftest import DEMO_TODAY
-from tests.members.people import LIEU_A, add_member, count, sign_in
+from tests.people import LIEU_A, count, create, post
 
 # Far enough ahead of today for the occurrence list (which starts now) to show the dates.
 FIRST = DEMO_TODAY + timedelta(days=7)
@@ -23,22 +21,6 @@ CAFE = {
     "repeat": "weekly",
     "description": "Café & biscuits",
 }
-
-
-@pytest.fixture
-def manager(client, seeded_path):
-    member = add_member(seeded_path, "Co A", {LIEU_A: "co-manager"})
-    return sign_in(client, seeded_path, member)
-
-
-def post(client, token, path, data, **kwargs):
-    return client.post(path, data={**data, "_csrf_token": token}, follow_redirects=False, **kwargs)
-
-
-def create(client, token, data=CAFE) -> int:
-    response = post(client, token, f"/manage/{LIEU_A}/activities", data)
-    assert response.status_code == 303, response.text
-    return int(response.headers["location"].split("?")[0].rsplit("/", 1)[1])
 
 
 def stored(db_path, activity_id):
@@ -58,7 +40,7 @@ def entries(db_path):
 
 
 def test_create_a_weekly_activity_visible_in_feed_and_agenda(client, seeded_path, manager):
-    activity_id = create(client, manager)
+    activity_id = create(client, manager, CAFE)
     activity = stored(seeded_path, activity_id)
     assert activity.rrule.startswith("FREQ=WEEKLY") and activity.title == CAFE["title"]
     feed = client.get(f"/ical/lieux/{LIEU_A}.ics").text
@@ -71,7 +53,7 @@ def test_create_a_weekly_activity_visible_in_feed_and_agenda(client, seeded_path
 
 
 def test_edit_records_before_and_after(client, seeded_path, manager):
-    activity_id = create(client, manager)
+    activity_id = create(client, manager, CAFE)
     response = post(
         client,
         manager,
@@ -86,7 +68,7 @@ def test_edit_records_before_and_after(client, seeded_path, manager):
 
 
 def test_second_save_on_an_old_version_is_refused_and_shows_the_other(client, seeded_path, manager):
-    activity_id = create(client, manager)
+    activity_id = create(client, manager, CAFE)
     first = post(
         client,
         manager,
@@ -118,7 +100,7 @@ def test_second_save_on_an_old_version_is_refused_and_shows_the_other(client, se
 
 
 def test_cancel_one_occurrence_then_move_another(client, seeded_path, manager):
-    activity_id = create(client, manager)
+    activity_id = create(client, manager, CAFE)
     page = client.get(f"/manage/{LIEU_A}/activities/{activity_id}").text
     rids = re.findall(r'name="recurrence_id" value="([^"]+)"', page)
     assert rids[0] == f"{FIRST.isoformat()}T14:00:00"
@@ -154,7 +136,7 @@ def test_cancel_one_occurrence_then_move_another(client, seeded_path, manager):
 
 
 def test_moving_a_date_that_is_not_an_occurrence_is_refused(client, seeded_path, manager):
-    activity_id = create(client, manager)
+    activity_id = create(client, manager, CAFE)
     before = count(seeded_path, "activity_overrides")
     response = post(
         client,
@@ -167,7 +149,7 @@ def test_moving_a_date_that_is_not_an_occurrence_is_refused(client, seeded_path,
 
 
 def test_cancel_delete_and_restore_from_the_audit_log(client, seeded_path, manager):
-    activity_id = create(client, manager)
+    activity_id = create(client, manager, CAFE)
     assert (
         post(
             client, manager, f"/manage/{LIEU_A}/activities/{activity_id}/cancel", {"version": "1"}
@@ -240,7 +222,7 @@ def test_change_this_and_following_splits_the_series(client, seeded_path, manage
 
 
 def test_split_at_a_date_outside_the_series_is_refused(client, seeded_path, manager):
-    activity_id = create(client, manager)
+    activity_id = create(client, manager, CAFE)
     before = count(seeded_path, "activities")
     response = post(
         client,
@@ -254,7 +236,7 @@ def test_split_at_a_date_outside_the_series_is_refused(client, seeded_path, mana
 
 
 def test_retitle_one_date(client, seeded_path, manager):
-    activity_id = create(client, manager)
+    activity_id = create(client, manager, CAFE)
     rid = f"{(FIRST + timedelta(days=7)).isoformat()}T14:00:00"
     response = post(
         client,

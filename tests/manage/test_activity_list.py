@@ -11,7 +11,7 @@ import pytest
 from lieux.calendar.models import Activity, ActivityOverride
 from lieux.manage.upcoming import by_next_date, next_occurrence
 from tests.conftest import DEMO_NOW, DEMO_TODAY
-from tests.members.people import LIEU_A, add_member, sign_in
+from tests.people import LIEU_A, add_member, post, sign_in
 
 ZONE = ZoneInfo("Europe/Brussels")
 
@@ -90,15 +90,6 @@ SERIES = {
     "end": "16:00",
     "repeat": "weekly",
 }
-
-
-@pytest.fixture
-def manager(client, seeded_path):
-    return sign_in(client, seeded_path, add_member(seeded_path, "Co A", {LIEU_A: "co-manager"}))
-
-
-def post(client, token, path, data):
-    return client.post(path, data={**data, "_csrf_token": token}, follow_redirects=False)
 
 
 def row(page: str, title: str) -> str:

@@ -14,10 +14,19 @@ from lieux import db as database
 from lieux.calendar.models import ActivityWrite
 from lieux.db import members as members_db
 from lieux.db.lieux import get_lieu
-from lieux.manage import actions
+from lieux.manage import actions, proposal_actions
 from lieux.members.invites import issue_invite
 from tests.conftest import DEMO_NOW, make_app
-from tests.members.people import LIEU_A, LIEU_B, add_member, count, csrf, sign_in
+from tests.people import (
+    LIEU_A,
+    LIEU_B,
+    WRITE_TABLES,
+    add_member,
+    count,
+    csrf,
+    new_token_for,
+    sign_in,
+)
 
 PERSONAS = ("anonymous", "member_a", "comanager_a", "comanager_b", "admin")
 EVERYONE = set(PERSONAS)
@@ -133,19 +142,6 @@ TABLE = {
         MANAGERS_A,
     ),
 }
-WRITE_TABLES = (
-    "opening_slots",
-    "opening_exceptions",
-    "holiday_rules",
-    "activities",
-    "activity_overrides",
-    "proposals",
-    "supports",
-    "invites",
-    "members",
-    "roles",
-    "audit_log",
-)
 
 
 def test_every_write_route_is_in_the_table(seeded_path):
@@ -181,7 +177,9 @@ def _world(db_path):
     deleted_id = actions.create_activity(db, lieu, write, by=None, uid="d@test", now=now)
     deleted = database.activities.get_activity(db, deleted_id)
     actions.delete_activity(db, lieu, deleted, version=None, by=None, now=now)
-    proposal = actions.propose(db, lieu, write, by=people["member_a"], name="Membre A", now=now)
+    proposal = proposal_actions.propose(
+        db, lieu, write, by=people["member_a"], name="Membre A", now=now
+    )
     invite = issue_invite(db, lieu_id=lieu.id, role="member", base_url="", now=now)
     rules = members_db.get_rules(db, lieu.id)
     members_db.set_rules(
@@ -214,8 +212,6 @@ def test_write_route_authorization(client, seeded_path, route, persona):
     url_template, data, allowed = TABLE[route]
     if "{sign_in}" in url_template:
         # The sign-in link is the credential: use one of a real member's links.
-        from tests.members.test_join import new_token_for
-
         ids["sign_in"] = new_token_for(seeded_path, people["member_a"])
     if persona != "anonymous":
         sign_in(client, seeded_path, people[persona])

@@ -10,14 +10,15 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from lieux import db as database
+from lieux.calendar import closures
 from lieux.calendar.recurrence import Occurrence
 from lieux.db import audit
 from lieux.db.activities import get_activity, list_activities
 from lieux.db.lieux import get_lieu
-from lieux.manage import closures
+from lieux.manage.closed_dates import in_closures
 from lieux.widget.models import OpeningException, OpeningHours, OpeningSlot
 from tests.conftest import DEMO_NOW
-from tests.members.people import LIEU_A, add_member, sign_in
+from tests.people import LIEU_A, add_member, post, sign_in
 
 ZONE = ZoneInfo("Europe/Brussels")
 # Club 55's demo hours close it for the winter, 24/12/2026 to 01/01/2027 ("Congés d'hiver"); its
@@ -78,16 +79,14 @@ HOURS = OpeningHours(
     ],
 )
 def test_which_occurrences_fall_in_a_closure(start, end, all_day, status, inside):
-    found = closures.in_closures(
-        [occurrence(start, end, all_day=all_day, status=status)], HOURS, ZONE
-    )
+    found = in_closures([occurrence(start, end, all_day=all_day, status=status)], HOURS, ZONE)
     assert [c.note for _o, c in found] == (["Congés"] if inside else [])
 
 
 def test_closure_pairs_are_sorted_and_keyed():
     later = occurrence(datetime(2026, 12, 30, 10), datetime(2026, 12, 30, 11), n=2)
     sooner = occurrence(datetime(2026, 12, 24, 10), datetime(2026, 12, 24, 11), n=3)
-    found = closures.in_closures([later, sooner], HOURS, ZONE)
+    found = in_closures([later, sooner], HOURS, ZONE)
     assert [o.activity_id for o, _c in found] == [3, 2]
     assert closures.key(sooner) == "3@once"
 
@@ -108,10 +107,6 @@ def test_the_window_covers_coming_closures_only_and_at_most_a_year():
 @pytest.fixture
 def club_manager(client, seeded_path):
     return sign_in(client, seeded_path, add_member(seeded_path, "Co 55", {CLUB: "co-manager"}))
-
-
-def post(client, token, path, data):
-    return client.post(path, data={**data, "_csrf_token": token}, follow_redirects=False)
 
 
 def listed(page: str) -> list[str]:

@@ -13,7 +13,7 @@ from lieux.db.activities import get_activity
 from lieux.db.lieux import get_lieu
 from lieux.members.invites import issue_invite
 from tests.conftest import DEMO_NOW, DEMO_TODAY
-from tests.members.people import LIEU_A, add_member, sign_in
+from tests.people import LIEU_A, add_member, create, post, sign_in
 
 FIRST = DEMO_TODAY + timedelta(days=7)
 WEEKLY = {
@@ -26,21 +26,6 @@ WEEKLY = {
 }
 DAY = DEMO_TODAY + timedelta(days=20)
 ALL_DAY = {"title": "Sortie à la mer", "kind": "sortie", "day": DAY.isoformat(), "all_day": "1"}
-
-
-@pytest.fixture
-def manager(client, seeded_path):
-    return sign_in(client, seeded_path, add_member(seeded_path, "Co A", {LIEU_A: "co-manager"}))
-
-
-def post(client, token, path, data):
-    return client.post(path, data={**data, "_csrf_token": token}, follow_redirects=False)
-
-
-def create(client, token, data) -> int:
-    response = post(client, token, f"/manage/{LIEU_A}/activities", data)
-    assert response.status_code == 303, response.text[-800:]
-    return int(response.headers["location"].split("?")[0].rsplit("/", 1)[1])
 
 
 def button_names(page: str) -> list[str]:

@@ -12,7 +12,7 @@ from lieux.db.lieux import get_lieu
 from lieux.manage import actions
 from lieux.members.tokens import hash_token, new_token
 from tests.conftest import axe_violations
-from tests.members.people import LIEU_A, add_member
+from tests.people import LIEU_A, add_member
 
 # 2.5rem at the browser's default 16 px: the smallest comfortable touch target.
 MIN_TARGET_PX = 40

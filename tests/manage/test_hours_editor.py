@@ -9,8 +9,7 @@ from lieux import db as database
 from lieux.db import audit
 from lieux.db.hours import get_hours
 from lieux.db.lieux import get_lieu
-from tests.manage.test_bad_input import _check
-from tests.members.people import LIEU_B, add_member, sign_in
+from tests.people import LIEU_B, add_member, check_refused, sign_in
 
 
 @pytest.fixture
@@ -101,7 +100,7 @@ BAD_HOURS = [
 
 @pytest.mark.parametrize(("data", "message"), BAD_HOURS)
 def test_bad_hours_are_refused_and_nothing_changes(client, seeded_path, manager, data, message):
-    _check(
+    check_refused(
         client, seeded_path, f"/manage/{LIEU_B}/hours", data, manager, message.replace("&#39;", "'")
     )
 
@@ -115,4 +114,6 @@ def test_bad_hours_are_refused_and_nothing_changes(client, seeded_path, manager,
     ],
 )
 def test_bad_osm_strings_are_refused(client, seeded_path, manager, osm, message):
-    _check(client, seeded_path, f"/manage/{LIEU_B}/hours/osm", {"osm": osm}, manager, message)
+    check_refused(
+        client, seeded_path, f"/manage/{LIEU_B}/hours/osm", {"osm": osm}, manager, message
+    )

@@ -7,7 +7,7 @@ from lieux.db import proposals as proposals_db
 from lieux.db.lieux import get_lieu
 from lieux.members.session import PROPOSAL_RATE
 from tests.conftest import DEMO_TODAY
-from tests.members.people import LIEU_B, add_member, count, sign_in
+from tests.people import LIEU_B, add_member, count, post, sign_in
 
 LIEU_SELF = "babel-zin"  # self-managed in the guide
 DAY = DEMO_TODAY + timedelta(days=10)
@@ -19,10 +19,6 @@ OUTING = {
     "end": "12:00",
     "description": "On se retrouve devant.",
 }
-
-
-def post(client, token, path, data):
-    return client.post(path, data={**data, "_csrf_token": token}, follow_redirects=False)
 
 
 def proposals(db_path, slug):

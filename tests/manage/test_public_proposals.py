@@ -9,8 +9,7 @@ from lieux.db import members as members_db
 from lieux.db import proposals as proposals_db
 from lieux.db.lieux import get_lieu
 from tests.conftest import DEMO_TODAY
-from tests.manage.test_bad_input import _check
-from tests.members.people import LIEU_B, add_member, count, csrf, sign_in
+from tests.people import LIEU_B, add_member, check_refused, count, csrf, sign_in
 
 DAY = DEMO_TODAY + timedelta(days=12)
 IDEA = {
@@ -94,7 +93,7 @@ def test_the_honeypot_stores_nothing(client, seeded_path, opened):
     ],
 )
 def test_bad_public_proposals(client, seeded_path, opened, data, message):
-    _check(client, seeded_path, f"/propose/{LIEU_B}", data, csrf(client), message)
+    check_refused(client, seeded_path, f"/propose/{LIEU_B}", data, csrf(client), message)
 
 
 def test_lieu_rules_are_audited_and_checked(client, seeded_path):
@@ -113,4 +112,4 @@ def test_lieu_rules_are_audited_and_checked(client, seeded_path):
         ({"governance": "anarchy", "support_threshold": "2"}, "Choix invalide."),
         ({"governance": "self-managed", "support_threshold": "0"}, "hors des"),
     ]:
-        _check(client, seeded_path, f"/manage/{LIEU_B}/settings", bad, token, message)
+        check_refused(client, seeded_path, f"/manage/{LIEU_B}/settings", bad, token, message)

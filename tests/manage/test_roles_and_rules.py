@@ -4,7 +4,7 @@ would refuse (a lieu always keeps a co-manager)."""
 import html
 import re
 
-from tests.members.people import LIEU_A, LIEU_B, add_member, sign_in
+from tests.people import LIEU_A, LIEU_B, add_member, sign_in
 
 
 def explanations(page: str) -> dict[str, str]:

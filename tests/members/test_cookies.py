@@ -3,7 +3,7 @@
 import pytest
 
 from tests.conftest import make_app
-from tests.members.people import LIEU_A, add_member, count, sign_in
+from tests.people import LIEU_A, add_member, count, sign_in
 
 # Fetched by third-party pages and calendar apps: a cookie there would follow people around.
 COOKIELESS = [

@@ -12,27 +12,7 @@ from lieux.db.lieux import get_lieu
 from lieux.members.invites import issue_invite
 from lieux.members.tokens import hash_token
 from tests.conftest import DEMO_NOW
-from tests.members.people import LIEU_A, add_member, count, csrf, sign_in
-
-
-def invite(db_path, role="co-manager", *, slug=LIEU_A, reusable=False, now=None) -> str:
-    db = database.connect(db_path)
-    lieu_id = get_lieu(db, slug).id if slug else None
-    link = issue_invite(
-        db,
-        lieu_id=lieu_id,
-        role=role,
-        base_url="http://testserver",
-        now=now or DEMO_NOW,
-        reusable=reusable,
-    )
-    db.close()
-    return link.removeprefix("http://testserver")
-
-
-def join(client, path, name="Anne"):
-    client.get(path)
-    return client.post(path, data={"display_name": name, "_csrf_token": csrf(client)})
+from tests.people import LIEU_A, add_member, count, csrf, invite, join, new_token_for, sign_in
 
 
 def test_invite_join_signs_in_and_shows_a_personal_link(client, seeded_path):
@@ -162,18 +142,6 @@ def test_session_cookie_flags(client, seeded_path):
     )
     cookie = next(c for c in response.headers.get_list("set-cookie") if "lieux_session" in c)
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie.replace("Lax", "lax")
-
-
-def new_token_for(db_path, member_id):
-    from lieux.members.tokens import new_token
-
-    token = new_token()
-    db = database.connect(db_path)
-    now = DEMO_NOW
-    members_db.create_sign_in(
-        db, hash_token(token), member_id, now=now, expires_at=now + timedelta(days=1)
-    )
-    return token
 
 
 @pytest.mark.parametrize("path", ["/signin/nope", "/join/nope"])

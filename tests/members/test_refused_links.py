@@ -10,8 +10,7 @@ from lieux import db as database
 from lieux.db import members as members_db
 from lieux.members.tokens import hash_token
 from tests.conftest import DEMO_NOW
-from tests.members.people import LIEU_A, LIEU_B, add_member, csrf, sign_in
-from tests.members.test_join import invite, join
+from tests.people import LIEU_A, LIEU_B, add_member, csrf, invite, join, sign_in
 
 
 def text(response) -> str:

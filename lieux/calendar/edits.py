@@ -1,0 +1,113 @@
+"""Changes to a series that depend on its rule, decided here so that lieux.db stays SQL only.
+
+The storage functions take what these decide: an RRULE already normalised, the overrides a
+moved series keeps (and where they go), a date already known to be one of the series'. Both the
+members' actions and the calendar sync write through these.
+"""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import msgspec
+from sqlite_utils import Database
+
+from lieux.calendar.models import Activity, ActivityWrite
+from lieux.calendar.rules import is_occurrence, normalize_rrule
+from lieux.db import activities as activities_db
+from lieux.db import overrides as overrides_db
+
+
+def update_activity(
+    db: Database,
+    activity_id: int,
+    changes: ActivityWrite,
+    *,
+    zone: ZoneInfo,
+    now: datetime | None = None,
+    expected_version: int | None = None,
+) -> Activity:
+    """Replace an activity's fields (see lieux.db.activities.update_activity); when a series
+    moves, its overrides move by the same amount, and those no longer on an occurrence of the
+    new rule are dropped."""
+    if changes.rrule:
+        changes = msgspec.structs.replace(changes, rrule=normalize_rrule(changes.rrule, zone))
+    before = activities_db.get_activity(db, activity_id)
+    moved: dict[datetime, datetime] = {}
+    if before is not None:
+        shape = msgspec.structs.replace(before, starts_at=changes.starts_at, rrule=changes.rrule)
+        shift = changes.starts_at - before.starts_at
+        moved = {
+            o.recurrence_id: o.recurrence_id + shift
+            for o in before.overrides
+            if is_occurrence(shape, o.recurrence_id + shift, zone)
+        }
+    return activities_db.update_activity(
+        db, activity_id, changes, now=now, expected_version=expected_version, moved=moved
+    )
+
+
+def check_occurrence(
+    db: Database,
+    activity_id: int,
+    recurrence_id: datetime,
+    *,
+    zone: ZoneInfo,
+    expected_version: int | None = None,
+) -> None:
+    """ValueError unless `recurrence_id` is a local start the series' rule gives.
+
+    A missing or changed activity is left for the storage call to refuse (LookupError,
+    StaleActivity), as it always did first."""
+    activity = activities_db.get_activity(db, activity_id)
+    if activity is None or expected_version not in (None, activity.version):
+        return
+    if not is_occurrence(activity, recurrence_id, zone):
+        raise ValueError(f"{recurrence_id.isoformat()} is not an occurrence of this activity")
+
+
+def cancel_occurrence(db, activity_id, recurrence_id, *, zone, now=None, expected_version=None):
+    """Cancel one occurrence of a series (given by its original local start)."""
+    check_occurrence(db, activity_id, recurrence_id, zone=zone, expected_version=expected_version)
+    return overrides_db.cancel_occurrence(
+        db, activity_id, recurrence_id, now=now, expected_version=expected_version
+    )
+
+
+def restore_occurrence(db, activity_id, recurrence_id, *, zone, now=None, expected_version=None):
+    """Undo the cancellation of one occurrence."""
+    check_occurrence(db, activity_id, recurrence_id, zone=zone, expected_version=expected_version)
+    return overrides_db.restore_occurrence(
+        db, activity_id, recurrence_id, now=now, expected_version=expected_version
+    )
+
+
+def move_occurrence(
+    db, activity_id, recurrence_id, starts_at, ends_at, *, zone, now=None, expected_version=None
+):
+    """Give one occurrence of a series another local start and end."""
+    check_occurrence(db, activity_id, recurrence_id, zone=zone, expected_version=expected_version)
+    return overrides_db.move_occurrence(
+        db,
+        activity_id,
+        recurrence_id,
+        starts_at,
+        ends_at,
+        now=now,
+        expected_version=expected_version,
+    )
+
+
+def edit_occurrence(
+    db, activity_id, recurrence_id, *, title, description, zone, now=None, expected_version=None
+):
+    """Retitle or redescribe one occurrence (None: as the series)."""
+    check_occurrence(db, activity_id, recurrence_id, zone=zone, expected_version=expected_version)
+    return overrides_db.edit_occurrence(
+        db,
+        activity_id,
+        recurrence_id,
+        title=title,
+        description=description,
+        now=now,
+        expected_version=expected_version,
+    )

@@ -1,0 +1,189 @@
+"""One date of a series changed on its own (cancelled, moved, retitled): the overrides' SQL.
+
+The caller has checked that the date is an occurrence of the series (lieux.calendar.edits).
+"""
+
+from datetime import datetime
+
+import msgspec
+from sqlite_utils import Database
+
+from lieux.calendar.models import Activity, ActivityOverride
+from lieux.db.activities import (
+    _drop_override,
+    _next_stamp,
+    _require,
+    _touch,
+    get_activity,
+    upsert_override,
+)
+
+
+def _set_override(
+    db: Database,
+    activity_id: int,
+    recurrence_id: datetime,
+    *,
+    now: datetime | None,
+    expected_version: int | None,
+    **fields: object,
+) -> Activity:
+    """Set fields of the override of one occurrence (the caller knows it is one)."""
+    with db.atomic():
+        activity = _require(db, activity_id, expected_version)
+        existing = next((o for o in activity.overrides if o.recurrence_id == recurrence_id), None)
+        stamp = _next_stamp(
+            max(activity.updated_at, existing.updated_at if existing else activity.updated_at),
+            now,
+        )
+        base = msgspec.to_builtins(existing) if existing else {}
+        merged = {
+            "status": "confirmed",
+            "starts_at": None,
+            "ends_at": None,
+            "title": None,
+            "description": None,
+            **base,
+            **fields,
+        }
+        significant = existing is None or any(
+            base.get(key) != merged[key] for key in ("status", "starts_at", "ends_at")
+        )
+        # The override's SEQUENCE never falls below the series' own: clients compare them.
+        sequence = max(existing.sequence if existing else 0, activity.sequence) + int(significant)
+        upsert_override(
+            db,
+            activity_id,
+            msgspec.convert(
+                {
+                    **merged,
+                    "recurrence_id": recurrence_id,
+                    "sequence": sequence,
+                    "updated_at": stamp,
+                },
+                ActivityOverride,
+            ),
+        )
+        _touch(db, activity, stamp, bump_sequence=False)
+        return get_activity(db, activity_id)
+
+
+def cancel_occurrence(
+    db: Database,
+    activity_id: int,
+    recurrence_id: datetime,
+    *,
+    now: datetime | None = None,
+    expected_version: int | None = None,
+) -> Activity:
+    """Cancel one occurrence of a series (given by its original local start)."""
+    return _set_override(
+        db,
+        activity_id,
+        recurrence_id,
+        now=now,
+        expected_version=expected_version,
+        status="cancelled",
+    )
+
+
+def restore_occurrence(
+    db: Database,
+    activity_id: int,
+    recurrence_id: datetime,
+    *,
+    now: datetime | None = None,
+    expected_version: int | None = None,
+) -> Activity:
+    """Undo the cancellation of one occurrence (kept as an override so SEQUENCE can grow)."""
+    return _set_override(
+        db,
+        activity_id,
+        recurrence_id,
+        now=now,
+        expected_version=expected_version,
+        status="confirmed",
+    )
+
+
+def move_occurrence(
+    db: Database,
+    activity_id: int,
+    recurrence_id: datetime,
+    starts_at: datetime,
+    ends_at: datetime,
+    *,
+    now: datetime | None = None,
+    expected_version: int | None = None,
+) -> Activity:
+    """Give one occurrence of a series another local start and end."""
+    if ends_at < starts_at:
+        raise ValueError("an occurrence cannot end before it starts")
+    return _set_override(
+        db,
+        activity_id,
+        recurrence_id,
+        now=now,
+        expected_version=expected_version,
+        starts_at=starts_at,
+        ends_at=ends_at,
+    )
+
+
+def edit_occurrence(
+    db: Database,
+    activity_id: int,
+    recurrence_id: datetime,
+    *,
+    title: str | None,
+    description: str | None,
+    now: datetime | None = None,
+    expected_version: int | None = None,
+) -> Activity:
+    """Retitle or redescribe one occurrence (None: as the series)."""
+    return _set_override(
+        db,
+        activity_id,
+        recurrence_id,
+        now=now,
+        expected_version=expected_version,
+        title=title,
+        description=description,
+    )
+
+
+def set_override(
+    db: Database,
+    activity_id: int,
+    recurrence_id: datetime,
+    *,
+    status: str,
+    starts_at: datetime | None,
+    ends_at: datetime | None,
+    title: str | None,
+    description: str | None,
+    now: datetime | None = None,
+) -> Activity:
+    """Set every field of one occurrence's override at once (what an import knows)."""
+    return _set_override(
+        db,
+        activity_id,
+        recurrence_id,
+        now=now,
+        expected_version=None,
+        status=status,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        title=title,
+        description=description,
+    )
+
+
+def remove_override(
+    db: Database, activity_id: int, recurrence_id: datetime, *, now: datetime | None = None
+) -> None:
+    """Drop one occurrence's override: it becomes an ordinary occurrence of the series again."""
+    with db.atomic():
+        activity = _require(db, activity_id, None)
+        _drop_override(db, activity_id, recurrence_id.isoformat())
+        _touch(db, activity, _next_stamp(activity.updated_at, now), bump_sequence=False)

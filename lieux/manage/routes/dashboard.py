@@ -1,0 +1,72 @@
+"""A lieu's page in the members' area: what each member sees, and what co-managers manage."""
+
+from datetime import datetime
+
+from litestar import Controller, get
+from litestar.response import Template
+from sqlite_utils import Database
+
+from lieux.calendar.describe import describe_rule
+from lieux.calendar.models import KINDS
+from lieux.db import activities as activities_db
+from lieux.db import hours as hours_db
+from lieux.db import members as members_db
+from lieux.db import proposals as proposals_db
+from lieux.manage.closed_dates import closed_dates
+from lieux.manage.responses import FOR_MEMBERS, PATH
+from lieux.manage.upcoming import by_next_date
+from lieux.members.auth import can_manage
+from lieux.members.models import Identity
+from lieux.models import Lieu
+from lieux.settings import Settings
+
+
+def dashboard_context(
+    db: Database, settings: Settings, lieu: Lieu, identity: Identity, now: datetime
+) -> dict:
+    """The context of manage/dashboard.html for this person."""
+    manager = can_manage(identity, lieu.id)
+    self_managed = lieu.governance == "self-managed"
+    activities = activities_db.list_activities(db, lieu_ids=[lieu.id]) if manager else []
+    members = members_db.list_lieu_members(db, lieu.id) if manager else []
+    return {
+        "lieu": lieu,
+        "identity": identity,
+        "manager": manager,
+        "kinds": KINDS,
+        "activities": by_next_date(activities, now, settings.zone),
+        "describe_rule": describe_rule,
+        "deleted": activities_db.list_deleted(db, lieu.id) if manager else [],
+        "proposals": proposals_db.list_proposals(
+            db, lieu.id, member_id=None if manager else identity.member.id
+        ),
+        "pending_others": proposals_db.list_proposals(db, lieu.id, status="pending")
+        if self_managed and not manager
+        else [],
+        "members": members,
+        # Whoever is the only co-manager cannot stop being one: no button offers it.
+        "co_managers": sum(1 for _member, role in members if role == "co-manager"),
+        "closed_dates": closed_dates(db, settings, lieu, hours_db.get_hours(db, lieu.id), now)
+        if manager
+        else [],
+        "member_error": None,
+    }
+
+
+class DashboardController(Controller):
+    path = PATH
+    include_in_schema = False
+    dependencies = FOR_MEMBERS
+
+    @get("/", sync_to_thread=True)
+    def dashboard(
+        self,
+        db: Database,
+        settings: Settings,
+        lieu: Lieu,
+        identity: Identity | None,
+        by: int,
+        now: datetime,
+    ) -> Template:
+        context = dashboard_context(db, settings, lieu, identity, now)
+        return Template("manage/dashboard.html", context=context)

@@ -1,0 +1,141 @@
+"""A lieu's opening hours for its co-managers: the editor, the OSM import, and cancelling the
+dates that fall in a closure."""
+
+from datetime import datetime
+
+from litestar import Controller, Request, Response, get, post
+from litestar.response import Template
+from sqlite_utils import Database
+
+from lieux.calendar import closures
+from lieux.db import hours as hours_db
+from lieux.manage import actions, forms, hours_form
+from lieux.manage.closed_dates import closed_dates
+from lieux.manage.hours_actions import holidays_from, replace_hours, set_hours_from_osm
+from lieux.manage.responses import FOR_MANAGERS, PATH, Form, again, done
+from lieux.models import Lieu
+from lieux.settings import Settings
+from lieux.widget.osm import OsmError, to_osm
+
+OSM_UNREADABLE = forms._("Chaîne opening_hours illisible (exemple : Mo-Fr 10:00-16:00; PH off).")
+NO_DATE_CHOSEN = forms._("Cochez au moins une date à annuler.")
+PAGE = "manage/hours.html"
+
+
+def hours_context(db: Database, settings: Settings, lieu: Lieu, *, now: datetime, **extra):
+    """The context of manage/hours.html; `extra` (errors, what was typed) overrides it."""
+    hours = hours_db.get_hours(db, lieu.id)
+    today = now.astimezone(settings.zone).date()
+    holidays = holidays_from(today, iris_day=settings.iris_day)
+    values = extra.pop("values", None) or hours_form.hours_values(hours)
+    return {
+        "lieu": lieu,
+        "values": values,
+        "errors": {},
+        "rows": hours_form.exception_rows(values),
+        "slots_per_day": hours_form.SLOTS_PER_DAY,
+        "preview": hours_form.week_preview(hours, today, holidays),
+        "osm": to_osm(hours, start=today, holidays=holidays, zone=settings.zone),
+        "known": hours.known,
+        "closed_dates": closed_dates(db, settings, lieu, hours, now),
+        "closed_key": closures.key,
+        "closed_errors": {},
+        **extra,
+    }
+
+
+def osm_text_error(text: str) -> tuple | None:
+    """What is wrong with a typed OSM string before it is even read, or None."""
+    if not text:
+        return (forms._("Ce champ est obligatoire."), {})
+    if len(text) > forms.NOTE_MAX:
+        return (forms._("Trop long : %(max)s caractères au maximum."), {"max": forms.NOTE_MAX})
+    return None
+
+
+class HoursController(Controller):
+    path = PATH
+    include_in_schema = False
+    dependencies = FOR_MANAGERS
+
+    @get("/hours", sync_to_thread=True)
+    def hours(
+        self, db: Database, settings: Settings, lieu: Lieu, by: int, now: datetime
+    ) -> Template:
+        return Template(PAGE, context=hours_context(db, settings, lieu, now=now))
+
+    @post("/hours", sync_to_thread=True)
+    def save_hours(
+        self,
+        request: Request,
+        db: Database,
+        settings: Settings,
+        lieu: Lieu,
+        by: int,
+        data: Form,
+        now: datetime,
+    ) -> Response:
+        try:
+            slots, exceptions, rule = hours_form.parse_hours(data)
+        except forms.FormErrors as error:
+            context = hours_context(db, settings, lieu, now=now, values=data, errors=error.errors)
+            return again(request, PAGE, context)
+        replace_hours(
+            db, lieu, slots=slots, exceptions=exceptions, holiday_rule=rule, by=by, now=now
+        )
+        return done(request, f"/manage/{lieu.slug}/hours?saved=1")
+
+    @post("/hours/osm", sync_to_thread=True)
+    def import_osm_hours(
+        self,
+        request: Request,
+        db: Database,
+        settings: Settings,
+        lieu: Lieu,
+        by: int,
+        data: Form,
+        now: datetime,
+    ) -> Response:
+        """Replace the hours from an OpenStreetMap `opening_hours` string."""
+        text = str(data.get("osm") or "").strip()
+        error = osm_text_error(text)
+        if error is None:
+            try:
+                set_hours_from_osm(
+                    db, lieu, text, by=by, zone=settings.zone, iris_day=settings.iris_day, now=now
+                )
+            except OsmError:
+                error = (OSM_UNREADABLE, {})
+        if error:
+            errors = {"osm": error}
+            context = hours_context(db, settings, lieu, now=now, errors=errors, osm_typed=text)
+            return again(request, PAGE, context)
+        return done(request, f"/manage/{lieu.slug}/hours?saved=1")
+
+    @post("/hours/closures", sync_to_thread=True)
+    def cancel_closed_dates(
+        self,
+        request: Request,
+        db: Database,
+        settings: Settings,
+        lieu: Lieu,
+        by: int,
+        data: Form,
+        now: datetime,
+    ) -> Response:
+        """Cancel the ticked dates that fall in a closure, each with the closure's note."""
+        raw = data.get("date") or []
+        chosen = {raw} if isinstance(raw, str) else {str(value) for value in raw}
+        # Only what is still in a closure now counts, whatever the form said.
+        hours = hours_db.get_hours(db, lieu.id)
+        dates = [
+            (o.activity_id, o.recurrence_id, closure.note)
+            for o, closure in closed_dates(db, settings, lieu, hours, now)
+            if closures.key(o) in chosen
+        ]
+        if not dates:
+            errors = {"date": (NO_DATE_CHOSEN, {})}
+            context = hours_context(db, settings, lieu, now=now, closed_errors=errors)
+            return again(request, PAGE, context)
+        count = actions.cancel_dates(db, lieu, dates, by=by, zone=settings.zone, now=now)
+        return done(request, f"/manage/{lieu.slug}/hours?cancelled={count}#closed-dates")
