@@ -15,6 +15,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 from sqlite_utils import Database
 
+from lieux import i18n
 from lieux.calendar.feed_cache import FeedCache
 from lieux.calendar.import_routes import CalendarImportController
 from lieux.calendar.refresh import refresh_calendars
@@ -28,7 +29,6 @@ from lieux.manage.routes import CONTROLLERS as MANAGE_CONTROLLERS
 from lieux.members.routes import MembersController
 from lieux.members.session import csrf_config, session_config
 from lieux.settings import Settings
-from lieux.web import i18n
 from lieux.web.errors import http_error, out_of_range, server_error
 from lieux.web.routes import ApiController, PagesController, healthz, switch_language
 from lieux.widget.cache import OpenNowCache

@@ -143,7 +143,7 @@ def _guide(settings, args) -> str:
     from lieux.app import create_app
     from lieux.guide.pdf import PdfError, print_pdf
     from lieux.guide.routes import guide_context
-    from lieux.web.i18n import current_lang
+    from lieux.i18n import current_lang
 
     dest = Path(args.pdf)
     if not dest.parent.is_dir():

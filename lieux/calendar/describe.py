@@ -1,7 +1,7 @@
 """Plain-language descriptions of a series ("chaque mardi", "14:00–16:00"), translated."""
 
 from lieux.calendar.models import Activity
-from lieux.web.i18n import gettext as _
+from lieux.i18n import gettext as _
 
 BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 

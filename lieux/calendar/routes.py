@@ -20,10 +20,10 @@ from lieux.conditional import etag_matches, if_none_match
 from lieux.db import activities as activities_db
 from lieux.db.hours import all_hours, get_hours
 from lieux.db.lieux import has_demo_data, list_lieux
+from lieux.i18n import current_lang
 from lieux.models import LANGUAGES
 from lieux.seed import slugify
 from lieux.settings import Settings
-from lieux.web.i18n import current_lang
 from lieux.widget.query import parse_at
 
 ICS = "text/calendar"  # Litestar adds "; charset=utf-8" to text/ types

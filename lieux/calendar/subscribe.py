@@ -4,8 +4,8 @@ the page that offers it."""
 from functools import lru_cache
 from urllib.parse import parse_qsl, quote, urlencode
 
+from lieux.i18n import current_lang
 from lieux.qr import qr_svg
-from lieux.web.i18n import current_lang
 
 
 def feed_path(*, lieu: str | None = None, kind: str | None = None, commune: str | None = None):

@@ -26,10 +26,10 @@ from lieux.embed.assets import (
 )
 from lieux.embed.cors import ALLOWED_HEADERS
 from lieux.embed.snippets import EmbedOptions
+from lieux.i18n import current_lang
+from lieux.i18n import gettext as _
 from lieux.models import LANGUAGES
 from lieux.settings import Settings
-from lieux.web.i18n import current_lang
-from lieux.web.i18n import gettext as _
 from lieux.widget.cache import open_now_context
 from lieux.widget.query import Layout, Show, Theme, parse_query
 

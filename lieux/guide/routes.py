@@ -7,8 +7,8 @@ from litestar.response import Template
 from sqlite_utils import Database
 
 from lieux.guide.content import collect, weekly_summary
+from lieux.i18n import current_lang
 from lieux.settings import Settings
-from lieux.web.i18n import current_lang
 
 
 class GuideController(Controller):

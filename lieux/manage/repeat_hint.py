@@ -4,8 +4,8 @@ A weekly or monthly activity takes its weekday from the date typed; the form say
 its script (members.js) says it again as the date changes, from the same translated phrases.
 """
 
+from lieux.i18n import gettext as _
 from lieux.manage.forms import INTERVAL_MAX, repeat_day
-from lieux.web.i18n import gettext as _
 
 _WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 _ORDINALS = {1: "1er", 2: "2e", 3: "3e", 4: "4e", -1: "dernier"}

@@ -7,7 +7,7 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.response import Template
 from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_500_INTERNAL_SERVER_ERROR
 
-from lieux.web.i18n import current_lang, gettext, pick_language
+from lieux.i18n import current_lang, gettext, pick_language
 
 log = logging.getLogger("lieux")
 

@@ -13,8 +13,8 @@ from typing import Literal
 import msgspec
 
 from lieux.calendar.describe import weekday_name
+from lieux.i18n import gettext
 from lieux.models import Lieu
-from lieux.web.i18n import gettext
 from lieux.widget.cache import OpenNowCache
 from lieux.widget.hours import Interval, open_intervals
 from lieux.widget.models import OpenState

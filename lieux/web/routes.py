@@ -18,9 +18,9 @@ from lieux.db.activities import list_activities
 from lieux.db.lieux import get_lieu, has_demo_data, list_communes, list_helplines, list_lieux
 from lieux.db.search import lieu_ids_with_activities, search_lieu_ids
 from lieux.embed.assets import WIDGET_CSS, versioned
+from lieux.i18n import LANG_COOKIE, current_lang
 from lieux.models import LANGUAGES, commune_name, helplines_for
 from lieux.web import structured
-from lieux.web.i18n import LANG_COOKIE, current_lang
 from lieux.web.now import now_of, weekend_hours
 from lieux.widget.cache import open_now_context
 from lieux.widget.hours import weekend

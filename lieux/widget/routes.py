@@ -12,8 +12,8 @@ from litestar.response.base import ASGIResponse
 from markupsafe import escape
 
 from lieux.conditional import not_modified
+from lieux.i18n import current_lang
 from lieux.web.errors import http_error
-from lieux.web.i18n import current_lang
 from lieux.widget.cache import OpenNowCache
 from lieux.widget.models import LieuOpenState
 from lieux.widget.query import OpenNowQuery, QueryError, parse_query

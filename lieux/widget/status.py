@@ -1,32 +1,15 @@
-"""The lieu page's live state and the directory's "open at some moment of this window"."""
+"""The lieu page's live state: "Ouvert maintenant, jusqu'à 16:00" and the exceptions coming."""
 
 from datetime import datetime, timedelta
 
 import msgspec
 
+from lieux.i18n import current_lang, gettext
 from lieux.models import Lieu
-from lieux.web.i18n import current_lang, gettext
 from lieux.widget.cache import OpenNowCache
-from lieux.widget.hours import Interval, open_intervals, state
+from lieux.widget.hours import state
 from lieux.widget.models import OpeningException
 from lieux.widget.view import describe
-
-
-def open_during(
-    cache: OpenNowCache, lieu: Lieu, window: Interval, lang: str, now: datetime
-) -> bool:
-    """Whether the lieu is open at some moment of `window` (UTC instants)."""
-    snapshot = cache.snapshot(now)
-    zone = cache.settings.zone
-    return bool(
-        open_intervals(
-            snapshot.hours_of(lieu.id),
-            *window,
-            holidays=snapshot.holidays[lang],
-            zone=zone,
-            special_openings=snapshot.specials_around(window[0], zone).get(lieu.id, ()),
-        )
-    )
 
 
 class LieuStatus(msgspec.Struct, frozen=True, kw_only=True):

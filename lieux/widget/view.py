@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 import msgspec
 from babel.dates import format_date
 
+from lieux.i18n import current_lang, gettext
 from lieux.models import Helpline, Lieu
 from lieux.settings import Settings
-from lieux.web.i18n import current_lang, gettext
 from lieux.widget.hours import state, to_instant
 from lieux.widget.models import OpenState
 from lieux.widget.query import OpenNowQuery

@@ -7,6 +7,7 @@ must then list the lieux to call, not send people to the suicide-prevention line
 
 import html
 import re
+from html import unescape
 
 import pytest
 
@@ -141,3 +142,10 @@ def test_the_helplines_in_the_widgets_language_first_the_others_one_tap_away(
     shown, _, folded = markup.partition('<details class="ldl-others">')
     assert re.findall(r'class="ldl-number">([^<]+)<', shown) == first
     assert re.findall(r'class="ldl-number">([^<]+)<', folded) == others
+
+
+@pytest.mark.parametrize(("lang", "words"), [("fr", "Ligne d'écoute"), ("nl", "Luisterlijn")])
+def test_helplines_are_described_in_the_widgets_language(client, lang, words):
+    html = get(client, "/widget/open-now", at=NIGHT, lang=lang)
+    line = html[html.index('href="tel:106"') :]
+    assert words in unescape(line[: line.index("</li>")])
