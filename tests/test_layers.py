@@ -1,0 +1,162 @@
+"""The dependency rule (README "Architecture"), checked by walking every import under lieux/.
+
+Lowest first: models <- db (SQL only) <- domain (pure: no Litestar, no SQLite) <- services (the
+audited write actions, calendar sync, open-now snapshot and caches, guards and providers) <-
+routes <- app. A module imports only its own layer or lower ones, and a routes module never
+imports another component's routes. Every module is placed below: whoever adds one says what
+it is.
+"""
+
+import ast
+from fnmatch import fnmatch
+from pathlib import Path
+
+import pytest
+
+LIEUX = Path(__file__).parents[1] / "lieux"
+ORDER = ("models", "db", "domain", "services", "routes", "app")
+# Dotted-name patterns per layer; the first layer whose pattern matches decides.
+LAYERS = {
+    "app": ["lieux.app", "lieux.cli"],
+    "routes": ["lieux.*.routes", "lieux.*.routes.*", "lieux.*.*_routes"],
+    "db": ["lieux.db", "lieux.db.*"],
+    "models": [
+        "lieux",
+        "lieux.models",
+        "lieux.*.models",
+        "lieux.clock",
+        "lieux.settings",
+        "lieux.i18n",
+        "lieux.data",
+        "lieux.translations",
+        "lieux.calendar",
+        "lieux.embed",
+        "lieux.guide",
+        "lieux.members",
+        "lieux.web",
+        "lieux.widget",
+    ],
+    "domain": [
+        "lieux.qr",
+        "lieux.calendar.closures",
+        "lieux.calendar.describe",
+        "lieux.calendar.feeds",
+        "lieux.calendar.ical_import",
+        "lieux.calendar.listing",
+        "lieux.calendar.recurrence",
+        "lieux.calendar.rules",
+        "lieux.calendar.subscribe",
+        "lieux.calendar.vtimezone",
+        "lieux.widget.hours",
+        "lieux.widget.osm",
+        "lieux.widget.public_holidays",
+        "lieux.manage.forms",
+        "lieux.manage.hours_form",
+        "lieux.manage.repeat_hint",
+        "lieux.manage.series",
+        "lieux.manage.upcoming",
+        "lieux.members.auth",
+        "lieux.members.tokens",
+        "lieux.embed.assets",
+        "lieux.guide.pdf",
+        "lieux.web.structured",
+    ],
+    "services": [
+        "lieux.seed",
+        "lieux.conditional",
+        "lieux.web.errors",
+        "lieux.calendar.edits",
+        "lieux.manage.closed_dates",
+        "lieux.widget.query",
+        "lieux.widget.view",
+        "lieux.calendar.feed_cache",
+        "lieux.calendar.refresh",
+        "lieux.calendar.sync",
+        "lieux.widget.cache",
+        "lieux.widget.snapshot",
+        "lieux.widget.status",
+        "lieux.manage.actions",
+        "lieux.manage.audit_trail",
+        "lieux.manage.hours_actions",
+        "lieux.manage.proposal_actions",
+        "lieux.manage.responses",
+        "lieux.members.guards",
+        "lieux.members.invites",
+        "lieux.members.session",
+        "lieux.embed.cors",
+        "lieux.embed.snippets",
+        "lieux.guide.content",
+        "lieux.web.now",
+    ],
+}
+# What pure domain code never touches: the web framework and the database.
+NOT_IN_DOMAIN = ("litestar", "sqlite3", "sqlite_utils")
+
+
+def name_of(path: Path) -> str:
+    parts = path.relative_to(LIEUX.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {name_of(path): path for path in sorted(LIEUX.rglob("*.py"))}
+
+
+def layer(name: str) -> str | None:
+    for found, patterns in LAYERS.items():
+        if any(fnmatch(name, pattern) for pattern in patterns):
+            return found
+    return None
+
+
+def imports(path: Path) -> set[str]:
+    """Every module `path` imports, at any depth (inside functions too), but for type hints
+    alone (`if TYPE_CHECKING:`), which never run."""
+    found = set()
+    pending = list(ast.parse(path.read_text("utf-8")).body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING":
+            pending.extend(node.orelse)
+            continue
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            # `from lieux.db import audit` imports the module lieux.db.audit.
+            found.update(
+                f"{node.module}.{alias.name}"
+                for alias in node.names
+                if f"{node.module}.{alias.name}" in MODULES
+            )
+        pending.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def component(name: str) -> str:
+    return name.split(".")[1] if name.count(".") else ""
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_every_module_has_a_layer(name):
+    assert layer(name) is not None, f"{name}: add it to a layer in tests/test_layers.py"
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_imports_go_down_the_layers(name):
+    own = layer(name)
+    if own is None:
+        pytest.fail(f"{name} has no layer")
+    wrong = []
+    for target in sorted(imports(MODULES[name])):
+        if own in ("models", "domain") and target.split(".")[0] in NOT_IN_DOMAIN:
+            wrong.append(f"{target} ({own} code uses neither Litestar nor SQLite)")
+        if own == "db" and target.split(".")[0] == "litestar":
+            wrong.append(f"{target} (db code is SQL only)")
+        if target not in MODULES:
+            continue
+        theirs = layer(target)
+        if theirs is not None and ORDER.index(theirs) > ORDER.index(own):
+            wrong.append(f"{target} ({theirs} is above {own})")
+        if own == theirs == "routes" and component(target) != component(name):
+            wrong.append(f"{target} (another component's routes)")
+    assert not wrong, f"{name} imports " + "; ".join(wrong)
