@@ -15,7 +15,8 @@ from itertools import cycle
 from pathlib import Path
 
 from lieux import db as database
-from lieux.seed import DEMO_SLOTS, seed_demo, seed_guide
+from lieux.demo import DEMO_SLOTS, seed_demo
+from lieux.seed import seed_guide
 from lieux.settings import Settings
 from lieux.widget.hours import state
 from lieux.widget.models import HolidayRule, OpeningException, OpeningHours

@@ -14,8 +14,9 @@ import msgspec
 
 from lieux import db as database
 from lieux.clock import utc_now
+from lieux.demo import seed_demo
 from lieux.models import LANGUAGES
-from lieux.seed import seed_demo, seed_guide
+from lieux.seed import seed_guide
 from lieux.settings import SettingsError, from_env
 
 EXIT_USAGE = 2

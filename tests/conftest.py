@@ -11,7 +11,8 @@ from litestar.testing import TestClient
 
 from lieux import db as database
 from lieux.app import create_app
-from lieux.seed import seed_demo, seed_guide
+from lieux.demo import seed_demo
+from lieux.seed import seed_guide
 from lieux.settings import Settings
 from tests.live_server import LiveServer
 

@@ -63,6 +63,7 @@ LAYERS = {
     ],
     "services": [
         "lieux.seed",
+        "lieux.demo",
         "lieux.conditional",
         "lieux.web.errors",
         "lieux.calendar.edits",

@@ -11,7 +11,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from lieux import db as database
-from lieux.seed import seed_demo, seed_guide
+from lieux.demo import seed_demo
+from lieux.seed import seed_guide
 from tests.conftest import DEMO_TODAY
 from tests.live_server import LiveServer
 from tests.widget.conftest import seed_real

@@ -16,7 +16,7 @@ from litestar.testing import TestClient
 
 import lieux.embed.assets as assets
 from lieux import db as database
-from lieux.seed import seed_demo
+from lieux.demo import seed_demo
 from tests.conftest import DEMO_TODAY, make_app
 from tests.widget.conftest import MIXED_SLUG, seed_real
 
