@@ -7,22 +7,15 @@ of it is loaded. Both are idempotent.
 """
 
 import json
-import re
-import unicodedata
 from importlib import resources
 
 from sqlite_utils import Database
 
 from lieux.db.lieux import upsert_helpline, upsert_lieu
 from lieux.models import Helpline, LieuWrite
+from lieux.slugs import slugify
 
 GUIDE = "lieux-guide.json"
-
-
-def slugify(name: str) -> str:
-    """'L'Entr'Act' -> 'l-entr-act': ASCII, lower case, words joined by hyphens."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
 
 
 def load_guide() -> dict:

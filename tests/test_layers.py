@@ -38,6 +38,7 @@ LAYERS = {
     ],
     "domain": [
         "lieux.qr",
+        "lieux.slugs",
         "lieux.calendar.closures",
         "lieux.calendar.describe",
         "lieux.calendar.feeds",

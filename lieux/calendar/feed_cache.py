@@ -18,8 +18,8 @@ from lieux.db import connect
 from lieux.db.hours import all_hours
 from lieux.db.lieux import data_revision, list_lieux
 from lieux.models import Lieu
-from lieux.seed import slugify
 from lieux.settings import Settings
+from lieux.slugs import slugify
 from lieux.widget.hours import open_intervals
 from lieux.widget.models import OpeningHours
 from lieux.widget.public_holidays import public_holidays

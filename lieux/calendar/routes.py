@@ -22,8 +22,8 @@ from lieux.db.hours import all_hours, get_hours
 from lieux.db.lieux import has_demo_data, list_lieux
 from lieux.i18n import current_lang
 from lieux.models import LANGUAGES
-from lieux.seed import slugify
 from lieux.settings import Settings
+from lieux.slugs import slugify
 from lieux.widget.query import parse_at
 
 ICS = "text/calendar"  # Litestar adds "; charset=utf-8" to text/ types

@@ -7,7 +7,8 @@ from lieux.db.activities import list_activities
 from lieux.db.lieux import get_lieu, has_demo_data, list_helplines, list_lieux
 from lieux.demo import seed_demo
 from lieux.models import helplines_for
-from lieux.seed import HELPLINE_WHAT, load_guide, seed_guide, slugify
+from lieux.seed import HELPLINE_WHAT, load_guide, seed_guide
+from lieux.slugs import slugify
 from lieux.widget.models import OpeningSlot
 from tests.conftest import DEMO_TODAY
 
