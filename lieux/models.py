@@ -1,6 +1,7 @@
 """Read models shared by every component: the lieux, the helplines and the communes' names."""
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Literal
 from urllib.parse import quote_plus
 
@@ -11,7 +12,14 @@ LANGUAGES = ("fr", "nl", "en")
 Lang = Literal["fr", "nl", "en"]
 
 
+Price = Literal["free", "pay-what-you-can"]
+StepFree = Literal["yes", "partly", "no"]
+
+
 class Lieu(msgspec.Struct, frozen=True, kw_only=True):
+    """A lieu's public facts. The field names are the /api/lieux keys and the profile form's
+    fields; `description` and `welcome` are French, their `_nl`/`_en` twins optional."""
+
     id: int
     slug: str
     name: str
@@ -21,21 +29,37 @@ class Lieu(msgspec.Struct, frozen=True, kw_only=True):
     lat: float | None = None
     lon: float | None = None
     phone: str | None = None
+    email: str | None = None
     website: str | None = None
-    description_fr: str = ""
+    description: str = ""
     description_nl: str | None = None
     description_en: str | None = None
+    welcome: str = ""
+    welcome_nl: str | None = None
+    welcome_en: str | None = None
+    price: Price | None = None
+    step_free: StepFree | None = None
+    accessibility_note: str = ""
+    languages: tuple[str, ...] = ()
+    transport: str = ""
     governance: Governance = "coordinated"
     support_threshold: int = 3
-
-    def description(self, lang: str) -> str:
-        """The description in `lang`, falling back to French."""
-        return self.description_in(lang)[0]
+    version: int = 1
+    hours_verified_at: datetime | None = None
+    archived_at: datetime | None = None
+    updated_at: datetime | None = None
 
     def description_in(self, lang: str) -> tuple[str, str]:
         """(text, language of the text): `lang` if written, else French (pages mark it)."""
-        translated = getattr(self, f"description_{lang}", None)
-        return (translated, lang) if translated else (self.description_fr, "fr")
+        return self.text_in("description", lang)
+
+    def welcome_in(self, lang: str) -> tuple[str, str]:
+        """Who it is for and how the welcome works, as `description_in`."""
+        return self.text_in("welcome", lang)
+
+    def text_in(self, field: str, lang: str) -> tuple[str, str]:
+        translated = lang != "fr" and getattr(self, f"{field}_{lang}", None)
+        return (translated, lang) if translated else (getattr(self, field), "fr")
 
     @property
     def map_url(self) -> str:
@@ -68,10 +92,19 @@ class LieuWrite(msgspec.Struct, kw_only=True):
     lat: float | None = None
     lon: float | None = None
     phone: str | None = None
+    email: str | None = None
     website: str | None = None
-    description_fr: str = ""
+    description: str = ""
     description_nl: str | None = None
     description_en: str | None = None
+    welcome: str = ""
+    welcome_nl: str | None = None
+    welcome_en: str | None = None
+    price: Price | None = None
+    step_free: StepFree | None = None
+    accessibility_note: str = ""
+    languages: tuple[str, ...] = ()
+    transport: str = ""
     governance: Governance = "coordinated"
 
 

@@ -9,9 +9,10 @@ of it is loaded. Both are idempotent.
 import json
 from importlib import resources
 
+import msgspec
 from sqlite_utils import Database
 
-from lieux.db.lieux import upsert_helpline, upsert_lieu
+from lieux.db.lieux import get_lieu, list_helplines, upsert_helpline, upsert_lieu
 from lieux.models import Helpline, LieuWrite
 from lieux.slugs import slugify
 
@@ -23,10 +24,14 @@ def load_guide() -> dict:
 
 
 def seed_guide(db: Database) -> int:
-    """Insert or update the real lieux and the helplines; return how many lieux."""
+    """Add the guide's lieux and helplines that are not there yet; return how many lieux the guide
+    has. Once a lieu or the helplines are in, the network keeps them from the web (a re-seed never
+    overwrites a co-manager's edit, revives an archived lieu or a helpline an admin renamed)."""
     guide = load_guide()
     with db.atomic():
         for entry in guide["lieux"]:
+            if get_lieu(db, slugify(entry["name"]), archived=True) is not None:
+                continue
             upsert_lieu(
                 db,
                 LieuWrite(
@@ -36,12 +41,17 @@ def seed_guide(db: Database) -> int:
                     postcode=entry["postcode"],
                     commune=entry["commune"],
                     phone=entry.get("phone"),
-                    description_fr=entry["description_fr"],
+                    description=entry["description_fr"],
                     governance=entry["governance"],
                 ),
             )
+        have = {line.name: line for line in list_helplines(db)}
         for entry in guide["helplines"]:
-            upsert_helpline(db, helpline(entry))
+            line = helpline(entry)
+            if not have:
+                upsert_helpline(db, line)
+            elif entry["name"] in have:  # only the translations it lacks (added by m150)
+                upsert_helpline(db, fill_translations(have[entry["name"]], line))
     return len(guide["lieux"])
 
 
@@ -71,6 +81,14 @@ HELPLINE_WHAT: dict[str, dict[str, str]] = {
         "en": "Helpline in English",
     },
 }
+
+
+def fill_translations(line: Helpline, guide: Helpline) -> Helpline:
+    """`line` as the network keeps it, plus the guide's Dutch and English texts it lacks."""
+    missing = ("what_nl", "what_en", "hours_nl", "hours_en")
+    return msgspec.structs.replace(
+        line, **{key: getattr(line, key) or getattr(guide, key) for key in missing}
+    )
 
 
 def helpline(entry: dict) -> Helpline:

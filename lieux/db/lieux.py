@@ -1,5 +1,6 @@
 """Lieux, helplines and the data revision."""
 
+import json
 from datetime import UTC, datetime
 
 import msgspec
@@ -12,33 +13,44 @@ def _utc(now: datetime | None) -> str:
     return (now or datetime.now(UTC)).astimezone(UTC).isoformat()
 
 
-def list_lieux(db: Database, *, commune: str | None = None) -> list[Lieu]:
-    """Every lieu, by name; only those of `commune` (case-insensitive) if given."""
-    sql = "SELECT * FROM lieux"
-    params: list[str] = []
+def lieu_from_row(row: dict) -> Lieu:
+    """A `lieux` row as a Lieu (its `languages` column is a JSON list)."""
+    return msgspec.convert({**row, "languages": json.loads(row["languages"])}, Lieu, strict=False)
+
+
+def list_lieux(db: Database, *, commune: str | None = None, archived: bool = False) -> list[Lieu]:
+    """The public lieux by name (with the archived ones too if `archived`); only those of
+    `commune` (case-insensitive) if given."""
+    sql = "SELECT * FROM lieux WHERE (? OR archived_at IS NULL)"
+    params: list[object] = [archived]
     if commune:
-        sql += " WHERE lower(commune) = lower(?)"
+        sql += " AND lower(commune) = lower(?)"
         params.append(commune)
     rows = db.query(sql + " ORDER BY name COLLATE NOCASE", params)
-    return [msgspec.convert(row, Lieu, strict=False) for row in rows]
+    return [lieu_from_row(row) for row in rows]
 
 
-def get_lieu(db: Database, slug: str) -> Lieu | None:
-    """The lieu with this slug, or None."""
-    for row in db.query("SELECT * FROM lieux WHERE slug = ?", [slug]):
-        return msgspec.convert(row, Lieu, strict=False)
+def get_lieu(db: Database, slug: str, *, archived: bool = False) -> Lieu | None:
+    """The public lieu with this slug (or an archived one too if `archived`), or None."""
+    sql = "SELECT * FROM lieux WHERE slug = ? AND (? OR archived_at IS NULL)"
+    for row in db.query(sql, [slug, archived]):
+        return lieu_from_row(row)
     return None
 
 
 def list_communes(db: Database) -> list[str]:
     """The communes that have at least one lieu, alphabetically."""
-    rows = db.query("SELECT DISTINCT commune FROM lieux WHERE commune != '' ORDER BY commune")
+    rows = db.query(
+        "SELECT DISTINCT commune FROM lieux WHERE commune != '' AND archived_at IS NULL"
+        " ORDER BY commune"
+    )
     return [row["commune"] for row in rows]
 
 
 def upsert_lieu(db: Database, lieu: LieuWrite, *, now: datetime | None = None) -> int:
     """Insert or update the lieu with `lieu.slug`; return its id. Unchanged data writes nothing."""
     values = msgspec.to_builtins(lieu)
+    values["languages"] = json.dumps(values["languages"])
     existing = next(db.query("SELECT * FROM lieux WHERE slug = ?", [lieu.slug]), None)
     if existing is None:
         return db["lieux"].insert({**values, "updated_at": _utc(now)}).last_pk

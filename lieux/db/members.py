@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import msgspec
 from sqlite_utils import Database
 
+from lieux.db.lieux import lieu_from_row
 from lieux.members.models import Identity, Invite, Member, Membership
 from lieux.models import Lieu
 
@@ -34,7 +35,7 @@ def make_admin(db: Database, member_id: int) -> None:
 def lieu_by_id(db: Database, lieu_id: int) -> Lieu | None:
     """The lieu with this id, or None (invites and roles point at lieux by id)."""
     for row in db.query("SELECT * FROM lieux WHERE id = ?", [lieu_id]):
-        return msgspec.convert(row, Lieu, strict=False)
+        return lieu_from_row(row)
     return None
 
 

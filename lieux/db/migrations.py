@@ -309,3 +309,29 @@ def m150_helpline_translations(db: Database) -> None:
             f"CREATE TRIGGER helplines_{event.lower()}_revision AFTER {event} ON helplines "
             "BEGIN UPDATE revision SET value = value + 1 WHERE id = 1; END"
         )
+
+
+@MIGRATIONS()
+def m160_lieu_profile(db: Database) -> None:
+    # The facts a lieu's co-managers keep (issue 12). Column names are the /api/lieux keys and
+    # the profile form's field names: one vocabulary from the form to the API and the exports.
+    db.executescript(
+        """
+        ALTER TABLE lieux RENAME COLUMN description_fr TO description;
+        ALTER TABLE lieux ADD COLUMN email TEXT;
+        -- who it is for, how the welcome works
+        ALTER TABLE lieux ADD COLUMN welcome TEXT NOT NULL DEFAULT '';
+        ALTER TABLE lieux ADD COLUMN welcome_nl TEXT;
+        ALTER TABLE lieux ADD COLUMN welcome_en TEXT;
+        ALTER TABLE lieux ADD COLUMN price TEXT CHECK (price IN ('free', 'pay-what-you-can'));
+        ALTER TABLE lieux ADD COLUMN step_free TEXT CHECK (step_free IN ('yes', 'partly', 'no'));
+        ALTER TABLE lieux ADD COLUMN accessibility_note TEXT NOT NULL DEFAULT '';
+        -- JSON list of ISO 639-1 codes of the languages spoken there
+        ALTER TABLE lieux ADD COLUMN languages TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE lieux ADD COLUMN transport TEXT NOT NULL DEFAULT '';
+        -- optimistic locking of the profile form, as for activities
+        ALTER TABLE lieux ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE lieux ADD COLUMN hours_verified_at TEXT;  -- UTC; NULL: never confirmed
+        ALTER TABLE lieux ADD COLUMN archived_at TEXT;        -- UTC; set: gone from the public
+        """
+    )

@@ -41,7 +41,7 @@ def _refresh(db: Database) -> None:
                     " ".join(
                         filter(
                             None,
-                            (row["description_fr"], row["description_nl"], row["description_en"]),
+                            (row["description"], row["description_nl"], row["description_en"]),
                         )
                     ),
                     " ".join(activities.get(row["id"], [])),

@@ -22,7 +22,7 @@ def place(lieu: Lieu, hours: OpeningHours, *, base_url: str) -> dict:
         "@id": f"{base_url}/lieux/{lieu.slug}",
         "name": lieu.name,
         "url": f"{base_url}/lieux/{lieu.slug}",
-        "description": lieu.description_fr,
+        "description": lieu.description,
         "isAccessibleForFree": True,
         "address": {
             "@type": "PostalAddress",

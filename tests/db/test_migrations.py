@@ -112,10 +112,11 @@ def test_database_before_helpline_translations_keeps_its_helplines(tmp_path):
         "X",  # no translation yet: the text it has
         "24/7",
     )
-    seed_guide(upgraded)  # `lieux seed` then writes the translations
-    by_name = {h.name: h for h in list_helplines(upgraded)}
-    assert by_name["Tele-Onthaal"].what_in("nl") == "Luisterlijn"
-    assert by_name["Tele-Onthaal"].what_in("fr") == "Ligne d'écoute"
+    seed_guide(upgraded)  # `lieux seed` then writes the translations it lacks
+    (line,) = list_helplines(upgraded)  # and adds no line to a network's own list
+    assert line.what_in("nl") == "Luisterlijn"
+    assert line.what_in("fr") == "X"  # what the network wrote stays
+    assert line.hours_in("en") == "24/7"
 
 
 def test_a_helpline_change_bumps_the_revision_and_an_unchanged_one_does_not(db):

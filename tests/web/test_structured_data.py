@@ -83,7 +83,7 @@ def test_description_in_french_is_marked_when_another_language_is_read(client, s
             postcode=lieu.postcode,
             commune=lieu.commune,
             phone=lieu.phone,
-            description_fr=lieu.description_fr,
+            description=lieu.description,
             description_nl="Een plek voor activiteiten.",
             governance=lieu.governance,
         ),
