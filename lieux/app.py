@@ -16,6 +16,7 @@ from litestar.template import TemplateConfig
 from sqlite_utils import Database
 
 from lieux import i18n
+from lieux.api.routes import ApiController
 from lieux.calendar.feed_cache import FeedCache
 from lieux.calendar.import_routes import CalendarImportController
 from lieux.calendar.refresh import refresh_calendars
@@ -30,10 +31,10 @@ from lieux.members.routes import MembersController
 from lieux.members.session import csrf_config, session_config
 from lieux.settings import Settings
 from lieux.web.errors import http_error, out_of_range, server_error
-from lieux.web.routes import ApiController, PagesController, healthz, switch_language
+from lieux.web.routes import PagesController, healthz, switch_language
 from lieux.widget.cache import OpenNowCache
 from lieux.widget.query import QueryError
-from lieux.widget.routes import OpenNowApiController, WidgetController, query_error
+from lieux.widget.routes import WidgetController, query_error
 
 PACKAGE = Path(__file__).parent
 
@@ -78,7 +79,6 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Litestar:
             MembersController,
             *MANAGE_CONTROLLERS,
             WidgetController,
-            OpenNowApiController,
             embed_static_files(),
             create_static_files_router(
                 path="/static", directories=[PACKAGE / "web" / "static"], include_in_schema=False

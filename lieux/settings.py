@@ -27,6 +27,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # Feeds drop items that ended more than this many days ago: keeps the network feed small
     # while a subscriber still sees last week's events.
     feed_past_days: int = 30
+    # Hours nobody has confirmed for this many days are shown as "to be confirmed" (issue 12).
+    hours_stale_days: int = 90
 
     @property
     def zone(self) -> ZoneInfo:
@@ -43,7 +45,8 @@ def _bool(name: str, value: str) -> bool:
 
 
 def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
-    """Read the LIEUX_* variables (DB, SECRET, BASE_URL, TZ, IRIS_DAY); raise SettingsError."""
+    """Read the LIEUX_* variables (DB, SECRET, BASE_URL, TZ, IRIS_DAY, FEED_PAST_DAYS,
+    HOURS_STALE_DAYS); raise SettingsError."""
     env = os.environ if environ is None else environ
     values: dict[str, object] = {}
     if db := env.get("LIEUX_DB"):
@@ -81,5 +84,12 @@ def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> S
                 f"LIEUX_FEED_PAST_DAYS={raw!r}: expected a number of days between 0 and 3660"
             )
         values["feed_past_days"] = int(raw)
+    if "LIEUX_HOURS_STALE_DAYS" in env:
+        raw = env["LIEUX_HOURS_STALE_DAYS"]
+        if not raw.strip().isdigit() or not 1 <= int(raw) <= 3660:
+            raise SettingsError(
+                f"LIEUX_HOURS_STALE_DAYS={raw!r}: expected a number of days between 1 and 3660"
+            )
+        values["hours_stale_days"] = int(raw)
     values.update({k: v for k, v in overrides.items() if v is not None})
     return Settings(**values)

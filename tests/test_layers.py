@@ -29,6 +29,7 @@ LAYERS = {
         "lieux.i18n",
         "lieux.data",
         "lieux.translations",
+        "lieux.api",
         "lieux.calendar",
         "lieux.embed",
         "lieux.guide",

@@ -10,6 +10,7 @@ def test_defaults():
     assert settings.base_url == "http://127.0.0.1:8000"
     assert len(settings.secret) >= 32
     assert settings.iris_day is True
+    assert settings.hours_stale_days == 90
 
 
 def test_reads_every_variable():
@@ -20,8 +21,10 @@ def test_reads_every_variable():
             "LIEUX_BASE_URL": "https://lieux.example.org/",
             "LIEUX_TZ": "Europe/Paris",
             "LIEUX_IRIS_DAY": "no",
+            "LIEUX_HOURS_STALE_DAYS": "30",
         }
     )
+    assert settings.hours_stale_days == 30
     assert settings.db == "data/x.sqlite3"
     assert settings.secret == "k" * 32
     assert settings.base_url == "https://lieux.example.org"
@@ -48,3 +51,9 @@ def test_explicit_override_wins_over_environment():
 def test_bad_values_name_the_variable(name, value, message):
     with pytest.raises(SettingsError, match=message.replace("(", r"\(").replace(")", r"\)")):
         from_env({name: value})
+
+
+@pytest.mark.parametrize("raw", ["0", "-5", "ninety", "99999"])
+def test_a_stale_threshold_that_is_not_a_number_of_days_is_refused(raw):
+    with pytest.raises(SettingsError, match="LIEUX_HOURS_STALE_DAYS"):
+        from_env({"LIEUX_HOURS_STALE_DAYS": raw})

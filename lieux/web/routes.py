@@ -1,4 +1,4 @@
-"""Public pages (home, directory, lieu page), the lieux API and the health check."""
+"""Public pages (home, directory, lieu page) and the health check."""
 
 from datetime import datetime, time, timedelta
 
@@ -24,7 +24,6 @@ from lieux.web import structured
 from lieux.web.now import now_of, weekend_hours
 from lieux.widget.cache import open_now_context
 from lieux.widget.hours import weekend
-from lieux.widget.models import LieuWithHours
 from lieux.widget.query import QueryError, parse_at, parse_query
 from lieux.widget.status import lieu_status
 
@@ -200,16 +199,6 @@ class PagesController(Controller):
                 "demo": has_demo_data(db),
             },
         )
-
-
-class ApiController(Controller):
-    path = "/api"
-
-    @get("/lieux", sync_to_thread=True)
-    def lieux(self, request: Request, now: datetime) -> list[LieuWithHours]:
-        """Every lieu with its public facts and its hours as an OpenStreetMap opening_hours
-        string for the coming year (null when nobody has entered them)."""
-        return request.app.state.open_now.lieux_with_hours(now)
 
 
 @get("/healthz", include_in_schema=False, sync_to_thread=False)

@@ -12,15 +12,17 @@ import threading
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from time import monotonic
+from zoneinfo import ZoneInfo
 
 import msgspec
+from litestar import Request
 
 from lieux import db as database
 from lieux.db.lieux import data_revision
 from lieux.settings import Settings
 from lieux.widget.models import LieuOpenState, LieuWithHours
 from lieux.widget.osm import to_osm
-from lieux.widget.query import OpenNowQuery
+from lieux.widget.query import OpenNowQuery, parse_query
 from lieux.widget.snapshot import SNAPSHOT_LIFETIME, Snapshot, load_snapshot
 from lieux.widget.view import OpenNowView, build_view, lieu_states
 
@@ -171,3 +173,23 @@ def open_now_context(
 ) -> dict[str, OpenNowView]:
     """The template context of `widget/_open_now.html` (for pages that include the fragment)."""
     return {"widget": build_view(cache.snapshot(now), query, now, cache.settings)}
+
+
+# The query parameters every open-now answer reads (commune and kind may repeat).
+QUERY_NAMES = ("at", "lang", "limit", "show", "layout", "theme")
+
+
+def cache_of(request: Request) -> OpenNowCache:
+    return request.app.state.open_now
+
+
+def query_from(request: Request, snapshot: Snapshot, zone: ZoneInfo) -> OpenNowQuery:
+    """The checked parameters of this request (QueryError if one is wrong)."""
+    params = request.query_params
+    return parse_query(
+        snapshot,
+        zone,
+        commune=params.getall("commune", []),
+        kind=params.getall("kind", []),
+        **{name: params.get(name) for name in QUERY_NAMES},
+    )

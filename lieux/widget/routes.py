@@ -1,10 +1,8 @@
-"""The "open now" fragment (`/widget/open-now`) and its JSON twin (`/api/open-now`).
+"""The "open now" fragment (`/widget/open-now`); its JSON twin `/api/open-now` is in lieux.api.
 
 Both answer from the in-memory cache (lieux.widget.cache) without a per-request connection: they
 run on the event loop, which keeps the hot path as cheap as `/healthz`.
 """
-
-from zoneinfo import ZoneInfo
 
 from litestar import Controller, MediaType, Request, Response, get
 from litestar.exceptions import ValidationException
@@ -14,31 +12,12 @@ from markupsafe import escape
 from lieux.conditional import not_modified
 from lieux.i18n import current_lang
 from lieux.web.errors import http_error
-from lieux.widget.cache import OpenNowCache
-from lieux.widget.models import LieuOpenState
-from lieux.widget.query import OpenNowQuery, QueryError, parse_query
-from lieux.widget.snapshot import Snapshot
+from lieux.widget.cache import cache_of, query_from
+from lieux.widget.query import QueryError
 from lieux.widget.view import OpenNowView
 
 WIDGET_PATH = "/widget"
 FRAGMENT_TEMPLATE = "widget/_open_now.html"
-QUERY_NAMES = ("at", "lang", "limit", "show", "layout", "theme")
-
-
-def cache_of(request: Request) -> OpenNowCache:
-    return request.app.state.open_now
-
-
-def query_from(request: Request, snapshot: Snapshot, zone: ZoneInfo) -> OpenNowQuery:
-    """The checked parameters of this request (QueryError if one is wrong)."""
-    params = request.query_params
-    return parse_query(
-        snapshot,
-        zone,
-        commune=params.getall("commune", []),
-        kind=params.getall("kind", []),
-        **{name: params.get(name) for name in QUERY_NAMES},
-    )
 
 
 def query_error(request: Request, error: QueryError) -> Response:
@@ -89,19 +68,3 @@ class WidgetController(Controller):
         if not_modified(request.scope["headers"], fragment.etag):
             return ASGIResponse(status_code=304, headers=headers)
         return ASGIResponse(body=fragment.body, media_type=MediaType.HTML, headers=headers)
-
-
-class OpenNowApiController(Controller):
-    path = "/api"
-
-    @get("/open-now", sync_to_thread=False)
-    def open_now(self, request: Request) -> list[LieuOpenState]:
-        """Every lieu's state (open, closed, unknown), `until`, `next_open` and note.
-
-        Parameters: `at` (ISO-8601, default now), `commune` and `kind` (repeated or
-        comma-separated).
-        """
-        cache = cache_of(request)
-        now = request.app.state.clock()
-        query = query_from(request, cache.snapshot(now, fresh=False), cache.settings.zone)
-        return cache.api_states(query, now)

@@ -1,0 +1,1 @@
+"""The public, read-only JSON API under /api (no account, CORS GET for any origin)."""
