@@ -52,7 +52,7 @@ class Phone(Record, frozen=True, kw_only=True):
     service_id: str | None = None
     organization_id: str | None = None
     location_id: str | None = None
-    type: str = "voice"
+    type: str
 
 
 class Language(Record, frozen=True, kw_only=True):
@@ -70,8 +70,8 @@ class Address(Record, frozen=True, kw_only=True):
     region: str
     state_province: str
     postal_code: str
-    country: str = "BE"
-    address_type: str = "physical"
+    country: str  # ISO 3166-1 alpha-2
+    address_type: str
 
 
 class Accessibility(Record, frozen=True, kw_only=True):
@@ -105,7 +105,7 @@ class CostOption(Record, frozen=True, kw_only=True):
 
 class Location(Record, frozen=True, kw_only=True):
     id: str
-    location_type: str = "physical"
+    location_type: str
     organization_id: str | None = None
     name: str | None = None
     url: str | None = None
@@ -307,12 +307,20 @@ def service(
                 )
             )
     phones = (
-        (Phone(id=stable_id("phone", slug), number=lieu.phone, service_id=service_id),)
+        (
+            Phone(
+                id=stable_id("phone", slug),
+                number=lieu.phone,
+                service_id=service_id,
+                type="voice",
+            ),
+        )
         if lieu.phone
         else ()
     )
     location = Location(
         id=location_id,
+        location_type="physical",
         organization_id=organization_id,
         name=lieu.name,
         url=url,
@@ -329,6 +337,8 @@ def service(
                     region=REGION[lang],
                     state_province=REGION[lang],
                     postal_code=lieu.postcode,
+                    country="BE",
+                    address_type="physical",
                 ),
             )
             if lieu.address and lieu.postcode
@@ -382,6 +392,7 @@ def service(
                     id=stable_id("phone", slug, "organization"),
                     number=p.number,
                     organization_id=organization_id,
+                    type="voice",
                 )
                 for p in phones
             ),
