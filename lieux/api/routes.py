@@ -155,7 +155,7 @@ class ApiController(Controller):
             Parameter(
                 description="The activity's id (`activity_id` of an occurrence).",
                 ge=1,
-                le=2**63 - 1,
+                le=2**31 - 1,
             ),
         ],
     ) -> ApiActivity:
