@@ -47,13 +47,18 @@ class ApiController(Controller):
     middleware = API_MIDDLEWARE
     tags = ["lieux de liens"]
 
-    @get("/lieux", sync_to_thread=True, responses=errors(400))
+    @get("/lieux", operation_id="list_lieux", sync_to_thread=True, responses=errors(400))
     def lieux(self, request: Request, now: datetime) -> list[LieuWithHours]:
         """Every lieu with its public facts and its hours as an OpenStreetMap opening_hours
         string for the coming year (null when nobody has entered them)."""
         return cache_of(request).lieux_with_hours(now)
 
-    @get("/lieux/{slug:str}", sync_to_thread=True, responses=errors(400, 404))
+    @get(
+        "/lieux/{slug:str}",
+        operation_id="get_lieu",
+        sync_to_thread=True,
+        responses=errors(400, 404),
+    )
     def lieu(
         self,
         request: Request,
@@ -66,7 +71,7 @@ class ApiController(Controller):
                 return lieu
         raise NotFoundException(f"No lieu {slug!r}")
 
-    @get("/open-now", sync_to_thread=False, responses=errors(400))
+    @get("/open-now", operation_id="open_now", sync_to_thread=False, responses=errors(400))
     def open_now(
         self,
         request: Request,
@@ -96,7 +101,9 @@ class ApiController(Controller):
         query = query_from(request, cache.snapshot(now, fresh=False), cache.settings.zone)
         return cache.api_states(query, now)
 
-    @get("/occurrences", sync_to_thread=True, responses=errors(400))
+    @get(
+        "/occurrences", operation_id="list_occurrences", sync_to_thread=True, responses=errors(400)
+    )
     def occurrences(
         self,
         db: Database,
@@ -145,7 +152,12 @@ class ApiController(Controller):
         except gather.ApiQueryError as error:
             raise bad_request(error) from None
 
-    @get("/activities/{activity_id:int}", sync_to_thread=True, responses=errors(400, 404))
+    @get(
+        "/activities/{activity_id:int}",
+        operation_id="get_activity",
+        sync_to_thread=True,
+        responses=errors(400, 404),
+    )
     def activity(
         self,
         db: Database,
