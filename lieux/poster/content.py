@@ -15,8 +15,9 @@ from lieux.qr import qr_svg
 from lieux.settings import Settings
 from lieux.widget.public_holidays import public_holidays
 
-# About 35 mm wide printed: a phone camera reads it from a metre away on a door.
-QR_SCALE = 4
+# About 30 mm wide printed: a phone camera reads it from half a metre, and it leaves the
+# page to the week.
+QR_SCALE = 3
 
 
 class Poster(msgspec.Struct, frozen=True, kw_only=True):

@@ -27,6 +27,10 @@ ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # A poster is printed for this week or one soon; far-off weeks would only make every daily
 # series expand for years (rrule walks from its first date) for a poster nobody prints.
 MAX_YEARS_AWAY = 5
+# About how many characters fit on one line of the activities column, and the lines of a
+# day's label ("mercredi" / "25 novembre").
+WRAPS_AT = 60
+DAY_LABEL_LINES = 2
 
 # Why a day's hours are not the weekly ones: a dated exception (closed or special hours) or a
 # public holiday; "" when the weekly slots decide.
@@ -86,8 +90,24 @@ class WeekPlan(msgspec.Struct, frozen=True, kw_only=True):
     @property
     def lines(self) -> int:
         """About how many printed lines the week takes: decides the type size that keeps it
-        on one page."""
-        return sum(max(1, len(d.spans) + bool(d.note), len(d.activities)) for d in self.days)
+        on one page. A day's label takes two; a long activity wraps."""
+        return sum(
+            max(
+                DAY_LABEL_LINES,
+                len(d.spans) + bool(d.note) + bool(d.holiday),
+                sum(1 + _printed_length(i) // WRAPS_AT for i in d.activities),
+            )
+            for d in self.days
+        )
+
+
+def _printed_length(item: Listed) -> int:
+    text = f"{item.time_label} {item.occurrence.title}"
+    if item.show_kind:
+        text += f" · {item.kind_label}"
+    if item.closure is not None:
+        text += " (À confirmer)"
+    return len(text)
 
 
 def monday_of(day: date) -> date:

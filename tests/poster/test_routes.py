@@ -14,7 +14,8 @@ PATH = f"/lieux/{BUSY}/poster"
 
 
 def days_of(html: str) -> list[str]:
-    return re.findall(r'<th scope="row">([^<]+)', html)
+    cells = re.findall(r'<th scope="row">(.*?)</th>', html, flags=re.S)
+    return [re.sub(r"<[^>]+>", "", cell).strip() for cell in cells]
 
 
 def test_the_default_week_is_the_one_containing_now(client):
