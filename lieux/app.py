@@ -29,6 +29,7 @@ from lieux.guide.routes import GuideController
 from lieux.manage.routes import CONTROLLERS as MANAGE_CONTROLLERS
 from lieux.members.routes import MembersController
 from lieux.members.session import csrf_config, session_config
+from lieux.poster.routes import PosterController
 from lieux.settings import Settings
 from lieux.web.errors import http_error, out_of_range, server_error
 from lieux.web.routes import PagesController, healthz, switch_language
@@ -72,6 +73,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Litestar:
             healthz,
             switch_language,
             GuideController,
+            PosterController,
             FeedController,
             AgendaController,
             CalendarImportController,

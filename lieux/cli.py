@@ -66,6 +66,12 @@ def build_parser() -> argparse.ArgumentParser:
     guide.add_argument("--pdf", required=True, metavar="FILE", help="PDF file to write")
     guide.add_argument("--lang", choices=LANGUAGES, default="fr")
     _db_argument(guide)
+    poster = commands.add_parser("poster", help="print a lieu's weekly poster to a PDF file")
+    poster.add_argument("lieu", help="slug of the lieu, e.g. babel-zin")
+    poster.add_argument("--pdf", required=True, metavar="FILE", help="PDF file to write")
+    poster.add_argument("--week", default="", metavar="YYYY-MM-DD", help="a day of the week")
+    poster.add_argument("--lang", choices=LANGUAGES, default="fr")
+    _db_argument(poster)
     import_ics = commands.add_parser(
         "import-ics", help="import a calendar (file or http(s) URL) into a lieu's agenda"
     )
@@ -159,6 +165,39 @@ def _guide(settings, args) -> str:
     except PdfError as error:
         raise UsageError(str(error)) from None
     return f"guide written to {dest} ({len(context['guide'].entries)} lieux)"
+
+
+def _poster(settings, args) -> str:
+    from lieux.app import create_app
+    from lieux.guide.pdf import PdfError, print_pdf
+    from lieux.i18n import current_lang
+    from lieux.poster.content import collect
+    from lieux.poster.week import MAX_YEARS_AWAY, WeekError, WeekTooFar, parse_week
+
+    dest = Path(args.pdf)
+    if not dest.parent.is_dir():
+        raise UsageError(f"directory {dest.parent} does not exist")
+    now = utc_now()
+    try:
+        monday = parse_week(args.week, now.astimezone(settings.zone).date())
+    except WeekTooFar:
+        raise UsageError(f"--week {args.week}: more than {MAX_YEARS_AWAY} years away") from None
+    except WeekError:
+        raise UsageError(f"--week {args.week}: expected a date YYYY-MM-DD") from None
+    db = database.open_existing(settings.db)
+    current_lang.set(args.lang)
+    try:
+        poster = collect(db, settings, args.lieu, monday=monday, lang=args.lang, now=now)
+    finally:
+        db.close()
+    if poster is None:
+        raise UsageError(f"no lieu {args.lieu!r} (see /lieux for the slugs)")
+    template = create_app(settings).template_engine.get_template("poster/poster.html")
+    try:
+        print_pdf(template.render(poster=poster), dest)
+    except PdfError as error:
+        raise UsageError(str(error)) from None
+    return f"poster of {poster.lieu.name}, week of {monday.isoformat()}, written to {dest}"
 
 
 def _invite(settings, args) -> str:
@@ -260,6 +299,7 @@ COMMANDS = {
     "refresh-ics": _refresh_ics,
     "invite": _invite,
     "guide": _guide,
+    "poster": _poster,
     "init": _init,
     "seed": _seed,
     "serve": _serve,

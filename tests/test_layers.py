@@ -33,6 +33,7 @@ LAYERS = {
         "lieux.calendar",
         "lieux.embed",
         "lieux.guide",
+        "lieux.poster",
         "lieux.members",
         "lieux.web",
         "lieux.widget",
@@ -61,6 +62,7 @@ LAYERS = {
         "lieux.members.tokens",
         "lieux.embed.assets",
         "lieux.guide.pdf",
+        "lieux.poster.week",
         "lieux.web.structured",
     ],
     "services": [
@@ -89,6 +91,7 @@ LAYERS = {
         "lieux.embed.cors",
         "lieux.embed.snippets",
         "lieux.guide.content",
+        "lieux.poster.content",
         "lieux.web.now",
     ],
 }
