@@ -16,6 +16,7 @@ from litestar.template import TemplateConfig
 from sqlite_utils import Database
 
 from lieux import i18n
+from lieux.api.hsds_routes import HsdsController
 from lieux.api.routes import ApiController
 from lieux.calendar.feed_cache import FeedCache
 from lieux.calendar.import_routes import CalendarImportController
@@ -70,6 +71,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Litestar:
         route_handlers=[
             PagesController,
             ApiController,
+            HsdsController,
             healthz,
             switch_language,
             GuideController,

@@ -41,6 +41,7 @@ LAYERS = {
     "domain": [
         "lieux.qr",
         "lieux.slugs",
+        "lieux.api.hsds",
         "lieux.calendar.closures",
         "lieux.calendar.describe",
         "lieux.calendar.feeds",
@@ -66,6 +67,8 @@ LAYERS = {
         "lieux.web.structured",
     ],
     "services": [
+        "lieux.api.caching",
+        "lieux.api.gather",
         "lieux.seed",
         "lieux.demo",
         "lieux.conditional",
