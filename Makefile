@@ -6,6 +6,7 @@ DB ?= var/lieux.sqlite3
 HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
+NGINX := /usr/sbin/nginx
 
 .DEFAULT_GOAL := help
 .PHONY: help run test test-dates lint fix bench browser messages test-assets clean
@@ -29,9 +30,9 @@ run: $(BIN)/lieux ## set up ./var/lieux.sqlite3 (real lieux + demo data) and ser
 	$(BIN)/lieux seed --demo --db $(DB)
 	$(BIN)/lieux serve --db $(DB) --host $(HOST) --port $(PORT)
 
-browser: ## install Debian's Chromium and faketime for the tests (needs root)
-	@test -x $(CHROMIUM) && command -v faketime >/dev/null || \
-		{ apt-get update -qq && apt-get install -y -qq chromium faketime; }
+browser: ## install Debian's Chromium, faketime and nginx for the tests (needs root)
+	@test -x $(CHROMIUM) && command -v faketime >/dev/null && test -x $(NGINX) || \
+		{ apt-get update -qq && apt-get install -y -qq chromium faketime nginx; }
 
 # axe-core for the accessibility checks of the browser tests, from the npm registry, pinned and
 # checked against its published integrity; pytest itself never downloads anything.

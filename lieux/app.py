@@ -31,7 +31,7 @@ from lieux.manage.routes import CONTROLLERS as MANAGE_CONTROLLERS
 from lieux.members.routes import MembersController
 from lieux.members.session import csrf_config, session_config
 from lieux.poster.routes import PosterController
-from lieux.settings import Settings
+from lieux.settings import Settings, from_env
 from lieux.web.errors import http_error, out_of_range, server_error
 from lieux.web.routes import PagesController, healthz, switch_language
 from lieux.widget.cache import OpenNowCache
@@ -125,3 +125,9 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Litestar:
             render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])],
         ),
     )
+
+
+def create_app_from_env() -> Litestar:
+    """The app of one `lieux serve` worker (uvicorn's factory): each builds its own, with its own
+    caches, from the LIEUX_* variables the parent process checked and completed."""
+    return create_app(from_env())

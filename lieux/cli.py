@@ -10,16 +10,16 @@ import sqlite3
 import sys
 from pathlib import Path
 
-import msgspec
-
 from lieux import db as database
 from lieux.clock import utc_now
 from lieux.demo import seed_demo
 from lieux.models import LANGUAGES
 from lieux.seed import seed_guide
-from lieux.settings import SettingsError, from_env
+from lieux.settings import SettingsError, allowed_ips, from_env
 
 EXIT_USAGE = 2
+# More processes than this on one SQLite file only queue on its write lock.
+MAX_WORKERS = 32
 
 
 class UsageError(Exception):
@@ -49,6 +49,21 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the web app")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--workers", type=int, default=1, help=f"processes (1 to {MAX_WORKERS}; default 1)"
+    )
+    serve.add_argument(
+        "--proxy-headers",
+        action="store_true",
+        help="behind a reverse proxy: take the client address and scheme from its "
+        "X-Forwarded-For/-Proto (from --forwarded-allow-ips, default 127.0.0.1)",
+    )
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        metavar="IPS",
+        help="comma-separated proxy addresses or networks to believe (implies "
+        "--proxy-headers; default $LIEUX_FORWARDED_ALLOW_IPS)",
+    )
     _db_argument(serve)
 
     backup = commands.add_parser("backup", help="copy a live database safely (online backup)")
@@ -117,16 +132,36 @@ def _seed(settings, args) -> str:
 def _serve(settings, args) -> str:
     import uvicorn
 
-    from lieux.app import create_app
-
     if not 0 < args.port < 65536:
         raise UsageError(f"--port {args.port}: expected a port number between 1 and 65535")
+    if not 0 < args.workers <= MAX_WORKERS:
+        raise UsageError(f"--workers {args.workers}: expected between 1 and {MAX_WORKERS}")
+    forwarded = settings.forwarded_allow_ips
+    if args.forwarded_allow_ips is not None:
+        forwarded = allowed_ips("--forwarded-allow-ips", args.forwarded_allow_ips)
+    if args.proxy_headers and not forwarded:
+        forwarded = "127.0.0.1"
     db = database.open_existing(settings.db)
     database.migrate(db)
     db.close()
-    if "LIEUX_BASE_URL" not in os.environ:  # links in feeds and embeds must reach this server
-        settings = msgspec.structs.replace(settings, base_url=f"http://{args.host}:{args.port}")
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    # Each worker builds its own app from the environment (lieux.app.create_app_from_env): what
+    # this process decided goes there, and one secret for all, or a cookie set by one worker
+    # would mean nothing to the next.
+    os.environ["LIEUX_DB"] = settings.db
+    os.environ.setdefault("LIEUX_SECRET", settings.secret)
+    # Links in feeds and embeds must reach this server.
+    os.environ.setdefault("LIEUX_BASE_URL", f"http://{args.host}:{args.port}")
+    uvicorn.run(
+        "lieux.app:create_app_from_env",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        # Off unless asked: a visitor's own X-Forwarded-For must not pick their address.
+        proxy_headers=bool(forwarded),
+        forwarded_allow_ips=forwarded or None,
+        log_level="info",
+    )
     return ""
 
 
