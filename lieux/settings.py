@@ -1,5 +1,6 @@
 """Settings from LIEUX_* environment variables, checked once at start-up."""
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
@@ -29,6 +30,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     feed_past_days: int = 30
     # Hours nobody has confirmed for this many days are shown as "to be confirmed" (issue 12).
     hours_stale_days: int = 90
+    # Who may read /metrics: addresses or networks (CIDR); everyone else gets a 404.
+    metrics_allow: tuple[str, ...] = ("127.0.0.1", "::1")
 
     @property
     def zone(self) -> ZoneInfo:
@@ -44,9 +47,24 @@ def _bool(name: str, value: str) -> bool:
     raise SettingsError(f"{name}={value!r}: expected 1/0, true/false, yes/no or on/off")
 
 
+def _networks(name: str, value: str) -> tuple[str, ...]:
+    """Comma-separated addresses or CIDR networks, such as `127.0.0.1,::1,10.0.0.0/8`."""
+    found = []
+    for part in (part.strip() for part in value.split(",")):
+        if not part:
+            continue
+        try:
+            found.append(str(ipaddress.ip_network(part, strict=False)))
+        except ValueError:
+            raise SettingsError(
+                f"{name}: {part!r} is not an IP address or network (e.g. 127.0.0.1,10.0.0.0/8)"
+            ) from None
+    return tuple(found)
+
+
 def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
     """Read the LIEUX_* variables (DB, SECRET, BASE_URL, TZ, IRIS_DAY, FEED_PAST_DAYS,
-    HOURS_STALE_DAYS); raise SettingsError."""
+    HOURS_STALE_DAYS, METRICS_ALLOW); raise SettingsError."""
     env = os.environ if environ is None else environ
     values: dict[str, object] = {}
     if db := env.get("LIEUX_DB"):
@@ -91,5 +109,7 @@ def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> S
                 f"LIEUX_HOURS_STALE_DAYS={raw!r}: expected a number of days between 1 and 3660"
             )
         values["hours_stale_days"] = int(raw)
+    if "LIEUX_METRICS_ALLOW" in env:
+        values["metrics_allow"] = _networks("LIEUX_METRICS_ALLOW", env["LIEUX_METRICS_ALLOW"])
     values.update({k: v for k, v in overrides.items() if v is not None})
     return Settings(**values)

@@ -36,6 +36,7 @@ LAYERS = {
         "lieux.members",
         "lieux.web",
         "lieux.widget",
+        "lieux.ops",
     ],
     "domain": [
         "lieux.qr",
@@ -62,6 +63,7 @@ LAYERS = {
         "lieux.embed.assets",
         "lieux.guide.pdf",
         "lieux.web.structured",
+        "lieux.ops.counters",
     ],
     "services": [
         "lieux.seed",
@@ -90,6 +92,7 @@ LAYERS = {
         "lieux.embed.snippets",
         "lieux.guide.content",
         "lieux.web.now",
+        "lieux.ops.metrics",
     ],
 }
 # What pure domain code never touches: the web framework and the database.
