@@ -47,7 +47,6 @@ def populate(db, today: date, *, seed: int = 5) -> None:
     cancelled or moved occurrence) and one-offs from a month back to half a year ahead."""
     rng = random.Random(seed)
     lieux = list_lieux(db)
-    zone = Settings().zone
     kinds = list(KINDS)
     with db.atomic():
         for n in range(ACTIVITIES):
@@ -74,14 +73,13 @@ def populate(db, today: date, *, seed: int = 5) -> None:
             )
             if recurring and n % 5 == 0:
                 first = starts + timedelta(weeks=12)
-                overrides_db.cancel_occurrence(db, activity_id, first, zone=zone)
+                overrides_db.cancel_occurrence(db, activity_id, first)
                 overrides_db.move_occurrence(
                     db,
                     activity_id,
                     first + timedelta(weeks=1),
                     first + timedelta(weeks=1, hours=1),
                     first + timedelta(weeks=1, hours=3),
-                    zone=zone,
                 )
 
 
