@@ -1,4 +1,4 @@
-"""The `lieux` command: init, seed, serve, backup.
+"""The `lieux` command: init, seed, serve, backup, check, restore...
 
 Every failure a person can cause (bad arguments, a database path that cannot be used) ends
 with one line on stderr and exit code 2, having changed nothing.
@@ -20,6 +20,7 @@ from lieux.settings import SettingsError, allowed_ips, from_env
 EXIT_USAGE = 2
 # More processes than this on one SQLite file only queue on its write lock.
 MAX_WORKERS = 32
+EXIT_PROBLEMS = 1  # `lieux check` found something wrong with the database
 
 
 class UsageError(Exception):
@@ -69,6 +70,15 @@ def build_parser() -> argparse.ArgumentParser:
     backup = commands.add_parser("backup", help="copy a live database safely (online backup)")
     backup.add_argument("dest", help="new file to write; must not exist")
     _db_argument(backup)
+    check = commands.add_parser(
+        "check", help="integrity, foreign keys, pending migrations: one line per problem"
+    )
+    _db_argument(check)
+    restore = commands.add_parser(
+        "restore", help="copy a backup into a new database file, checked before and after"
+    )
+    restore.add_argument("backup", help="a file written by `lieux backup`")
+    restore.add_argument("--db", required=True, help="new database file to write; must not exist")
     invite = commands.add_parser(
         "invite", help="print a one-time invite link for a lieu (or --admin) and its QR code"
     )
@@ -179,6 +189,43 @@ def _backup(settings, args) -> str:
         target.close()
         source.close()
     return f"backed up {settings.db} to {dest}"
+
+
+class Problems(Exception):
+    """`lieux check` found problems: one line each, exit 1."""
+
+
+def _check(settings, args) -> str:
+    from lieux.db.check import check_file
+
+    found = check_file(settings.db)
+    if found:
+        raise Problems("\n".join(found))
+    return f"database {settings.db}: ok"
+
+
+def _restore(settings, args) -> str:
+    from lieux.db.check import check_file
+
+    source, dest = Path(args.backup), Path(settings.db)
+    if not source.is_file():
+        raise UsageError(f"backup {source} does not exist")
+    if dest.exists():
+        raise UsageError(f"{dest} already exists: restore into a new file, then move it")
+    if not dest.parent.is_dir():
+        raise UsageError(f"directory {dest.parent} does not exist")
+    if found := check_file(source):
+        raise Problems("\n".join([f"backup {source} not restored:", *found]))
+    backup = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    target = sqlite3.connect(dest)
+    try:
+        backup.backup(target)
+    finally:
+        target.close()
+        backup.close()
+    if found := check_file(dest):
+        raise Problems("\n".join([f"restored {dest} has problems:", *found]))
+    return f"restored {source} to {dest}: ok (serve it with `lieux serve --db {dest}`)"
 
 
 def _guide(settings, args) -> str:
@@ -339,6 +386,8 @@ COMMANDS = {
     "seed": _seed,
     "serve": _serve,
     "backup": _backup,
+    "check": _check,
+    "restore": _restore,
 }
 
 
@@ -347,6 +396,9 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         settings = from_env(db=args.db)
         message = COMMANDS[args.command](settings, args)
+    except Problems as problems:
+        print(problems, file=sys.stderr)
+        return EXIT_PROBLEMS
     except (UsageError, SettingsError, database.DatabaseError) as error:
         print(f"lieux: {error}", file=sys.stderr)
         return EXIT_USAGE

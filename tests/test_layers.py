@@ -37,6 +37,7 @@ LAYERS = {
         "lieux.members",
         "lieux.web",
         "lieux.widget",
+        "lieux.ops",
     ],
     "domain": [
         "lieux.qr",
@@ -65,6 +66,7 @@ LAYERS = {
         "lieux.guide.pdf",
         "lieux.poster.week",
         "lieux.web.structured",
+        "lieux.ops.counters",
     ],
     "services": [
         "lieux.api.caching",
@@ -96,6 +98,7 @@ LAYERS = {
         "lieux.guide.content",
         "lieux.poster.content",
         "lieux.web.now",
+        "lieux.ops.metrics",
     ],
 }
 # What pure domain code never touches: the web framework and the database.
