@@ -16,6 +16,7 @@ from litestar.template import TemplateConfig
 from sqlite_utils import Database
 
 from lieux import i18n
+from lieux.admin.routes import AdminController
 from lieux.api.routes import ApiController
 from lieux.calendar.feed_cache import FeedCache
 from lieux.calendar.import_routes import CalendarImportController
@@ -77,6 +78,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Litestar:
             CalendarImportController,
             EmbedController,
             MembersController,
+            AdminController,
             *MANAGE_CONTROLLERS,
             WidgetController,
             embed_static_files(),

@@ -36,6 +36,7 @@ LAYERS = {
         "lieux.members",
         "lieux.web",
         "lieux.widget",
+        "lieux.admin",
     ],
     "domain": [
         "lieux.qr",
@@ -62,6 +63,8 @@ LAYERS = {
         "lieux.embed.assets",
         "lieux.guide.pdf",
         "lieux.web.structured",
+        "lieux.admin.forms",
+        "lieux.admin.followup",
     ],
     "services": [
         "lieux.seed",
@@ -90,6 +93,7 @@ LAYERS = {
         "lieux.embed.snippets",
         "lieux.guide.content",
         "lieux.web.now",
+        "lieux.admin.actions",
     ],
 }
 # What pure domain code never touches: the web framework and the database.

@@ -47,3 +47,13 @@ def provide_manager(identity: Identity | None, lieu: Lieu) -> int:
 def provide_member(identity: Identity | None, lieu: Lieu) -> int:
     """The `by` dependency of a members' controller: `require_member`, declared once."""
     return require_member(identity, lieu)
+
+
+def provide_admin(identity: Identity | None) -> int:
+    """The `by` dependency of the network admin area: 401 signed out, 403 unless a network
+    admin; the admin's member id."""
+    if identity is None:
+        raise NotAuthorizedException("Connectez-vous avec votre lien personnel.")
+    if not identity.member.is_admin:
+        raise PermissionDeniedException("Réservé aux administrateurs du réseau.")
+    return identity.member.id
