@@ -94,6 +94,9 @@ def new_lieu(form: LieuCreateForm, slug: str) -> LieuWrite:
     )
 
 
+NAME_TAKEN: Error = (_("Une autre ligne porte déjà ce nom."), {})
+
+
 def parse_helpline(data: dict[str, object]) -> Helpline:
     """The helpline form as a Helpline, every field checked."""
     try:

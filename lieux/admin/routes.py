@@ -9,7 +9,7 @@ from litestar.response import Template
 from sqlite_utils import Database
 
 from lieux.admin import actions, followup
-from lieux.admin.forms import parse_helpline, parse_new_lieu
+from lieux.admin.forms import NAME_TAKEN, parse_helpline, parse_new_lieu
 from lieux.db import network
 from lieux.db.lieux import get_lieu
 from lieux.manage.forms import FormErrors
@@ -20,6 +20,12 @@ from lieux.members.session import provide_identity
 from lieux.models import COMMUNES_NL, Lieu
 from lieux.qr import qr_svg
 from lieux.settings import Settings
+
+
+def _(message: str) -> str:
+    """Marks a message for extraction; the error page translates it (lieux.web.errors)."""
+    return message
+
 
 FOR_ADMINS = {
     "identity": Provide(provide_identity, sync_to_thread=True),
@@ -115,7 +121,7 @@ class AdminController(Controller):
         try:
             helpline = parse_helpline(data)
             if network.helpline_name_taken(db, helpline.name):
-                raise FormErrors({"name": ("Une autre ligne porte déjà ce nom.", {})})
+                raise FormErrors({"name": NAME_TAKEN})
         except FormErrors as error:
             context = _helplines_context(db, error.errors, values=data, editing="new")
             return again(request, "admin/helplines.html", context)
@@ -127,11 +133,11 @@ class AdminController(Controller):
         self, request: Request, db: Database, now: datetime, by: int, helpline_id: int, data: Form
     ) -> Response:
         if network.get_helpline(db, helpline_id) is None:
-            raise NotFoundException("Cette ligne d'écoute n'existe pas.")
+            raise NotFoundException(_("Cette ligne d'écoute n'existe pas."))
         try:
             helpline = parse_helpline(data)
             if network.helpline_name_taken(db, helpline.name, other_than=helpline_id):
-                raise FormErrors({"name": ("Une autre ligne porte déjà ce nom.", {})})
+                raise FormErrors({"name": NAME_TAKEN})
         except FormErrors as error:
             context = _helplines_context(db, error.errors, values=data, editing=helpline_id)
             return again(request, "admin/helplines.html", context)
@@ -143,7 +149,7 @@ class AdminController(Controller):
         self, request: Request, db: Database, now: datetime, by: int, helpline_id: int, data: Form
     ) -> Response:
         if network.get_helpline(db, helpline_id) is None:
-            raise NotFoundException("Cette ligne d'écoute n'existe pas.")
+            raise NotFoundException(_("Cette ligne d'écoute n'existe pas."))
         actions.remove_helpline(db, helpline_id, by=by, now=now)
         return done(request, "/admin/helplines")
 
@@ -172,12 +178,12 @@ class AdminController(Controller):
     ) -> Response:
         entry = network.get_network_entry(db, entry_id)
         if entry is None or not actions.restorable(entry):
-            raise NotFoundException("Aucune version à rétablir pour cette entrée.")
+            raise NotFoundException(_("Aucune version à rétablir pour cette entrée."))
         try:
             actions.restore_version(db, entry, by=by, now=now)
         except actions.NotRestorable:
             raise ClientException(
-                "Une autre ligne porte déjà ce nom : renommez-la avant de rétablir celle-ci.",
+                _("Une autre ligne porte déjà ce nom : renommez-la avant de rétablir celle-ci."),
                 status_code=409,
             ) from None
         return done(request, "/admin/audit")
