@@ -19,6 +19,7 @@ from litestar.types import ASGIApp
 from sqlite_utils import Database
 
 from lieux import i18n
+from lieux.admin.routes import AdminController
 from lieux.api.hsds_routes import HsdsController
 from lieux.api.routes import ApiController
 from lieux.calendar.feed_cache import FeedCache
@@ -98,6 +99,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, scoped: bool = Tru
         AgendaController,
         CalendarImportController,
         MembersController,
+        AdminController,
         *MANAGE_CONTROLLERS,
     ]
     # The iframe page is in the page's language (Accept-Language, cookie) when it has no lang=.

@@ -38,6 +38,7 @@ LAYERS = {
         "lieux.web",
         "lieux.widget",
         "lieux.ops",
+        "lieux.admin",
     ],
     "domain": [
         "lieux.qr",
@@ -67,6 +68,8 @@ LAYERS = {
         "lieux.poster.week",
         "lieux.web.structured",
         "lieux.ops.counters",
+        "lieux.admin.forms",
+        "lieux.admin.followup",
     ],
     "services": [
         "lieux.api.caching",
@@ -99,6 +102,7 @@ LAYERS = {
         "lieux.poster.content",
         "lieux.web.now",
         "lieux.ops.metrics",
+        "lieux.admin.actions",
     ],
 }
 # What pure domain code never touches: the web framework and the database.
