@@ -23,8 +23,9 @@ from lieux.calendar.refresh import refresh_calendars
 from lieux.calendar.routes import AgendaController, FeedController
 from lieux.clock import Clock, utc_now
 from lieux.db import connect
+from lieux.embed.agenda import AgendaCache
 from lieux.embed.cors import cors_middleware
-from lieux.embed.routes import EmbedController, embed_static_files
+from lieux.embed.routes import AgendaWidgetController, EmbedController, embed_static_files
 from lieux.guide.routes import GuideController
 from lieux.manage.routes import CONTROLLERS as MANAGE_CONTROLLERS
 from lieux.members.routes import MembersController
@@ -76,6 +77,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Litestar:
             AgendaController,
             CalendarImportController,
             EmbedController,
+            AgendaWidgetController,
             MembersController,
             *MANAGE_CONTROLLERS,
             WidgetController,
@@ -95,6 +97,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Litestar:
                 "clock": clock,
                 "open_now": OpenNowCache(settings),
                 "feeds": FeedCache(settings),
+                "agenda": AgendaCache(settings),
             }
         ),
         # CORS on the embeddable paths only (see lieux/embed/cors.py for why not CORSConfig).

@@ -88,6 +88,7 @@ LAYERS = {
         "lieux.members.session",
         "lieux.embed.cors",
         "lieux.embed.snippets",
+        "lieux.embed.agenda",
         "lieux.guide.content",
         "lieux.web.now",
     ],

@@ -2,20 +2,25 @@
 
 import json
 from functools import cache
+from urllib.parse import urlencode
 
 import msgspec
-from litestar import Controller, MediaType, Response, Router, get
+from litestar import Controller, MediaType, Request, Response, Router, get
+from litestar.concurrency import sync_to_thread
 from litestar.datastructures import CacheControlHeader, State
 from litestar.di import Provide
 from litestar.response import Template
+from litestar.response.base import ASGIResponse
 from litestar.static_files import create_static_files_router
+from markupsafe import Markup, escape
 from sqlite_utils import Database
 
 from lieux.calendar.models import KINDS
-from lieux.conditional import not_modified_middleware
+from lieux.conditional import not_modified, not_modified_middleware
 from lieux.db.lieux import has_demo_data, list_communes
-from lieux.embed import snippets
+from lieux.embed import agenda, snippets
 from lieux.embed.assets import (
+    AGENDA_CSS,
     HTMX_FILE,
     STATIC,
     STATIC_PATH,
@@ -31,7 +36,7 @@ from lieux.i18n import gettext as _
 from lieux.models import LANGUAGES
 from lieux.settings import Settings
 from lieux.widget.cache import open_now_context
-from lieux.widget.query import Layout, Show, Theme, parse_query
+from lieux.widget.query import Layout, QueryError, Show, Theme, parse_query
 
 # The pasted snippet always asks for the same /embed.js: an hour bounds how long a fix takes to
 # reach every visitor. The files under /embed/static have their version or hash in the URL.
@@ -189,6 +194,79 @@ def fragment_context(state: State, options: EmbedOptions) -> dict:
     return open_now_context(cache, query, now)
 
 
+AGENDA_TEMPLATE = "embed/_agenda.html"
+# The agenda iframe asks again now and then: an agenda changes by the day, not by the minute.
+AGENDA_REFRESH_SECONDS = 600
+
+
+def agenda_renderer(request: Request):
+    """Render an AgendaView in its own language (the fragment never follows a header)."""
+    template = request.app.template_engine.engine.get_template(AGENDA_TEMPLATE)
+
+    def render(view: agenda.AgendaView) -> str:
+        token = current_lang.set(view.lang)
+        try:
+            return template.render(agenda=view)
+        finally:
+            current_lang.reset(token)
+
+    return render
+
+
+def agenda_error(error: QueryError) -> ASGIResponse:
+    """A wrong agenda parameter: a 400 fragment that says which (it may be injected anywhere)."""
+    body = (
+        '<section id="ldl-agenda" class="ldl-widget ldl-agenda ldl-error">'
+        f"<p>{escape(error)}</p></section>"
+    )
+    return ASGIResponse(body=body.encode(), status_code=400, media_type=MediaType.HTML)
+
+
+def agenda_answer(request: Request, fragment, now) -> ASGIResponse:
+    headers = {
+        "ETag": fragment.etag,
+        "Cache-Control": f"public, max-age={agenda.max_age(fragment, now)}",
+    }
+    if not_modified(request.scope["headers"], fragment.etag):
+        return ASGIResponse(status_code=304, headers=headers)
+    return ASGIResponse(body=fragment.body, media_type=MediaType.HTML, headers=headers)
+
+
+def agenda_fragment(request: Request, query: agenda.AgendaQuery):
+    """The cached fragment of a checked query, keyed by its canonical parameters."""
+    cache: agenda.AgendaCache = request.app.state.agenda
+    now = request.app.state.clock()
+    key = urlencode(agenda.pairs(query)).encode()
+    return cache.fragment(key, now, lambda _lieux: query, agenda_renderer(request))
+
+
+class AgendaWidgetController(Controller):
+    """`/widget/agenda`: the fragment embeds load; 304 when the client has it already."""
+
+    path = "/widget/agenda"
+    include_in_schema = False
+
+    @get("/")
+    async def fragment(self, request: Request) -> ASGIResponse:
+        cache: agenda.AgendaCache = request.app.state.agenda
+        now = request.app.state.clock()
+        key = request.scope["query_string"]
+        found = cache.cached(key, now)
+        if found is None:
+            params = request.query_params
+            try:
+                found = await sync_to_thread(
+                    cache.fragment,
+                    key,
+                    now,
+                    lambda lieux: agenda.query_from(params, lieux),
+                    agenda_renderer(request),
+                )
+            except QueryError as error:
+                return agenda_error(error)
+        return agenda_answer(request, found, now)
+
+
 class EmbedController(Controller):
     include_in_schema = False
     # The configurator and the iframe page read the same options from their URL (but for the
@@ -232,6 +310,30 @@ class EmbedController(Controller):
             embed_js(settings.base_url),
             media_type="text/javascript; charset=utf-8",
             headers={"Cache-Control": f"public, max-age={EMBED_JS_MAX_AGE}"},
+        )
+
+    @get("/embed/agenda", sync_to_thread=True)
+    def agenda_iframe(self, request: Request, refresh: int = AGENDA_REFRESH_SECONDS) -> Template:
+        cache: agenda.AgendaCache = request.app.state.agenda
+        # A wrong parameter raises QueryError: the error page, a 400.
+        query = agenda.query_from(request.query_params, cache.lieux())
+        if not request.query_params.get("lang"):
+            query = msgspec.structs.replace(query, lang=current_lang.get())
+        fragment = agenda_fragment(request, query)
+        return Template(
+            "embed/agenda.html",
+            context={
+                "fragment": Markup(fragment.body.decode()),
+                "fragment_url": "/widget/agenda?" + urlencode(agenda.pairs(query)),
+                "refresh": max(refresh, snippets.MIN_REFRESH_SECONDS),
+                "widget_css": versioned(WIDGET_CSS),
+                "agenda_css": versioned(AGENDA_CSS),
+                "htmx": f"{STATIC_PATH}/{HTMX_FILE}",
+                "htmx_sri": sri(HTMX_FILE),
+                "frame_js": versioned("frame.js"),
+            },
+            media_type=MediaType.HTML,
+            headers={"Content-Security-Policy": IFRAME_CSP},
         )
 
     @get("/embed/open-now", sync_to_thread=True)
