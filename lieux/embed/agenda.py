@@ -337,6 +337,8 @@ class AgendaCache:
 
     def __init__(self, settings: Settings):
         self.settings = settings
+        # How often a hit reads the revision (tests that change data set it to 0).
+        self.revision_check = REVISION_CHECK_SECONDS
         self._lock = threading.Lock()
         self._db: Database | None = None
         self._revision: int | None = None
@@ -350,7 +352,7 @@ class AgendaCache:
         return self._db
 
     def _check_revision(self) -> int:
-        if self._revision is not None and monotonic() - self._checked_at < REVISION_CHECK_SECONDS:
+        if self._revision is not None and monotonic() - self._checked_at < self.revision_check:
             return self._revision
         with self._lock:
             revision = data_revision(self._connection())

@@ -42,6 +42,8 @@ from lieux.widget.query import Layout, QueryError, Show, Theme, parse_query
 # reach every visitor. The files under /embed/static have their version or hash in the URL.
 EMBED_JS_MAX_AGE = 3600
 ONE_YEAR = 365 * 24 * 3600
+# The agenda asks again now and then: it changes by the day, not by the minute.
+AGENDA_REFRESH_SECONDS = 600
 # The iframe page runs only our own files; frame-ancestors stays open because any site may show it.
 IFRAME_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
@@ -70,6 +72,8 @@ def embed_js(base_url: str) -> bytes:
         "htmxIntegrity": sri(HTMX_FILE),
         "css": base_url + versioned(WIDGET_CSS),
         "refresh": snippets.DEFAULT_REFRESH_SECONDS,
+        "agendaRefresh": AGENDA_REFRESH_SECONDS,
+        "agendaCss": base_url + versioned(AGENDA_CSS),
         "minRefresh": snippets.MIN_REFRESH_SECONDS,
         "headers": list(ALLOWED_HEADERS),
         "languages": list(LANGUAGES),
@@ -195,8 +199,6 @@ def fragment_context(state: State, options: EmbedOptions) -> dict:
 
 
 AGENDA_TEMPLATE = "embed/_agenda.html"
-# The agenda iframe asks again now and then: an agenda changes by the day, not by the minute.
-AGENDA_REFRESH_SECONDS = 600
 
 
 def agenda_renderer(request: Request):
