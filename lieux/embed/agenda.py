@@ -30,7 +30,7 @@ from lieux.models import LANGUAGES, Lieu
 from lieux.settings import Settings
 from lieux.slugs import slugify
 from lieux.widget.cache import CachedFragment, etag_of
-from lieux.widget.query import LAYOUTS, THEMES, Layout, QueryError, Theme
+from lieux.widget.query import LAYOUTS, THEMES, Layout, QueryError, Theme, parse_at
 
 DEFAULT_DAYS, MAX_DAYS = 14, 92
 DEFAULT_LIMIT, MAX_LIMIT = 10, 50
@@ -43,7 +43,9 @@ REVISION_CHECK_SECONDS = 0.5
 MAX_CACHED_FRAGMENTS = 512
 # The parameters the fragment reads; lieu, commune and kind may repeat or hold commas.
 LIST_NAMES = ("lieu", "commune", "kind")
-NAMES = ("days", "limit", "lang", "layout", "theme")
+NAMES = ("days", "limit", "lang", "layout", "theme", "at")
+# A fragment asked about a fixed instant (`?at=`, for demos and tests) is kept this long.
+AT_SECONDS = 60
 
 
 class AgendaQuery(msgspec.Struct, frozen=True, kw_only=True):
@@ -57,6 +59,7 @@ class AgendaQuery(msgspec.Struct, frozen=True, kw_only=True):
     lang: str = "fr"
     layout: Layout = "list"
     theme: Theme = "auto"
+    at: datetime | None = None  # UTC; None means now (demos and tests ask about an instant)
 
 
 def _split(values: Iterable[str] | None) -> list[str]:
@@ -86,6 +89,8 @@ def parse_agenda_query(
     lang: str | None = None,
     layout: str | None = None,
     theme: str | None = None,
+    at: str | None = None,
+    zone: ZoneInfo | None = None,
     lang_param: str = "lang",
 ) -> AgendaQuery:
     """Check every parameter against what exists; QueryError names the first wrong one.
@@ -126,6 +131,7 @@ def parse_agenda_query(
         lang=lang or "fr",
         layout=layout or "list",
         theme=theme or "auto",
+        at=parse_at(at, zone or ZoneInfo("Europe/Brussels")),
     )
 
 
@@ -159,6 +165,7 @@ def pairs(query: AgendaQuery, *, lang: bool = True) -> list[tuple[str, str]]:
         ("lang", query.lang if lang else "", ""),
         ("layout", query.layout, "list"),
         ("theme", query.theme, "auto"),
+        ("at", query.at.isoformat() if query.at else "", ""),
     ):
         if value != default:
             found.append((name, value))
@@ -320,13 +327,16 @@ def build_view(db: Database, settings: Settings, query: AgendaQuery, now: dateti
     )
 
 
-def query_from(params: Mapping, lieux: Iterable[Lieu], lang_param: str = "lang") -> AgendaQuery:
+def query_from(
+    params: Mapping, lieux: Iterable[Lieu], zone: ZoneInfo, lang_param: str = "lang"
+) -> AgendaQuery:
     """The checked parameters of a Litestar query (a MultiDict); QueryError if one is wrong."""
     return parse_agenda_query(
         lieux,
         **{name: params.getall(name, []) for name in LIST_NAMES},
         **{name: params.get(name) for name in NAMES if name != "lang"},
         lang=params.get(lang_param),
+        zone=zone,
         lang_param=lang_param,
     )
 
@@ -389,9 +399,10 @@ class AgendaCache:
             return cached
         query = parse(self._lieux)
         with self._lock:
-            view = build_view(self._connection(), self.settings, query, now)
+            view = build_view(self._connection(), self.settings, query, query.at or now)
         body = render(view).encode()
-        fresh = CachedFragment(body, etag_of(body), view.expires)
+        expires = view.expires if query.at is None else now + timedelta(seconds=AT_SECONDS)
+        fresh = CachedFragment(body, etag_of(body), expires)
         with self._lock:
             if len(self._fragments) >= MAX_CACHED_FRAGMENTS:
                 self._fragments.clear()

@@ -20,7 +20,7 @@
     agenda: {
       path: "/widget/agenda",
       select: "#ldl-agenda",
-      params: ["lieu", "commune", "kind", "days", "limit", "lang", "layout", "theme"],
+      params: ["lieu", "commune", "kind", "days", "limit", "lang", "layout", "theme", "at"],
       refresh: config.agendaRefresh
     }
   };

@@ -2,6 +2,7 @@
 
 import json
 from functools import cache
+from typing import Literal
 from urllib.parse import urlencode
 
 import msgspec
@@ -242,6 +243,41 @@ def agenda_fragment(request: Request, query: agenda.AgendaQuery):
     return cache.fragment(key, now, lambda _lieux: query, agenda_renderer(request))
 
 
+def agenda_configurator(request: Request, db: Database, settings: Settings) -> Template:
+    """The configurator's agenda tab: the options, the live preview and the three snippets."""
+    cache: agenda.AgendaCache = request.app.state.agenda
+    params = request.query_params
+    widget_lang = params.get("widget_lang") or ""
+    # A wrong option raises QueryError: the error page, a 400.
+    query = agenda.query_from(params, cache.lieux(), settings.zone, lang_param="widget_lang")
+    shown = msgspec.structs.replace(query, lang=widget_lang or current_lang.get())
+    pairs = agenda.pairs(query, lang=bool(widget_lang))
+    return Template(
+        "embed/configurator_agenda.html",
+        context={
+            "query": query,
+            "widget_lang": widget_lang,
+            "snippets": snippets.build_agenda(
+                settings.base_url, pairs, iframe_title=_("Prochaines activités des lieux de liens")
+            ),
+            "lieux": cache.lieux(),
+            "communes": list_communes(db),
+            "kinds": KINDS,
+            "days_choices": snippets.AGENDA_DAYS_CHOICES,
+            "limits": snippets.AGENDA_LIMIT_CHOICES,
+            "iframe_height": snippets.AGENDA_IFRAME_HEIGHT,
+            "preview": Markup(agenda_fragment(request, shown).body.decode()),
+            "widget_css": versioned(WIDGET_CSS),
+            "agenda_css": versioned(AGENDA_CSS),
+            "htmx": f"{STATIC_PATH}/{HTMX_FILE}",
+            "htmx_sri": sri(HTMX_FILE),
+            "configurator_js": versioned("configurator.js"),
+            "configurator_css": versioned("configurator.css"),
+            "demo": has_demo_data(db),
+        },
+    )
+
+
 class AgendaWidgetController(Controller):
     """`/widget/agenda`: the fragment embeds load; 304 when the client has it already."""
 
@@ -261,7 +297,7 @@ class AgendaWidgetController(Controller):
                     cache.fragment,
                     key,
                     now,
-                    lambda lieux: agenda.query_from(params, lieux),
+                    lambda lieux: agenda.query_from(params, lieux, cache.settings.zone),
                     agenda_renderer(request),
                 )
             except QueryError as error:
@@ -281,8 +317,16 @@ class EmbedController(Controller):
         dependencies={"options": Provide(provide_configurator_options, sync_to_thread=True)},
     )
     def configurator(
-        self, db: Database, settings: Settings, state: State, options: EmbedOptions
+        self,
+        request: Request,
+        db: Database,
+        settings: Settings,
+        state: State,
+        options: EmbedOptions,
+        widget: Literal["open-now", "agenda"] = "open-now",
     ) -> Template:
+        if widget == "agenda":
+            return agenda_configurator(request, db, settings)
         built = snippets.build(
             settings.base_url, options, iframe_title=_("Lieux de liens ouverts maintenant")
         )
@@ -318,7 +362,7 @@ class EmbedController(Controller):
     def agenda_iframe(self, request: Request, refresh: int = AGENDA_REFRESH_SECONDS) -> Template:
         cache: agenda.AgendaCache = request.app.state.agenda
         # A wrong parameter raises QueryError: the error page, a 400.
-        query = agenda.query_from(request.query_params, cache.lieux())
+        query = agenda.query_from(request.query_params, cache.lieux(), cache.settings.zone)
         if not request.query_params.get("lang"):
             query = msgspec.structs.replace(query, lang=current_lang.get())
         fragment = agenda_fragment(request, query)

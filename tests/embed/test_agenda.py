@@ -90,6 +90,7 @@ def rows_of(body: str) -> list[tuple[int, datetime, str]]:
         ({"layout": "grid"}, "layout"),
         ({"theme": "pink"}, "theme"),
         ({"lieu": POISON}, "lieu"),
+        ({"at": "demain"}, "at"),
     ],
 )
 def test_a_wrong_option_is_a_400_fragment_that_names_it(client, params, named):
@@ -391,3 +392,10 @@ def test_iframe_page_speaks_the_browser_language_when_none_is_chosen(client):
     answer = client.get("/embed/agenda", headers={"Accept-Language": "nl-BE,nl;q=0.9"})
     assert '<section id="ldl-agenda"' in answer.text and 'lang="nl"' in answer.text
     assert "Komende activiteiten" in answer.text
+
+
+def test_at_asks_about_another_instant(client):
+    answer = client.get("/widget/agenda", params={"at": "2026-12-10T10:00", "days": "1"})
+    assert answer.status_code == 200
+    days = re.findall(r'<h3 class="ldl-day">([^<]+)</h3>', answer.text)
+    assert days == ["Aujourd'hui, jeudi 10 décembre"]
