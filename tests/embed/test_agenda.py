@@ -399,3 +399,35 @@ def test_at_asks_about_another_instant(client):
     assert answer.status_code == 200
     days = re.findall(r'<h3 class="ldl-day">([^<]+)</h3>', answer.text)
     assert days == ["Aujourd'hui, jeudi 10 décembre"]
+
+
+@pytest.mark.parametrize(
+    "lang, words",
+    [
+        ("fr", ["Intégrer l'agenda sur votre site", "Agenda des activités", "Période"]),
+        ("nl", ["De agenda op je website insluiten", "Agenda van de activiteiten", "Periode"]),
+        ("en", ["Embed the agenda on your website", "Agenda of activities", "Period"]),
+    ],
+)
+def test_agenda_configurator_in_three_languages(client, lang, words):
+    answer = client.get("/embed", params={"widget": "agenda", "lang": lang, "lieu": "circuit"})
+    assert answer.status_code == 200
+    text = answer.text.replace("&#39;", "'")
+    for word in words:
+        assert word in text
+    for code in ("script", "element", "iframe"):
+        assert f'<code id="snippet-{code}">' in answer.text
+    assert "lieu=&#34;circuit&#34;" in answer.text
+
+
+def test_configurator_rejects_an_unknown_widget_or_option(client):
+    assert client.get("/embed", params={"widget": "carousel"}).status_code == 400
+    answer = client.get("/embed", params={"widget": "agenda", "days": "200"})
+    assert answer.status_code == 400 and "days" in answer.text
+
+
+def test_open_now_configurator_offers_the_custom_element(client):
+    answer = client.get("/embed", params={"commune": "Schaerbeek"})
+    assert "&lt;lieux-open-now commune=&#34;Schaerbeek&#34;&gt;&lt;/lieux-open-now&gt;" in (
+        answer.text
+    )
