@@ -16,6 +16,7 @@ from litestar.template import TemplateConfig
 from sqlite_utils import Database
 
 from lieux import i18n
+from lieux.api.hsds_routes import HsdsController
 from lieux.api.routes import ApiController
 from lieux.calendar.feed_cache import FeedCache
 from lieux.calendar.import_routes import CalendarImportController
@@ -30,7 +31,8 @@ from lieux.guide.routes import GuideController
 from lieux.manage.routes import CONTROLLERS as MANAGE_CONTROLLERS
 from lieux.members.routes import MembersController
 from lieux.members.session import csrf_config, session_config
-from lieux.settings import Settings
+from lieux.poster.routes import PosterController
+from lieux.settings import Settings, from_env
 from lieux.web.errors import http_error, out_of_range, server_error
 from lieux.web.routes import PagesController, healthz, switch_language
 from lieux.widget.cache import OpenNowCache
@@ -70,9 +72,11 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Litestar:
         route_handlers=[
             PagesController,
             ApiController,
+            HsdsController,
             healthz,
             switch_language,
             GuideController,
+            PosterController,
             FeedController,
             AgendaController,
             CalendarImportController,
@@ -124,3 +128,9 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Litestar:
             render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])],
         ),
     )
+
+
+def create_app_from_env() -> Litestar:
+    """The app of one `lieux serve` worker (uvicorn's factory): each builds its own, with its own
+    caches, from the LIEUX_* variables the parent process checked and completed."""
+    return create_app(from_env())

@@ -33,6 +33,7 @@ LAYERS = {
         "lieux.calendar",
         "lieux.embed",
         "lieux.guide",
+        "lieux.poster",
         "lieux.members",
         "lieux.web",
         "lieux.widget",
@@ -40,6 +41,7 @@ LAYERS = {
     "domain": [
         "lieux.qr",
         "lieux.slugs",
+        "lieux.api.hsds",
         "lieux.calendar.closures",
         "lieux.calendar.describe",
         "lieux.calendar.feeds",
@@ -61,9 +63,12 @@ LAYERS = {
         "lieux.members.tokens",
         "lieux.embed.assets",
         "lieux.guide.pdf",
+        "lieux.poster.week",
         "lieux.web.structured",
     ],
     "services": [
+        "lieux.api.caching",
+        "lieux.api.gather",
         "lieux.seed",
         "lieux.demo",
         "lieux.conditional",
@@ -90,6 +95,7 @@ LAYERS = {
         "lieux.embed.snippets",
         "lieux.embed.agenda",
         "lieux.guide.content",
+        "lieux.poster.content",
         "lieux.web.now",
     ],
 }
