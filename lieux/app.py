@@ -28,8 +28,9 @@ from lieux.calendar.refresh import refresh_calendars
 from lieux.calendar.routes import AgendaController, FeedController
 from lieux.clock import Clock, utc_now
 from lieux.db import connect
+from lieux.embed.agenda import AgendaCache
 from lieux.embed.cors import cors_middleware
-from lieux.embed.routes import EmbedController, embed_static_files
+from lieux.embed.routes import AgendaWidgetController, EmbedController, embed_static_files
 from lieux.guide.routes import GuideController
 from lieux.manage.routes import CONTROLLERS as MANAGE_CONTROLLERS
 from lieux.members.routes import MembersController
@@ -114,6 +115,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, scoped: bool = Tru
         MetricsController,
         FeedController,
         WidgetController,
+        AgendaWidgetController,
         embed_static_files(),
         create_static_files_router(
             path="/static", directories=[PACKAGE / "web" / "static"], include_in_schema=False
@@ -142,6 +144,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, scoped: bool = Tru
                 "clock": clock,
                 "open_now": OpenNowCache(settings),
                 "feeds": FeedCache(settings),
+                "agenda": AgendaCache(settings),
             }
         ),
         # CORS on the embeddable paths only (see lieux/embed/cors.py for why not CORSConfig).

@@ -98,6 +98,7 @@ LAYERS = {
         "lieux.members.session",
         "lieux.embed.cors",
         "lieux.embed.snippets",
+        "lieux.embed.agenda",
         "lieux.guide.content",
         "lieux.poster.content",
         "lieux.web.now",
