@@ -62,6 +62,10 @@ LAYERS = {
         "lieux.embed.assets",
         "lieux.guide.pdf",
         "lieux.web.structured",
+        # profile
+        "lieux.manage.profile_form",
+        "lieux.web.freshness",
+        "lieux.web.lieu_facts",
     ],
     "services": [
         "lieux.seed",
@@ -90,6 +94,8 @@ LAYERS = {
         "lieux.embed.snippets",
         "lieux.guide.content",
         "lieux.web.now",
+        # profile
+        "lieux.manage.profile_actions",
     ],
 }
 # What pure domain code never touches: the web framework and the database.
