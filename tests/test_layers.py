@@ -28,6 +28,7 @@ LAYERS = {
         "lieux.settings",
         "lieux.i18n",
         "lieux.data",
+        "lieux.demo_texts",  # profile: demo data, no import
         "lieux.translations",
         "lieux.api",
         "lieux.calendar",

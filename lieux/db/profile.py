@@ -44,3 +44,17 @@ def set_hours_verified(db: Database, lieu_id: int, *, now: datetime) -> None:
         "UPDATE lieux SET hours_verified_at = ? WHERE id = ?",
         [now.astimezone(UTC).isoformat(), lieu_id],
     )
+
+
+TEXT_COLUMNS = ("description_nl", "description_en", "welcome_nl", "welcome_en")
+
+
+def fill_empty(db: Database, lieu_id: int, texts: dict[str, str]) -> None:
+    """Set these optional texts (TEXT_COLUMNS) where the lieu has none; never overwrite."""
+    for column, text in texts.items():
+        if column not in TEXT_COLUMNS:
+            raise ValueError(f"not an optional text: {column}")
+        db.execute(
+            f"UPDATE lieux SET {column} = ? WHERE id = ? AND coalesce({column}, '') = ''",
+            [text, lieu_id],
+        )
