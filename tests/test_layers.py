@@ -28,6 +28,7 @@ LAYERS = {
         "lieux.settings",
         "lieux.i18n",
         "lieux.data",
+        "lieux.demo_texts",  # profile: demo data, no import
         "lieux.translations",
         "lieux.api",
         "lieux.calendar",
@@ -70,6 +71,10 @@ LAYERS = {
         "lieux.ops.counters",
         "lieux.admin.forms",
         "lieux.admin.followup",
+        # profile
+        "lieux.manage.profile_form",
+        "lieux.web.freshness",
+        "lieux.web.lieu_facts",
     ],
     "services": [
         "lieux.api.caching",
@@ -104,6 +109,8 @@ LAYERS = {
         "lieux.web.now",
         "lieux.ops.metrics",
         "lieux.admin.actions",
+        # profile
+        "lieux.manage.profile_actions",
     ],
 }
 # What pure domain code never touches: the web framework and the database.

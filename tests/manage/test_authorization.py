@@ -136,6 +136,13 @@ TABLE = {
         {"role": "co-manager"},
         MANAGERS_A,
     ),
+    # profile: a stale version (0) makes an allowed person's post a 422/409 that stores nothing
+    "/manage/{slug:str}/profile": (
+        "/manage/{a}/profile",
+        {"address": "Rue 1", "postcode": "1000", "commune": "Bruxelles", "version": "0"},
+        MANAGERS_A,
+    ),
+    "/manage/{slug:str}/hours/verified": ("/manage/{a}/hours/verified", {}, MANAGERS_A),
     "/manage/{slug:str}/invites": ("/manage/{a}/invites", {"role": "member"}, MANAGERS_A),
     "/manage/{slug:str}/invites/{invite_id:int}/revoke": (
         "/manage/{a}/invites/{invite_id}/revoke",
@@ -264,6 +271,8 @@ PAGES = {
     ),
     "/manage/{slug:str}/hours": ("/manage/{a}/hours", MANAGERS_A),
     "/manage/{slug:str}/settings": ("/manage/{a}/settings", MANAGERS_A),
+    # profile
+    "/manage/{slug:str}/profile": ("/manage/{a}/profile", MANAGERS_A),
     "/manage/{slug:str}/invites": ("/manage/{a}/invites", MANAGERS_A),
     "/manage/{slug:str}/audit": ("/manage/{a}/audit", MANAGERS_A),
     "/manage/{slug:str}/calendars": ("/manage/{a}/calendars", MANAGERS_A),
