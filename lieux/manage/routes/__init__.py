@@ -15,6 +15,7 @@ from lieux.manage.routes.members import MemberController
 from lieux.manage.routes.proposals import DecisionController, ProposalController
 from lieux.manage.routes.public_proposals import PublicProposalController
 from lieux.manage.routes.settings import SettingsController
+from lieux.manage.routes.status import StatusController
 
 CONTROLLERS = [
     DashboardController,
@@ -27,4 +28,5 @@ CONTROLLERS = [
     SettingsController,
     AuditController,
     PublicProposalController,
+    StatusController,
 ]
