@@ -115,7 +115,7 @@ def make_live_status(
             )
         if end <= now:
             raise LiveStatusError("until", _("Ce moment est déjà passé."))
-        if end > now + MAX_AHEAD:
+        if end > end_of_day(today + MAX_AHEAD, zone):  # the 14th day included
             raise LiveStatusError(
                 "until",
                 _("Au plus %(days)s jours : pour plus long, utilisez les horaires du lieu."),
@@ -125,7 +125,7 @@ def make_live_status(
     if state == "open":
         if end is None:
             in_slot = planned.state == "open" and planned.until is not None
-            end = planned.until if in_slot and planned.until <= now + MAX_AHEAD else None
+            end = planned.until if in_slot else None
             end = end or now + OPEN_DEFAULT
         expires = end
     elif state == "closed":

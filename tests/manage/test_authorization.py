@@ -141,6 +141,9 @@ TABLE = {
         {},
         MANAGERS_A,
     ),
+    # live status
+    "/manage/{slug:str}/status": ("/manage/{a}/status", {"state": "closed"}, MANAGERS_A),
+    "/manage/{slug:str}/status/clear": ("/manage/{a}/status/clear", {}, MANAGERS_A),
 }
 
 

@@ -74,6 +74,8 @@ class StatusController(Controller):
         return done(request, f"/manage/{lieu.slug}?status=set#live-status")
 
     @post("/status/clear", sync_to_thread=True)
-    def clear_status(self, request: Request, db: Database, lieu: Lieu, by: int, now: datetime):
+    def clear_status(
+        self, request: Request, db: Database, lieu: Lieu, by: int, now: datetime
+    ) -> Response:
         status_actions.clear_status(db, lieu, by=by, now=now)
         return done(request, f"/manage/{lieu.slug}?status=cleared#live-status")
