@@ -171,6 +171,9 @@ TABLE = {
     "/admin/helplines/{helpline_id:int}/delete": ("/admin/helplines/2/delete", {}, ADMIN),
     "/admin/invites": ("/admin/invites", {}, ADMIN),
     "/admin/audit/{entry_id:int}/restore": ("/admin/audit/1/restore", {}, ADMIN),
+    # live status
+    "/manage/{slug:str}/status": ("/manage/{a}/status", {"state": "closed"}, MANAGERS_A),
+    "/manage/{slug:str}/status/clear": ("/manage/{a}/status/clear", {}, MANAGERS_A),
 }
 
 
