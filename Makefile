@@ -88,8 +88,11 @@ $(SUNCALC):
 
 test-assets: $(AXE) $(ICALJS) $(OHJS) $(SUNCALC) ## fetch the test-only npm assets (axe-core, ical.js, opening_hours.js) into var/test-assets
 
+# pytest-xdist processes: the suite runs on both cores of a small CI machine.
+TEST_WORKERS ?= 2
+
 test: $(VENV)/.test-deps browser test-assets lint ## install test dependencies, lint, run the whole suite, then again with the clock moved
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 	$(MAKE) --no-print-directory test-dates
 
 # Instants (Europe/Brussels) where date bugs live: the Saturday evening before the clocks go
@@ -106,7 +109,7 @@ test-dates: $(VENV)/.test-deps browser test-assets ## the suite but its browser 
 	@for at in $(MOVED_CLOCKS); do \
 		offset=$$($(OFFSET_TO) $$at) || exit 1; \
 		echo "== the clock moved to $$at (faketime $$offset s)"; \
-		faketime -f "$$offset" $(BIN)/pytest -q -m "not browser" || exit 1; \
+		faketime -f "$$offset" $(BIN)/pytest -q -n $(TEST_WORKERS) -m "not browser" || exit 1; \
 	done
 
 lint: $(VENV)/.test-deps ## ruff check + format check
