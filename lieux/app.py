@@ -19,6 +19,8 @@ from litestar.types import ASGIApp
 from sqlite_utils import Database
 
 from lieux import i18n
+from lieux.admin.routes import AdminController
+from lieux.api.hsds_routes import HsdsController
 from lieux.api.routes import ApiController
 from lieux.calendar.feed_cache import FeedCache
 from lieux.calendar.import_routes import CalendarImportController
@@ -26,15 +28,17 @@ from lieux.calendar.refresh import refresh_calendars
 from lieux.calendar.routes import AgendaController, FeedController
 from lieux.clock import Clock, utc_now
 from lieux.db import connect
+from lieux.embed.agenda import AgendaCache
 from lieux.embed.cors import cors_middleware
-from lieux.embed.routes import EmbedController, embed_static_files
+from lieux.embed.routes import AgendaWidgetController, EmbedController, embed_static_files
 from lieux.guide.routes import GuideController
 from lieux.manage.routes import CONTROLLERS as MANAGE_CONTROLLERS
 from lieux.members.routes import MembersController
 from lieux.members.session import csrf_config, session_config
 from lieux.ops.metrics import prometheus_config
 from lieux.ops.routes import MetricsController, readyz
-from lieux.settings import Settings
+from lieux.poster.routes import PosterController
+from lieux.settings import Settings, from_env
 from lieux.web.errors import http_error, out_of_range, server_error
 from lieux.web.routes import PagesController, healthz, switch_language
 from lieux.widget.cache import OpenNowCache
@@ -92,9 +96,11 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, scoped: bool = Tru
         PagesController,
         switch_language,
         GuideController,
+        PosterController,
         AgendaController,
         CalendarImportController,
         MembersController,
+        AdminController,
         *MANAGE_CONTROLLERS,
     ]
     # The iframe page is in the page's language (Accept-Language, cookie) when it has no lang=.
@@ -103,11 +109,13 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, scoped: bool = Tru
     # session nor the page's language (the widget's language is its ?lang=).
     machines = [
         ApiController,
+        HsdsController,
         healthz,
         readyz,
         MetricsController,
         FeedController,
         WidgetController,
+        AgendaWidgetController,
         embed_static_files(),
         create_static_files_router(
             path="/static", directories=[PACKAGE / "web" / "static"], include_in_schema=False
@@ -136,6 +144,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, scoped: bool = Tru
                 "clock": clock,
                 "open_now": OpenNowCache(settings),
                 "feeds": FeedCache(settings),
+                "agenda": AgendaCache(settings),
             }
         ),
         # CORS on the embeddable paths only (see lieux/embed/cors.py for why not CORSConfig).
@@ -165,3 +174,9 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, scoped: bool = Tru
             render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])],
         ),
     )
+
+
+def create_app_from_env() -> Litestar:
+    """The app of one `lieux serve` worker (uvicorn's factory): each builds its own, with its own
+    caches, from the LIEUX_* variables the parent process checked and completed."""
+    return create_app(from_env())

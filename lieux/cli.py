@@ -10,16 +10,16 @@ import sqlite3
 import sys
 from pathlib import Path
 
-import msgspec
-
 from lieux import db as database
 from lieux.clock import utc_now
 from lieux.demo import seed_demo
 from lieux.models import LANGUAGES
 from lieux.seed import seed_guide
-from lieux.settings import SettingsError, from_env
+from lieux.settings import SettingsError, allowed_ips, from_env
 
 EXIT_USAGE = 2
+# More processes than this on one SQLite file only queue on its write lock.
+MAX_WORKERS = 32
 EXIT_PROBLEMS = 1  # `lieux check` found something wrong with the database
 
 
@@ -50,6 +50,21 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the web app")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--workers", type=int, default=1, help=f"processes (1 to {MAX_WORKERS}; default 1)"
+    )
+    serve.add_argument(
+        "--proxy-headers",
+        action="store_true",
+        help="behind a reverse proxy: take the client address and scheme from its "
+        "X-Forwarded-For/-Proto (from --forwarded-allow-ips, default 127.0.0.1)",
+    )
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        metavar="IPS",
+        help="comma-separated proxy addresses or networks to believe (implies "
+        "--proxy-headers; default $LIEUX_FORWARDED_ALLOW_IPS)",
+    )
     _db_argument(serve)
 
     backup = commands.add_parser("backup", help="copy a live database safely (online backup)")
@@ -76,6 +91,12 @@ def build_parser() -> argparse.ArgumentParser:
     guide.add_argument("--pdf", required=True, metavar="FILE", help="PDF file to write")
     guide.add_argument("--lang", choices=LANGUAGES, default="fr")
     _db_argument(guide)
+    poster = commands.add_parser("poster", help="print a lieu's weekly poster to a PDF file")
+    poster.add_argument("lieu", help="slug of the lieu, e.g. babel-zin")
+    poster.add_argument("--pdf", required=True, metavar="FILE", help="PDF file to write")
+    poster.add_argument("--week", default="", metavar="YYYY-MM-DD", help="a day of the week")
+    poster.add_argument("--lang", choices=LANGUAGES, default="fr")
+    _db_argument(poster)
     import_ics = commands.add_parser(
         "import-ics", help="import a calendar (file or http(s) URL) into a lieu's agenda"
     )
@@ -121,16 +142,36 @@ def _seed(settings, args) -> str:
 def _serve(settings, args) -> str:
     import uvicorn
 
-    from lieux.app import create_app
-
     if not 0 < args.port < 65536:
         raise UsageError(f"--port {args.port}: expected a port number between 1 and 65535")
+    if not 0 < args.workers <= MAX_WORKERS:
+        raise UsageError(f"--workers {args.workers}: expected between 1 and {MAX_WORKERS}")
+    forwarded = settings.forwarded_allow_ips
+    if args.forwarded_allow_ips is not None:
+        forwarded = allowed_ips("--forwarded-allow-ips", args.forwarded_allow_ips)
+    if args.proxy_headers and not forwarded:
+        forwarded = "127.0.0.1"
     db = database.open_existing(settings.db)
     database.migrate(db)
     db.close()
-    if "LIEUX_BASE_URL" not in os.environ:  # links in feeds and embeds must reach this server
-        settings = msgspec.structs.replace(settings, base_url=f"http://{args.host}:{args.port}")
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    # Each worker builds its own app from the environment (lieux.app.create_app_from_env): what
+    # this process decided goes there, and one secret for all, or a cookie set by one worker
+    # would mean nothing to the next.
+    os.environ["LIEUX_DB"] = settings.db
+    os.environ.setdefault("LIEUX_SECRET", settings.secret)
+    # Links in feeds and embeds must reach this server.
+    os.environ.setdefault("LIEUX_BASE_URL", f"http://{args.host}:{args.port}")
+    uvicorn.run(
+        "lieux.app:create_app_from_env",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        # Off unless asked: a visitor's own X-Forwarded-For must not pick their address.
+        proxy_headers=bool(forwarded),
+        forwarded_allow_ips=forwarded or None,
+        log_level="info",
+    )
     return ""
 
 
@@ -206,6 +247,39 @@ def _guide(settings, args) -> str:
     except PdfError as error:
         raise UsageError(str(error)) from None
     return f"guide written to {dest} ({len(context['guide'].entries)} lieux)"
+
+
+def _poster(settings, args) -> str:
+    from lieux.app import create_app
+    from lieux.guide.pdf import PdfError, print_pdf
+    from lieux.i18n import current_lang
+    from lieux.poster.content import collect
+    from lieux.poster.week import MAX_YEARS_AWAY, WeekError, WeekTooFar, parse_week
+
+    dest = Path(args.pdf)
+    if not dest.parent.is_dir():
+        raise UsageError(f"directory {dest.parent} does not exist")
+    now = utc_now()
+    try:
+        monday = parse_week(args.week, now.astimezone(settings.zone).date())
+    except WeekTooFar:
+        raise UsageError(f"--week {args.week}: more than {MAX_YEARS_AWAY} years away") from None
+    except WeekError:
+        raise UsageError(f"--week {args.week}: expected a date YYYY-MM-DD") from None
+    db = database.open_existing(settings.db)
+    current_lang.set(args.lang)
+    try:
+        poster = collect(db, settings, args.lieu, monday=monday, lang=args.lang, now=now)
+    finally:
+        db.close()
+    if poster is None:
+        raise UsageError(f"no lieu {args.lieu!r} (see /lieux for the slugs)")
+    template = create_app(settings).template_engine.get_template("poster/poster.html")
+    try:
+        print_pdf(template.render(poster=poster), dest)
+    except PdfError as error:
+        raise UsageError(str(error)) from None
+    return f"poster of {poster.lieu.name}, week of {monday.isoformat()}, written to {dest}"
 
 
 def _invite(settings, args) -> str:
@@ -307,6 +381,7 @@ COMMANDS = {
     "refresh-ics": _refresh_ics,
     "invite": _invite,
     "guide": _guide,
+    "poster": _poster,
     "init": _init,
     "seed": _seed,
     "serve": _serve,

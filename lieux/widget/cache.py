@@ -167,6 +167,8 @@ class OpenNowCache:
                 next_open=answer.next_open.astimezone(zone) if answer.next_open else None,
                 note=answer.note,
                 url=f"{self.settings.base_url}/lieux/{lieu.slug}",
+                source=answer.source,
+                hours_stale=answer.hours_stale,
             )
             for lieu, answer in lieu_states(snapshot, query, at, zone)
         ]
