@@ -32,11 +32,13 @@ def _readyz(path) -> httpx.Response:
 
 
 def test_readyz_is_503_with_a_reason_when_the_file_is_gone(db_path):
-    db_path.unlink()
-    response = _readyz(db_path)
+    with TestClient(app=make_app(db_path)) as client:
+        assert client.get("/readyz").status_code == 200
+        db_path.unlink()
+        response = client.get("/readyz")
+        assert not db_path.exists()  # the probe never creates an empty database
     assert response.status_code == 503
     assert "does not exist" in response.json()["reason"]
-    assert not db_path.exists()  # the probe never creates an empty database
 
 
 def test_readyz_is_503_when_the_file_is_not_a_database(tmp_path):
