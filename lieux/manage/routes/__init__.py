@@ -12,9 +12,11 @@ from lieux.manage.routes.dashboard import DashboardController
 from lieux.manage.routes.hours import HoursController
 from lieux.manage.routes.invites import InviteController
 from lieux.manage.routes.members import MemberController
+from lieux.manage.routes.profile import ProfileController
 from lieux.manage.routes.proposals import DecisionController, ProposalController
 from lieux.manage.routes.public_proposals import PublicProposalController
 from lieux.manage.routes.settings import SettingsController
+from lieux.manage.routes.status import StatusController
 
 CONTROLLERS = [
     DashboardController,
@@ -24,7 +26,9 @@ CONTROLLERS = [
     MemberController,
     InviteController,
     HoursController,
+    ProfileController,
     SettingsController,
     AuditController,
     PublicProposalController,
+    StatusController,
 ]
