@@ -33,6 +33,7 @@ WRITE_TABLES = (
     "members",
     "roles",
     "audit_log",
+    "live_status",
 )
 
 

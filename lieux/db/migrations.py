@@ -335,3 +335,47 @@ def m160_lieu_profile(db: Database) -> None:
         ALTER TABLE lieux ADD COLUMN archived_at TEXT;        -- UTC; set: gone from the public
         """
     )
+
+
+@MIGRATIONS()
+def m180_live_status(db: Database) -> None:
+    # "Nous sommes ouverts / Fermé aujourd'hui / On ferme plus tôt" (issue 12): one row per lieu
+    # at most, instants in UTC. It is public (widget, pages, API): the m005 triggers let every
+    # process's snapshot see a change; its expiry is an instant the caches treat as a change.
+    db.executescript(
+        """
+        CREATE TABLE live_status (
+            lieu_id INTEGER PRIMARY KEY REFERENCES lieux(id) ON DELETE CASCADE,
+            state TEXT NOT NULL CHECK (state IN ('open', 'closed', 'closes-early')),
+            starts_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            closes_at TEXT,  -- closes-early: the instant it closes
+            note TEXT NOT NULL DEFAULT '' CHECK (length(note) <= 140),
+            set_by INTEGER REFERENCES members(id) ON DELETE SET NULL,
+            set_at TEXT NOT NULL,
+            CHECK (expires_at > starts_at),
+            CHECK ((state = 'closes-early') = (closes_at IS NOT NULL))
+        );
+        """
+    )
+    for event in ("INSERT", "UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER live_status_{event.lower()}_revision AFTER {event} ON live_status "
+            "BEGIN UPDATE revision SET value = value + 1 WHERE id = 1; END"
+        )
+
+
+@MIGRATIONS()
+def m190_leases(db: Database) -> None:
+    # Work that exactly one process may do at a time (the hourly calendar refresh when
+    # `lieux serve --workers N` runs several): the holder renews its row; a crashed holder's
+    # row expires by itself, which a lock file left behind would not (lieux/db/leases.py).
+    db.executescript(
+        """
+        CREATE TABLE leases (
+            name TEXT PRIMARY KEY,
+            holder TEXT NOT NULL,
+            expires_at TEXT NOT NULL  -- UTC, fixed-width ISO 8601: compared as text
+        );
+        """
+    )

@@ -19,6 +19,7 @@ from litestar import Request
 
 from lieux import db as database
 from lieux.db.lieux import data_revision
+from lieux.ops import counters
 from lieux.settings import Settings
 from lieux.widget.models import LieuOpenState, LieuWithHours
 from lieux.widget.osm import to_osm
@@ -91,6 +92,7 @@ class OpenNowCache:
                 or now < current.loaded_at - timedelta(days=2)
             ):
                 current = self._snapshot = load_snapshot(self._db, self.settings, now)
+                counters.snapshot_reload()
                 self._fragments.clear()
                 self._osm.clear()
             return current
@@ -110,7 +112,9 @@ class OpenNowCache:
         snapshot = self.snapshot(now, fresh=False)
         cached = self._fragments.get(key)
         if cached is not None and now < cached.expires:
+            counters.widget_hit()
             return cached
+        counters.widget_miss()
         query = parse(snapshot)
         view = build_view(snapshot, query, now, self.settings)
         body = render(view).encode()
@@ -163,6 +167,8 @@ class OpenNowCache:
                 next_open=answer.next_open.astimezone(zone) if answer.next_open else None,
                 note=answer.note,
                 url=f"{self.settings.base_url}/lieux/{lieu.slug}",
+                source=answer.source,
+                hours_stale=answer.hours_stale,
             )
             for lieu, answer in lieu_states(snapshot, query, at, zone)
         ]

@@ -60,6 +60,27 @@ class OpeningHours(msgspec.Struct, frozen=True, kw_only=True):
 
 
 State = Literal["open", "closed", "unknown"]
+# Where a state comes from: the weekly hours (with exceptions and holidays), a special opening
+# of the agenda, or the live status a co-manager set ("Fermé aujourd'hui").
+Source = Literal["hours", "agenda", "live"]
+LiveState = Literal["open", "closed", "closes-early"]
+
+
+class LiveStatus(msgspec.Struct, frozen=True, kw_only=True):
+    """What a co-manager said of the lieu right now; it has no effect outside
+    [starts_at, expires_at). closes-early: open as planned until `closes_at`, closed after."""
+
+    lieu_id: int
+    state: LiveState
+    starts_at: datetime  # UTC
+    expires_at: datetime  # UTC
+    closes_at: datetime | None = None  # UTC, closes-early only
+    note: str = ""
+    set_by: int | None = None
+    set_at: datetime  # UTC
+
+    def active(self, at: datetime) -> bool:
+        return self.starts_at <= at < self.expires_at
 
 
 class OpenState(msgspec.Struct, frozen=True, kw_only=True):
@@ -72,6 +93,9 @@ class OpenState(msgspec.Struct, frozen=True, kw_only=True):
     until: datetime | None = None
     next_open: datetime | None = None
     note: str = ""
+    source: Source = "hours"
+    # The hours were not confirmed within the stale threshold: "à confirmer", never plain open.
+    hours_stale: bool = False
 
     @property
     def next_change(self) -> datetime | None:
@@ -89,6 +113,8 @@ class LieuOpenState(msgspec.Struct, frozen=True, kw_only=True):
     next_open: datetime | None
     note: str
     url: str
+    source: Source = "hours"
+    hours_stale: bool = False
 
 
 class LieuWithHours(Lieu, frozen=True, kw_only=True):

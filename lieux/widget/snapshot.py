@@ -12,10 +12,12 @@ from lieux.calendar.recurrence import agenda
 from lieux.db.activities import list_activities
 from lieux.db.hours import all_hours
 from lieux.db.lieux import data_revision, has_demo_data, list_helplines, list_lieux
+from lieux.db.live_status import all_live_statuses
 from lieux.models import LANGUAGES, Helpline, Lieu
 from lieux.settings import Settings
-from lieux.widget.hours import SpecialOpening, special_openings
-from lieux.widget.models import OpeningHours
+from lieux.widget.hours import SpecialOpening, special_openings, state
+from lieux.widget.live import changes_after, hours_stale, with_live
+from lieux.widget.models import LiveStatus, OpeningHours, OpenState
 from lieux.widget.public_holidays import public_holidays
 
 if TYPE_CHECKING:
@@ -43,6 +45,8 @@ class Snapshot(msgspec.Struct, frozen=True, kw_only=True):
     demo: bool
     communes: dict[str, str]  # lower case -> as written
     holidays: dict[str, dict[date, str]]  # by language
+    live: dict[int, LiveStatus] = {}  # by lieu id, expired ones included (they do nothing)
+    stale_days: int = 90  # Settings.hours_stale_days
 
     def hours_of(self, lieu_id: int) -> OpeningHours:
         return self.hours.get(lieu_id) or OpeningHours(lieu_id=lieu_id)
@@ -53,6 +57,34 @@ class Snapshot(msgspec.Struct, frozen=True, kw_only=True):
         if self.loaded_at - SPECIALS_BEHIND <= at <= self.loaded_at + SPECIALS_AHEAD / 2:
             return self.specials
         return _specials_by_lieu(self.openings, at, zone)
+
+    def state_of(
+        self, lieu: Lieu, at: datetime, zone: ZoneInfo, lang: str, *, live: bool = True
+    ) -> OpenState:
+        """The lieu's state at `at`: its hours, holidays and agenda openings, then its live
+        status while it lasts (unless not `live`), and whether its hours need confirming."""
+        hours = self.hours_of(lieu.id)
+        holidays = self.holidays[lang]
+
+        def planned_at(instant: datetime) -> OpenState:
+            specials = self.specials_around(instant, zone).get(lieu.id, ())
+            return state(hours, instant, holidays=holidays, zone=zone, special_openings=specials)
+
+        planned = planned_at(at)
+        specials = self.specials_around(at, zone).get(lieu.id, ())
+        if planned.state == "open" and any(o.starts_at <= at < o.ends_at for o in specials):
+            planned = msgspec.structs.replace(planned, source="agenda")
+        status = self.live.get(lieu.id) if live else None
+        answer = with_live(planned, status, at, planned_at)
+        if answer.source != "live" and hours_stale(
+            lieu.hours_verified_at, hours.known, at, self.stale_days
+        ):
+            answer = msgspec.structs.replace(answer, hours_stale=True)
+        return answer
+
+    def changes_after(self, lieu: Lieu, at: datetime) -> list[datetime]:
+        """When the lieu's live status or its hours' freshness change by themselves after `at`."""
+        return changes_after(self.live.get(lieu.id), lieu.hours_verified_at, at, self.stale_days)
 
 
 def _specials_by_lieu(
@@ -91,4 +123,6 @@ def load_snapshot(db: "Database", settings: Settings, now: datetime) -> Snapshot
             lang: public_holidays(years, iris_day=settings.iris_day, lang=lang)
             for lang in LANGUAGES
         },
+        live=all_live_statuses(db),
+        stale_days=settings.hours_stale_days,
     )

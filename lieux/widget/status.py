@@ -7,7 +7,6 @@ import msgspec
 from lieux.i18n import current_lang, gettext
 from lieux.models import Lieu
 from lieux.widget.cache import OpenNowCache
-from lieux.widget.hours import state
 from lieux.widget.models import OpeningException
 from lieux.widget.view import describe
 
@@ -19,6 +18,8 @@ class LieuStatus(msgspec.Struct, frozen=True, kw_only=True):
     headline: str
     note: str
     upcoming: list[OpeningException]
+    source: str = "hours"  # "live": said by the lieu itself, just now
+    hours_stale: bool = False
 
 
 # Closures and special days announced this far ahead are listed on the lieu page.
@@ -33,25 +34,27 @@ def lieu_status(
     zone = cache.settings.zone
     when = at or now
     hours = snapshot.hours_of(lieu.id)
-    answer = state(
-        hours,
-        when,
-        holidays=snapshot.holidays[lang],
-        zone=zone,
-        special_openings=snapshot.specials_around(when, zone).get(lieu.id, ()),
-    )
+    answer = snapshot.state_of(lieu, when, zone, lang)
     token = current_lang.set(lang)
     try:
-        words = describe(answer, when, zone, lang)
+        # The hours' own words, without the live and stale marks said here in full.
+        plain = msgspec.structs.replace(answer, source="hours", hours_stale=False)
+        words = describe(plain, when, zone, lang)
         if answer.state == "open" and answer.until is not None:
             clock = f"{answer.until.astimezone(zone):%H:%M}"
             headline = gettext("Ouvert maintenant, jusqu'à %(time)s") % {"time": clock}
         elif answer.state == "open":
             headline = gettext("Ouvert maintenant")
+        elif answer.state == "closed" and answer.source == "live":
+            headline = gettext("Fermé exceptionnellement") + (
+                f" · {words}" if answer.next_open else ""
+            )
         elif answer.state == "closed":
             headline = gettext("Fermé maintenant") + (f" · {words}" if answer.next_open else "")
         else:
             headline = words
+        if answer.hours_stale:
+            headline += " · " + gettext("horaires à confirmer")
     finally:
         current_lang.reset(token)
     today = when.astimezone(zone).date()
@@ -60,4 +63,11 @@ def lieu_status(
         for e in hours.exceptions
         if e.end_date >= today and e.start_date <= today + timedelta(days=UPCOMING_DAYS)
     ]
-    return LieuStatus(state=answer.state, headline=headline, note=answer.note, upcoming=upcoming)
+    return LieuStatus(
+        state=answer.state,
+        headline=headline,
+        note=answer.note,
+        upcoming=upcoming,
+        source=answer.source,
+        hours_stale=answer.hours_stale,
+    )

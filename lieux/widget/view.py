@@ -10,7 +10,7 @@ from babel.dates import format_date
 from lieux.i18n import current_lang, gettext
 from lieux.models import Helpline, Lieu
 from lieux.settings import Settings
-from lieux.widget.hours import state, to_instant
+from lieux.widget.hours import to_instant
 from lieux.widget.models import OpenState
 from lieux.widget.query import OpenNowQuery
 from lieux.widget.snapshot import SNAPSHOT_LIFETIME, Snapshot
@@ -19,23 +19,15 @@ from lieux.widget.snapshot import SNAPSHOT_LIFETIME, Snapshot
 def lieu_states(
     snapshot: Snapshot, query: OpenNowQuery, at: datetime, zone: ZoneInfo
 ) -> list[tuple[Lieu, OpenState]]:
-    """The filtered lieux with their state at `at`, in the snapshot's order (by name)."""
-    holidays = snapshot.holidays[query.lang]
-    specials = snapshot.specials_around(at, zone)
+    """The filtered lieux with their state at `at` (live status and stale hours included), in
+    the snapshot's order (by name)."""
     found = []
     for lieu in snapshot.lieux:
         if query.communes and lieu.commune not in query.communes:
             continue
         if query.kinds and not snapshot.kinds.get(lieu.id, frozenset()) & set(query.kinds):
             continue
-        answer = state(
-            snapshot.hours_of(lieu.id),
-            at,
-            holidays=holidays,
-            zone=zone,
-            special_openings=specials.get(lieu.id, ()),
-        )
-        found.append((lieu, answer))
+        found.append((lieu, snapshot.state_of(lieu, at, zone, query.lang)))
     return found
 
 
@@ -59,7 +51,17 @@ def _when(moment: datetime, at: datetime, zone: ZoneInfo, lang: str) -> tuple[st
 
 
 def describe(answer: OpenState, at: datetime, zone: ZoneInfo, lang: str) -> str:
-    """'ouvert jusqu'à 16:00', 'ouvre samedi à 11:00', 'horaires non communiqués'..."""
+    """'ouvert jusqu'à 16:00', 'ouvre samedi à 11:00', 'horaires non communiqués'...; with
+    'fermé exceptionnellement' for a live status and 'horaires à confirmer' for stale hours."""
+    words = _describe(answer, at, zone, lang)
+    if answer.source == "live" and answer.state == "closed":
+        words = gettext("fermé exceptionnellement") + (f" · {words}" if answer.next_open else "")
+    if answer.hours_stale:
+        words += " · " + gettext("horaires à confirmer")
+    return words
+
+
+def _describe(answer: OpenState, at: datetime, zone: ZoneInfo, lang: str) -> str:
     if answer.state == "open":
         if answer.until is None:
             return gettext("ouvert")
@@ -189,6 +191,7 @@ def build_view(
         current_lang.reset(token)
     any_open = situation == "open"
     changes = [a.next_change for _l, a in states if a.next_change is not None]
+    changes += [when for lieu, _a in states for when in snapshot.changes_after(lieu, at)]
     midnight = datetime.combine(at.astimezone(zone).date() + timedelta(days=1), time(0))
     expires = min([*changes, to_instant(midnight, zone), snapshot.loaded_at + SNAPSHOT_LIFETIME])
     # The lines that answer in the widget's language, or all of them if none does.

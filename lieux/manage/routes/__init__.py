@@ -16,6 +16,7 @@ from lieux.manage.routes.profile import ProfileController
 from lieux.manage.routes.proposals import DecisionController, ProposalController
 from lieux.manage.routes.public_proposals import PublicProposalController
 from lieux.manage.routes.settings import SettingsController
+from lieux.manage.routes.status import StatusController
 
 CONTROLLERS = [
     DashboardController,
@@ -29,4 +30,5 @@ CONTROLLERS = [
     SettingsController,
     AuditController,
     PublicProposalController,
+    StatusController,
 ]

@@ -10,6 +10,7 @@ from lieux.calendar.describe import describe_rule
 from lieux.calendar.models import KINDS
 from lieux.db import activities as activities_db
 from lieux.db import hours as hours_db
+from lieux.db import live_status as live_db
 from lieux.db import members as members_db
 from lieux.db import proposals as proposals_db
 from lieux.i18n import current_lang
@@ -21,6 +22,7 @@ from lieux.members.models import Identity
 from lieux.models import Lieu
 from lieux.settings import Settings
 from lieux.web.freshness import hours_freshness
+from lieux.widget.live import NOTE_MAX, summary
 
 
 def dashboard_context(
@@ -28,6 +30,9 @@ def dashboard_context(
 ) -> dict:
     """The context of manage/dashboard.html for this person."""
     manager = can_manage(identity, lieu.id)
+    # The live status while it lasts (co-managers set it: the big buttons come first).
+    live = live_db.get_live_status(db, lieu.id) if manager else None
+    live = live if live is not None and live.active(now) else None
     self_managed = lieu.governance == "self-managed"
     activities = activities_db.list_activities(db, lieu_ids=[lieu.id]) if manager else []
     members = members_db.list_lieu_members(db, lieu.id) if manager else []
@@ -62,6 +67,11 @@ def dashboard_context(
         if manager
         else None,
         "member_error": None,
+        "live_status": live,
+        "live_summary": summary(live, settings.zone) if live else None,
+        "status_error": None,
+        "status_values": {},
+        "note_max": NOTE_MAX,
     }
 
 

@@ -1,0 +1,81 @@
+"""The live status, one tap from a phone: "Nous sommes ouverts", "Fermé aujourd'hui", "On ferme
+plus tôt" (POST /manage/{slug}/status), and its undo (POST /manage/{slug}/status/clear).
+
+Plain form posts that redirect back to the dashboard with a confirmation: no JavaScript needed.
+"""
+
+from datetime import datetime
+
+from litestar import Controller, Request, Response, post
+from sqlite_utils import Database
+
+from lieux.manage import status_actions
+from lieux.manage.forms import CSRF_FIELD
+from lieux.manage.responses import FOR_MANAGERS, PATH, Form, again, done
+from lieux.manage.routes.dashboard import dashboard_context
+from lieux.members.models import Identity
+from lieux.models import Lieu
+from lieux.settings import Settings
+from lieux.widget.cache import cache_of
+from lieux.widget.live import LiveStatusError, make_live_status
+
+FIELDS = ("state", "until", "note")
+
+
+def _text(data: dict, name: str) -> str:
+    raw = data.get(name, "")
+    if isinstance(raw, list):  # a repeated field: the last one, as for every form here
+        raw = raw[-1] if raw else ""
+    return raw if isinstance(raw, str) else ""
+
+
+class StatusController(Controller):
+    path = PATH
+    include_in_schema = False
+    dependencies = FOR_MANAGERS
+
+    @post("/status", sync_to_thread=True)
+    def set_status(
+        self,
+        request: Request,
+        db: Database,
+        settings: Settings,
+        lieu: Lieu,
+        identity: Identity | None,
+        by: int,
+        data: Form,
+        now: datetime,
+    ) -> Response:
+        zone = settings.zone
+        try:
+            unknown = sorted(set(data) - {*FIELDS, CSRF_FIELD})
+            if unknown:
+                raise LiveStatusError("state", "Champ inconnu.")
+            planned = cache_of(request).snapshot(now).state_of(lieu, now, zone, "fr", live=False)
+            status = make_live_status(
+                lieu.id,
+                state=_text(data, "state"),
+                until=_text(data, "until"),
+                note=_text(data, "note"),
+                now=now,
+                zone=zone,
+                planned=planned,
+                by=by,
+            )
+        except LiveStatusError as error:
+            context = dashboard_context(db, settings, lieu, identity, now)
+            values = {name: _text(data, name) for name in FIELDS}
+            context |= {
+                "status_error": (error.field, error.message, error.params),
+                "status_values": values,
+            }
+            return again(request, "manage/dashboard.html", context, status=422)
+        status_actions.set_status(db, lieu, status, by=by, now=now)
+        return done(request, f"/manage/{lieu.slug}?status=set#live-status")
+
+    @post("/status/clear", sync_to_thread=True)
+    def clear_status(
+        self, request: Request, db: Database, lieu: Lieu, by: int, now: datetime
+    ) -> Response:
+        status_actions.clear_status(db, lieu, by=by, now=now)
+        return done(request, f"/manage/{lieu.slug}?status=cleared#live-status")
