@@ -6,6 +6,7 @@ DB ?= var/lieux.sqlite3
 HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
+NGINX := /usr/sbin/nginx
 
 .DEFAULT_GOAL := help
 .PHONY: help run test test-dates lint fix bench browser messages test-assets clean
@@ -29,9 +30,9 @@ run: $(BIN)/lieux ## set up ./var/lieux.sqlite3 (real lieux + demo data) and ser
 	$(BIN)/lieux seed --demo --db $(DB)
 	$(BIN)/lieux serve --db $(DB) --host $(HOST) --port $(PORT)
 
-browser: ## install Debian's Chromium and faketime for the tests (needs root)
-	@test -x $(CHROMIUM) && command -v faketime >/dev/null || \
-		{ apt-get update -qq && apt-get install -y -qq chromium faketime; }
+browser: ## install Debian's Chromium, faketime and nginx for the tests (needs root)
+	@test -x $(CHROMIUM) && command -v faketime >/dev/null && test -x $(NGINX) || \
+		{ apt-get update -qq && apt-get install -y -qq chromium faketime nginx; }
 
 # axe-core for the accessibility checks of the browser tests, from the npm registry, pinned and
 # checked against its published integrity; pytest itself never downloads anything.
@@ -87,8 +88,11 @@ $(SUNCALC):
 
 test-assets: $(AXE) $(ICALJS) $(OHJS) $(SUNCALC) ## fetch the test-only npm assets (axe-core, ical.js, opening_hours.js) into var/test-assets
 
+# pytest-xdist processes: the suite runs on both cores of a small CI machine.
+TEST_WORKERS ?= 2
+
 test: $(VENV)/.test-deps browser test-assets lint ## install test dependencies, lint, run the whole suite, then again with the clock moved
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 	$(MAKE) --no-print-directory test-dates
 
 # Instants (Europe/Brussels) where date bugs live: the Saturday evening before the clocks go
@@ -105,7 +109,7 @@ test-dates: $(VENV)/.test-deps browser test-assets ## the suite but its browser 
 	@for at in $(MOVED_CLOCKS); do \
 		offset=$$($(OFFSET_TO) $$at) || exit 1; \
 		echo "== the clock moved to $$at (faketime $$offset s)"; \
-		faketime -f "$$offset" $(BIN)/pytest -q -m "not browser" || exit 1; \
+		faketime -f "$$offset" $(BIN)/pytest -q -n $(TEST_WORKERS) -m "not browser" || exit 1; \
 	done
 
 lint: $(VENV)/.test-deps ## ruff check + format check

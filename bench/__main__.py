@@ -10,6 +10,7 @@ def main() -> None:
     widget.main()
     if importlib.util.find_spec("bench.feeds") is not None:
         importlib.import_module("bench.feeds").main()
+    importlib.import_module("bench.workers").main()
 
 
 if __name__ == "__main__":

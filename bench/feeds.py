@@ -3,8 +3,8 @@
 Figures: the feed's size; the builder alone from the database with nothing cached (cold) and
 after one edit (every other event's bytes come from the per-activity cache); the first request to
 a fresh server; then warm requests/s (cached bytes, no compression) and 304 requests/s
-(If-None-Match), each as a ratio to /healthz on the same `lieux serve` process, measured in short
-alternating rounds like bench/widget.py.
+(If-None-Match), each as a ratio to /healthz on the same `lieux serve` process and to the ceiling
+(bench/ceiling.py, its own process), measured in short alternating rounds like bench/widget.py.
 """
 
 import asyncio
@@ -19,10 +19,13 @@ from pathlib import Path
 import httpx
 import msgspec
 
+from bench.ceiling import PATH as CEILING_PATH
+from bench.ceiling import CeilingServer
 from lieux import db as database
 from lieux.calendar.feeds import _activity_ical, build_feed
 from lieux.calendar.models import KINDS, ActivityWrite
 from lieux.db import activities as activities_db
+from lieux.db import overrides as overrides_db
 from lieux.db.lieux import list_lieux
 from lieux.seed import seed_guide
 from lieux.settings import Settings
@@ -44,7 +47,6 @@ def populate(db, today: date, *, seed: int = 5) -> None:
     cancelled or moved occurrence) and one-offs from a month back to half a year ahead."""
     rng = random.Random(seed)
     lieux = list_lieux(db)
-    zone = Settings().zone
     kinds = list(KINDS)
     with db.atomic():
         for n in range(ACTIVITIES):
@@ -71,14 +73,13 @@ def populate(db, today: date, *, seed: int = 5) -> None:
             )
             if recurring and n % 5 == 0:
                 first = starts + timedelta(weeks=12)
-                activities_db.cancel_occurrence(db, activity_id, first, zone=zone)
-                activities_db.move_occurrence(
+                overrides_db.cancel_occurrence(db, activity_id, first)
+                overrides_db.move_occurrence(
                     db,
                     activity_id,
                     first + timedelta(weeks=1),
                     first + timedelta(weeks=1, hours=1),
                     first + timedelta(weeks=1, hours=3),
-                    zone=zone,
                 )
 
 
@@ -164,31 +165,35 @@ def main() -> None:
             f"{cold_build * 1000:.0f} ms cold, {after_edit * 1000:.0f} ms after one edit"
         )
         server = LiveServer(path)
+        ceiling = CeilingServer()
         try:
             url = f"http://127.0.0.1:{server.port}{FEED}"
             started = time.perf_counter()
             first = httpx.get(url, timeout=60, headers={"Accept-Encoding": "identity"})
             cold = time.perf_counter() - started
             print(f"  first request after the server started: {cold * 1000:.0f} ms")
+            port = server.port
             cases = {
-                "healthz": ("/healthz", {}, b"200"),
-                "feed": (FEED, {}, b"200"),
-                "gzip": (FEED, {"Accept-Encoding": "gzip"}, b"200"),
-                "304": (FEED, {"If-None-Match": first.headers["etag"]}, b"304"),
+                "ceiling": (ceiling.port, CEILING_PATH, {}, b"200"),
+                "healthz": (port, "/healthz", {}, b"200"),
+                "feed": (port, FEED, {}, b"200"),
+                "gzip": (port, FEED, {"Accept-Encoding": "gzip"}, b"200"),
+                "304": (port, FEED, {"If-None-Match": first.headers["etag"]}, b"304"),
             }
-            for target, headers, expected in cases.values():
-                asyncio.run(_load(server.port, target, headers, expected, WARMUP))
+            for on, target, headers, expected in cases.values():
+                asyncio.run(_load(on, target, headers, expected, WARMUP))
             rates: dict[str, list[float]] = {name: [] for name in cases}
             for _round in range(ROUNDS):
-                for name, (target, headers, expected) in cases.items():
-                    rates[name].append(
-                        asyncio.run(_load(server.port, target, headers, expected, DURATION))
-                    )
+                for name, (on, target, headers, expected) in cases.items():
+                    rates[name].append(asyncio.run(_load(on, target, headers, expected, DURATION)))
         finally:
             server.stop()
+            ceiling.stop()
     healthz = statistics.mean(rates["healthz"])
-    print(f"  {'':<28} {'req/s':>8} {'/ healthz':>10}")
+    top = statistics.mean(rates["ceiling"])
+    print(f"  {'':<28} {'req/s':>8} {'/ healthz':>10} {'/ ceiling':>10}")
     labels = {
+        "ceiling": "ceiling (bare Litestar, 1 KB)",
         "healthz": "/healthz",
         "feed": "warm feed (200)",
         "gzip": "warm feed (200, gzip)",
@@ -196,7 +201,7 @@ def main() -> None:
     }
     for name, label in labels.items():
         rate = statistics.mean(rates[name])
-        print(f"  {label:<28} {rate:>8.0f} {rate / healthz:>10.2f}")
+        print(f"  {label:<28} {rate:>8.0f} {rate / healthz:>10.2f} {rate / top:>10.2f}")
 
 
 if __name__ == "__main__":

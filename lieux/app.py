@@ -1,21 +1,26 @@
 """create_app(settings): the one place that wires the service together."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
-from litestar import Litestar
+from litestar import Litestar, Router
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import HTTPException
+from litestar.middleware import DefineMiddleware
+from litestar.middleware.csrf import CSRFMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
+from litestar.types import ASGIApp
 from sqlite_utils import Database
 
 from lieux import i18n
+from lieux.admin.routes import AdminController
+from lieux.api.hsds_routes import HsdsController
 from lieux.api.routes import ApiController
 from lieux.calendar.feed_cache import FeedCache
 from lieux.calendar.import_routes import CalendarImportController
@@ -23,13 +28,17 @@ from lieux.calendar.refresh import refresh_calendars
 from lieux.calendar.routes import AgendaController, FeedController
 from lieux.clock import Clock, utc_now
 from lieux.db import connect
+from lieux.embed.agenda import AgendaCache
 from lieux.embed.cors import cors_middleware
-from lieux.embed.routes import EmbedController, embed_static_files
+from lieux.embed.routes import AgendaWidgetController, EmbedController, embed_static_files
 from lieux.guide.routes import GuideController
 from lieux.manage.routes import CONTROLLERS as MANAGE_CONTROLLERS
 from lieux.members.routes import MembersController
 from lieux.members.session import csrf_config, session_config
-from lieux.settings import Settings
+from lieux.ops.metrics import prometheus_config
+from lieux.ops.routes import MetricsController, readyz
+from lieux.poster.routes import PosterController
+from lieux.settings import Settings, from_env
 from lieux.web.errors import http_error, out_of_range, server_error
 from lieux.web.routes import PagesController, healthz, switch_language
 from lieux.widget.cache import OpenNowCache
@@ -64,26 +73,66 @@ def _configure_templates(engine: JinjaTemplateEngine) -> None:
     engine.engine.filters["commune"] = i18n.commune_label
 
 
-def create_app(settings: Settings, *, clock: Clock = utc_now) -> Litestar:
-    return Litestar(
-        route_handlers=[
-            PagesController,
-            ApiController,
-            healthz,
-            switch_language,
-            GuideController,
-            FeedController,
-            AgendaController,
-            CalendarImportController,
-            EmbedController,
-            MembersController,
-            *MANAGE_CONTROLLERS,
-            WidgetController,
-            embed_static_files(),
-            create_static_files_router(
-                path="/static", directories=[PACKAGE / "web" / "static"], include_in_schema=False
-            ),
+def _layer(define: DefineMiddleware) -> Callable[[ASGIApp], ASGIApp]:
+    """A middleware as a plain function: a Router copies its layers, and the session's cipher
+    cannot be copied (a function is kept as it is)."""
+    return lambda app: define(app)
+
+
+def create_app(settings: Settings, *, clock: Clock = utc_now, scoped: bool = True) -> Litestar:
+    """The app. `scoped=False` runs the session, CSRF and language layers on every route, as
+    before they were scoped: tests/ops/test_hot_path.py compares both answer for answer."""
+    # What people read and write: sessions, CSRF (both skip COOKIELESS_PATHS, as always) and
+    # the page's language. Litestar builds each route's middleware stack once, at start-up: a
+    # route outside these routers runs none of it, not even the check that would skip it.
+    members = {
+        "middleware": [
+            _layer(session_config(settings).middleware),
+            _layer(DefineMiddleware(CSRFMiddleware, config=csrf_config(settings))),
         ],
+        "before_request": i18n.set_language,
+    }
+    people = [
+        PagesController,
+        switch_language,
+        GuideController,
+        PosterController,
+        AgendaController,
+        CalendarImportController,
+        MembersController,
+        AdminController,
+        *MANAGE_CONTROLLERS,
+    ]
+    # The iframe page is in the page's language (Accept-Language, cookie) when it has no lang=.
+    localised = [EmbedController]
+    # The hot path: embeds, feeds, the JSON API, probes and static files read neither a
+    # session nor the page's language (the widget's language is its ?lang=).
+    machines = [
+        ApiController,
+        HsdsController,
+        healthz,
+        readyz,
+        MetricsController,
+        FeedController,
+        WidgetController,
+        AgendaWidgetController,
+        embed_static_files(),
+        create_static_files_router(
+            path="/static", directories=[PACKAGE / "web" / "static"], include_in_schema=False
+        ),
+    ]
+    if scoped:
+        route_handlers = [
+            *machines,
+            Router("/", route_handlers=people, **members),
+            Router("/", route_handlers=localised, before_request=i18n.set_language),
+        ]
+        everywhere: dict = {"middleware": []}
+    else:
+        route_handlers = [*machines, *people, *localised]
+        everywhere = members
+    return Litestar(
+        route_handlers=route_handlers,
         dependencies={
             "db": Provide(provide_db),
             "settings": Provide(provide_settings, sync_to_thread=False),
@@ -95,12 +144,16 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Litestar:
                 "clock": clock,
                 "open_now": OpenNowCache(settings),
                 "feeds": FeedCache(settings),
+                "agenda": AgendaCache(settings),
             }
         ),
         # CORS on the embeddable paths only (see lieux/embed/cors.py for why not CORSConfig).
-        middleware=[cors_middleware, session_config(settings).middleware],
-        csrf_config=csrf_config(settings),
-        before_request=i18n.set_language,
+        middleware=[
+            prometheus_config().middleware,
+            cors_middleware,
+            *everywhere["middleware"],
+        ],
+        before_request=everywhere.get("before_request"),
         lifespan=[refresh_calendars],
         template_config=TemplateConfig(
             directory=PACKAGE / "templates",
@@ -121,3 +174,9 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Litestar:
             render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])],
         ),
     )
+
+
+def create_app_from_env() -> Litestar:
+    """The app of one `lieux serve` worker (uvicorn's factory): each builds its own, with its own
+    caches, from the LIEUX_* variables the parent process checked and completed."""
+    return create_app(from_env())

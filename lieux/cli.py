@@ -1,4 +1,4 @@
-"""The `lieux` command: init, seed, serve, backup.
+"""The `lieux` command: init, seed, serve, backup, check, restore...
 
 Every failure a person can cause (bad arguments, a database path that cannot be used) ends
 with one line on stderr and exit code 2, having changed nothing.
@@ -10,16 +10,17 @@ import sqlite3
 import sys
 from pathlib import Path
 
-import msgspec
-
 from lieux import db as database
 from lieux.clock import utc_now
 from lieux.demo import seed_demo
 from lieux.models import LANGUAGES
 from lieux.seed import seed_guide
-from lieux.settings import SettingsError, from_env
+from lieux.settings import SettingsError, allowed_ips, from_env
 
 EXIT_USAGE = 2
+# More processes than this on one SQLite file only queue on its write lock.
+MAX_WORKERS = 32
+EXIT_PROBLEMS = 1  # `lieux check` found something wrong with the database
 
 
 class UsageError(Exception):
@@ -49,11 +50,35 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the web app")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--workers", type=int, default=1, help=f"processes (1 to {MAX_WORKERS}; default 1)"
+    )
+    serve.add_argument(
+        "--proxy-headers",
+        action="store_true",
+        help="behind a reverse proxy: take the client address and scheme from its "
+        "X-Forwarded-For/-Proto (from --forwarded-allow-ips, default 127.0.0.1)",
+    )
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        metavar="IPS",
+        help="comma-separated proxy addresses or networks to believe (implies "
+        "--proxy-headers; default $LIEUX_FORWARDED_ALLOW_IPS)",
+    )
     _db_argument(serve)
 
     backup = commands.add_parser("backup", help="copy a live database safely (online backup)")
     backup.add_argument("dest", help="new file to write; must not exist")
     _db_argument(backup)
+    check = commands.add_parser(
+        "check", help="integrity, foreign keys, pending migrations: one line per problem"
+    )
+    _db_argument(check)
+    restore = commands.add_parser(
+        "restore", help="copy a backup into a new database file, checked before and after"
+    )
+    restore.add_argument("backup", help="a file written by `lieux backup`")
+    restore.add_argument("--db", required=True, help="new database file to write; must not exist")
     invite = commands.add_parser(
         "invite", help="print a one-time invite link for a lieu (or --admin) and its QR code"
     )
@@ -66,6 +91,12 @@ def build_parser() -> argparse.ArgumentParser:
     guide.add_argument("--pdf", required=True, metavar="FILE", help="PDF file to write")
     guide.add_argument("--lang", choices=LANGUAGES, default="fr")
     _db_argument(guide)
+    poster = commands.add_parser("poster", help="print a lieu's weekly poster to a PDF file")
+    poster.add_argument("lieu", help="slug of the lieu, e.g. babel-zin")
+    poster.add_argument("--pdf", required=True, metavar="FILE", help="PDF file to write")
+    poster.add_argument("--week", default="", metavar="YYYY-MM-DD", help="a day of the week")
+    poster.add_argument("--lang", choices=LANGUAGES, default="fr")
+    _db_argument(poster)
     import_ics = commands.add_parser(
         "import-ics", help="import a calendar (file or http(s) URL) into a lieu's agenda"
     )
@@ -111,16 +142,36 @@ def _seed(settings, args) -> str:
 def _serve(settings, args) -> str:
     import uvicorn
 
-    from lieux.app import create_app
-
     if not 0 < args.port < 65536:
         raise UsageError(f"--port {args.port}: expected a port number between 1 and 65535")
+    if not 0 < args.workers <= MAX_WORKERS:
+        raise UsageError(f"--workers {args.workers}: expected between 1 and {MAX_WORKERS}")
+    forwarded = settings.forwarded_allow_ips
+    if args.forwarded_allow_ips is not None:
+        forwarded = allowed_ips("--forwarded-allow-ips", args.forwarded_allow_ips)
+    if args.proxy_headers and not forwarded:
+        forwarded = "127.0.0.1"
     db = database.open_existing(settings.db)
     database.migrate(db)
     db.close()
-    if "LIEUX_BASE_URL" not in os.environ:  # links in feeds and embeds must reach this server
-        settings = msgspec.structs.replace(settings, base_url=f"http://{args.host}:{args.port}")
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    # Each worker builds its own app from the environment (lieux.app.create_app_from_env): what
+    # this process decided goes there, and one secret for all, or a cookie set by one worker
+    # would mean nothing to the next.
+    os.environ["LIEUX_DB"] = settings.db
+    os.environ.setdefault("LIEUX_SECRET", settings.secret)
+    # Links in feeds and embeds must reach this server.
+    os.environ.setdefault("LIEUX_BASE_URL", f"http://{args.host}:{args.port}")
+    uvicorn.run(
+        "lieux.app:create_app_from_env",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        # Off unless asked: a visitor's own X-Forwarded-For must not pick their address.
+        proxy_headers=bool(forwarded),
+        forwarded_allow_ips=forwarded or None,
+        log_level="info",
+    )
     return ""
 
 
@@ -138,6 +189,43 @@ def _backup(settings, args) -> str:
         target.close()
         source.close()
     return f"backed up {settings.db} to {dest}"
+
+
+class Problems(Exception):
+    """`lieux check` found problems: one line each, exit 1."""
+
+
+def _check(settings, args) -> str:
+    from lieux.db.check import check_file
+
+    found = check_file(settings.db)
+    if found:
+        raise Problems("\n".join(found))
+    return f"database {settings.db}: ok"
+
+
+def _restore(settings, args) -> str:
+    from lieux.db.check import check_file
+
+    source, dest = Path(args.backup), Path(settings.db)
+    if not source.is_file():
+        raise UsageError(f"backup {source} does not exist")
+    if dest.exists():
+        raise UsageError(f"{dest} already exists: restore into a new file, then move it")
+    if not dest.parent.is_dir():
+        raise UsageError(f"directory {dest.parent} does not exist")
+    if found := check_file(source):
+        raise Problems("\n".join([f"backup {source} not restored:", *found]))
+    backup = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    target = sqlite3.connect(dest)
+    try:
+        backup.backup(target)
+    finally:
+        target.close()
+        backup.close()
+    if found := check_file(dest):
+        raise Problems("\n".join([f"restored {dest} has problems:", *found]))
+    return f"restored {source} to {dest}: ok (serve it with `lieux serve --db {dest}`)"
 
 
 def _guide(settings, args) -> str:
@@ -159,6 +247,39 @@ def _guide(settings, args) -> str:
     except PdfError as error:
         raise UsageError(str(error)) from None
     return f"guide written to {dest} ({len(context['guide'].entries)} lieux)"
+
+
+def _poster(settings, args) -> str:
+    from lieux.app import create_app
+    from lieux.guide.pdf import PdfError, print_pdf
+    from lieux.i18n import current_lang
+    from lieux.poster.content import collect
+    from lieux.poster.week import MAX_YEARS_AWAY, WeekError, WeekTooFar, parse_week
+
+    dest = Path(args.pdf)
+    if not dest.parent.is_dir():
+        raise UsageError(f"directory {dest.parent} does not exist")
+    now = utc_now()
+    try:
+        monday = parse_week(args.week, now.astimezone(settings.zone).date())
+    except WeekTooFar:
+        raise UsageError(f"--week {args.week}: more than {MAX_YEARS_AWAY} years away") from None
+    except WeekError:
+        raise UsageError(f"--week {args.week}: expected a date YYYY-MM-DD") from None
+    db = database.open_existing(settings.db)
+    current_lang.set(args.lang)
+    try:
+        poster = collect(db, settings, args.lieu, monday=monday, lang=args.lang, now=now)
+    finally:
+        db.close()
+    if poster is None:
+        raise UsageError(f"no lieu {args.lieu!r} (see /lieux for the slugs)")
+    template = create_app(settings).template_engine.get_template("poster/poster.html")
+    try:
+        print_pdf(template.render(poster=poster), dest)
+    except PdfError as error:
+        raise UsageError(str(error)) from None
+    return f"poster of {poster.lieu.name}, week of {monday.isoformat()}, written to {dest}"
 
 
 def _invite(settings, args) -> str:
@@ -260,10 +381,13 @@ COMMANDS = {
     "refresh-ics": _refresh_ics,
     "invite": _invite,
     "guide": _guide,
+    "poster": _poster,
     "init": _init,
     "seed": _seed,
     "serve": _serve,
     "backup": _backup,
+    "check": _check,
+    "restore": _restore,
 }
 
 
@@ -272,6 +396,9 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         settings = from_env(db=args.db)
         message = COMMANDS[args.command](settings, args)
+    except Problems as problems:
+        print(problems, file=sys.stderr)
+        return EXIT_PROBLEMS
     except (UsageError, SettingsError, database.DatabaseError) as error:
         print(f"lieux: {error}", file=sys.stderr)
         return EXIT_USAGE

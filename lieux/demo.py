@@ -3,6 +3,7 @@ row by row (the pages show a banner while any of it is loaded). Idempotent. Neve
 the real lieux' hours are not known (lieux/seed.py seeds their public facts only)."""
 
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import holidays
 from dateutil.rrule import rrulestr
@@ -10,10 +11,13 @@ from sqlite_utils import Database
 
 from lieux.calendar.models import ActivityOverride, ActivityWrite
 from lieux.db import activities, hours
+from lieux.db import profile as profile_db
 from lieux.db.lieux import get_lieu
+from lieux.demo_texts import DEMO_TEXTS, DEMO_VERIFIED_DAYS_AGO
 from lieux.widget.models import HolidayRule, OpeningException, OpeningSlot
 
 DEMO_UID = "demo-{slug}-{key}@lieux-de-liens.demo"
+DEMO_ZONE = ZoneInfo("Europe/Brussels")
 
 
 MO, TU, WE, TH, FR, SA, SU = range(7)
@@ -354,6 +358,15 @@ def seed_demo(db: Database, *, today: date, now: datetime | None = None) -> int:
                 exceptions=exceptions,
                 holiday_rule=DEMO_HOLIDAY_RULES.get(slug, HolidayRule(rule="closed", demo=True)),
             )
+            # Only the demo's own hours get a demo confirmation date (noon, local time).
+            if lieu.hours_verified_at is None and slug in DEMO_VERIFIED_DAYS_AGO:
+                day = today - timedelta(days=DEMO_VERIFIED_DAYS_AGO[slug])
+                verified = datetime.combine(day, time(12), tzinfo=DEMO_ZONE)
+                profile_db.set_hours_verified(db, lieu.id, now=verified)
+        for slug, texts in DEMO_TEXTS.items():
+            lieu = get_lieu(db, slug)
+            if lieu is not None:
+                profile_db.fill_empty(db, lieu.id, texts)
         for slug, key, activity in demo_plan(today):
             lieu = get_lieu(db, slug)
             uid = DEMO_UID.format(slug=slug, key=key)

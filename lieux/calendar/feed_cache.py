@@ -18,6 +18,7 @@ from lieux.db import connect
 from lieux.db.hours import all_hours
 from lieux.db.lieux import data_revision, list_lieux
 from lieux.models import Lieu
+from lieux.ops import counters
 from lieux.settings import Settings
 from lieux.slugs import slugify
 from lieux.widget.hours import open_intervals
@@ -145,7 +146,9 @@ class FeedCache:
 
     def get(self, key: tuple) -> BuiltFeed | None:
         with self._lock:
-            return self._built.get(key)
+            found = self._built.get(key)
+        (counters.feed_miss if found is None else counters.feed_hit)()
+        return found
 
     def put(self, key: tuple, feed: BuiltFeed) -> None:
         with self._lock:

@@ -28,7 +28,7 @@ from lieux.calendar.models import KINDS, Activity, ActivityOverride
 from lieux.calendar.recurrence import occurrences
 from lieux.calendar.rules import ended_before, is_occurrence, normalize_rrule, until_date
 from lieux.calendar.vtimezone import vtimezone
-from lieux.models import LANGUAGES, Lieu
+from lieux.models import LANGUAGES, Lieu, commune_name
 from lieux.widget.models import OpeningException, OpeningHours
 
 PRODID = "-//Lieux de liens//Agenda//FR"
@@ -55,6 +55,8 @@ LABELS: dict[str, tuple[str, str, str]] = {
     "more": ("Plus d'infos", "Meer info", "More"),
     "open": ("Ouvert", "Open", "Open"),
     "hours": ("Horaires d'ouverture", "Openingsuren", "Opening hours"),
+    # after a lieu's French text in a Dutch or English feed (it wrote none in that language)
+    "in-french": ("", "(tekst in het Frans)", "(text in French)"),
 }
 
 
@@ -79,9 +81,20 @@ def _utc(value: datetime) -> datetime:
     return value.astimezone(UTC).replace(microsecond=0)
 
 
-def location(lieu: Lieu) -> str:
-    place = ", ".join(part for part in (lieu.address, f"{lieu.postcode} {lieu.commune}".strip()))
+def location(lieu: Lieu, lang: str = "fr") -> str:
+    """'Name, street 1, 1000 Commune': the commune as the feed's language names it."""
+    commune = commune_name(lieu.commune, lang)
+    place = ", ".join(part for part in (lieu.address, f"{lieu.postcode} {commune}".strip()))
     return f"{lieu.name}, {place}" if place.strip(", ") else lieu.name
+
+
+def lieu_text(lieu: Lieu, field: str, lang: str) -> str:
+    """The lieu's own text (`description`, `welcome`) in `lang`, or its French text marked
+    "(tekst in het Frans)" when it wrote none in that language; "" if none at all."""
+    text, text_lang = lieu.text_in(field, lang)
+    if not text.strip():
+        return ""
+    return text.strip() if text_lang == lang else f"{text.strip()} {label('in-french', lang)}"
 
 
 def details(activity: Activity, lang: str) -> list[str]:
@@ -173,7 +186,7 @@ def _event(
     event.add("dtend", _when(ends, activity.all_day, zone))
     event.add("summary", _title(title, status, lang))
     event.add("status", status.upper())
-    event.add("location", location(lieu))
+    event.add("location", location(lieu, lang))
     if lieu.lat is not None and lieu.lon is not None:
         event.add("geo", (lieu.lat, lieu.lon))
     event.add("categories", [kind_label(activity.kind, lang)])
@@ -335,8 +348,12 @@ def hours_events(
         event.add("dtend", interval.ends_at)
         summary = f"{label('open', lang)} : {lieu.name}"
         event.add("summary", summary + (f" ({interval.note})" if interval.note else ""))
-        event.add("location", location(lieu))
+        event.add("location", location(lieu, lang))
         event.add("url", f"{base_url}/lieux/{lieu.slug}")
+        # What the lieu says of itself, in the feed's language (or its French text, marked).
+        about = [lieu_text(lieu, "description", lang), lieu_text(lieu, "welcome", lang)]
+        more = f"{label('more', lang)} : {base_url}/lieux/{lieu.slug}"
+        event.add("description", "\n".join([*(line for line in about if line), more]))
         event.add("categories", [label("hours", lang)])
         event.add("transp", "TRANSPARENT")
         events.append(event)

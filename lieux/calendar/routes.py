@@ -283,7 +283,9 @@ class AgendaController(Controller):
         if found is None or activities_db.is_deleted(db, activity_id):
             raise NotFoundException(f"Aucune activité {activity_id}")
         now = parse_at(at, settings.zone) or now
-        lieu = next(x for x in list_lieux(db) if x.id == found.lieu_id)
+        lieu = next((x for x in list_lieux(db) if x.id == found.lieu_id), None)
+        if lieu is None:  # its lieu is archived
+            raise NotFoundException(f"Aucune activité {activity_id}")
         coming = occurrences(found, now, now + timedelta(weeks=12), settings.zone)
         lang = current_lang.get()
         return Template(

@@ -40,7 +40,9 @@ def list_activities(
 ) -> list[Activity]:
     """Activities not deleted, with their overrides, by start; optionally of some lieux/kinds."""
     where, params = _where(lieu_ids, kinds)
-    sql = f"SELECT * FROM activities WHERE {' AND '.join(['deleted_at IS NULL', *where])}"
+    # An archived lieu's activities are kept, but no public list shows them.
+    live = "lieu_id IN (SELECT id FROM lieux WHERE archived_at IS NULL)"
+    sql = f"SELECT * FROM activities WHERE {' AND '.join(['deleted_at IS NULL', live, *where])}"
     rows = list(db.query(sql + " ORDER BY starts_at, id", params))
     overrides = _overrides(db, [row["id"] for row in rows])
     return [

@@ -363,3 +363,19 @@ def m180_live_status(db: Database) -> None:
             f"CREATE TRIGGER live_status_{event.lower()}_revision AFTER {event} ON live_status "
             "BEGIN UPDATE revision SET value = value + 1 WHERE id = 1; END"
         )
+
+
+@MIGRATIONS()
+def m190_leases(db: Database) -> None:
+    # Work that exactly one process may do at a time (the hourly calendar refresh when
+    # `lieux serve --workers N` runs several): the holder renews its row; a crashed holder's
+    # row expires by itself, which a lock file left behind would not (lieux/db/leases.py).
+    db.executescript(
+        """
+        CREATE TABLE leases (
+            name TEXT PRIMARY KEY,
+            holder TEXT NOT NULL,
+            expires_at TEXT NOT NULL  -- UTC, fixed-width ISO 8601: compared as text
+        );
+        """
+    )

@@ -26,7 +26,7 @@ def _refresh(db: Database) -> None:
         activities.setdefault(row["lieu_id"], []).append(text)
     with db.atomic():
         db.execute("DELETE FROM lieux_search")
-        for row in db.query("SELECT * FROM lieux"):
+        for row in db.query("SELECT * FROM lieux WHERE archived_at IS NULL"):
             place = f"{row['address']} {row['postcode']} {row['commune']}"
             dutch = commune_name(row["commune"], "nl")
             if dutch != row["commune"]:  # Dutch pages say "Schaarbeek": it finds the lieu too

@@ -13,6 +13,7 @@ STATIC = Path(__file__).parent / "static"
 HTMX_VERSION = "2.0.11"
 HTMX_FILE = f"htmx-{HTMX_VERSION}.min.js"
 WIDGET_CSS = "widget.css"
+AGENDA_CSS = "agenda.css"
 STATIC_PATH = "/embed/static"
 
 

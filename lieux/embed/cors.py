@@ -1,15 +1,16 @@
 """CORS for the embeddable paths only: any site may GET them, without credentials.
 
 Litestar's CORSConfig applies to the whole app and its middleware replaces the `Vary` header of
-every response; our pages, forms and JSON API have no reason to be readable from other origins.
+every response; our pages and forms have no reason to be readable from other origins.
 This small ASGI middleware adds the headers on the embeddable paths and answers their
 preflights, and leaves every other path untouched.
 """
 
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-# The paths other sites load: the fragment, embed.js, the iframe page and static files, feeds.
-CORS_PREFIXES = ("/widget/", "/embed", "/ical/")
+# The paths other sites load: the fragment, embed.js, the iframe page and static files, feeds,
+# and the read-only JSON API with its OpenAPI document.
+CORS_PREFIXES = ("/widget/", "/embed", "/ical/", "/api/", "/schema")
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
 # The request headers htmx 2 and htmx 4 send; a preflight asking for anything else is refused,
 # so a host page's own hx-headers (a CSRF token...) never reach us.

@@ -1,27 +1,53 @@
-/* Lieux de liens: shows the lieux open now in any page.
- *   <div data-lieux-widget data-commune="Schaerbeek" data-lang="nl"></div>
+/* Lieux de liens: the lieux open now, or the coming activities, in any page.
+ *   <div data-lieux-widget data-commune="Schaerbeek"></div>  (or <lieux-open-now commune=…>)
+ *   <div data-lieux-widget="agenda" data-lieu="babel-zin"></div>  (or <lieux-agenda lieu=…>)
  *   <script src="https://SERVICE/embed.js" async></script>
- * Options (data-*): commune, kind (several joined by commas), lang (fr, nl, en; default: the
- * visitor's browser language), limit,
- * show (open, all), layout (list, compact), theme (auto, light, dark), refresh (seconds, 60 by
- * default), at (an ISO instant, for demos).
- * Uses the page's htmx 2 if it has one, else loads the service's own copy (checked by SRI).
- * Also resizes our <iframe> variant to its content. No cookie, no other host, no global CSS
- * beyond the .ldl-widget stylesheet. The service fills in CONFIG when it serves this file. */
+ * Options are in the README (embed section). Widgets added later are shown too. Uses the page's
+ * htmx 2 if any, else the service's copy (SRI). Resizes our <iframe> variant. No cookie, no
+ * other host. The service fills in CONFIG. */
 (function (config) {
   "use strict";
   if (window.lieuxWidget) return; // pasted twice: one loader is enough
   window.lieuxWidget = { version: 1 };
 
-  var PARAMS = ["commune", "kind", "lang", "limit", "show", "layout", "theme", "at"];
-  var LISTS = { commune: true, kind: true };
+  var KINDS = {
+    "open-now": {
+      path: "/widget/open-now",
+      select: "#ldl-open-now",
+      params: ["commune", "kind", "lang", "limit", "show", "layout", "theme", "at"],
+      refresh: config.refresh
+    },
+    agenda: {
+      path: "/widget/agenda",
+      select: "#ldl-agenda",
+      params: ["lieu", "commune", "kind", "days", "limit", "lang", "layout", "theme", "at"],
+      refresh: config.agendaRefresh
+    }
+  };
+  var ELEMENTS = { "lieux-open-now": "open-now", "lieux-agenda": "agenda" };
+  var LISTS = { lieu: true, commune: true, kind: true };
   var REFRESH_EVENT = "ldl-refresh";
+  var SELECTOR = "[data-lieux-widget], lieux-open-now, lieux-agenda";
   var widgets = [];
+  var pending = [];
+  var htmxReady = null;
+  var loading = false;
+
+  // <lieux-agenda lieu=…> reads its attributes as they are; <div data-lieux-widget> their data-
+  // twins.
+  function option(el, name) {
+    return el.getAttribute(ELEMENTS[el.localName] ? name : "data-" + name);
+  }
+
+  function kindOf(el) {
+    return KINDS[ELEMENTS[el.localName] || el.getAttribute("data-lieux-widget")] || KINDS["open-now"];
+  }
 
   function fragmentUrl(el) {
+    var kind = kindOf(el);
     var query = new URLSearchParams();
-    PARAMS.forEach(function (name) {
-      var value = el.getAttribute("data-" + name);
+    kind.params.forEach(function (name) {
+      var value = option(el, name);
       if (!value) return;
       (LISTS[name] ? value.split(",") : [value]).forEach(function (part) {
         if (part.trim()) query.append(name, part.trim());
@@ -37,21 +63,21 @@
       }
     }
     var text = query.toString();
-    return config.origin + "/widget/open-now" + (text ? "?" + text : "");
+    return config.origin + kind.path + (text ? "?" + text : "");
   }
 
   function refreshSeconds(el) {
-    var seconds = parseInt(el.getAttribute("data-refresh"), 10);
-    if (!(seconds > 0)) return config.refresh;
+    var seconds = parseInt(option(el, "refresh"), 10);
+    if (!(seconds > 0)) return kindOf(el).refresh;
     return Math.max(seconds, config.minRefresh);
   }
 
-  function addStylesheet() {
-    if (document.querySelector("link[data-lieux-widget-css]")) return;
+  function addStylesheet(name, href) {
+    if (document.querySelector("link[" + name + "]")) return;
     var link = document.createElement("link");
     link.rel = "stylesheet";
-    link.href = config.css;
-    link.setAttribute("data-lieux-widget-css", "");
+    link.href = href;
+    link.setAttribute(name, "");
     document.head.appendChild(link);
   }
 
@@ -90,13 +116,15 @@
   }
 
   function setUp(htmx, el) {
+    if (isOurs(el)) return;
+    if (ELEMENTS[el.localName]) el.style.display = "block"; // custom elements are inline
     // Every attribute is set on the element itself so that nothing the host page put on an
     // ancestor (hx-target, hx-select, hx-push-url, hx-vals, hx-confirm...) applies to it.
     el.setAttribute("hx-get", fragmentUrl(el));
     el.setAttribute("hx-trigger", "load, every " + refreshSeconds(el) + "s, " + REFRESH_EVENT);
     el.setAttribute("hx-target", "this");
     el.setAttribute("hx-swap", "innerHTML");
-    el.setAttribute("hx-select", "#ldl-open-now");
+    el.setAttribute("hx-select", kindOf(el).select);
     el.setAttribute("hx-params", "none");
     el.setAttribute("hx-push-url", "false");
     el.setAttribute("hx-confirm", "unset");
@@ -123,8 +151,30 @@
       if (document.visibilityState !== "visible") return;
       widgets.forEach(function (el) { htmx.trigger(el, REFRESH_EVENT); });
     });
-    var found = document.querySelectorAll("[data-lieux-widget]");
-    for (var i = 0; i < found.length; i++) if (!isOurs(found[i])) setUp(htmx, found[i]);
+    htmxReady = htmx;
+    var waiting = pending;
+    pending = [];
+    waiting.forEach(function (el) { setUp(htmx, el); });
+  }
+
+  // A widget in the page, now or later: styles first, then htmx (loaded once), then its request.
+  function show(el) {
+    if (isOurs(el) || pending.indexOf(el) !== -1) return;
+    addStylesheet("data-lieux-widget-css", config.css);
+    if (kindOf(el) === KINDS.agenda) addStylesheet("data-lieux-agenda-css", config.agendaCss);
+    if (htmxReady) return setUp(htmxReady, el);
+    pending.push(el);
+    if (!loading) {
+      loading = true;
+      withHtmx(start);
+    }
+  }
+
+  function scan(root) {
+    if (root.nodeType !== 1) return;
+    if (root.matches(SELECTOR)) show(root);
+    var found = root.querySelectorAll(SELECTOR);
+    for (var i = 0; i < found.length; i++) show(found[i]);
   }
 
   // The iframe variant posts its height; only frames showing our origin are resized.
@@ -139,11 +189,30 @@
     }
   });
 
-  function main() {
-    if (!document.querySelector("[data-lieux-widget]")) return;
-    addStylesheet();
-    withHtmx(start);
+  // The custom elements show themselves when they enter the page, however they got there.
+  function defineElement(name) {
+    if (!window.customElements || customElements.get(name)) return;
+    function Element() { return Reflect.construct(HTMLElement, [], Element); }
+    Element.prototype = Object.create(HTMLElement.prototype);
+    Element.prototype.constructor = Element;
+    Element.prototype.connectedCallback = function () { if (started) show(this); };
+    Object.setPrototypeOf(Element, HTMLElement);
+    customElements.define(name, Element);
   }
+
+  var started = false;
+  function main() {
+    started = true;
+    scan(document.documentElement);
+    // A <div data-lieux-widget> a page adds after load (a tab, a modal, a page builder).
+    new MutationObserver(function (records) {
+      records.forEach(function (record) {
+        for (var i = 0; i < record.addedNodes.length; i++) scan(record.addedNodes[i]);
+      });
+    }).observe(document.documentElement, { childList: true, subtree: true });
+  }
+
+  Object.keys(ELEMENTS).forEach(defineElement);
 
   // Wait for the parser: a page's own htmx may come in a later or deferred <script>.
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", main);

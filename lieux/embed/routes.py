@@ -2,20 +2,26 @@
 
 import json
 from functools import cache
+from typing import Literal
+from urllib.parse import urlencode
 
 import msgspec
-from litestar import Controller, MediaType, Response, Router, get
+from litestar import Controller, MediaType, Request, Response, Router, get
+from litestar.concurrency import sync_to_thread
 from litestar.datastructures import CacheControlHeader, State
 from litestar.di import Provide
 from litestar.response import Template
+from litestar.response.base import ASGIResponse
 from litestar.static_files import create_static_files_router
+from markupsafe import Markup, escape
 from sqlite_utils import Database
 
 from lieux.calendar.models import KINDS
-from lieux.conditional import not_modified_middleware
+from lieux.conditional import not_modified, not_modified_middleware
 from lieux.db.lieux import has_demo_data, list_communes
-from lieux.embed import snippets
+from lieux.embed import agenda, snippets
 from lieux.embed.assets import (
+    AGENDA_CSS,
     HTMX_FILE,
     STATIC,
     STATIC_PATH,
@@ -31,12 +37,14 @@ from lieux.i18n import gettext as _
 from lieux.models import LANGUAGES
 from lieux.settings import Settings
 from lieux.widget.cache import open_now_context
-from lieux.widget.query import Layout, Show, Theme, parse_query
+from lieux.widget.query import Layout, QueryError, Show, Theme, parse_query
 
 # The pasted snippet always asks for the same /embed.js: an hour bounds how long a fix takes to
 # reach every visitor. The files under /embed/static have their version or hash in the URL.
 EMBED_JS_MAX_AGE = 3600
 ONE_YEAR = 365 * 24 * 3600
+# The agenda asks again now and then: it changes by the day, not by the minute.
+AGENDA_REFRESH_SECONDS = 600
 # The iframe page runs only our own files; frame-ancestors stays open because any site may show it.
 IFRAME_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
@@ -65,6 +73,8 @@ def embed_js(base_url: str) -> bytes:
         "htmxIntegrity": sri(HTMX_FILE),
         "css": base_url + versioned(WIDGET_CSS),
         "refresh": snippets.DEFAULT_REFRESH_SECONDS,
+        "agendaRefresh": AGENDA_REFRESH_SECONDS,
+        "agendaCss": base_url + versioned(AGENDA_CSS),
         "minRefresh": snippets.MIN_REFRESH_SECONDS,
         "headers": list(ALLOWED_HEADERS),
         "languages": list(LANGUAGES),
@@ -189,6 +199,112 @@ def fragment_context(state: State, options: EmbedOptions) -> dict:
     return open_now_context(cache, query, now)
 
 
+AGENDA_TEMPLATE = "embed/_agenda.html"
+
+
+def agenda_renderer(request: Request):
+    """Render an AgendaView in its own language (the fragment never follows a header)."""
+    template = request.app.template_engine.engine.get_template(AGENDA_TEMPLATE)
+
+    def render(view: agenda.AgendaView) -> str:
+        token = current_lang.set(view.lang)
+        try:
+            return template.render(agenda=view)
+        finally:
+            current_lang.reset(token)
+
+    return render
+
+
+def agenda_error(error: QueryError) -> ASGIResponse:
+    """A wrong agenda parameter: a 400 fragment that says which (it may be injected anywhere)."""
+    body = (
+        '<section id="ldl-agenda" class="ldl-widget ldl-agenda ldl-error">'
+        f"<p>{escape(error)}</p></section>"
+    )
+    return ASGIResponse(body=body.encode(), status_code=400, media_type=MediaType.HTML)
+
+
+def agenda_answer(request: Request, fragment, now) -> ASGIResponse:
+    headers = {
+        "ETag": fragment.etag,
+        "Cache-Control": f"public, max-age={agenda.max_age(fragment, now)}",
+    }
+    if not_modified(request.scope["headers"], fragment.etag):
+        return ASGIResponse(status_code=304, headers=headers)
+    return ASGIResponse(body=fragment.body, media_type=MediaType.HTML, headers=headers)
+
+
+def agenda_fragment(request: Request, query: agenda.AgendaQuery):
+    """The cached fragment of a checked query, keyed by its canonical parameters."""
+    cache: agenda.AgendaCache = request.app.state.agenda
+    now = request.app.state.clock()
+    key = urlencode(agenda.pairs(query)).encode()
+    return cache.fragment(key, now, lambda _lieux: query, agenda_renderer(request))
+
+
+def agenda_configurator(request: Request, db: Database, settings: Settings) -> Template:
+    """The configurator's agenda tab: the options, the live preview and the three snippets."""
+    cache: agenda.AgendaCache = request.app.state.agenda
+    params = request.query_params
+    widget_lang = params.get("widget_lang") or ""
+    # A wrong option raises QueryError: the error page, a 400.
+    query = agenda.query_from(params, cache.lieux(), settings.zone, lang_param="widget_lang")
+    shown = msgspec.structs.replace(query, lang=widget_lang or current_lang.get())
+    pairs = agenda.pairs(query, lang=bool(widget_lang))
+    return Template(
+        "embed/configurator_agenda.html",
+        context={
+            "query": query,
+            "widget_lang": widget_lang,
+            "snippets": snippets.build_agenda(
+                settings.base_url, pairs, iframe_title=_("Prochaines activités des lieux de liens")
+            ),
+            "lieux": cache.lieux(),
+            "communes": list_communes(db),
+            "kinds": KINDS,
+            "days_choices": snippets.AGENDA_DAYS_CHOICES,
+            "limits": snippets.AGENDA_LIMIT_CHOICES,
+            "iframe_height": snippets.AGENDA_IFRAME_HEIGHT,
+            "preview": Markup(agenda_fragment(request, shown).body.decode()),
+            "widget_css": versioned(WIDGET_CSS),
+            "agenda_css": versioned(AGENDA_CSS),
+            "htmx": f"{STATIC_PATH}/{HTMX_FILE}",
+            "htmx_sri": sri(HTMX_FILE),
+            "configurator_js": versioned("configurator.js"),
+            "configurator_css": versioned("configurator.css"),
+            "demo": has_demo_data(db),
+        },
+    )
+
+
+class AgendaWidgetController(Controller):
+    """`/widget/agenda`: the fragment embeds load; 304 when the client has it already."""
+
+    path = "/widget/agenda"
+    include_in_schema = False
+
+    @get("/")
+    async def fragment(self, request: Request) -> ASGIResponse:
+        cache: agenda.AgendaCache = request.app.state.agenda
+        now = request.app.state.clock()
+        key = request.scope["query_string"]
+        found = cache.cached(key, now)
+        if found is None:
+            params = request.query_params
+            try:
+                found = await sync_to_thread(
+                    cache.fragment,
+                    key,
+                    now,
+                    lambda lieux: agenda.query_from(params, lieux, cache.settings.zone),
+                    agenda_renderer(request),
+                )
+            except QueryError as error:
+                return agenda_error(error)
+        return agenda_answer(request, found, now)
+
+
 class EmbedController(Controller):
     include_in_schema = False
     # The configurator and the iframe page read the same options from their URL (but for the
@@ -201,8 +317,16 @@ class EmbedController(Controller):
         dependencies={"options": Provide(provide_configurator_options, sync_to_thread=True)},
     )
     def configurator(
-        self, db: Database, settings: Settings, state: State, options: EmbedOptions
+        self,
+        request: Request,
+        db: Database,
+        settings: Settings,
+        state: State,
+        options: EmbedOptions,
+        widget: Literal["open-now", "agenda"] = "open-now",
     ) -> Template:
+        if widget == "agenda":
+            return agenda_configurator(request, db, settings)
         built = snippets.build(
             settings.base_url, options, iframe_title=_("Lieux de liens ouverts maintenant")
         )
@@ -232,6 +356,30 @@ class EmbedController(Controller):
             embed_js(settings.base_url),
             media_type="text/javascript; charset=utf-8",
             headers={"Cache-Control": f"public, max-age={EMBED_JS_MAX_AGE}"},
+        )
+
+    @get("/embed/agenda", sync_to_thread=True)
+    def agenda_iframe(self, request: Request, refresh: int = AGENDA_REFRESH_SECONDS) -> Template:
+        cache: agenda.AgendaCache = request.app.state.agenda
+        # A wrong parameter raises QueryError: the error page, a 400.
+        query = agenda.query_from(request.query_params, cache.lieux(), cache.settings.zone)
+        if not request.query_params.get("lang"):
+            query = msgspec.structs.replace(query, lang=current_lang.get())
+        fragment = agenda_fragment(request, query)
+        return Template(
+            "embed/agenda.html",
+            context={
+                "fragment": Markup(fragment.body.decode()),
+                "fragment_url": "/widget/agenda?" + urlencode(agenda.pairs(query)),
+                "refresh": max(refresh, snippets.MIN_REFRESH_SECONDS),
+                "widget_css": versioned(WIDGET_CSS),
+                "agenda_css": versioned(AGENDA_CSS),
+                "htmx": f"{STATIC_PATH}/{HTMX_FILE}",
+                "htmx_sri": sri(HTMX_FILE),
+                "frame_js": versioned("frame.js"),
+            },
+            media_type=MediaType.HTML,
+            headers={"Content-Security-Policy": IFRAME_CSP},
         )
 
     @get("/embed/open-now", sync_to_thread=True)

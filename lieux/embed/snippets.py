@@ -21,6 +21,10 @@ MIN_REFRESH_SECONDS = 5
 # lieux in the list layout, twice as many compact; the iframe can also resize itself.
 IFRAME_HEIGHT = 420
 LIMIT_CHOICES = (3, 5, 10, 20)
+# The agenda: a week of a lieu's activities at 320 px; it resizes itself when embed.js is there.
+AGENDA_IFRAME_HEIGHT = 520
+AGENDA_DAYS_CHOICES = (7, 14, 31, 92)
+AGENDA_LIMIT_CHOICES = (5, 10, 20, 50)
 
 
 class EmbedOptions(msgspec.Struct, frozen=True, kw_only=True):
@@ -40,6 +44,13 @@ class Snippets(msgspec.Struct, frozen=True, kw_only=True):
     script: str
     htmx: str
     htmx_loader: str  # the <script> for a site that has no htmx yet
+    iframe: str
+    element: str = ""  # <lieux-open-now ...> and the script that defines it
+
+
+class AgendaSnippets(msgspec.Struct, frozen=True, kw_only=True):
+    script: str
+    element: str  # <lieux-agenda ...>
     iframe: str
 
 
@@ -73,10 +84,39 @@ def iframe_url(base_url: str, options: EmbedOptions) -> str:
 
 def _data_attributes(options: EmbedOptions) -> str:
     """data-* attributes for embed.js; several communes or kinds are joined by commas."""
+    return _attributes(query(options), "data-")
+
+
+def _attributes(pairs: list[tuple[str, str]], prefix: str) -> str:
+    """HTML attributes for embed.js, one per option; repeated ones are joined by commas."""
     grouped: dict[str, list[str]] = {}
-    for name, value in query(options):
+    for name, value in pairs:
         grouped.setdefault(name, []).append(value)
-    return "".join(f' data-{name}="{escape(",".join(values))}"' for name, values in grouped.items())
+    return "".join(
+        f' {prefix}{name}="{escape(",".join(values))}"' for name, values in grouped.items()
+    )
+
+
+def _loader(base_url: str) -> str:
+    return f'<script src="{escape(base_url)}/embed.js" async></script>'
+
+
+def build_agenda(
+    base_url: str, pairs: list[tuple[str, str]], *, iframe_title: str
+) -> AgendaSnippets:
+    """The agenda's script, custom element and iframe snippets for the fragment's `pairs`."""
+    iframe_src = _url(base_url, "/embed/agenda", pairs)
+    return AgendaSnippets(
+        script=f'<div data-lieux-widget="agenda"{_attributes(pairs, "data-")}></div>\n'
+        + _loader(base_url),
+        element=f"<lieux-agenda{_attributes(pairs, '')}></lieux-agenda>\n" + _loader(base_url),
+        iframe=(
+            f'<iframe src="{escape(iframe_src)}"\n'
+            f'        title="{escape(iframe_title)}" width="100%" '
+            f'height="{AGENDA_IFRAME_HEIGHT}"\n'
+            '        loading="lazy"></iframe>'
+        ),
+    )
 
 
 def build(base_url: str, options: EmbedOptions, *, iframe_title: str) -> Snippets:
@@ -105,4 +145,9 @@ def build(base_url: str, options: EmbedOptions, *, iframe_title: str) -> Snippet
         f'        title="{escape(iframe_title)}" width="100%" height="{IFRAME_HEIGHT}"\n'
         '        loading="lazy"></iframe>'
     )
-    return Snippets(script=script, htmx=htmx, htmx_loader=htmx_loader, iframe=iframe)
+    element = f"<lieux-open-now{_attributes(query(options), '')}></lieux-open-now>\n" + _loader(
+        base_url
+    )
+    return Snippets(
+        script=script, htmx=htmx, htmx_loader=htmx_loader, iframe=iframe, element=element
+    )

@@ -11,8 +11,10 @@ from lieux.calendar.models import KINDS
 from lieux.db import hours as hours_db
 from lieux.db.activities import list_activities
 from lieux.db.lieux import has_demo_data, list_helplines, list_lieux
+from lieux.i18n import gettext
 from lieux.models import Helpline, Lieu, helplines_for
 from lieux.settings import Settings
+from lieux.web.lieu_facts import language_names
 from lieux.widget.models import OpeningHours
 
 # Small enough for six per A4 page, large enough for a phone camera at arm's length.
@@ -33,6 +35,8 @@ class GuideEntry(msgspec.Struct, frozen=True):
     feed_url: str
     page_qr: str  # inline SVG
     feed_qr: str
+    # price, step-free access, languages spoken, e-mail, website: in the guide's language
+    more: list[str] = []
 
 
 class Guide(msgspec.Struct, frozen=True):
@@ -70,6 +74,7 @@ def collect(db: Database, settings: Settings, *, today: date, lang: str) -> Guid
                 feed_url=feed_url,
                 page_qr=qr_svg(page_url),
                 feed_qr=qr_svg(feed_url.replace("https://", "webcal://", 1)),
+                more=more_facts(lieu, lang),
             )
         )
     return Guide(
@@ -78,6 +83,25 @@ def collect(db: Database, settings: Settings, *, today: date, lang: str) -> Guid
         generated_on=today,
         demo=has_demo_data(db),
     )
+
+
+def more_facts(lieu: Lieu, lang: str) -> list[str]:
+    """What the lieu's profile adds to the guide's entry, each a few words (current language)."""
+    more = []
+    if lieu.price:
+        more.append(gettext("gratuit") if lieu.price == "free" else gettext("prix libre"))
+    access = {
+        "yes": gettext("accès sans marche"),
+        "partly": gettext("accès sans marche en partie"),
+        "no": gettext("pas d'accès sans marche"),
+    }
+    if lieu.step_free:
+        more.append(access[lieu.step_free])
+    if lieu.languages:
+        names = ", ".join(language_names(lieu.languages, lang))
+        more.append(gettext("langues : %(names)s") % {"names": names})
+    more += [value for value in (lieu.email, lieu.website) if value]
+    return more
 
 
 def weekly_summary(hours: OpeningHours) -> list[tuple[str, str]]:

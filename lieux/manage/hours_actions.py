@@ -1,5 +1,6 @@
 """Setting a lieu's opening hours: the one write behind the hours editor, the OSM form and
-`lieux hours LIEU "…"`, audited once (by a member, or with the actor "cli")."""
+`lieux hours LIEU "…"`, audited once (by a member, or with the actor "cli"). Saving the hours
+confirms them: `hours_verified_at` is set to the save's instant, changed or not."""
 
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -7,6 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlite_utils import Database
 
 from lieux.db import hours as hours_db
+from lieux.db import profile as profile_db
 from lieux.manage import audit_trail
 from lieux.models import Lieu
 from lieux.widget.models import OpeningHours
@@ -35,13 +37,15 @@ def replace_hours(
     now: datetime,
 ) -> OpeningHours:
     """Set the lieu's weekly slots, exceptions and holiday rule at once; audited if it changed
-    (`by` the member, or None with `actor` saying who did: "cli")."""
+    (`by` the member, or None with `actor` saying who did: "cli"). Records the hours as
+    verified at `now` either way: whoever saves them has just looked at them."""
     with db.atomic():
         before = hours_db.get_hours(db, lieu.id)
         hours_db.replace_hours(
             db, lieu.id, slots=slots, exceptions=exceptions, holiday_rule=holiday_rule
         )
         after = hours_db.get_hours(db, lieu.id)
+        profile_db.set_hours_verified(db, lieu.id, now=now)
         if after != before:
             audit_trail.record(
                 db,

@@ -47,3 +47,18 @@ def provide_manager(identity: Identity | None, lieu: Lieu) -> int:
 def provide_member(identity: Identity | None, lieu: Lieu) -> int:
     """The `by` dependency of a members' controller: `require_member`, declared once."""
     return require_member(identity, lieu)
+
+
+def _(message: str) -> str:
+    """Marks a message for extraction; the error page translates it (lieux.web.errors)."""
+    return message
+
+
+def provide_admin(identity: Identity | None) -> int:
+    """The `by` dependency of the network admin area: 401 signed out, 403 unless a network
+    admin; the admin's member id."""
+    if identity is None:
+        raise NotAuthorizedException("Connectez-vous avec votre lien personnel.")
+    if not identity.member.is_admin:
+        raise PermissionDeniedException(_("Réservé aux administrateurs du réseau."))
+    return identity.member.id

@@ -30,6 +30,8 @@ COOKIELESS_PATHS = [
     "^/ical",
     "^/api/",
     "^/healthz",
+    "^/readyz",
+    "^/metrics",
     "^/static/",
     "^/schema",
     "^/$",

@@ -40,7 +40,10 @@ def http_error(request: Request, exc: HTTPException) -> Response:
             )
             or detail
         )
-    return _answer(request, exc.status_code, detail)
+    response = _answer(request, exc.status_code, detail)
+    # Headers the exception carries stay (a 405 names the allowed methods in Allow, RFC 9110).
+    response.headers.update(exc.headers or {})
+    return response
 
 
 def server_error(request: Request, exc: Exception) -> Response:

@@ -21,6 +21,8 @@ from lieux.embed.assets import WIDGET_CSS, versioned
 from lieux.i18n import LANG_COOKIE, current_lang
 from lieux.models import LANGUAGES, commune_name, helplines_for
 from lieux.web import structured
+from lieux.web.freshness import hours_freshness
+from lieux.web.lieu_facts import language_names
 from lieux.web.now import now_of, weekend_hours
 from lieux.widget.cache import open_now_context
 from lieux.widget.hours import weekend
@@ -197,6 +199,14 @@ class PagesController(Controller):
                     lieu_structured_data(lieu, hours, coming, demo_ids, cache.settings.base_url)
                 ),
                 "demo": has_demo_data(db),
+                "languages_spoken": language_names(lieu.languages, current_lang.get()),
+                "freshness": hours_freshness(
+                    lieu.hours_verified_at,
+                    instant or now,
+                    zone=cache.settings.zone,
+                    stale_days=cache.settings.hours_stale_days,
+                    lang=current_lang.get(),
+                ),
             },
         )
 

@@ -4,6 +4,7 @@ import json
 from datetime import datetime
 
 from lieux.calendar.recurrence import Occurrence
+from lieux.i18n import current_lang, gettext
 from lieux.models import Lieu
 from lieux.widget.models import OpeningHours
 
@@ -14,16 +15,25 @@ def _hhmm(value) -> str:
     return value.strftime("%H:%M")
 
 
-def place(lieu: Lieu, hours: OpeningHours, *, base_url: str) -> dict:
-    """A schema.org Place; hours only when known (and never the fictional demo ones)."""
+def described(lieu: Lieu, lang: str) -> str:
+    """The lieu's description in `lang`, or its French one marked "(tekst in het Frans)"."""
+    text, text_lang = lieu.description_in(lang)
+    if text_lang == lang or not text:
+        return text
+    return f"{text} ({gettext('texte en français')})"
+
+
+def place(lieu: Lieu, hours: OpeningHours, *, base_url: str, lang: str | None = None) -> dict:
+    """A schema.org Place, its description in `lang` (the page's language unless told); hours
+    only when known (and never the fictional demo ones); free only when the lieu says so."""
+    lang = lang or current_lang.get()
     data = {
         "@context": "https://schema.org",
         "@type": "Place",
         "@id": f"{base_url}/lieux/{lieu.slug}",
         "name": lieu.name,
         "url": f"{base_url}/lieux/{lieu.slug}",
-        "description": lieu.description,
-        "isAccessibleForFree": True,
+        "description": described(lieu, lang),
         "address": {
             "@type": "PostalAddress",
             "streetAddress": lieu.address,
@@ -32,8 +42,15 @@ def place(lieu: Lieu, hours: OpeningHours, *, base_url: str) -> dict:
             "addressCountry": "BE",
         },
     }
+    if lieu.price == "free":
+        data["isAccessibleForFree"] = True
+    # "pay what you can" may cost something or nothing: not said either way.
     if lieu.phone:
         data["telephone"] = lieu.tel
+    if lieu.email:
+        data["email"] = lieu.email
+    if lieu.website:
+        data["sameAs"] = lieu.website
     if lieu.lat is not None and lieu.lon is not None:
         data["geo"] = {"@type": "GeoCoordinates", "latitude": lieu.lat, "longitude": lieu.lon}
     if hours.known and not hours.demo:

@@ -19,6 +19,7 @@ from litestar import Request
 
 from lieux import db as database
 from lieux.db.lieux import data_revision
+from lieux.ops import counters
 from lieux.settings import Settings
 from lieux.widget.models import LieuOpenState, LieuWithHours
 from lieux.widget.osm import to_osm
@@ -91,6 +92,7 @@ class OpenNowCache:
                 or now < current.loaded_at - timedelta(days=2)
             ):
                 current = self._snapshot = load_snapshot(self._db, self.settings, now)
+                counters.snapshot_reload()
                 self._fragments.clear()
                 self._osm.clear()
             return current
@@ -110,7 +112,9 @@ class OpenNowCache:
         snapshot = self.snapshot(now, fresh=False)
         cached = self._fragments.get(key)
         if cached is not None and now < cached.expires:
+            counters.widget_hit()
             return cached
+        counters.widget_miss()
         query = parse(snapshot)
         view = build_view(snapshot, query, now, self.settings)
         body = render(view).encode()

@@ -12,6 +12,7 @@ from lieux.manage.routes.dashboard import DashboardController
 from lieux.manage.routes.hours import HoursController
 from lieux.manage.routes.invites import InviteController
 from lieux.manage.routes.members import MemberController
+from lieux.manage.routes.profile import ProfileController
 from lieux.manage.routes.proposals import DecisionController, ProposalController
 from lieux.manage.routes.public_proposals import PublicProposalController
 from lieux.manage.routes.settings import SettingsController
@@ -25,6 +26,7 @@ CONTROLLERS = [
     MemberController,
     InviteController,
     HoursController,
+    ProfileController,
     SettingsController,
     AuditController,
     PublicProposalController,

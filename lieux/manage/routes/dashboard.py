@@ -13,6 +13,7 @@ from lieux.db import hours as hours_db
 from lieux.db import live_status as live_db
 from lieux.db import members as members_db
 from lieux.db import proposals as proposals_db
+from lieux.i18n import current_lang
 from lieux.manage.closed_dates import closed_dates
 from lieux.manage.responses import FOR_MEMBERS, PATH
 from lieux.manage.upcoming import by_next_date
@@ -20,6 +21,7 @@ from lieux.members.auth import can_manage
 from lieux.members.models import Identity
 from lieux.models import Lieu
 from lieux.settings import Settings
+from lieux.web.freshness import hours_freshness
 from lieux.widget.live import NOTE_MAX, summary
 
 
@@ -34,6 +36,7 @@ def dashboard_context(
     self_managed = lieu.governance == "self-managed"
     activities = activities_db.list_activities(db, lieu_ids=[lieu.id]) if manager else []
     members = members_db.list_lieu_members(db, lieu.id) if manager else []
+    hours = hours_db.get_hours(db, lieu.id)
     return {
         "lieu": lieu,
         "identity": identity,
@@ -51,9 +54,18 @@ def dashboard_context(
         "members": members,
         # Whoever is the only co-manager cannot stop being one: no button offers it.
         "co_managers": sum(1 for _member, role in members if role == "co-manager"),
-        "closed_dates": closed_dates(db, settings, lieu, hours_db.get_hours(db, lieu.id), now)
+        "closed_dates": closed_dates(db, settings, lieu, hours, now) if manager else [],
+        # The hours reminder (stale or never confirmed), co-managers only.
+        "hours_known": hours.known,
+        "freshness": hours_freshness(
+            lieu.hours_verified_at,
+            now,
+            zone=settings.zone,
+            stale_days=settings.hours_stale_days,
+            lang=current_lang.get(),
+        )
         if manager
-        else [],
+        else None,
         "member_error": None,
         "live_status": live,
         "live_summary": summary(live, settings.zone) if live else None,

@@ -9,12 +9,15 @@ from sqlite_utils import Database
 
 from lieux.calendar import closures
 from lieux.db import hours as hours_db
+from lieux.i18n import current_lang
 from lieux.manage import actions, forms, hours_form
 from lieux.manage.closed_dates import closed_dates
 from lieux.manage.hours_actions import holidays_from, replace_hours, set_hours_from_osm
+from lieux.manage.profile_actions import mark_hours_verified
 from lieux.manage.responses import FOR_MANAGERS, PATH, Form, again, done
 from lieux.models import Lieu
 from lieux.settings import Settings
+from lieux.web.freshness import hours_freshness
 from lieux.widget.osm import OsmError, to_osm
 
 OSM_UNREADABLE = forms._("Chaîne opening_hours illisible (exemple : Mo-Fr 10:00-16:00; PH off).")
@@ -40,8 +43,20 @@ def hours_context(db: Database, settings: Settings, lieu: Lieu, *, now: datetime
         "closed_dates": closed_dates(db, settings, lieu, hours, now),
         "closed_key": closures.key,
         "closed_errors": {},
+        "freshness": freshness_of(settings, lieu, now),
         **extra,
     }
+
+
+def freshness_of(settings: Settings, lieu: Lieu, now: datetime):
+    """When the lieu's hours were last confirmed, and whether to ask again."""
+    return hours_freshness(
+        lieu.hours_verified_at,
+        now,
+        zone=settings.zone,
+        stale_days=settings.hours_stale_days,
+        lang=current_lang.get(),
+    )
 
 
 def osm_text_error(text: str) -> tuple | None:
@@ -84,6 +99,17 @@ class HoursController(Controller):
             db, lieu, slots=slots, exceptions=exceptions, holiday_rule=rule, by=by, now=now
         )
         return done(request, f"/manage/{lieu.slug}/hours?saved=1")
+
+    @post("/hours/verified", sync_to_thread=True)
+    def hours_still_right(
+        self, request: Request, db: Database, lieu: Lieu, by: int, data: Form, now: datetime
+    ) -> Response:
+        """"Les horaires sont toujours justes": one tap records it, the hours stay as they are;
+        back to where the button was (`back=dashboard`, or the hours page)."""
+        mark_hours_verified(db, lieu, by=by, now=now)
+        if data.get("back") == "dashboard":
+            return done(request, f"/manage/{lieu.slug}?verified=1")
+        return done(request, f"/manage/{lieu.slug}/hours?verified=1")
 
     @post("/hours/osm", sync_to_thread=True)
     def import_osm_hours(

@@ -1,0 +1,156 @@
+"""The network admin's writes, each with its audit entry in the same transaction.
+
+Callers have checked that the person is a network admin (lieux.members.guards.provide_admin)
+and the input (lieux.admin.forms).
+"""
+
+from datetime import datetime
+
+import msgspec
+from sqlite_utils import Database
+
+from lieux.admin.forms import LieuCreateForm, new_lieu, unique_slug
+from lieux.db import network
+from lieux.db.lieux import get_lieu
+from lieux.db.members import lieu_by_id
+from lieux.manage import audit_trail
+from lieux.models import Helpline, Lieu
+from lieux.slugs import slugify
+
+
+class NotRestorable(Exception):
+    """This audit entry holds no version that can be put back."""
+
+
+def _facts(lieu: Lieu) -> dict:
+    """What the audit log keeps of a lieu: its public facts and archive state."""
+    return msgspec.to_builtins(lieu)
+
+
+def create_lieu(db: Database, form: LieuCreateForm, *, by: int, now: datetime) -> Lieu:
+    """A new lieu under a free slug ("le-phare", then "le-phare-2")."""
+    base = slugify(form.name) or "lieu"
+    with db.atomic():
+        slug = unique_slug(base, network.slugs_like(db, base))
+        lieu_id = network.insert_lieu(db, new_lieu(form, slug), now=now)
+        lieu = lieu_by_id(db, lieu_id)
+        audit_trail.record(
+            db,
+            lieu_id=lieu_id,
+            by=by,
+            action="create",
+            entity="lieu",
+            entity_id=lieu_id,
+            after=_facts(lieu),
+            now=now,
+        )
+    return lieu
+
+
+def set_archived(db: Database, lieu: Lieu, archived: bool, *, by: int, now: datetime) -> Lieu:
+    """Archive the lieu (gone from every public output, data and audit kept) or restore it."""
+    with db.atomic():
+        network.set_archived(db, lieu.id, now if archived else None, now=now)
+        after = get_lieu(db, lieu.slug, archived=True)
+        audit_trail.record(
+            db,
+            lieu_id=lieu.id,
+            by=by,
+            action="archive" if archived else "restore",
+            entity="lieu",
+            entity_id=lieu.id,
+            before={"archived_at": lieu.archived_at},
+            after={"archived_at": after.archived_at},
+            now=now,
+        )
+    return after
+
+
+def _helpline_record(db, by, action, helpline_id, before, after, now) -> None:
+    audit_trail.record(
+        db,
+        lieu_id=None,
+        by=by,
+        action=action,
+        entity="helpline",
+        entity_id=helpline_id,
+        before=before,
+        after=after,
+        now=now,
+    )
+
+
+def _plain(helpline: Helpline) -> Helpline:
+    """The helpline without its id (what the log keeps as before/after)."""
+    fields = {f.name for f in msgspec.structs.fields(Helpline)}
+    return Helpline(**{k: v for k, v in msgspec.structs.asdict(helpline).items() if k in fields})
+
+
+def add_helpline(db: Database, helpline: Helpline, *, by: int, now: datetime) -> int:
+    with db.atomic():
+        helpline_id = network.insert_helpline(db, helpline)
+        _helpline_record(db, by, "create", helpline_id, None, helpline, now)
+    return helpline_id
+
+
+def edit_helpline(
+    db: Database, helpline_id: int, helpline: Helpline, *, by: int, now: datetime
+) -> None:
+    """Change a helpline; an unchanged form records nothing."""
+    with db.atomic():
+        before = _plain(network.get_helpline(db, helpline_id))
+        if before != helpline:
+            network.update_helpline(db, helpline_id, helpline)
+            _helpline_record(db, by, "update", helpline_id, before, helpline, now)
+
+
+def remove_helpline(db: Database, helpline_id: int, *, by: int, now: datetime) -> None:
+    with db.atomic():
+        before = _plain(network.get_helpline(db, helpline_id))
+        network.delete_helpline(db, helpline_id)
+        _helpline_record(db, by, "delete", helpline_id, before, None, now)
+
+
+def restore_version(db: Database, entry: network.NetworkEntry, *, by: int, now: datetime) -> None:
+    """Put back the version from before `entry`: a helpline as it was (re-created if it was
+    removed), or a lieu's facts as they were before an edit. Audited as a "restore"."""
+    if entry.before is None or entry.entity_id is None:
+        raise NotRestorable()
+    with db.atomic():
+        if entry.entity == "helpline":
+            version = msgspec.convert(entry.before, Helpline)
+            current = network.get_helpline(db, entry.entity_id)
+            if network.helpline_name_taken(db, version.name, other_than=entry.entity_id):
+                raise NotRestorable()
+            if current is None:
+                network.insert_helpline(db, version, helpline_id=entry.entity_id)
+            else:
+                network.update_helpline(db, entry.entity_id, version)
+            before = None if current is None else _plain(current)
+            _helpline_record(db, by, "restore", entry.entity_id, before, version, now)
+            return
+        facts = {k: v for k, v in entry.before.items() if k in network.FACT_COLUMNS}
+        current = lieu_by_id(db, entry.entity_id)
+        if entry.entity != "lieu" or not facts or current is None:
+            raise NotRestorable()
+        network.set_facts(db, entry.entity_id, facts, now=now)
+        audit_trail.record(
+            db,
+            lieu_id=entry.entity_id,
+            by=by,
+            action="restore",
+            entity="lieu",
+            entity_id=entry.entity_id,
+            before={k: v for k, v in _facts(current).items() if k in facts},
+            after=facts,
+            now=now,
+        )
+
+
+def restorable(entry: network.NetworkEntry) -> bool:
+    """Whether `restore_version` can put back the version from before `entry`."""
+    if entry.before is None or entry.entity_id is None:
+        return False
+    if entry.entity == "helpline":
+        return True
+    return entry.entity == "lieu" and any(k in network.FACT_COLUMNS for k in entry.before)

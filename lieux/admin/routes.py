@@ -1,0 +1,189 @@
+"""The network admin area, /admin: network admins only (the `by` dependency, declared once)."""
+
+from datetime import datetime
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import Provide
+from litestar.exceptions import ClientException, NotFoundException
+from litestar.response import Template
+from sqlite_utils import Database
+
+from lieux.admin import actions, followup
+from lieux.admin.forms import NAME_TAKEN, parse_helpline, parse_new_lieu
+from lieux.db import network
+from lieux.db.lieux import get_lieu
+from lieux.manage.forms import FormErrors
+from lieux.manage.responses import Form, again, done
+from lieux.members.guards import provide_admin
+from lieux.members.invites import issue_invite
+from lieux.members.session import provide_identity
+from lieux.models import COMMUNES_NL, Lieu
+from lieux.qr import qr_svg
+from lieux.settings import Settings
+
+
+def _(message: str) -> str:
+    """Marks a message for extraction; the error page translates it (lieux.web.errors)."""
+    return message
+
+
+FOR_ADMINS = {
+    "identity": Provide(provide_identity, sync_to_thread=True),
+    "by": Provide(provide_admin, sync_to_thread=False),
+}
+
+
+def _lieu(db: Database, slug: str) -> Lieu:
+    lieu = get_lieu(db, slug, archived=True)
+    if lieu is None:
+        raise NotFoundException(f"Aucun lieu « {slug} »")
+    return lieu
+
+
+def _helplines_context(db: Database, errors: dict | None = None, **extra) -> dict:
+    """The context of admin/helplines.html; `errors`/`values` belong to the form `editing`
+    (a helpline id, or "new")."""
+    return {
+        "helplines": network.list_helpline_rows(db),
+        "errors": errors or {},
+        "values": {},
+        "editing": None,
+        **extra,
+    }
+
+
+def _new_lieu_context(**extra) -> dict:
+    return {"communes": sorted(COMMUNES_NL), "errors": {}, "values": {}, **extra}
+
+
+class AdminController(Controller):
+    path = "/admin"
+    include_in_schema = False
+    dependencies = FOR_ADMINS
+
+    @get("", sync_to_thread=True)
+    def lieux(
+        self, db: Database, settings: Settings, now: datetime, by: int, attention: bool = False
+    ) -> Template:
+        rows = followup.follow_up(
+            network.lieux_with_counts(db), now, settings.hours_stale_days, attention=attention
+        )
+        context = {
+            "rows": rows,
+            "attention": attention,
+            "zone": settings.zone,
+            "stale_days": settings.hours_stale_days,
+        }
+        return Template("admin/lieux.html", context=context)
+
+    @get("/lieux/new", sync_to_thread=True)
+    def new_lieu_form(self, by: int) -> Template:
+        return Template("admin/new_lieu.html", context=_new_lieu_context())
+
+    @post("/lieux", sync_to_thread=True)
+    def create_lieu(
+        self, request: Request, db: Database, now: datetime, by: int, data: Form
+    ) -> Response:
+        try:
+            form = parse_new_lieu(data)
+        except FormErrors as error:
+            context = _new_lieu_context(errors=error.errors, values=data)
+            return again(request, "admin/new_lieu.html", context)
+        lieu = actions.create_lieu(db, form, by=by, now=now)
+        return done(request, f"/manage/{lieu.slug}/invites")
+
+    @post("/lieux/{slug:str}/archive", sync_to_thread=True)
+    def archive(
+        self, request: Request, db: Database, now: datetime, by: int, slug: str, data: Form
+    ) -> Response:
+        lieu = _lieu(db, slug)
+        if lieu.archived_at is None:
+            actions.set_archived(db, lieu, True, by=by, now=now)
+        return done(request, "/admin")
+
+    @post("/lieux/{slug:str}/restore", sync_to_thread=True)
+    def restore(
+        self, request: Request, db: Database, now: datetime, by: int, slug: str, data: Form
+    ) -> Response:
+        lieu = _lieu(db, slug)
+        if lieu.archived_at is not None:
+            actions.set_archived(db, lieu, False, by=by, now=now)
+        return done(request, "/admin")
+
+    @get("/helplines", sync_to_thread=True)
+    def helplines(self, db: Database, by: int) -> Template:
+        return Template("admin/helplines.html", context=_helplines_context(db))
+
+    @post("/helplines", sync_to_thread=True)
+    def add_helpline(
+        self, request: Request, db: Database, now: datetime, by: int, data: Form
+    ) -> Response:
+        try:
+            helpline = parse_helpline(data)
+            if network.helpline_name_taken(db, helpline.name):
+                raise FormErrors({"name": NAME_TAKEN})
+        except FormErrors as error:
+            context = _helplines_context(db, error.errors, values=data, editing="new")
+            return again(request, "admin/helplines.html", context)
+        actions.add_helpline(db, helpline, by=by, now=now)
+        return done(request, "/admin/helplines")
+
+    @post("/helplines/{helpline_id:int}", sync_to_thread=True)
+    def edit_helpline(
+        self, request: Request, db: Database, now: datetime, by: int, helpline_id: int, data: Form
+    ) -> Response:
+        if network.get_helpline(db, helpline_id) is None:
+            raise NotFoundException(_("Cette ligne d'écoute n'existe pas."))
+        try:
+            helpline = parse_helpline(data)
+            if network.helpline_name_taken(db, helpline.name, other_than=helpline_id):
+                raise FormErrors({"name": NAME_TAKEN})
+        except FormErrors as error:
+            context = _helplines_context(db, error.errors, values=data, editing=helpline_id)
+            return again(request, "admin/helplines.html", context)
+        actions.edit_helpline(db, helpline_id, helpline, by=by, now=now)
+        return done(request, "/admin/helplines")
+
+    @post("/helplines/{helpline_id:int}/delete", sync_to_thread=True)
+    def remove_helpline(
+        self, request: Request, db: Database, now: datetime, by: int, helpline_id: int, data: Form
+    ) -> Response:
+        if network.get_helpline(db, helpline_id) is None:
+            raise NotFoundException(_("Cette ligne d'écoute n'existe pas."))
+        actions.remove_helpline(db, helpline_id, by=by, now=now)
+        return done(request, "/admin/helplines")
+
+    @post("/invites", sync_to_thread=True)
+    def invite_admin(
+        self, db: Database, settings: Settings, now: datetime, by: int, data: Form
+    ) -> Template:
+        link = issue_invite(
+            db, lieu_id=None, role="admin", base_url=settings.base_url, now=now, by=by
+        )
+        return Template("admin/invite_created.html", context={"link": link, "qr": qr_svg(link)})
+
+    @get("/audit", sync_to_thread=True)
+    def audit(self, db: Database, settings: Settings, by: int) -> Template:
+        entries = network.network_entries(db)
+        context = {
+            "entries": entries,
+            "zone": settings.zone,
+            "restorable": {e.id for e in entries if actions.restorable(e)},
+        }
+        return Template("admin/audit.html", context=context)
+
+    @post("/audit/{entry_id:int}/restore", sync_to_thread=True)
+    def restore_version(
+        self, request: Request, db: Database, now: datetime, by: int, entry_id: int, data: Form
+    ) -> Response:
+        entry = network.get_network_entry(db, entry_id)
+        if entry is None or not actions.restorable(entry):
+            raise NotFoundException(_("Aucune version à rétablir pour cette entrée."))
+        try:
+            actions.restore_version(db, entry, by=by, now=now)
+        except actions.NotRestorable:
+            raise ClientException(
+                _("Une autre ligne porte déjà ce nom : renommez-la avant de rétablir celle-ci."),
+                status_code=409,
+            ) from None
+        return done(request, "/admin/audit")

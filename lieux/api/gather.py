@@ -1,0 +1,189 @@
+"""What the JSON API reads: occurrences expanded by the agenda's and the feeds' own code, an
+activity series, and the data of the HSDS export.
+
+The occurrences are those of `lieux.calendar.recurrence.agenda` over the activities the feeds
+select (`lieux.calendar.feed_cache.select`), with the feeds' TENTATIVE rule
+(`lieux.calendar.closures.occurrences_in_closures`): the API, the agenda and the feeds never
+disagree on a date, a UID or a status.
+"""
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlite_utils import Database
+
+from lieux.api import hsds
+from lieux.api.models import (
+    MAX_WINDOW_DAYS,
+    YEARS,
+    ApiActivity,
+    ApiOccurrence,
+    ApiOverride,
+)
+from lieux.calendar.closures import occurrences_in_closures
+from lieux.calendar.feed_cache import FeedQuery, select
+from lieux.calendar.models import Activity
+from lieux.calendar.recurrence import Occurrence, agenda
+from lieux.db import activities as activities_db
+from lieux.db.hours import all_hours
+from lieux.db.lieux import list_lieux
+from lieux.settings import Settings
+from lieux.slugs import slugify
+
+
+class ApiQueryError(ValueError):
+    """A parameter is wrong (unknown lieu or commune, window too long...): a JSON 400."""
+
+
+def window(start: date | None, end: date | None, today: date) -> tuple[date, date]:
+    """The first and last dates asked for (both included): this week from `today` by default."""
+    for name, value in (("from", start), ("to", end)):
+        if value is not None and not YEARS[0] <= value.year <= YEARS[1]:
+            raise ApiQueryError(f"{name}: {value} is too far away (years {YEARS[0]} to {YEARS[1]})")
+    if start is None:
+        start = today if end is None or end >= today else end - timedelta(days=6)
+    if end is None:
+        end = start + timedelta(days=6)
+    if end < start:
+        raise ApiQueryError(f"to: {end} is before from: {start}")
+    if (end - start).days + 1 > MAX_WINDOW_DAYS:
+        raise ApiQueryError(f"to: the window {start}..{end} is longer than {MAX_WINDOW_DAYS} days")
+    return start, end
+
+
+def _feed_query(db: Database, lieu: str | None, commune: str | None, kind: str | None):
+    """The feeds' query for these filters; ApiQueryError for a lieu or commune we do not know."""
+    every = list_lieux(db)
+    if lieu and lieu not in {x.slug for x in every}:
+        raise ApiQueryError(f"lieu: no lieu {lieu!r} (see /api/lieux for the slugs)")
+    if commune:
+        known = {slugify(x.commune): x.commune for x in every if x.commune}
+        if slugify(commune) not in known:
+            names = ", ".join(sorted(known.values()))
+            raise ApiQueryError(f"commune: no lieu in {commune!r} (known communes: {names})")
+    return FeedQuery(
+        lieux=(lieu,) if lieu else (),
+        communes=(commune,) if commune else (),
+        kinds=(kind,) if kind else (),
+    )
+
+
+def _local(value: datetime, all_day: bool, zone: ZoneInfo) -> datetime:
+    """A local time with its offset (all-day items start and end at local midnight)."""
+    return value.astimezone(zone) if value.tzinfo else value.replace(tzinfo=zone)
+
+
+def list_occurrences(
+    db: Database,
+    settings: Settings,
+    *,
+    now: datetime,
+    start: date | None = None,
+    end: date | None = None,
+    lieu: str | None = None,
+    commune: str | None = None,
+    kind: str | None = None,
+    lang: str = "fr",
+) -> list[ApiOccurrence]:
+    """The occurrences overlapping the local dates start..end (included), by start."""
+    zone = settings.zone
+    first, last = window(start, end, now.astimezone(zone).date())
+    lieux, activities = select(db, _feed_query(db, lieu, commune, kind))
+    slugs = {x.id: x.slug for x in lieux}
+    demo = {a.id: a.demo for a in activities}
+    begins = datetime.combine(first, time(), zone)
+    ends = datetime.combine(last + timedelta(days=1), time(), zone)
+    found = agenda(activities, begins, ends, zone)
+    tentative = {hit.occurrence for hit in occurrences_in_closures(found, all_hours(db), zone)}
+    return [
+        _occurrence(o, o in tentative, slugs[o.lieu_id], demo[o.activity_id], lang, settings)
+        for o in found
+    ]
+
+
+def _occurrence(
+    o: Occurrence, tentative: bool, slug: str, demo: bool, lang: str, settings: Settings
+) -> ApiOccurrence:
+    zone = settings.zone
+    return ApiOccurrence(
+        activity_id=o.activity_id,
+        uid=o.uid,
+        recurrence_id=_local(o.recurrence_id, o.all_day, zone) if o.recurrence_id else None,
+        starts_at=_local(o.starts_at, o.all_day, zone),
+        ends_at=_local(o.ends_at, o.all_day, zone),
+        all_day=o.all_day,
+        status="tentative" if tentative and o.status != "cancelled" else o.status,
+        title=o.title_in(lang),
+        title_lang=o.title_lang(lang),
+        kind=o.kind,
+        lieu=slug,
+        url=f"{settings.base_url}/agenda/{o.activity_id}",
+        demo=demo,
+    )
+
+
+def get_activity(db: Database, settings: Settings, activity_id: int) -> ApiActivity | None:
+    """The series (or one-off) with this id, or None if unknown, deleted or of an archived lieu."""
+    found = activities_db.get_activity(db, activity_id)
+    if found is None or activities_db.is_deleted(db, activity_id):
+        return None
+    lieu = next((x for x in list_lieux(db) if x.id == found.lieu_id), None)
+    if lieu is None:
+        return None
+    return _activity(found, lieu.slug, settings)
+
+
+def _activity(a: Activity, slug: str, settings: Settings) -> ApiActivity:
+    zone, all_day = settings.zone, a.all_day
+    overrides = tuple(
+        ApiOverride(
+            recurrence_id=_local(o.recurrence_id, all_day, zone),
+            status=o.status,
+            starts_at=_local(o.starts_at, all_day, zone) if o.starts_at else None,
+            ends_at=_local(o.ends_at, all_day, zone) if o.ends_at else None,
+            title=o.title,
+        )
+        for o in sorted(a.overrides, key=lambda o: o.recurrence_id)
+    )
+    return ApiActivity(
+        id=a.id,
+        uid=a.uid,
+        lieu=slug,
+        kind=a.kind,
+        title=a.title,
+        title_nl=a.title_nl,
+        title_en=a.title_en,
+        description=a.description,
+        starts_at=_local(a.starts_at, all_day, zone),
+        ends_at=_local(a.ends_at, all_day, zone),
+        all_day=all_day,
+        rrule=a.rrule,
+        timezone=zone.key,
+        status=a.status,
+        exdates=tuple(o.recurrence_id for o in overrides if o.status == "cancelled"),
+        overrides=overrides,
+        price=a.price,
+        price_amount=a.price_amount,
+        registration=a.registration,
+        url=f"{settings.base_url}/agenda/{a.id}",
+        demo=a.demo,
+    )
+
+
+def hsds_records(
+    db: Database, settings: Settings, *, now: datetime, lang: str
+) -> list[hsds.Service]:
+    """Every public lieu as an HSDS service (with its organization and location), by name."""
+    hours = all_hours(db)
+    today = now.astimezone(settings.zone).date()
+    return [
+        hsds.service(
+            lieu,
+            hours.get(lieu.id),
+            lang=lang,
+            today=today,
+            base_url=settings.base_url,
+            zone=settings.zone,
+        )
+        for lieu in list_lieux(db)
+    ]

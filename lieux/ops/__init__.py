@@ -1,0 +1,1 @@
+"""Running it: health and readiness, Prometheus metrics, the hot path's scoping."""

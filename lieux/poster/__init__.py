@@ -1,0 +1,1 @@
+"""The printable weekly poster of a lieu: the week's planned hours and activities, on A4."""

@@ -1,0 +1,71 @@
+"""Everything one poster shows, read from the database: the lieu, its week, QR codes, helplines."""
+
+from datetime import date, datetime
+
+import msgspec
+from sqlite_utils import Database
+
+from lieux.calendar.recurrence import agenda
+from lieux.db import hours as hours_db
+from lieux.db.activities import list_activities
+from lieux.db.lieux import get_lieu, list_helplines
+from lieux.models import Helpline, Lieu, helplines_for
+from lieux.poster.week import WeekPlan, week_plan, week_window
+from lieux.qr import qr_svg
+from lieux.settings import Settings
+from lieux.widget.public_holidays import public_holidays
+
+# About 30 mm wide printed: a phone camera reads it from half a metre, and it leaves the
+# page to the week.
+QR_SCALE = 3
+
+
+class Poster(msgspec.Struct, frozen=True, kw_only=True):
+    lieu: Lieu
+    plan: WeekPlan
+    page_url: str
+    feed_url: str
+    page_qr: str  # inline SVG
+    feed_qr: str
+    helplines: list[Helpline]
+    demo: bool  # fictional hours or activities on this poster (it then says so)
+
+
+def poster_urls(settings: Settings, slug: str) -> tuple[str, str]:
+    """The lieu page and its iCal feed, as printed under the QR codes."""
+    return f"{settings.base_url}/lieux/{slug}", f"{settings.base_url}/ical/lieux/{slug}.ics"
+
+
+def collect(
+    db: Database, settings: Settings, slug: str, *, monday: date, lang: str, now: datetime
+) -> Poster | None:
+    """The poster of the public lieu `slug` for the week from `monday`, or None if there is
+    no such lieu (or it is archived)."""
+    lieu = get_lieu(db, slug)
+    if lieu is None:
+        return None
+    zone = settings.zone
+    hours = hours_db.get_hours(db, lieu.id)
+    activities = list_activities(db, lieu_ids=[lieu.id])
+    start, end = week_window(monday, zone)
+    holidays = public_holidays({monday.year, end.year}, iris_day=settings.iris_day, lang=lang)
+    plan = week_plan(
+        hours,
+        agenda(activities, start, end, zone),
+        monday,
+        holidays=holidays,
+        zone=zone,
+        lang=lang,
+        now=now,
+    )
+    page_url, feed_url = poster_urls(settings, slug)
+    return Poster(
+        lieu=lieu,
+        plan=plan,
+        page_url=page_url,
+        feed_url=feed_url,
+        page_qr=qr_svg(page_url, scale=QR_SCALE),
+        feed_qr=qr_svg(feed_url, scale=QR_SCALE),
+        helplines=helplines_for(list_helplines(db), lang),
+        demo=hours.demo or any(e.demo for e in hours.exceptions) or any(a.demo for a in activities),
+    )

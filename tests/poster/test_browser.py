@@ -1,0 +1,98 @@
+"""The poster in Chromium: a 320 px phone and a desktop screen (light and dark), printed on A4,
+its QR codes decoded from the rendered page, axe-core in every language."""
+
+import io
+from pathlib import Path
+
+import pytest
+import zxingcpp
+from PIL import Image
+
+from tests.conftest import axe_violations
+from tests.poster.conftest import BUSY
+
+SHOTS = Path(__file__).parents[2] / "var" / "screenshots" / "poster"
+WEEK = "2026-11-23"  # the live server runs on the machine's clock: always name the week
+# A4 at the CSS 96 px per inch, less the 12 mm margins of @page.
+A4_CONTENT = (round((210 - 24) / 25.4 * 96), round((297 - 24) / 25.4 * 96))
+
+
+def open_page(browser, url, *, width, height=900, scheme="light", scale=1):
+    context = browser.new_context(
+        viewport={"width": width, "height": height},
+        color_scheme=scheme,
+        device_scale_factor=scale,
+        locale="fr-BE",
+    )
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(url)
+    return context, page, errors
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [320, 1280])
+def test_screen_layouts(busy_server, browser, width, scheme):
+    url = f"{busy_server.url}/lieux/{BUSY}/poster?week={WEEK}"
+    context, page, errors = open_page(browser, url, width=width, scheme=scheme)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOTS / f"poster-{width}-{scheme}.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert page.get_by_role("button", name="Imprimer cette affiche").is_visible()
+    assert page.get_by_role("heading", level=1).inner_text() == "Babel'Zin"
+    assert errors == []
+    assert context.cookies() == []
+    context.close()
+
+
+def test_printed_it_fits_one_a4_page_with_only_the_poster(busy_server, browser):
+    url = f"{busy_server.url}/lieux/{BUSY}/poster?week={WEEK}"
+    context, page, _errors = open_page(browser, url, width=A4_CONTENT[0], height=A4_CONTENT[1])
+    page.emulate_media(media="print")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOTS / "poster-print-a4.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollHeight") <= A4_CONTENT[1]
+    assert not page.get_by_role("button", name="Imprimer cette affiche").is_visible()
+    # Black on white, whatever the screen's scheme.
+    assert page.evaluate("getComputedStyle(document.body).color") == "rgb(0, 0, 0)"
+    context.close()
+
+
+def test_the_qr_codes_decode_to_the_printed_urls(busy_server, browser):
+    url = f"{busy_server.url}/lieux/{BUSY}/poster?week={WEEK}"
+    context, page, _errors = open_page(browser, url, width=A4_CONTENT[0], scale=2)
+    page.emulate_media(media="print")
+    found = []
+    for figure in page.locator(".links figure").all():
+        image = Image.open(io.BytesIO(figure.locator("svg").screenshot()))
+        [code] = zxingcpp.read_barcodes(image)
+        found.append((code.text, figure.locator(".url").inner_text()))
+    context.close()
+    assert found == [
+        (f"{busy_server.url}/lieux/{BUSY}",) * 2,
+        (f"{busy_server.url}/ical/lieux/{BUSY}.ics",) * 2,
+    ]
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl", "en"])
+def test_no_serious_accessibility_violation(busy_server, browser, axe_source, lang):
+    url = f"{busy_server.url}/lieux/{BUSY}/poster?week={WEEK}&lang={lang}"
+    for scheme in ("light", "dark"):
+        context, page, _errors = open_page(browser, url, width=1280, scheme=scheme)
+        assert page.locator("html").get_attribute("lang") == lang
+        assert axe_violations(page, axe_source) == [], scheme
+        context.close()
+
+
+def test_keyboard_reaches_the_week_links_and_the_print_button(busy_server, browser):
+    url = f"{busy_server.url}/lieux/{BUSY}/poster?week={WEEK}"
+    context, page, _errors = open_page(browser, url, width=1280)
+    reached = []
+    for _ in range(8):
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate("document.activeElement.textContent.trim()"))
+    assert "Semaine suivante" in reached and "Imprimer cette affiche" in reached
+    page.get_by_role("link", name="Semaine suivante").click()
+    assert "Semaine du 30 novembre au 6 décembre 2026" in page.content()
+    context.close()
