@@ -9,20 +9,33 @@ CHROMIUM := /usr/bin/chromium
 NGINX := /usr/sbin/nginx
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-dates lint fix bench browser messages test-assets clean
+.PHONY: help run test test-dates lint fix bench browser messages test-assets clean lock
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
-$(BIN)/lieux: pyproject.toml
+# Installs come from the lock files (exact versions, sha256 of every file); pyproject.toml keeps
+# the ranges they are resolved from (`make lock`), and the package itself goes in without deps.
+LOCK_RUNTIME := requirements/runtime.txt
+LOCK_TEST := requirements/test.txt
+UV_VERSION := 0.13.9
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --quiet --upgrade --generate-hashes --universal --python-version 3.11
+
+$(BIN)/lieux: pyproject.toml $(LOCK_RUNTIME)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e .
+	$(BIN)/pip install -q --require-hashes -r $(LOCK_RUNTIME)
+	$(BIN)/pip install -q --no-deps -e .
 	@touch $@
 
-$(VENV)/.test-deps: $(BIN)/lieux
-	$(BIN)/pip install -q -e '.[test]'
+$(VENV)/.test-deps: $(BIN)/lieux $(LOCK_TEST)
+	$(BIN)/pip install -q --require-hashes -r $(LOCK_TEST)
 	@touch $@
+
+lock: $(BIN)/lieux ## re-resolve requirements/*.txt (runtime; runtime + test) from pyproject.toml's ranges, with hashes
+	$(BIN)/pip install -q uv==$(UV_VERSION)
+	$(UV_COMPILE) -o $(LOCK_RUNTIME)
+	$(UV_COMPILE) --extra test -o $(LOCK_TEST)
 
 run: $(BIN)/lieux ## set up ./var/lieux.sqlite3 (real lieux + demo data) and serve on http://127.0.0.1:8000
 	@mkdir -p $(dir $(DB))

@@ -142,7 +142,7 @@ def measure_build(path: Path) -> tuple[float, float, int, int]:
     changed = msgspec.convert(
         {**msgspec.to_builtins(one), "title": one.title + " (modifié)"}, ActivityWrite, strict=False
     )
-    activities_db.update_activity(db, one.id, changed, zone=settings.zone)
+    activities_db.update_activity(db, one.id, changed)
     started = time.perf_counter()
     _build(db, settings)
     after_edit = time.perf_counter() - started

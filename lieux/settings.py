@@ -67,6 +67,8 @@ def allowed_ips(name: str, value: str) -> str:
     if not items:
         raise SettingsError(f"{name} is empty: give the proxy's address, e.g. 127.0.0.1")
     return ",".join(items)
+
+
 def _networks(name: str, value: str) -> tuple[str, ...]:
     """Comma-separated addresses or CIDR networks, such as `127.0.0.1,::1,10.0.0.0/8`."""
     found = []
