@@ -140,6 +140,7 @@ def test_metrics_on_a_real_server(seeded_path):
         re.MULTILINE,
     ), text
     assert "lieux_request_duration_seconds_bucket" in text
+    assert 'path="/metrics"' not in text  # the scrapes themselves are not counted
 
 
 def test_metrics_refused_to_a_network_not_allowed(seeded_path):
