@@ -11,6 +11,7 @@ def main() -> None:
     if importlib.util.find_spec("bench.feeds") is not None:
         importlib.import_module("bench.feeds").main()
     importlib.import_module("bench.workers").main()
+    importlib.import_module("bench.agenda").main()
 
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ class HsdsController(Controller):
     middleware = API_MIDDLEWARE
     tags = ["HSDS 3.0"]
 
-    @get("/services", sync_to_thread=True, responses=errors(400))
+    @get("/services", operation_id="hsds_list_services", sync_to_thread=True, responses=errors(400))
     def services(
         self,
         db: Database,
@@ -48,7 +48,12 @@ class HsdsController(Controller):
         info, part = hsds.page_info(len(records), page, per_page)
         return hsds.ServicePage(**_fields(info), contents=tuple(records[part]))
 
-    @get("/services/{service_id:uuid}", sync_to_thread=True, responses=errors(400, 404))
+    @get(
+        "/services/{service_id:uuid}",
+        operation_id="hsds_get_service",
+        sync_to_thread=True,
+        responses=errors(400, 404),
+    )
     def service(
         self,
         db: Database,
@@ -63,7 +68,12 @@ class HsdsController(Controller):
                 return record
         raise NotFoundException(f"No service {service_id}")
 
-    @get("/organizations", sync_to_thread=True, responses=errors(400))
+    @get(
+        "/organizations",
+        operation_id="hsds_list_organizations",
+        sync_to_thread=True,
+        responses=errors(400),
+    )
     def organizations(
         self,
         db: Database,
@@ -80,7 +90,12 @@ class HsdsController(Controller):
         info, part = hsds.page_info(len(records), page, per_page)
         return hsds.OrganizationPage(**_fields(info), contents=tuple(records[part]))
 
-    @get("/organizations/{organization_id:uuid}", sync_to_thread=True, responses=errors(400, 404))
+    @get(
+        "/organizations/{organization_id:uuid}",
+        operation_id="hsds_get_organization",
+        sync_to_thread=True,
+        responses=errors(400, 404),
+    )
     def organization(
         self,
         db: Database,

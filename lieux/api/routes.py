@@ -10,7 +10,7 @@ per-request connection, on the event loop, like the fragment it mirrors.
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from litestar import Controller, Request, get
+from litestar import Controller, Request, Response, get
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.openapi import ResponseSpec
 from litestar.params import Parameter
@@ -20,6 +20,7 @@ from lieux.api import gather
 from lieux.api.caching import API_MIDDLEWARE
 from lieux.api.models import MAX_WINDOW_DAYS, ApiActivity, ApiError, ApiOccurrence, Kind
 from lieux.settings import Settings
+from lieux.web.errors import http_error
 from lieux.widget.cache import cache_of, query_from
 from lieux.widget.models import LieuOpenState, LieuWithHours
 
@@ -42,18 +43,40 @@ def bad_request(error: gather.ApiQueryError) -> ValidationException:
     return ValidationException(str(error))
 
 
+# Python names of parameters whose query name is a keyword.
+QUERY_NAMES = {"start": "from", "end": "to"}
+
+
+def validation_error(request: Request, exc: ValidationException) -> Response:
+    """The JSON 400, naming each parameter as the query string does (`from`, not `start`)."""
+    if isinstance(exc.extra, list):
+        exc.extra = [
+            {**e, "key": QUERY_NAMES.get(e.get("key", ""), e.get("key"))}
+            if isinstance(e, dict) and e.get("source") == "query"
+            else e
+            for e in exc.extra
+        ]
+    return http_error(request, exc)
+
+
 class ApiController(Controller):
     path = "/api"
     middleware = API_MIDDLEWARE
     tags = ["lieux de liens"]
+    exception_handlers = {ValidationException: validation_error}
 
-    @get("/lieux", sync_to_thread=True, responses=errors(400))
+    @get("/lieux", operation_id="list_lieux", sync_to_thread=True, responses=errors(400))
     def lieux(self, request: Request, now: datetime) -> list[LieuWithHours]:
         """Every lieu with its public facts and its hours as an OpenStreetMap opening_hours
         string for the coming year (null when nobody has entered them)."""
         return cache_of(request).lieux_with_hours(now)
 
-    @get("/lieux/{slug:str}", sync_to_thread=True, responses=errors(400, 404))
+    @get(
+        "/lieux/{slug:str}",
+        operation_id="get_lieu",
+        sync_to_thread=True,
+        responses=errors(400, 404),
+    )
     def lieu(
         self,
         request: Request,
@@ -66,7 +89,7 @@ class ApiController(Controller):
                 return lieu
         raise NotFoundException(f"No lieu {slug!r}")
 
-    @get("/open-now", sync_to_thread=False, responses=errors(400))
+    @get("/open-now", operation_id="open_now", sync_to_thread=False, responses=errors(400))
     def open_now(
         self,
         request: Request,
@@ -96,7 +119,9 @@ class ApiController(Controller):
         query = query_from(request, cache.snapshot(now, fresh=False), cache.settings.zone)
         return cache.api_states(query, now)
 
-    @get("/occurrences", sync_to_thread=True, responses=errors(400))
+    @get(
+        "/occurrences", operation_id="list_occurrences", sync_to_thread=True, responses=errors(400)
+    )
     def occurrences(
         self,
         db: Database,
@@ -145,7 +170,12 @@ class ApiController(Controller):
         except gather.ApiQueryError as error:
             raise bad_request(error) from None
 
-    @get("/activities/{activity_id:int}", sync_to_thread=True, responses=errors(400, 404))
+    @get(
+        "/activities/{activity_id:int}",
+        operation_id="get_activity",
+        sync_to_thread=True,
+        responses=errors(400, 404),
+    )
     def activity(
         self,
         db: Database,

@@ -398,8 +398,12 @@ class AgendaCache:
         if cached is not None and now < cached.expires:
             return cached
         query = parse(self._lieux)
-        with self._lock:
-            view = build_view(self._connection(), self.settings, query, query.at or now)
+        # Its own connection: the revision check on the event loop never waits for a build.
+        db = database.connect(self.settings.db)
+        try:
+            view = build_view(db, self.settings, query, query.at or now)
+        finally:
+            db.close()
         body = render(view).encode()
         expires = view.expires if query.at is None else now + timedelta(seconds=AT_SECONDS)
         fresh = CachedFragment(body, etag_of(body), expires)

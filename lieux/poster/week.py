@@ -93,8 +93,8 @@ class WeekPlan(msgspec.Struct, frozen=True, kw_only=True):
         on one page. A day's label takes two; a long activity wraps."""
         return sum(
             max(
-                DAY_LABEL_LINES,
-                len(d.spans) + bool(d.note) + bool(d.holiday),
+                DAY_LABEL_LINES + bool(d.holiday),
+                len(d.spans) + bool(d.note),
                 sum(1 + _printed_length(i) // WRAPS_AT for i in d.activities),
             )
             for d in self.days

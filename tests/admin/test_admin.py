@@ -9,7 +9,6 @@ import pytest
 from lieux import db as database
 from lieux.db import audit
 from lieux.db.lieux import get_lieu, list_helplines
-from lieux.manage import audit_trail
 from tests.conftest import DEMO_NOW
 from tests.people import (
     add_member,
@@ -301,30 +300,28 @@ def test_restore_brings_back_a_removed_helpline(client, seeded_path, admin):
 
 
 def test_restore_a_lieu_facts_version(client, seeded_path, admin):
-    """A facts edit (as the profile form records it) can be undone from the network log."""
+    """A profile edit (lieux.manage.profile_actions) can be undone from the network log."""
+    from lieux.manage.profile_actions import update_profile
+
     db = database.connect(seeded_path)
     lieu = get_lieu(db, "circuit")
-    with db.atomic():
-        db.execute("UPDATE lieux SET address = 'Ailleurs 9' WHERE id = ?", [lieu.id])
-        audit_trail.record(
-            db,
-            lieu_id=lieu.id,
-            by=None,
-            action="update",
-            entity="lieu",
-            entity_id=lieu.id,
-            before={"address": lieu.address, "version": lieu.version},
-            after={"address": "Ailleurs 9", "version": lieu.version + 1},
-            now=DEMO_NOW,
-        )
+    changes = {"address": "Ailleurs 9", "description_nl": "Nieuwe tekst", "languages": ("fr",)}
+    update_profile(db, lieu, changes, version=lieu.version, by=None, now=DEMO_NOW)
     entry_id = db.execute("SELECT max(id) FROM audit_log").fetchone()[0]
     db.close()
     assert f"/admin/audit/{entry_id}/restore" in client.get("/admin/audit").text
     assert post(client, admin, f"/admin/audit/{entry_id}/restore", {}).status_code == 303
     db = database.connect(seeded_path)
     restored = get_lieu(db, "circuit")
+    last = audit.list_entries(db, lieu.id, entity="lieu", limit=1)[0]
     db.close()
-    assert restored.address == lieu.address and restored.version == lieu.version + 1
+    assert (restored.address, restored.description_nl, restored.languages) == (
+        lieu.address,
+        lieu.description_nl,
+        lieu.languages,
+    )
+    assert restored.version == lieu.version + 2  # the edit, then the restore
+    assert last.action == "restore" and last.before["address"] == "Ailleurs 9"
 
 
 def test_entries_without_a_version_cannot_be_restored(client, seeded_path, admin):

@@ -84,8 +84,8 @@ def test_filters_and_language(client):
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"from": "2026-13-01"}, "date"),
-        ({"to": "demain"}, "date"),
+        ({"from": "2026-13-01"}, "from: Invalid RFC3339 encoded date"),
+        ({"to": "demain"}, "to: Invalid RFC3339 encoded date"),
         ({"from": "2026-01-01", "to": "2026-06-01"}, "longer than 92 days"),
         ({"from": "2026-12-10", "to": "2026-12-01"}, "before"),
         ({"from": "0001-01-01"}, "too far away"),

@@ -180,6 +180,7 @@ def test_hours_profile_and_closures_become_hsds_fields(profiled):
     with TestClient(app=make_app(profiled)) as client:
         services = check_export(client)
         dutch = {s["name"]: s for s in check_export(client, "nl")}
+        english = {s["name"]: s for s in check_export(client, "en")}
     club = next(s for s in services if s["name"] == "Club 55")
     weekly = [s for s in club["schedules"] if s.get("freq") == "WEEKLY"]
     assert [(s["byday"], s["opens_at"], s["closes_at"]) for s in weekly] == [
@@ -211,6 +212,13 @@ def test_hours_profile_and_closures_become_hsds_fields(profiled):
     assert club_nl["alert"].startswith("Gesloten van 24 december 2026 tot 1 januari 2027")
     assert [lang["name"] for lang in club_nl["languages"]] == ["Frans", "Nederlands", "Arabisch"]
     assert club_nl["id"] == club["id"]
+    club_en = english["Club 55"]
+    assert club_en["alert"] == "Closed from 24 December 2026 to 1 January 2027 (Congés d'hiver)."
+    assert club_en["fees_description"] == "Free"
+    assert "Local time in Brussels" in club_en["schedules"][0]["description"]
+    assert club_en["service_at_locations"][0]["location"]["accessibility"][0]["description"] == (
+        "Partly step-free access"
+    )
 
 
 def test_a_lieu_closed_today_is_temporarily_closed(profiled):

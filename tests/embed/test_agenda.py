@@ -431,3 +431,10 @@ def test_open_now_configurator_offers_the_custom_element(client):
     assert "&lt;lieux-open-now commune=&#34;Schaerbeek&#34;&gt;&lt;/lieux-open-now&gt;" in (
         answer.text
     )
+
+
+@pytest.mark.parametrize("url", ["/embed", "/embed?widget=agenda"])
+def test_the_element_names_in_the_configurator_are_text_not_elements(client, url):
+    answer = client.get(url)
+    assert "<lieux-agenda" not in answer.text and "<lieux-open-now" not in answer.text
+    assert "<code>&lt;lieux-" in answer.text

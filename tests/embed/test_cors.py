@@ -35,13 +35,19 @@ def test_preflight_refuses_other_methods_and_headers(client, method, asked):
 
 
 def test_embeddable_paths_are_readable_from_any_origin(client):
-    for path in ("/embed.js", "/embed/static/htmx-2.0.11.min.js", "/ical/network.ics"):
+    for path in (
+        "/embed.js",
+        "/embed/static/htmx-2.0.11.min.js",
+        "/ical/network.ics",
+        "/widget/agenda",
+        "/api/lieux",  # the public JSON API is CORS GET for any origin too (issue 13)
+    ):
         response = client.get(path, headers=ORIGIN)
         assert response.headers["access-control-allow-origin"] == "*", path
         assert "access-control-allow-credentials" not in response.headers
 
 
-@pytest.mark.parametrize("path", ["/", "/api/lieux", "/lieux", "/healthz"])
+@pytest.mark.parametrize("path", ["/", "/lieux", "/healthz", "/agenda"])
 def test_other_paths_get_no_cors_headers(client, path):
     response = client.get(path, headers=ORIGIN)
     assert "access-control-allow-origin" not in response.headers

@@ -194,7 +194,7 @@ def test_a_member_may_not_open_or_save_the_profile(client, seeded_path, actions)
     ("lang", "words"),
     [
         ("nl", ["Fiche van de plek", "Postcode", "Talen die aan het onthaal gesproken worden"]),
-        ("en", ["Profile of the place", "Postcode", "Languages spoken at the welcome"]),
+        ("en", ["Place profile", "Postcode", "Languages spoken at the welcome"]),
     ],
 )
 def test_the_form_is_translated(client, manager, lang, words):

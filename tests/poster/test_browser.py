@@ -46,14 +46,19 @@ def test_screen_layouts(busy_server, browser, width, scheme):
     context.close()
 
 
-def test_printed_it_fits_one_a4_page_with_only_the_poster(busy_server, browser):
-    url = f"{busy_server.url}/lieux/{BUSY}/poster?week={WEEK}"
+@pytest.mark.parametrize(
+    ("slug", "week", "lang"),
+    [(BUSY, WEEK, "fr"), ("club-55", "2026-12-24", "nl"), ("le-pianocktail", "2027-03-25", "en")],
+)
+def test_printed_it_fits_one_a4_page_with_only_the_poster(busy_server, browser, slug, week, lang):
+    url = f"{busy_server.url}/lieux/{slug}/poster?week={week}&lang={lang}"
     context, page, _errors = open_page(browser, url, width=A4_CONTENT[0], height=A4_CONTENT[1])
     page.emulate_media(media="print")
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SHOTS / "poster-print-a4.png", full_page=True)
+    page.screenshot(path=SHOTS / f"poster-print-a4-{slug}-{lang}.png", full_page=True)
     assert page.evaluate("document.documentElement.scrollHeight") <= A4_CONTENT[1]
-    assert not page.get_by_role("button", name="Imprimer cette affiche").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= A4_CONTENT[0]
+    assert not page.locator("nav.screen-only").is_visible()
     # Black on white, whatever the screen's scheme.
     assert page.evaluate("getComputedStyle(document.body).color") == "rgb(0, 0, 0)"
     context.close()
