@@ -140,6 +140,7 @@ def test_metrics_on_a_real_server(seeded_path):
         re.MULTILINE,
     ), text
     assert "lieux_request_duration_seconds_bucket" in text
+    assert 'path="/metrics"' not in text  # the scrapes themselves are not counted
 
 
 def test_metrics_refused_to_a_network_not_allowed(seeded_path):
@@ -149,3 +150,23 @@ def test_metrics_refused_to_a_network_not_allowed(seeded_path):
         assert httpx.get(server.url + "/healthz").status_code == 200
     finally:
         server.stop()
+
+
+def test_metrics_of_two_workers_add_up_in_multiprocess_mode(seeded_path, tmp_path):
+    from tests.deploy.servers import Serve
+
+    shared = tmp_path / "metrics"
+    shared.mkdir()
+    serve = Serve(seeded_path, "--workers", "2", env={"PROMETHEUS_MULTIPROC_DIR": str(shared)})
+    try:
+        assert len(serve.workers()) == 2
+        for _ in range(20):  # a new connection each: uvicorn spreads them over the workers
+            assert httpx.get(serve.url + "/widget/open-now?show=all").status_code == 200
+        text = httpx.get(serve.url + "/metrics").text
+    finally:
+        serve.stop()
+    hits = _sample(text, "lieux_widget_fragment_cache_total", 'result="hit"') or 0
+    misses = _sample(text, "lieux_widget_fragment_cache_total", 'result="miss"') or 0
+    assert hits + misses == 20
+    assert 1 <= misses <= 2  # one render per worker that answered
+    assert len(list(shared.glob("*.db"))) >= 2  # each worker wrote its own file
