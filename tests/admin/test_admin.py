@@ -61,6 +61,7 @@ def test_lieux_list_says_what_to_follow_up(client, seeded_path, admin):
         "UPDATE lieux SET hours_verified_at = ? WHERE slug = 'club-55'",
         [(DEMO_NOW - timedelta(days=stale_days + 1)).isoformat()],
     )
+    _sql(seeded_path, "UPDATE lieux SET hours_verified_at = NULL WHERE slug = 'babel-zin'")
     co = add_member(seeded_path, "Co Trace", {"la-trace": "co-manager"})
     assert co
     html = client.get("/admin").text

@@ -26,10 +26,21 @@ LISTS = [
     "/embed/open-now?show=all",
     "/api/lieux",
     "/api/open-now",
+    "/api/occurrences",
+    "/api/hsds/organizations",
+    "/api/hsds/services",
+    "/widget/agenda",
+    "/embed/agenda",
     "/guide",
 ]
 # URLs about the lieu alone: a human page (or JSON error) saying it is not there any more.
-OWN = [f"/lieux/{SLUG}", f"/ical/lieux/{SLUG}.ics", "/ical/communes/saint-gilles.ics"]
+OWN = [
+    f"/lieux/{SLUG}",
+    f"/lieux/{SLUG}/poster",
+    f"/ical/lieux/{SLUG}.ics",
+    "/ical/communes/saint-gilles.ics",
+    f"/api/lieux/{SLUG}",
+]
 
 
 def _titles(db_path) -> tuple[int, list[str]]:
@@ -53,12 +64,15 @@ def _archive(client, seeded_path, action: str):
 
 @pytest.fixture
 def no_revision_throttle(monkeypatch):
-    """The polled fragment and API read the data revision at most every
-    REVISION_CHECK_SECONDS (lieux/widget/cache.py): let that much pass between requests."""
+    """The polled fragments and API read the data revision at most every
+    REVISION_CHECK_SECONDS (lieux/widget/cache.py, lieux/embed/agenda.py): let that much pass
+    between requests."""
+    import lieux.embed.agenda as agenda_embed
     import lieux.widget.cache as widget_cache
 
-    ticks = iter(range(0, 100_000, 10))
+    ticks = iter(range(0, 1_000_000, 10))
     monkeypatch.setattr(widget_cache, "monotonic", lambda: next(ticks))
+    monkeypatch.setattr(agenda_embed, "monotonic", lambda: next(ticks))
 
 
 @pytest.mark.parametrize("url", LISTS)
@@ -93,13 +107,14 @@ def test_archived_lieu_own_urls_say_it_is_gone(client, seeded_path, url):
     assert client.get(url).status_code == 200
 
 
-def test_archived_lieu_activity_page_is_gone(client, seeded_path):
+@pytest.mark.parametrize("prefix", ["/agenda/", "/api/activities/"])
+def test_archived_lieu_activity_page_is_gone(client, seeded_path, prefix):
     activity_id, _ = _titles(seeded_path)
-    assert client.get(f"/agenda/{activity_id}").status_code == 200
+    assert client.get(f"{prefix}{activity_id}").status_code == 200
     _archive(client, seeded_path, "archive")
-    assert client.get(f"/agenda/{activity_id}").status_code == 404
+    assert client.get(f"{prefix}{activity_id}").status_code == 404
     _archive(client, seeded_path, "restore")
-    assert client.get(f"/agenda/{activity_id}").status_code == 200
+    assert client.get(f"{prefix}{activity_id}").status_code == 200
 
 
 def test_archive_keeps_the_data_and_the_audit(client, seeded_path):
