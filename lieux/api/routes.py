@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from litestar import Controller, Request, Response, get
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.openapi import ResponseSpec
-from litestar.params import Parameter
+from litestar.params import Parameter, QueryParameter
 from sqlite_utils import Database
 
 from lieux.api import gather
@@ -129,16 +129,16 @@ class ApiController(Controller):
         now: datetime,
         start: Annotated[
             date | None,
-            Parameter(
-                query="from",
+            QueryParameter(
+                name="from",
                 description="First local date (YYYY-MM-DD, years 1970 to 2200); default "
                 "today, or six days before `to`.",
             ),
         ] = None,
         end: Annotated[
             date | None,
-            Parameter(
-                query="to",
+            QueryParameter(
+                name="to",
                 description="Last local date, included; default six days after `from`. "
                 f"At most {MAX_WINDOW_DAYS} days from `from` to `to`.",
             ),
