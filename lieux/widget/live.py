@@ -185,7 +185,8 @@ def hours_stale(verified_at: datetime | None, known: bool, at: datetime, days: i
         return False
     if verified_at is not None and verified_at.tzinfo is None:
         verified_at = verified_at.replace(tzinfo=UTC)  # stored as UTC
-    return verified_at is None or verified_at <= at - timedelta(days=days)
+    # As lieux.web.freshness says it on the lieu page: exactly `days` old is still fresh.
+    return verified_at is None or verified_at < at - timedelta(days=days)
 
 
 def changes_after(
@@ -198,8 +199,10 @@ def changes_after(
         verified_at = verified_at.replace(tzinfo=UTC)
     if live is not None:
         found += [t for t in (live.starts_at, live.closes_at, live.expires_at) if t and t > at]
-    if verified_at is not None and verified_at + timedelta(days=days) > at:
-        found.append(verified_at + timedelta(days=days))
+    # Stale from just after `days` days (one second: the fragments' clock resolution).
+    stale_from = None if verified_at is None else verified_at + timedelta(days=days, seconds=1)
+    if stale_from is not None and stale_from > at:
+        found.append(stale_from)
     return found
 
 

@@ -192,3 +192,11 @@ def test_dashboard_in_dutch_and_english(circuit, client, lang, words):
     circuit.post(STATUS, {"state": "closed"})
     lieu = client.get(f"/lieux/{LIEU_B}", params={"lang": lang}).text
     assert {"nl": "Uitzonderlijk gesloten", "en": "Exceptionally closed"}[lang] in lieu
+
+
+def test_the_lieu_log_names_it(circuit, client):
+    circuit.post(STATUS, {"state": "closed", "note": "Grève"})
+    circuit.post(f"{STATUS}/clear", {})
+    log = client.get(f"/manage/{LIEU_B}/audit").text
+    assert "affichage · statut en ce moment" in log
+    assert "annulation · statut en ce moment" in log

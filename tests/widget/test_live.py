@@ -273,7 +273,8 @@ def verified(db_path, slug, when):
     [
         (None, True),
         (DEMO_NOW - timedelta(days=100), True),
-        (DEMO_NOW - timedelta(days=90), True),
+        (DEMO_NOW - timedelta(days=90, seconds=1), True),
+        (DEMO_NOW - timedelta(days=90), False),  # as the lieu page's freshness line says
         (DEMO_NOW - timedelta(days=89), False),
         (DEMO_NOW - timedelta(days=3), False),
     ],
@@ -338,7 +339,9 @@ def test_fragment_says_when_hours_become_stale(client, seeded_path, clock):
     verified(seeded_path, "babel-zin", DEMO_NOW - timedelta(days=90) + timedelta(hours=1))
     time.sleep(REVISION_CHECK_SECONDS + 0.1)
     assert "horaires à confirmer" not in client.get(AUDERGHEM).text
-    clock.now = DEMO_NOW + timedelta(hours=1)
+    clock.now = DEMO_NOW + timedelta(hours=1)  # exactly 90 days: still fresh
+    assert "horaires à confirmer" not in client.get(AUDERGHEM).text
+    clock.now = DEMO_NOW + timedelta(hours=1, seconds=1)
     assert "ouvre demain à 10:00 · horaires à confirmer" in client.get(AUDERGHEM).text
     assert "horaires à confirmer" in client.get("/lieux/babel-zin").text
     assert "horaires à confirmer" in client.get("/lieux?commune=Auderghem").text
