@@ -104,7 +104,7 @@ class HoursController(Controller):
     def hours_still_right(
         self, request: Request, db: Database, lieu: Lieu, by: int, data: Form, now: datetime
     ) -> Response:
-        """"Les horaires sont toujours justes": one tap records it, the hours stay as they are;
+        """One tap on "Les horaires sont toujours justes" records it, the hours stay as they are;
         back to where the button was (`back=dashboard`, or the hours page)."""
         mark_hours_verified(db, lieu, by=by, now=now)
         if data.get("back") == "dashboard":
