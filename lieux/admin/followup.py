@@ -1,17 +1,15 @@
 """What /admin says about each lieu: stale hours and "needs attention", from a given `now`."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from lieux.admin.models import FollowUp, LieuCounts
+from lieux.widget import live
 
 
 def hours_stale(counts: LieuCounts, now: datetime, stale_days: int) -> bool:
     """Known hours nobody confirmed within `stale_days` (never confirmed: stale). Unknown hours
     are not stale: they are unknown, which /admin shows on its own."""
-    if not counts.hours_known:
-        return False
-    verified = counts.lieu.hours_verified_at
-    return verified is None or now - verified > timedelta(days=stale_days)
+    return live.hours_stale(counts.lieu.hours_verified_at, counts.hours_known, now, stale_days)
 
 
 def follow_up(

@@ -2,13 +2,14 @@
 the reader's language and the local time zone, and whether that is past the stale threshold
 (`Settings.hours_stale_days`). Never verified counts as stale."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import msgspec
 from babel.dates import format_date
 
 from lieux.calendar.listing import LOCALES
+from lieux.widget import live
 
 
 class Freshness(msgspec.Struct, frozen=True, kw_only=True):
@@ -34,6 +35,6 @@ def hours_freshness(
     return Freshness(
         verified_on=day,
         date_label=date_label(day, lang),
-        stale=age > timedelta(days=stale_days),
+        stale=live.hours_stale(verified_at, True, now, stale_days),
         days=max(0, age.days),
     )
