@@ -13,6 +13,7 @@ import importlib
 import json
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -59,7 +60,7 @@ def test_a_generated_client_lists_this_weeks_occurrences(client, seeded_path, tm
         async with api:
             return await list_occurrences.asyncio_detailed(client=api, **params)
 
-    answer = asyncio.run(ask())
+    answer = run(ask())
     assert answer.status_code == 200
     week = answer.parsed
     assert week and all(type(o).__name__ == "ApiOccurrence" for o in week)
@@ -70,7 +71,14 @@ def test_a_generated_client_lists_this_weeks_occurrences(client, seeded_path, tm
     listed = sorted((o.uid, o.starts_at.astimezone(UTC), o.status.value) for o in week)
     assert listed == expand(client.get("/ical/network.ics").content, start, end)
 
-    wrong = asyncio.run(ask(lieu="nulle-part"))
+    wrong = run(ask(lieu="nulle-part"))
     assert wrong.status_code == 400
     assert type(wrong.parsed).__name__ == "ApiError"
     assert "nulle-part" in wrong.parsed.detail
+
+
+def run(coroutine):
+    """asyncio.run in a thread of its own: a browser test earlier in the same pytest process
+    leaves Playwright's event loop on the main thread."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
