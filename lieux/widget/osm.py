@@ -186,7 +186,11 @@ def to_osm(
         if any(e.date() > s.date() for s, e in weekly_spans(base, reference + timedelta(weekday)))
     }
     for day in sorted({day + ONE_DAY for day in overridden} - overridden):
-        if (day - ONE_DAY).weekday() in base_overnight and day <= end:
+        # A dated slot's evening runs into the next day as the base's does.
+        overnight = (day - ONE_DAY).weekday() in base_overnight or any(
+            e.date() > s.date() for s, e in weekly_spans(hours, day - ONE_DAY)
+        )
+        if overnight and day <= end:
             rules.append(f"{_osm_date(day)} {_osm_spans(day_plan(hours, day, holidays)[0])}")
             overridden.add(day)
     spill = []

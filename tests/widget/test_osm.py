@@ -1,6 +1,6 @@
 """OSM opening_hours strings: the export alone gives the engine's answers (opening-hours-py)."""
 
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 
 import opening_hours
 import pytest
@@ -194,3 +194,30 @@ def test_import_reads_the_holiday_rule_the_string_states(text, expected):
     _slots, exceptions, rule = from_osm(text, today=today, holidays=holidays)
     assert rule == expected
     assert exceptions == []
+
+
+def test_a_closure_ending_on_a_dated_overnight_slot_keeps_the_next_morning_closed():
+    # Found by the property test: a slot valid only between dates runs past midnight, and a
+    # closure covers its last evening; the export must not let that evening spill into the day
+    # after the closure (the engine closes the whole evening with its day).
+    h = OpeningHours(
+        lieu_id=1,
+        slots=(
+            OpeningSlot(
+                weekday=0,
+                opens=time(0, 15),
+                closes=time(0, 15),
+                valid_from=date(2027, 7, 26),
+                valid_to=date(2027, 11, 22),
+            ),
+        ),
+        exceptions=(
+            OpeningException(
+                start_date=date(2027, 11, 2), end_date=date(2027, 11, 22), kind="closed"
+            ),
+        ),
+    )
+    text = export(h)
+    for at in (datetime(2027, 11, 22, 23, 0, tzinfo=UTC), datetime(2027, 11, 1, 23, 0, tzinfo=UTC)):
+        assert engine_open(h, at) == osm_open(text, at), (text, at.isoformat())
+    assert not engine_open(h, datetime(2027, 11, 22, 23, 0, tzinfo=UTC))
