@@ -42,6 +42,7 @@ from lieux.settings import Settings, from_env
 from lieux.web.errors import http_error, out_of_range, server_error
 from lieux.web.routes import PagesController, healthz, switch_language
 from lieux.widget.cache import OpenNowCache
+from lieux.widget.models import span_label
 from lieux.widget.query import QueryError
 from lieux.widget.routes import WidgetController, query_error
 
@@ -71,6 +72,7 @@ def _configure_templates(engine: JinjaTemplateEngine) -> None:
     engine.engine.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
     engine.engine.globals["current_lang"] = i18n.current_lang.get
     engine.engine.filters["commune"] = i18n.commune_label
+    engine.engine.globals["span_label"] = span_label
 
 
 def _layer(define: DefineMiddleware) -> Callable[[ASGIApp], ASGIApp]:

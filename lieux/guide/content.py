@@ -15,7 +15,7 @@ from lieux.i18n import gettext
 from lieux.models import Helpline, Lieu, helplines_for
 from lieux.settings import Settings
 from lieux.web.lieu_facts import language_names
-from lieux.widget.models import OpeningHours
+from lieux.widget.models import OpeningHours, span_label
 
 # Small enough for six per A4 page, large enough for a phone camera at arm's length.
 QR_SCALE = 2
@@ -107,7 +107,7 @@ def more_facts(lieu: Lieu, lang: str) -> list[str]:
 def weekly_summary(hours: OpeningHours) -> list[tuple[str, str]]:
     """[('mardi – vendredi', '10:00–16:00'), ...]: consecutive days with the same hours merged."""
     per_day = [
-        ", ".join(f"{s.opens:%H:%M}–{s.closes:%H:%M}" for s in hours.slots if s.weekday == day)
+        ", ".join(span_label(s.opens, s.closes) for s in hours.slots if s.weekday == day)
         for day in range(7)
     ]
     lines: list[tuple[str, str]] = []

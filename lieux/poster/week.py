@@ -20,7 +20,7 @@ from lieux.calendar.closures import occurrence_dates
 from lieux.calendar.listing import LOCALES, Listed, day_label, listed
 from lieux.calendar.recurrence import Occurrence
 from lieux.widget.hours import day_plan
-from lieux.widget.models import OpeningException, OpeningHours
+from lieux.widget.models import OpeningException, OpeningHours, span_label
 
 ONE_DAY = timedelta(days=1)
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -54,7 +54,7 @@ class PlannedSpan(msgspec.Struct, frozen=True, kw_only=True):
 
     @property
     def label(self) -> str:
-        return f"{self.opens:%H:%M}–{self.closes:%H:%M}"
+        return span_label(self.opens, self.closes)
 
 
 class PlannedDay(msgspec.Struct, frozen=True, kw_only=True):

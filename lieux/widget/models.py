@@ -12,6 +12,12 @@ import msgspec
 from lieux.models import Lieu
 
 
+def span_label(opens: time, closes: time) -> str:
+    """'10:00–16:00'; a span that closes at midnight ends at 24:00, as people and OSM write it
+    (a whole day is '00:00–24:00', not '00:00–00:00')."""
+    return f"{opens:%H:%M}–{'24:00' if closes == time(0) else f'{closes:%H:%M}'}"
+
+
 class OpeningSlot(msgspec.Struct, frozen=True, kw_only=True):
     weekday: int  # 0 = Monday
     opens: time

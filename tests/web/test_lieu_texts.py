@@ -5,15 +5,17 @@ hours were last confirmed, or that they need confirming."""
 
 import json
 import re
-from datetime import datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
 
 from lieux import db as database
+from lieux.db import hours as hours_db
 from lieux.db import profile as profile_db
 from lieux.db.lieux import get_lieu
+from lieux.widget.models import OpeningException, OpeningSlot
 from tests.conftest import DEMO_NOW
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -231,3 +233,27 @@ def test_free_is_said_only_when_the_lieu_says_so(client, seeded_path):
     assert "isAccessibleForFree" not in json_ld(client.get(f"/lieux/{SLUG}").text)[0]
     set_profile(seeded_path, price=None)
     assert "isAccessibleForFree" not in json_ld(client.get(f"/lieux/{SLUG}").text)[0]
+
+
+def test_hours_until_midnight_end_at_24_00(client, seeded_path):
+    """A day open round the clock reads 00:00–24:00 on the lieu page, and so does a closure's
+    special hours: never '00:00–00:00', which reads as closed."""
+    db = database.connect(seeded_path)
+    hours_db.replace_hours(
+        db,
+        get_lieu(db, SLUG).id,
+        slots=[OpeningSlot(weekday=d, opens=time(0), closes=time(0)) for d in range(7)]
+        + [OpeningSlot(weekday=0, opens=time(20), closes=time(0))],
+        exceptions=[
+            OpeningException(
+                start_date=date(2026, 12, 24), end_date=date(2026, 12, 24), kind="special",
+                opens=time(18), closes=time(0),
+            )
+        ],
+        holiday_rule=None,
+    )  # fmt: skip
+    db.close()
+    html = flat(client.get(f"/lieux/{SLUG}").text)
+    assert "00:00–00:00" not in html and "20:00–00:00" not in html
+    assert "00:00–24:00" in html
+    assert "18:00–24:00" in html
