@@ -56,6 +56,9 @@ def test_the_service_is_sandboxed_and_runs_lieux_serve_behind_the_proxy():
         "EnvironmentFile": "/etc/lieux/lieux.env",
     }.items():
         assert service[key] == [value], key
+    # Two workers sum their metrics in the directory systemd empties at each start.
+    assert service["RuntimeDirectory"] == ["lieux-metrics"]
+    assert "PROMETHEUS_MULTIPROC_DIR=/run/lieux-metrics" in service["Environment"]
     command = shlex.split(service["ExecStart"][0])
     assert command[0] == "/opt/lieux/.venv/bin/lieux"
     args = build_parser().parse_args(command[1:])
