@@ -15,7 +15,7 @@ from lieux.clock import utc_now
 from lieux.demo import seed_demo
 from lieux.models import LANGUAGES
 from lieux.seed import seed_guide
-from lieux.settings import SettingsError, allowed_ips, from_env
+from lieux.settings import SettingsError, from_env, ip_list
 
 EXIT_USAGE = 2
 # More processes than this on one SQLite file only queue on its write lock.
@@ -148,9 +148,9 @@ def _serve(settings, args) -> str:
         raise UsageError(f"--workers {args.workers}: expected between 1 and {MAX_WORKERS}")
     forwarded = settings.forwarded_allow_ips
     if args.forwarded_allow_ips is not None:
-        forwarded = allowed_ips("--forwarded-allow-ips", args.forwarded_allow_ips)
+        forwarded = ip_list("--forwarded-allow-ips", args.forwarded_allow_ips, anyone=True)
     if args.proxy_headers and not forwarded:
-        forwarded = "127.0.0.1"
+        forwarded = ("127.0.0.1",)
     db = database.open_existing(settings.db)
     database.migrate(db)
     db.close()
@@ -169,7 +169,7 @@ def _serve(settings, args) -> str:
         workers=args.workers,
         # Off unless asked: a visitor's own X-Forwarded-For must not pick their address.
         proxy_headers=bool(forwarded),
-        forwarded_allow_ips=forwarded or None,
+        forwarded_allow_ips=",".join(forwarded) or None,
         log_level="info",
     )
     return ""

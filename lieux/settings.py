@@ -30,9 +30,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     feed_past_days: int = 30
     # Hours nobody has confirmed for this many days are shown as "to be confirmed" (issue 12).
     hours_stale_days: int = 90
-    # Proxies whose X-Forwarded-For/-Proto `lieux serve` believes (comma-separated addresses or
-    # networks, or *); empty: none, the header is ignored and nobody can spoof an address.
-    forwarded_allow_ips: str = ""
+    # Proxies whose X-Forwarded-For/-Proto `lieux serve` believes (addresses, networks or *);
+    # none: the header is ignored and nobody can spoof an address.
+    forwarded_allow_ips: tuple[str, ...] = ()
     # Who may read /metrics: addresses or networks (CIDR); everyone else gets a 404.
     metrics_allow: tuple[str, ...] = ("127.0.0.1", "::1")
 
@@ -50,38 +50,21 @@ def _bool(name: str, value: str) -> bool:
     raise SettingsError(f"{name}={value!r}: expected 1/0, true/false, yes/no or on/off")
 
 
-def allowed_ips(name: str, value: str) -> str:
-    """A comma-separated list of IP addresses or networks (or `*`), checked; raise
-    SettingsError naming `name`."""
-    items = [item.strip() for item in value.split(",") if item.strip()]
+def ip_list(name: str, value: str, *, anyone: bool = False) -> tuple[str, ...]:
+    """Comma-separated IP addresses or networks (`127.0.0.1,::1,10.0.0.0/8`), each checked and
+    kept as written; `*` (any address) too where `anyone`. Raise SettingsError naming `name`."""
+    items = tuple(item.strip() for item in value.split(",") if item.strip())
     for item in items:
-        if item == "*":
+        if anyone and item == "*":
             continue
         try:
-            ipaddress.ip_network(item)
+            ipaddress.ip_network(item, strict=False)
         except ValueError:
             raise SettingsError(
                 f"{name}={value!r}: {item!r} is not an IP address or network "
                 "(for example 127.0.0.1 or 10.0.0.0/8)"
             ) from None
-    if not items:
-        raise SettingsError(f"{name} is empty: give the proxy's address, e.g. 127.0.0.1")
-    return ",".join(items)
-
-
-def _networks(name: str, value: str) -> tuple[str, ...]:
-    """Comma-separated addresses or CIDR networks, such as `127.0.0.1,::1,10.0.0.0/8`."""
-    found = []
-    for part in (part.strip() for part in value.split(",")):
-        if not part:
-            continue
-        try:
-            found.append(str(ipaddress.ip_network(part, strict=False)))
-        except ValueError:
-            raise SettingsError(
-                f"{name}: {part!r} is not an IP address or network (e.g. 127.0.0.1,10.0.0.0/8)"
-            ) from None
-    return tuple(found)
+    return items
 
 
 def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -131,9 +114,10 @@ def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> S
                 f"LIEUX_HOURS_STALE_DAYS={raw!r}: expected a number of days between 1 and 3660"
             )
         values["hours_stale_days"] = int(raw)
-    if raw := env.get("LIEUX_FORWARDED_ALLOW_IPS"):
-        values["forwarded_allow_ips"] = allowed_ips("LIEUX_FORWARDED_ALLOW_IPS", raw)
+    if "LIEUX_FORWARDED_ALLOW_IPS" in env:
+        raw = env["LIEUX_FORWARDED_ALLOW_IPS"]
+        values["forwarded_allow_ips"] = ip_list("LIEUX_FORWARDED_ALLOW_IPS", raw, anyone=True)
     if "LIEUX_METRICS_ALLOW" in env:
-        values["metrics_allow"] = _networks("LIEUX_METRICS_ALLOW", env["LIEUX_METRICS_ALLOW"])
+        values["metrics_allow"] = ip_list("LIEUX_METRICS_ALLOW", env["LIEUX_METRICS_ALLOW"])
     values.update({k: v for k, v in overrides.items() if v is not None})
     return Settings(**values)

@@ -46,10 +46,10 @@ def test_bad_serve_options_are_refused_in_one_line(
 def test_the_allowed_proxies_setting_is_checked_and_kept():
     from lieux.settings import from_env
 
-    assert from_env({}).forwarded_allow_ips == ""
+    assert from_env({}).forwarded_allow_ips == ()
     settings = from_env({"LIEUX_FORWARDED_ALLOW_IPS": " 127.0.0.1, 10.0.0.0/8 ,::1"})
-    assert settings.forwarded_allow_ips == "127.0.0.1,10.0.0.0/8,::1"
-    assert from_env({"LIEUX_FORWARDED_ALLOW_IPS": "*"}).forwarded_allow_ips == "*"
+    assert settings.forwarded_allow_ips == ("127.0.0.1", "10.0.0.0/8", "::1")
+    assert from_env({"LIEUX_FORWARDED_ALLOW_IPS": "*"}).forwarded_allow_ips == ("*",)
 
 
 PATHS = (

@@ -90,11 +90,15 @@ def test_metrics_allow_setting():
     assert from_env({}).metrics_allow == ("127.0.0.1", "::1")
     assert from_env({"LIEUX_METRICS_ALLOW": "10.0.0.0/8, ::1"}).metrics_allow == (
         "10.0.0.0/8",
-        "::1/128",
+        "::1",
     )
     assert from_env({"LIEUX_METRICS_ALLOW": ""}).metrics_allow == ()
-    with pytest.raises(SettingsError, match="LIEUX_METRICS_ALLOW: 'localhost'"):
+    with pytest.raises(
+        SettingsError, match=r"LIEUX_METRICS_ALLOW='127\.0\.0\.1,localhost': 'localhost' is not"
+    ):
         from_env({"LIEUX_METRICS_ALLOW": "127.0.0.1,localhost"})
+    with pytest.raises(SettingsError, match="'\\*' is not"):  # anyone may not read them
+        from_env({"LIEUX_METRICS_ALLOW": "*"})
 
 
 def _sample(text: str, name: str, labels: str = "") -> float | None:
