@@ -4,7 +4,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
-from litestar import Litestar, Router
+from litestar import Litestar, Request, Router
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import HTTPException
@@ -18,7 +18,7 @@ from litestar.template import TemplateConfig
 from litestar.types import ASGIApp
 from sqlite_utils import Database
 
-from lieux import i18n
+from lieux import i18n, models
 from lieux.admin.routes import AdminController
 from lieux.api.hsds_routes import HsdsController
 from lieux.api.routes import ApiController
@@ -35,6 +35,7 @@ from lieux.guide.routes import GuideController
 from lieux.manage.routes import CONTROLLERS as MANAGE_CONTROLLERS
 from lieux.members.routes import MembersController
 from lieux.members.session import csrf_config, session_config
+from lieux.models import Helpline
 from lieux.ops.metrics import prometheus_config
 from lieux.ops.routes import MetricsController, readyz
 from lieux.poster.routes import PosterController
@@ -73,6 +74,15 @@ def _configure_templates(engine: JinjaTemplateEngine) -> None:
     engine.engine.globals["current_lang"] = i18n.current_lang.get
     engine.engine.filters["commune"] = i18n.commune_label
     engine.engine.globals["span_label"] = span_label
+    engine.engine.globals["listening_lines"] = listening_lines
+
+
+def listening_lines(request: Request) -> list[Helpline]:
+    """The footer's lines, from the helplines network admins keep (the open-now snapshot holds
+    them: no query of its own), for the page's language."""
+    state = request.app.state
+    helplines = state.open_now.snapshot(state.clock(), fresh=False).helplines
+    return models.listening_lines(helplines, i18n.current_lang.get())
 
 
 def _layer(define: DefineMiddleware) -> Callable[[ASGIApp], ASGIApp]:

@@ -143,6 +143,16 @@ def helplines_for(helplines: Iterable[Helpline], lang: str) -> list[Helpline]:
     return sorted(helplines, key=lambda line: line.language != first)
 
 
+def listening_lines(helplines: Iterable[Helpline], lang: str) -> list[Helpline]:
+    """The lines every page's footer offers: the first 24/7 line in French and the first in
+    Dutch (Télé-Accueil 107, Tele-Onthaal 106 in the guide), in the order `lang` reads them."""
+    first: dict[str, Helpline] = {}
+    for line in helplines:
+        if line.hours == "24/7" and line.language in ("fr", "nl"):
+            first.setdefault(line.language, line)
+    return helplines_for(first.values(), lang)
+
+
 # The 19 Brussels communes, and the parts of the City of Brussels that addresses name, by their
 # French name (as stored) with their official Dutch name. Both are official; English uses the
 # French one, as the region's English pages do. Stored names stay French: filters and URLs use them.

@@ -3,7 +3,11 @@
 import re
 from html import unescape
 
+import msgspec
 import pytest
+
+from lieux import db as database
+from lieux.db.lieux import list_helplines, upsert_helpline
 
 FIRST_TWO = {"fr": ["107", "106"], "nl": ["106", "107"], "en": ["107", "106"]}
 
@@ -65,6 +69,21 @@ def test_footer_lists_the_listening_line_of_the_language_first(client, lang):
     footer = html[html.index('<footer class="site">') :]
     order = re.findall(r'href="tel:(10[67])"', footer)
     assert order == FIRST_TWO[lang]
+
+
+def test_the_footer_follows_the_helplines_admins_keep(client, seeded_path):
+    """A number an admin corrects is the one every footer dials; a line that no longer answers
+    day and night gives its place to the next one in its language, as the footer says "jour et
+    nuit"."""
+    db = database.connect(seeded_path)
+    lines = {line.name: line for line in list_helplines(db)}
+    upsert_helpline(db, msgspec.structs.replace(lines["Télé-Accueil"], number="02 538 49 21"))
+    upsert_helpline(db, msgspec.structs.replace(lines["Tele-Onthaal"], hours="9:00–17:00"))
+    db.close()
+    html = client.get("/lieux").text
+    footer = html[html.index('<footer class="site">') :]
+    assert re.findall(r'href="tel:([^"]+)"', footer) == ["025384921", "1813"]
+    assert "Télé-Accueil 02 538 49 21" in footer
 
 
 def test_guide_lists_the_helplines_translated_and_ordered(client):
