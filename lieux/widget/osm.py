@@ -178,19 +178,42 @@ def to_osm(
 
     # Give back the overnight parts that the dated rules cut (see the module docstring).
     # opening-hours-py takes the evening part running into a day from the rule that governs
-    # that day, applied to the day before. After a dated day, the base rule would bring back
-    # the weekly evening the dated rule removed: pin such days to their own date too.
+    # that day, applied to the day before; opening_hours.js from every rule that matched the day
+    # before, unless a later rule matches the day itself. Both bring back evenings the engine
+    # closed (a weekly evening a dated rule removed, special hours on a day a closure covers):
+    # such days are pinned to their own date, and the real evenings added back after.
     base_overnight = {
         weekday
         for weekday in range(7)
         if any(e.date() > s.date() for s, e in weekly_spans(base, reference + timedelta(weekday)))
     }
-    for day in sorted({day + ONE_DAY for day in overridden} - overridden):
-        # A dated slot's evening runs into the next day as the base's does.
-        overnight = (day - ONE_DAY).weekday() in base_overnight or any(
-            e.date() > s.date() for s, e in weekly_spans(hours, day - ONE_DAY)
-        )
-        if overnight and day <= end:
+
+    def runs_overnight(day: date) -> bool:
+        """Whether some rule that matches `day` runs past its midnight."""
+        return (
+            day.weekday() in base_overnight
+            or any(e.date() > s.date() for s, e in weekly_spans(hours, day))
+            or any(
+                x.kind == "special" and x.start_date <= day <= x.end_date and x.closes <= x.opens
+                for x in hours.exceptions
+            )
+            or (day in holidays and rule is not None and rule.rule == "special"
+                and rule.closes <= rule.opens)
+        )  # fmt: skip
+
+    def decided_by(day: date) -> tuple[frozenset[int], bool]:
+        """The exceptions covering `day`, and whether it is a holiday."""
+        return frozenset(
+            i for i, x in enumerate(hours.exceptions) if x.start_date <= day <= x.end_date
+        ), day in holidays
+
+    for day in sorted({day + ONE_DAY for day in overridden}):
+        before = day - ONE_DAY
+        if (
+            day <= end
+            and runs_overnight(before)
+            and (day not in overridden or decided_by(before) != decided_by(day))
+        ):
             rules.append(f"{_osm_date(day)} {_osm_spans(day_plan(hours, day, holidays)[0])}")
             overridden.add(day)
     spill = []

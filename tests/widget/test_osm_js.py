@@ -133,7 +133,7 @@ ON_HOLIDAYS = st.tuples(st.sampled_from(HOLIDAY_DAYS), QUARTERS).map(
 JS_INSTANTS = st.one_of(INSTANTS, ON_HOLIDAYS)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(slots(), max_size=6),  # no slot: hours unknown, except during special openings
     st.lists(exceptions(), max_size=3),
@@ -177,3 +177,39 @@ def test_opening_hours_js_lets_saturday_night_spill_into_monday_after_the_clocks
     assert engine_state(h, monday) == "closed"
     assert not osm_open(text, monday)
     assert ohjs.evaluate([(text, monday)]) == [("open", None)]
+
+
+@pytest.mark.parametrize(
+    ("special_to", "closed_from"),
+    [
+        (date(2027, 10, 30), date(2027, 10, 11)),  # the 31st has its weekly hours (none)
+        (date(2027, 10, 31), date(2027, 10, 12)),  # the 31st has the special hours too
+    ],
+)
+def test_special_hours_past_midnight_on_a_closed_day_do_not_spill_into_the_next(
+    ohjs, special_to, closed_from
+):
+    """Found by this property test: special hours running past midnight (00:15 to 00:15 the
+    next day) from 10 or 11 October, a closure up to the 30th. The engine closes the evening of
+    the 30th with its day; the export pins the 31st so that no OSM reader carries it over."""
+    h = OpeningHours(
+        lieu_id=1,
+        slots=(OpeningSlot(weekday=0, opens=time(0), closes=time(0)),),
+        exceptions=(
+            OpeningException(
+                start_date=closed_from - timedelta(days=1), end_date=special_to, kind="special",
+                opens=time(0, 15), closes=time(0, 15),
+            ),
+            OpeningException(start_date=closed_from, end_date=date(2027, 10, 30), kind="closed"),
+        ),
+    )  # fmt: skip
+    text = export(h)
+    sunday = datetime(2027, 10, 31, 0, 5, tzinfo=BXL)
+    # The evening before the closure is not closed: it runs into its first morning.
+    spilled = datetime.combine(closed_from, time(0, 5), tzinfo=BXL)
+    assert [engine_state(h, sunday), engine_state(h, spilled)] == ["closed", "open"]
+    assert [osm_open(text, sunday), osm_open(text, spilled)] == [False, True]
+    assert [state for state, _ in ohjs.evaluate([(text, sunday), (text, spilled)])] == [
+        "closed",
+        "open",
+    ]
