@@ -9,7 +9,7 @@ CHROMIUM := /usr/bin/chromium
 NGINX := /usr/sbin/nginx
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-dates lint fix bench browser messages test-assets clean lock
+.PHONY: help run test test-dates explore lint fix bench browser messages test-assets clean lock
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -124,6 +124,9 @@ test-dates: $(VENV)/.test-deps browser test-assets ## the suite but its browser 
 		echo "== the clock moved to $$at (faketime $$offset s)"; \
 		faketime -f "$$offset" $(BIN)/pytest -q -n $(TEST_WORKERS) -m "not browser and not proxy" || exit 1; \
 	done
+
+explore: $(VENV)/.test-deps test-assets ## the property tests with new random examples, many more than the suite's
+	HYPOTHESIS_PROFILE=explore $(BIN)/pytest -n $(TEST_WORKERS) tests/widget/test_osm.py tests/widget/test_osm_js.py -k agree
 
 lint: $(VENV)/.test-deps ## ruff check + format check
 	$(BIN)/ruff check .

@@ -103,7 +103,7 @@ def test_opening_hours_py_counts_easter_sunday_as_a_holiday():
 # --- property: engine and opening-hours-py agree over the coming year -------------------------
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(slots(), min_size=1, max_size=6),
     st.lists(exceptions(), max_size=3),
