@@ -38,6 +38,12 @@ def translations(lang: str) -> NullTranslations:
     return Translations(compiled)
 
 
+def mark(message: str) -> str:
+    """Marks a message for extraction (imported as `_`, babel's keyword) and returns it as it
+    is: it is translated where it is shown (an error page, a form, the widget)."""
+    return message
+
+
 def gettext(message: str) -> str:
     return translations(current_lang.get()).gettext(message)
 

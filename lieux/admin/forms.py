@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from lieux.i18n import mark as _
 from lieux.manage.forms import Error, FormErrors, parse
 from lieux.models import COMMUNES_NL, Helpline, LieuWrite
 
@@ -22,11 +23,6 @@ PHONE_DIGITS_MIN = 3
 Commune = Literal[tuple(COMMUNES_NL)]  # type: ignore[valid-type]
 Language = Literal["fr", "nl", "en"]
 Short = Annotated[str, msgspec.Meta(max_length=HELPLINE_TEXT_MAX)]
-
-
-def _(message: str) -> str:
-    """Marks a message for extraction; translated when rendered."""
-    return message
 
 
 class LieuCreateForm(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

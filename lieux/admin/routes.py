@@ -12,6 +12,7 @@ from lieux.admin import actions, followup
 from lieux.admin.forms import NAME_TAKEN, parse_helpline, parse_new_lieu
 from lieux.db import network
 from lieux.db.lieux import get_lieu
+from lieux.i18n import mark as _
 from lieux.manage.forms import FormErrors
 from lieux.manage.responses import Form, again, done
 from lieux.members.guards import provide_admin
@@ -20,12 +21,6 @@ from lieux.members.session import provide_identity
 from lieux.models import COMMUNES_NL, Lieu
 from lieux.qr import qr_svg
 from lieux.settings import Settings
-
-
-def _(message: str) -> str:
-    """Marks a message for extraction; the error page translates it (lieux.web.errors)."""
-    return message
-
 
 FOR_ADMINS = {
     "identity": Provide(provide_identity, sync_to_thread=True),

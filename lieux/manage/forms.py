@@ -16,6 +16,7 @@ from dateutil.rrule import rrulestr
 
 from lieux.calendar.models import KINDS, ActivityWrite
 from lieux.calendar.rules import RuleError, normalize_rrule
+from lieux.i18n import mark as _
 
 # Limits a person can reach by typing; the database has its own (title <= 200).
 TITLE_MAX = 200
@@ -36,11 +37,6 @@ CSRF_FIELD = "_csrf_token"
 _TAG = re.compile(r"<\s*[a-zA-Z/!?]")
 
 Error = tuple[str, dict[str, object]]  # (French msgid, format parameters)
-
-
-def _(message: str) -> str:
-    """Marks a message for extraction (`make messages`); it is translated when rendered."""
-    return message
 
 
 class FormErrors(Exception):

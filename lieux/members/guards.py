@@ -5,18 +5,33 @@ lieu come from providers, so each handler starts with one call (`require_manager
 that refuses with 401 (not signed in) or 403 (signed in, not allowed) before anything else.
 """
 
-from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+)
+from litestar.status_codes import HTTP_410_GONE
 from sqlite_utils import Database
 
 from lieux.db.lieux import get_lieu
+from lieux.i18n import mark as _
 from lieux.members.auth import can_manage, can_propose
 from lieux.members.models import Identity
 from lieux.models import Lieu
+
+ARCHIVED_FOR_MEMBERS = _(
+    "La coordination du réseau a archivé ce lieu : ses pages, son agenda et ses données sont "
+    "gardés mais plus publiés. Un administrateur du réseau peut le rétablir."
+)
 
 
 def provide_lieu(db: Database, slug: str) -> Lieu:
     lieu = get_lieu(db, slug)
     if lieu is None:
+        if get_lieu(db, slug, archived=True) is not None:
+            # Its co-managers' bookmarks lead here: say what happened and who can undo it.
+            raise HTTPException(status_code=HTTP_410_GONE, detail=ARCHIVED_FOR_MEMBERS)
         raise NotFoundException(f"Aucun lieu « {slug} »")
     return lieu
 
@@ -47,11 +62,6 @@ def provide_manager(identity: Identity | None, lieu: Lieu) -> int:
 def provide_member(identity: Identity | None, lieu: Lieu) -> int:
     """The `by` dependency of a members' controller: `require_member`, declared once."""
     return require_member(identity, lieu)
-
-
-def _(message: str) -> str:
-    """Marks a message for extraction; the error page translates it (lieux.web.errors)."""
-    return message
 
 
 def provide_admin(identity: Identity | None) -> int:

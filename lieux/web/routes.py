@@ -5,8 +5,9 @@ from datetime import datetime, time, timedelta
 import msgspec
 from litestar import Controller, Request, get
 from litestar.datastructures import Cookie
-from litestar.exceptions import NotFoundException, ValidationException
+from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_410_GONE
 from sqlite_utils import Database
 
 from lieux.calendar.listing import list_days, listed
@@ -19,6 +20,7 @@ from lieux.db.lieux import get_lieu, has_demo_data, list_communes, list_helpline
 from lieux.db.search import lieu_ids_with_activities, search_lieu_ids
 from lieux.embed.assets import WIDGET_CSS, versioned
 from lieux.i18n import LANG_COOKIE, current_lang
+from lieux.i18n import mark as _
 from lieux.models import LANGUAGES, commune_name, helplines_for
 from lieux.web import structured
 from lieux.web.freshness import hours_freshness
@@ -31,6 +33,8 @@ from lieux.widget.status import lieu_status
 
 # A year: the choice of language is remembered, not tracked (the cookie holds only fr/nl/en).
 LANG_COOKIE_AGE = 365 * 24 * 3600
+# The page of a lieu the network archived: old links and printed QR codes still lead here.
+ARCHIVED_FOR_VISITORS = _("Ce lieu ne fait plus partie de la liste du réseau.")
 # ?open= on the directory: any time, open now, open at some moment of this (or next) weekend.
 OPEN_FILTERS = ("", "now", "weekend")
 # The lieu page lists the coming four weeks (its template says so).
@@ -170,6 +174,8 @@ class PagesController(Controller):
     ) -> Template:
         lieu = get_lieu(db, slug)
         if lieu is None:
+            if get_lieu(db, slug, archived=True) is not None:
+                raise HTTPException(status_code=HTTP_410_GONE, detail=ARCHIVED_FOR_VISITORS)
             raise NotFoundException(f"Aucun lieu « {slug} »")
         cache = request.app.state.open_now
         try:

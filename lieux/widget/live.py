@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
+from lieux.i18n import mark as _
 from lieux.widget.hours import to_instant
 from lieux.widget.models import LiveStatus, OpenState
 
@@ -33,11 +34,6 @@ QUARTER = 15
 _TAG = re.compile(r"<\s*[a-zA-Z/!?]")
 _HHMM = re.compile(r"(\d{1,2})[:hH.](\d{2})")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def _(message: str) -> str:
-    """Marks a message for extraction; translated where it is shown."""
-    return message
 
 
 class LiveStatusError(ValueError):

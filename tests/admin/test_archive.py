@@ -1,6 +1,8 @@
 """An archived lieu is gone from every public output (pages, feeds, widget, embed, API, guide,
 search), its data and audit kept; restored, it is back everywhere."""
 
+from html import unescape
+
 import pytest
 
 from lieux import db as database
@@ -146,3 +148,36 @@ def test_search_index_skips_archived_lieux(client, seeded_path):
     db = database.connect(seeded_path)
     assert lieu_id not in search_lieu_ids(db, "trace")
     db.close()
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("fr", "Ce lieu ne fait plus partie de la liste du réseau."),
+        ("nl", "Deze plek staat niet meer op de lijst van het netwerk."),
+        ("en", "This place is no longer on the network's list."),
+    ],
+)
+def test_an_archived_lieu_page_says_it_left_the_list(client, seeded_path, lang, said):
+    """Old links and printed QR codes lead to a page that says what happened (410), in the
+    reader's language; a slug that never existed stays a 404."""
+    _archive(client, seeded_path, "archive")
+    gone = client.get(f"/lieux/{SLUG}?lang={lang}")
+    assert gone.status_code == 410
+    assert said in unescape(gone.text)
+    assert client.get("/lieux/nowhere-at-all").status_code == 404
+
+
+def test_its_co_managers_learn_it_was_archived_and_who_can_restore_it(client, seeded_path):
+    member = add_member(seeded_path, "Co Trace", {SLUG: "co-manager"})
+    _archive(client, seeded_path, "archive")
+    sign_in(client, seeded_path, member)
+    for path in (f"/manage/{SLUG}", f"/manage/{SLUG}/hours", f"/manage/{SLUG}/profile"):
+        page = client.get(path)
+        assert page.status_code == 410, path
+        assert "archivé ce lieu" in unescape(page.text)
+        assert "Un administrateur du réseau peut le rétablir." in unescape(page.text)
+    client.cookies.clear()
+    _archive(client, seeded_path, "restore")
+    sign_in(client, seeded_path, member)
+    assert client.get(f"/manage/{SLUG}").status_code == 200
