@@ -76,8 +76,9 @@ def test_invite_join_propose_approve_publish(live_server, seeded_path, contexts,
     assert "en attente" in member.content()
 
     manager.goto(f"{live_server.url}/manage/{LIEU}")
-    manager.get_by_role("button", name="Accepter et publier").click()
-    manager.wait_for_url(f"{live_server.url}/manage/{LIEU}")
+    # The form posts from the dashboard back to it: wait for that navigation, not the URL.
+    with manager.expect_navigation(url=f"{live_server.url}/manage/{LIEU}"):
+        manager.get_by_role("button", name="Accepter et publier").click()
     assert "acceptée" in manager.content()
 
     public = contexts()
@@ -179,8 +180,9 @@ def test_the_same_path_works_without_javascript(live_server, seeded_path, browse
     member.get_by_role("button", name="Envoyer la proposition").click()
     member.get_by_text("Votre proposition est enregistrée").wait_for()
     manager.goto(f"{live_server.url}/manage/{LIEU}")
-    manager.get_by_role("button", name="Accepter et publier").click()
-    manager.wait_for_url(f"{live_server.url}/manage/{LIEU}")
+    # The form posts from the dashboard back to it: wait for that navigation, not the URL.
+    with manager.expect_navigation(url=f"{live_server.url}/manage/{LIEU}"):
+        manager.get_by_role("button", name="Accepter et publier").click()
     assert "acceptée" in manager.content()
     manager.goto(f"{live_server.url}/lieux/{LIEU}")
     assert "Sortie sans JavaScript" in manager.content()
