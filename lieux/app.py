@@ -1,5 +1,6 @@
 """create_app(settings): the one place that wires the service together."""
 
+import logging
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -48,6 +49,7 @@ from lieux.widget.query import QueryError
 from lieux.widget.routes import WidgetController, query_error
 
 PACKAGE = Path(__file__).parent
+log = logging.getLogger("lieux")
 
 
 def provide_db(state: State) -> Iterator[Database]:
@@ -81,7 +83,11 @@ def listening_lines(request: Request) -> list[Helpline]:
     """The footer's lines, from the helplines network admins keep (the open-now snapshot holds
     them: no query of its own), for the page's language."""
     state = request.app.state
-    helplines = state.open_now.snapshot(state.clock(), fresh=False).helplines
+    try:
+        helplines = state.open_now.snapshot(state.clock(), fresh=False).helplines
+    except Exception:  # the error page shows this footer too: it must render whatever failed
+        log.exception("the footer's helplines could not be read")
+        return []
     return models.listening_lines(helplines, i18n.current_lang.get())
 
 

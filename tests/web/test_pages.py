@@ -1,6 +1,12 @@
-import pytest
+from html import unescape
 
+import pytest
+from litestar.testing import TestClient
+
+from lieux import db as database
+from lieux.db.lieux import get_lieu
 from lieux.seed import load_guide
+from tests.conftest import make_app
 
 
 def test_healthz_is_constant(client):
@@ -108,3 +114,22 @@ def test_numbers_out_of_range_are_a_clear_answer_never_a_500(client, path):
     response = client.get(path)
     assert response.status_code in (400, 404)
     assert "Traceback" not in response.text
+
+
+def test_a_page_that_fails_still_answers_with_the_friendly_error_page(seeded_path, caplog):
+    """Data no form would write (a slot at 25:99) breaks the lieu page and the open-now snapshot
+    the footer reads its helplines from: the person still gets the error page, not a bare 500."""
+    db = database.connect(seeded_path)
+    lieu = get_lieu(db, "babel-zin")
+    db.execute(
+        "INSERT INTO opening_slots (lieu_id, weekday, opens, closes)"
+        " VALUES (?, 0, '25:99', '26:00')",
+        [lieu.id],
+    )
+    db.conn.commit()
+    db.close()
+    with TestClient(app=make_app(seeded_path)) as client:
+        page = client.get("/lieux/babel-zin")
+    assert page.status_code == 500
+    assert "Quelque chose s'est mal passé" in unescape(page.text)
+    assert "Traceback" not in page.text and "ValidationError" not in page.text
