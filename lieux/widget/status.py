@@ -8,7 +8,7 @@ from lieux.i18n import current_lang, gettext
 from lieux.models import Lieu
 from lieux.widget.cache import OpenNowCache
 from lieux.widget.models import OpeningException
-from lieux.widget.view import describe
+from lieux.widget.view import describe, until_day
 
 
 class LieuStatus(msgspec.Struct, frozen=True, kw_only=True):
@@ -42,7 +42,13 @@ def lieu_status(
         words = describe(plain, when, zone, lang)
         if answer.state == "open" and answer.until is not None:
             clock = f"{answer.until.astimezone(zone):%H:%M}"
-            headline = gettext("Ouvert maintenant, jusqu'à %(time)s") % {"time": clock}
+            if day := until_day(answer.until, when, zone, lang):
+                headline = gettext("Ouvert maintenant, jusqu'à %(day)s %(time)s") % {
+                    "day": day,
+                    "time": clock,
+                }
+            else:
+                headline = gettext("Ouvert maintenant, jusqu'à %(time)s") % {"time": clock}
         elif answer.state == "open":
             headline = gettext("Ouvert maintenant")
         elif answer.state == "closed" and answer.source == "live":

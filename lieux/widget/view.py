@@ -50,6 +50,15 @@ def _when(moment: datetime, at: datetime, zone: ZoneInfo, lang: str) -> tuple[st
     return "later", format_date(day, "d MMMM", locale=_babel_locale(lang))
 
 
+def until_day(until: datetime, at: datetime, zone: ZoneInfo, lang: str) -> str:
+    """The day an opening seen at `at` ends ('jeudi', '25 décembre'); '' within 18 hours, where
+    the time alone reads best (until 02:00 tonight, not "until tomorrow 02:00")."""
+    if until - at <= timedelta(hours=18):
+        return ""
+    _kind, words = _when(until, at, zone, lang)
+    return words or format_date(until.astimezone(zone), "EEEE", locale=_babel_locale(lang))
+
+
 def describe(answer: OpenState, at: datetime, zone: ZoneInfo, lang: str) -> str:
     """'ouvert jusqu'à 16:00', 'ouvre samedi à 11:00', 'horaires non communiqués'...; with
     'fermé exceptionnellement' for a live status and 'horaires à confirmer' for stale hours."""
@@ -66,13 +75,9 @@ def _describe(answer: OpenState, at: datetime, zone: ZoneInfo, lang: str) -> str
         if answer.until is None:
             return gettext("ouvert")
         clock = f"{answer.until.astimezone(zone):%H:%M}"
-        # Until 02:00 tonight reads better as a time than as "tomorrow".
-        if answer.until - at <= timedelta(hours=18):
-            return gettext("ouvert jusqu'à %(time)s") % {"time": clock}
-        _kind, words = _when(answer.until, at, zone, lang)
-        local = answer.until.astimezone(zone)
-        day = words or format_date(local, "EEEE", locale=_babel_locale(lang))
-        return gettext("ouvert jusqu'à %(day)s %(time)s") % {"day": day, "time": clock}
+        if day := until_day(answer.until, at, zone, lang):
+            return gettext("ouvert jusqu'à %(day)s %(time)s") % {"day": day, "time": clock}
+        return gettext("ouvert jusqu'à %(time)s") % {"time": clock}
     if answer.next_open is None:
         if answer.state == "unknown":
             return gettext("horaires non communiqués")

@@ -6,6 +6,7 @@ hours were last confirmed, or that they need confirming."""
 import json
 import re
 from datetime import date, datetime, time
+from html import unescape
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -257,3 +258,27 @@ def test_hours_until_midnight_end_at_24_00(client, seeded_path):
     assert "00:00–00:00" not in html and "20:00–00:00" not in html
     assert "00:00–24:00" in html
     assert "18:00–24:00" in html
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("fr", "Ouvert maintenant, jusqu'à vendredi 00:00"),
+        ("nl", "Nu open, tot vrijdag 00:00"),
+        ("en", "Open now, until Friday 00:00"),
+    ],
+)
+def test_open_until_another_day_names_the_day(client, seeded_path, lang, said):
+    """Open round the clock Monday to Thursday: on Monday at noon the lieu page says it closes
+    on Friday at 00:00, not "until 00:00" as if it closed tonight."""
+    db = database.connect(seeded_path)
+    hours_db.replace_hours(
+        db,
+        get_lieu(db, SLUG).id,
+        slots=[OpeningSlot(weekday=d, opens=time(0), closes=time(0)) for d in range(4)],
+        exceptions=[],
+        holiday_rule=None,
+    )
+    db.close()
+    html = flat(unescape(client.get(f"/lieux/{SLUG}?lang={lang}").text))
+    assert said in html
