@@ -79,9 +79,14 @@ def test_a_coordinator_onboards_a_lieu_whose_live_status_reaches_a_partner_site(
     phone.get_by_role("button", name="Enregistrer la fiche").click()
     phone.get_by_text("Enregistré.").wait_for(timeout=TIMEOUT)
 
+    # The weekly editor, as a co-manager would: two slots a day that together run round the
+    # clock (a slot may not open and close at the same time; 12:00-00:00 ends at midnight).
     phone.goto(f"{server.url}/manage/le-phare/hours")
-    phone.locator("#osm").fill("Mo-Su 00:00-24:00")
-    phone.get_by_role("button", name="Importer").click()
+    for day in ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"):
+        for n, (opens, closes) in enumerate((("00:00", "12:00"), ("12:00", "00:00")), start=1):
+            phone.get_by_label(f"{day}, ouverture {n}", exact=True).fill(opens)
+            phone.get_by_label(f"{day}, fermeture {n}", exact=True).fill(closes)
+    phone.get_by_role("button", name="Enregistrer les horaires").click()
     phone.wait_for_url(re.compile(r"/hours\?saved="))
     lieu = httpx.get(f"{server.url}/api/lieux/le-phare").json()
     assert lieu["opening_hours"] and lieu["hours_verified_at"], lieu
