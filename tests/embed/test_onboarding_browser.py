@@ -17,11 +17,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from lieux import db as database
-from lieux.seed import seed_guide
 from tests.embed.conftest import watch, without_http_cache
 from tests.live_server import LiveServer
 from tests.people import add_member, new_token_for
+from tests.widget.conftest import seed_real
 
 PHONE = {"width": 360, "height": 740}
 TIMEOUT = 15_000
@@ -33,11 +32,7 @@ SHOTS = Path(__file__).parents[2] / "var" / "screenshots" / "onboarding"
 @pytest.fixture
 def real_only(tmp_path):
     """`lieux init` + `lieux seed` without --demo, served by a real process."""
-    path = tmp_path / "real.sqlite3"
-    connection = database.connect(path)
-    database.migrate(connection)
-    seed_guide(connection)
-    connection.close()
+    path = seed_real(tmp_path / "real.sqlite3")
     server = LiveServer(path)
     yield path, server
     server.stop()

@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from lieux import db as database
-from lieux.seed import seed_guide
 from tests.conftest import axe_violations
 from tests.live_server import LiveServer
+from tests.widget.conftest import seed_real
 
 SCREENSHOTS = Path(__file__).parents[2] / "var" / "screenshots"
 NIGHT = "2026-11-24T03:00"
@@ -60,12 +59,7 @@ def test_helplines_on_the_first_screen_at_night(live_server, phone, name, path, 
 
 @pytest.fixture
 def real_server(tmp_path):
-    path = tmp_path / "real.sqlite3"
-    db = database.connect(path)
-    database.migrate(db)
-    seed_guide(db)
-    db.close()
-    server = LiveServer(path)
+    server = LiveServer(seed_real(tmp_path / "real.sqlite3"))
     yield server
     server.stop()
 
