@@ -53,7 +53,15 @@ log = logging.getLogger("lieux")
 
 
 def provide_db(state: State) -> Iterator[Database]:
-    """One connection per request, closed when the request ends (they must not cross threads)."""
+    """One connection per request, closed when the request ends.
+
+    No thread may still use it when it closes. Litestar resolves a handler's independent
+    dependencies concurrently, and when one fails the others are cancelled but their threads
+    run on: `lieu` answering 404 or 410 while `identity` was reading in a thread closed the
+    connection under it (a segfault, for any signed-in member on an archived lieu). So the
+    dependencies that take `db` run on the event loop (`sync_to_thread=False`; indexed reads),
+    the handler alone in a thread; tests/test_dependencies.py holds the rule.
+    """
     db = connect(state.settings.db)
     try:
         yield db

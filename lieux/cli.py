@@ -8,6 +8,7 @@ import argparse
 import os
 import sqlite3
 import sys
+from contextlib import closing
 from pathlib import Path
 
 from lieux import db as database
@@ -175,19 +176,37 @@ def _serve(settings, args) -> str:
     return ""
 
 
-def _backup(settings, args) -> str:
-    dest = Path(args.dest)
-    if dest.exists():
-        raise UsageError(f"{dest} already exists: choose a new file name")
+# Copies of the database hold members' names and e-mail addresses: readable by the service's
+# user and group only, whatever the umask of whoever runs the command.
+PRIVATE_FILE_MODE = 0o640
+
+
+def _copy_into_new_file(source: Path, dest: Path, what: str) -> None:
+    """SQLite's online backup of `source` into `dest`, a file created here, private, never
+    overwritten, and removed if the copy fails half-way. `source` is opened as the app opens
+    it, so that closing it removes its -wal and -shm files (a read-only connection would leave
+    them beside a backup)."""
     if not dest.parent.is_dir():
         raise UsageError(f"directory {dest.parent} does not exist")
-    source = database.open_existing(settings.db)
-    target = sqlite3.connect(dest)
+    db = database.open_existing(source)
     try:
-        source.conn.backup(target)
+        try:
+            os.close(os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE))
+        except FileExistsError:
+            raise UsageError(f"{dest} already exists: {what}") from None
+        try:
+            with closing(sqlite3.connect(dest)) as target:
+                db.conn.backup(target)
+        except BaseException:
+            dest.unlink()
+            raise
     finally:
-        target.close()
-        source.close()
+        db.close()
+
+
+def _backup(settings, args) -> str:
+    dest = Path(args.dest)
+    _copy_into_new_file(Path(settings.db), dest, "choose a new file name")
     return f"backed up {settings.db} to {dest}"
 
 
@@ -212,17 +231,9 @@ def _restore(settings, args) -> str:
         raise UsageError(f"backup {source} does not exist")
     if dest.exists():
         raise UsageError(f"{dest} already exists: restore into a new file, then move it")
-    if not dest.parent.is_dir():
-        raise UsageError(f"directory {dest.parent} does not exist")
     if found := check_file(source):
         raise Problems("\n".join([f"backup {source} not restored:", *found]))
-    backup = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    target = sqlite3.connect(dest)
-    try:
-        backup.backup(target)
-    finally:
-        target.close()
-        backup.close()
+    _copy_into_new_file(source, dest, "restore into a new file, then move it")
     if found := check_file(dest):
         raise Problems("\n".join([f"restored {dest} has problems:", *found]))
     return f"restored {source} to {dest}: ok (serve it with `lieux serve --db {dest}`)"

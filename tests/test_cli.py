@@ -91,3 +91,15 @@ def test_backup_copies_a_live_database(seeded_path, tmp_path):
     assert copy.execute("SELECT count(*) FROM lieux").fetchone()[0] == 11
     assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     copy.close()
+
+
+def test_backup_refuses_what_it_cannot_do_and_leaves_no_file_behind(seeded_path, tmp_path, capsys):
+    dest = tmp_path / "backup.sqlite3"
+    missing = tmp_path / "missing.sqlite3"
+    assert main(["backup", str(dest), "--db", str(missing)]) == 2
+    assert f"database {missing} does not exist" in capsys.readouterr().err
+    assert not dest.exists()
+    dest.write_bytes(b"an earlier backup")
+    assert main(["backup", str(dest), "--db", str(seeded_path)]) == 2
+    assert capsys.readouterr().err.strip().endswith("already exists: choose a new file name")
+    assert dest.read_bytes() == b"an earlier backup"

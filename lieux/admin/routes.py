@@ -23,7 +23,7 @@ from lieux.qr import qr_svg
 from lieux.settings import Settings
 
 FOR_ADMINS = {
-    "identity": Provide(provide_identity, sync_to_thread=True),
+    "identity": Provide(provide_identity, sync_to_thread=False),
     "by": Provide(provide_admin, sync_to_thread=False),
 }
 

@@ -30,8 +30,8 @@ class CalendarImportController(Controller):
     path = "/manage/{slug:str}/calendars"
     include_in_schema = False
     dependencies = {
-        "identity": Provide(provide_identity, sync_to_thread=True),
-        "lieu": Provide(provide_lieu, sync_to_thread=True),
+        "identity": Provide(provide_identity, sync_to_thread=False),
+        "lieu": Provide(provide_lieu, sync_to_thread=False),
     }
 
     @staticmethod

@@ -25,8 +25,8 @@ from lieux.models import Lieu
 PATH = "/manage/{slug:str}"
 # Every controller of the members' area: who is asking, and which lieu (404 before anything).
 DEPENDENCIES = {
-    "identity": Provide(provide_identity, sync_to_thread=True),
-    "lieu": Provide(provide_lieu, sync_to_thread=True),
+    "identity": Provide(provide_identity, sync_to_thread=False),
+    "lieu": Provide(provide_lieu, sync_to_thread=False),
 }
 # The guard of a controller, declared once as its `by` dependency (the acting member's id).
 FOR_MANAGERS = {**DEPENDENCIES, "by": Provide(provide_manager, sync_to_thread=False)}

@@ -92,7 +92,7 @@ def _new_sign_in_link(db: Database, settings: Settings, member_id: int, now: dat
 
 class MembersController(Controller):
     include_in_schema = False
-    dependencies = {"identity": Provide(provide_identity, sync_to_thread=True)}
+    dependencies = {"identity": Provide(provide_identity, sync_to_thread=False)}
 
     @get("/join/{token:str}", sync_to_thread=True)
     def join_form(

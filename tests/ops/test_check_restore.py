@@ -1,6 +1,7 @@
 """`lieux check` (one line per problem, exit 0/1) and a restore that serves the same answers."""
 
 import sqlite3
+import stat
 import subprocess
 import sys
 
@@ -90,6 +91,14 @@ def test_a_backup_restored_into_a_new_file_serves_the_same_pages_and_feeds(seede
     assert result.returncode == 0, result.stderr
     assert "ok" in result.stdout
     assert lieux("check", "--db", str(restored)).returncode == 0
+    # Nothing but the two copies is left, readable by the service's user and group alone (they
+    # hold members' e-mail addresses): no -wal or -shm file the backups' pruning would miss.
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "backup.sqlite3",
+        "lieux.sqlite3",
+        "restored.sqlite3",
+    ]
+    assert {stat.S_IMODE(path.stat().st_mode) for path in (backup, restored)} == {0o640}
     with (
         TestClient(app=make_app(seeded_path)) as original,
         TestClient(app=make_app(restored)) as copy,

@@ -35,8 +35,8 @@ class PublicProposalController(Controller):
     path = "/propose/{slug:str}"
     include_in_schema = False
     dependencies = {
-        "any_lieu": Provide(provide_lieu, sync_to_thread=True),
-        "lieu": Provide(provide_open_lieu, sync_to_thread=True),
+        "any_lieu": Provide(provide_lieu, sync_to_thread=False),
+        "lieu": Provide(provide_open_lieu, sync_to_thread=False),
     }
 
     @get("/", sync_to_thread=True)
