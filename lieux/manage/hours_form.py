@@ -49,7 +49,8 @@ def _pair(data, prefix, errors, *, required: bool) -> tuple[time | None, time | 
     if (opens is None) != (closes is None) or (required and opens is None):
         if f"{prefix}-opens" not in errors and f"{prefix}-closes" not in errors:
             errors[f"{prefix}-opens"] = (_("Indiquez l'ouverture et la fermeture."), {})
-    elif opens is not None and opens == closes:
+    elif opens is not None and opens == closes and opens != time(0):
+        # 00:00–00:00 is a whole day (how an imported `24/7` is stored); 10:00–10:00 a slip.
         errors[f"{prefix}-closes"] = (_("La fermeture doit différer de l'ouverture."), {})
     return opens, closes
 

@@ -253,16 +253,33 @@ def parse(text: str) -> opening_hours.OpeningHours:
         raise OsmError(f"not a valid opening_hours string: {text!r} ({first_line})") from None
 
 
+def _day_pieces(begin: datetime, finish: datetime) -> list[LocalSpan]:
+    """An open interval as the stored hours hold it: whole if it lasts a day at most and crosses
+    one midnight at most (`Fr 20:00-02:00`), else cut at midnights, one span a day (`24/7`)."""
+    midnights = (finish - timedelta(microseconds=1)).date() - begin.date()
+    if finish - begin <= MAX_SLOT and midnights.days <= 1:
+        return [(begin, finish)]
+    pieces = []
+    while begin < finish:
+        piece = min(finish, datetime.combine(begin.date() + ONE_DAY, time(0)))
+        pieces.append((begin, piece))
+        begin = piece
+    return pieces
+
+
 def _spans_starting(parsed, day: date) -> tuple[tuple[time, time], ...]:
     """The opening spans that start on `day`, as (opens, closes) wall times."""
-    window = parsed.intervals(
-        datetime.combine(day - ONE_DAY, time(0)), datetime.combine(day + 2 * ONE_DAY, time(0))
+    first, last = (
+        datetime.combine(day - ONE_DAY, time(0)),
+        datetime.combine(day + 2 * ONE_DAY, time(0)),
     )
     return tuple(
         sorted(
             (begin.time(), finish.time())
-            for begin, finish, state, _comment in window
-            if state == opening_hours.State.OPEN and begin.date() == day
+            for start, end, state, _comment in parsed.intervals(first, last)
+            if state == opening_hours.State.OPEN
+            for begin, finish in _day_pieces(start, end or last)
+            if begin.date() == day
         )
     )
 
@@ -290,15 +307,8 @@ def from_osm(
                     notes.setdefault(day, comment)
                     day += ONE_DAY
             continue
-        finish = finish or datetime.combine(end, time(0))
-        midnights = (finish - timedelta(microseconds=1)).date() - begin.date()
-        if finish - begin <= MAX_SLOT and midnights.days <= 1:
-            by_day[begin.date()].append((begin, finish))
-            continue
-        while begin < finish:
-            piece = min(finish, datetime.combine(begin.date() + ONE_DAY, time(0)))
-            by_day[begin.date()].append((begin, piece))
-            begin = piece
+        for piece in _day_pieces(begin, finish or datetime.combine(end, time(0))):
+            by_day[piece[0].date()].append(piece)
     legal = {day for day in holidays if today <= day < end}
     feasts = {d for y in range(today.year, end.year + 1) for d in sunday_feasts(y)}
     iris = {d for d in legal if (d.month, d.day) == IRIS_DAY}

@@ -81,6 +81,31 @@ def test_import_an_osm_string(client, seeded_path, manager):
     assert client.get(f"/lieux/{LIEU_B}").text.count("10:00") >= 5  # public page shows them
 
 
+def test_a_round_the_clock_lieu_saves_its_own_hours_again(client, seeded_path, manager):
+    """An imported `24/7` is stored as 00:00–00:00 every day: the editor shows it so and takes
+    it back as a whole day (it refused it, so such a lieu could not save its hours form)."""
+    post = {"osm": "24/7", "_csrf_token": manager}
+    assert client.post(f"/manage/{LIEU_B}/hours/osm", data=post).status_code == 200
+    page = client.get(f"/manage/{LIEU_B}/hours").text
+    assert 'name="slot-0-0-opens" value="00:00"' in page
+    assert 'name="slot-0-0-closes" value="00:00"' in page
+    preview = page[page.index('id="hours-preview"') : page.index("</table>")]
+    assert preview.count("00:00–24:00") == 7  # the week ahead, each day whole (not 00:00–00:00)
+    week = {f"slot-{day}-0-{end}": "00:00" for day in range(7) for end in ("opens", "closes")}
+    response = client.post(
+        f"/manage/{LIEU_B}/hours",
+        data={**week, "holiday-rule": "as_usual", "_csrf_token": manager},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    hours, _log = stored(seeded_path)
+    assert len(hours.slots) == 7
+    client.get("/lieux")  # a page reads the data at once; the polled API within half a second
+    at_night = client.get("/api/open-now?at=2026-11-25T03:00:00%2B01:00").json()
+    [lieu] = [entry for entry in at_night if entry["slug"] == LIEU_B]
+    assert lieu["state"] == "open"
+
+
 BAD_HOURS = [
     ({"slot-0-0-opens": "10:00"}, "Indiquez l&#39;ouverture et la fermeture."),
     ({"slot-0-0-opens": "10:00", "slot-0-0-closes": "10:00"}, "doit différer"),

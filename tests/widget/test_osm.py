@@ -186,6 +186,11 @@ def test_import_refuses_what_it_cannot_store(text):
             HolidayRule(rule="special", opens=time(11), closes=time(17)),
         ),
         ("Mo-Fr 10:00-16:00", HolidayRule(rule="as_usual")),
+        # Round the clock: opening-hours-py gives one interval for the whole year, cut into
+        # days for holidays too (they were read as closed, each holiday then a special opening).
+        ("Mo-Su 00:00-24:00", HolidayRule(rule="as_usual")),
+        ("24/7", HolidayRule(rule="as_usual")),
+        ("24/7; PH off", HolidayRule(rule="closed")),
     ],
 )
 def test_import_reads_the_holiday_rule_the_string_states(text, expected):
