@@ -181,24 +181,35 @@ def _serve(settings, args) -> str:
 PRIVATE_FILE_MODE = 0o640
 
 
+def _refuse_new_file(dest: Path, what: str) -> None:
+    """Say at once why `dest` cannot be a new file (before a long integrity check)."""
+    if not dest.parent.is_dir():
+        raise UsageError(f"directory {dest.parent} does not exist")
+    if dest.exists():
+        raise UsageError(f"{dest} already exists: {what}")
+
+
 def _copy_into_new_file(source: Path, dest: Path, what: str) -> None:
     """SQLite's online backup of `source` into `dest`, a file created here, private, never
     overwritten, and removed if the copy fails half-way. `source` is opened as the app opens
     it, so that closing it removes its -wal and -shm files (a read-only connection would leave
     them beside a backup)."""
-    if not dest.parent.is_dir():
-        raise UsageError(f"directory {dest.parent} does not exist")
+    _refuse_new_file(dest, what)
     db = database.open_existing(source)
     try:
         try:
             os.close(os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE))
-        except FileExistsError:
-            raise UsageError(f"{dest} already exists: {what}") from None
+        except FileExistsError:  # made since _refuse_new_file looked
+            _refuse_new_file(dest, what)
+            raise
         try:
             with closing(sqlite3.connect(dest)) as target:
                 db.conn.backup(target)
+        except sqlite3.Error as error:
+            dest.unlink(missing_ok=True)
+            raise UsageError(f"cannot copy {source} into {dest}: {error}") from None
         except BaseException:
-            dest.unlink()
+            dest.unlink(missing_ok=True)
             raise
     finally:
         db.close()
@@ -229,11 +240,11 @@ def _restore(settings, args) -> str:
     source, dest = Path(args.backup), Path(settings.db)
     if not source.is_file():
         raise UsageError(f"backup {source} does not exist")
-    if dest.exists():
-        raise UsageError(f"{dest} already exists: restore into a new file, then move it")
+    what = "restore into a new file, then move it"
+    _refuse_new_file(dest, what)
     if found := check_file(source):
         raise Problems("\n".join([f"backup {source} not restored:", *found]))
-    _copy_into_new_file(source, dest, "restore into a new file, then move it")
+    _copy_into_new_file(source, dest, what)
     if found := check_file(dest):
         raise Problems("\n".join([f"restored {dest} has problems:", *found]))
     return f"restored {source} to {dest}: ok (serve it with `lieux serve --db {dest}`)"
@@ -415,6 +426,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except sqlite3.DatabaseError as error:
         print(f"lieux: database {settings.db}: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as error:  # a file the command must read or write (permissions, names)
+        print(f"lieux: {error.filename}: {error.strerror}", file=sys.stderr)
         return EXIT_USAGE
     if message:
         print(message)

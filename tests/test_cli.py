@@ -103,3 +103,11 @@ def test_backup_refuses_what_it_cannot_do_and_leaves_no_file_behind(seeded_path,
     assert main(["backup", str(dest), "--db", str(seeded_path)]) == 2
     assert capsys.readouterr().err.strip().endswith("already exists: choose a new file name")
     assert dest.read_bytes() == b"an earlier backup"
+
+
+def test_backup_into_a_file_that_cannot_be_made_says_so_in_one_line(seeded_path, tmp_path, capsys):
+    dest = tmp_path / ("x" * 300 + ".sqlite3")  # too long a name, even for root
+    assert main(["backup", str(dest), "--db", str(seeded_path)]) == 2
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert line == f"lieux: {dest}: File name too long"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["lieux.sqlite3"]
