@@ -35,12 +35,12 @@ def _rel(page: Path) -> str:
 def _prose(text: str) -> str:
     """The text without fenced code blocks (their `#` lines are no headings, their `[..](..)`
     no links)."""
-    return re.sub(r"^```.*?^```", "", text, flags=re.MULTILINE | re.DOTALL)
+    return re.sub(r"^ *```.*?^ *```", "", text, flags=re.MULTILINE | re.DOTALL)
 
 
 def _spans(text: str) -> list[str]:
     """Inline code spans, and the lines of fenced code blocks."""
-    fenced = re.findall(r"^```[^\n]*\n(.*?)^```", text, flags=re.MULTILINE | re.DOTALL)
+    fenced = re.findall(r"^ *```[^\n]*\n(.*?)^ *```", text, flags=re.MULTILINE | re.DOTALL)
     lines = [line for block in fenced for line in block.splitlines()]
     return re.findall(r"`([^`\n]+)`", _prose(text)) + lines
 
@@ -65,6 +65,13 @@ def test_readme_shows_how_to_start(needed):
 @pytest.mark.parametrize("page", [_rel(p) for p in PAGES[1:]] + sorted(PAGES_COMING))
 def test_readme_links_every_doc_page(page):
     assert f"]({page})" in TEXTS[README], f"README.md's 'read next' does not link {page}"
+
+
+@pytest.mark.parametrize("page", [_rel(p) for p in PAGES])
+def test_code_spans_stay_on_one_line(page):
+    """A `span` cut by a line break would hide from every check below."""
+    split = [line for line in _prose(TEXTS[ROOT / page]).splitlines() if line.count("`") % 2 == 1]
+    assert not split, f"{page}: a code span is cut across lines at {split[0]!r}"
 
 
 # --- the CLI ---
