@@ -53,8 +53,9 @@ NOT_PUBLIC = (
 _LABEL = r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?"
 _HOST_NAME = re.compile(rf"{_LABEL}(?:\.{_LABEL})*\.?")
 _REDIRECTS = (301, 302, 303, 307, 308)
-_READ_SIZE = 64 * 1024
 _ENCODINGS = ("gzip", "x-gzip", "deflate")
+# A name may resolve to many addresses (all are checked); connect tries the first few.
+MAX_TRIES = 4
 # IPv6 prefixes that carry an IPv4 address a gateway may forward to: NAT64 (RFC 6052, 8215).
 _NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
 
@@ -196,10 +197,17 @@ class _CheckedBackend(httpcore.NetworkBackend):
         addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
         if not addresses or not all(is_public(address) for address in addresses):
             raise ImportProblem(NOT_PUBLIC)
-        stream = self._sockets.connect_tcp(
-            str(addresses[0]), port, self._deadline.left(timeout), local_address, socket_options
-        )
-        return _DeadlineStream(stream, self._deadline)
+        failed = None
+        for address in list(dict.fromkeys(addresses))[:MAX_TRIES]:
+            try:
+                stream = self._sockets.connect_tcp(
+                    str(address), port, self._deadline.left(timeout), local_address, socket_options
+                )
+            except httpcore.ConnectError as error:  # e.g. an IPv6 address and no IPv6 route
+                failed = error
+                continue
+            return _DeadlineStream(stream, self._deadline)
+        raise failed
 
     def connect_unix_socket(self, path, timeout=None, socket_options=None):
         raise ImportProblem(NOT_PUBLIC)
@@ -214,44 +222,51 @@ class _Inflater:
         self.decoded = 0
         self._gzip = encoding in ("gzip", "x-gzip")
         self._raw_deflate = False  # some servers send "deflate" without its zlib header
+        self._members = 0  # gzip members read to their end
+        self._fed = False  # whether the current decoder has taken any input
         self._decoder = self._new()
         self._ended = False
 
     def _new(self):
+        self._fed = False
         if self._gzip:
             return zlib.decompressobj(16 + zlib.MAX_WBITS)
         return zlib.decompressobj(-zlib.MAX_WBITS if self._raw_deflate else zlib.MAX_WBITS)
 
     def feed(self, data: bytes) -> bytes:
+        """The decoded bytes `data` adds. Bounded: each turn either takes all its input, or
+        passes the limit (refused), or ends a member (which took at least its own header)."""
         out = bytearray()
         while data and not self._ended:
             try:
                 piece = self._decoder.decompress(data, self.limit - self.decoded + 1)
             except zlib.error:
-                if self._gzip or self._raw_deflate or self.decoded:
-                    raise ImportProblem("the server sent a damaged compressed body") from None
-                self._raw_deflate = True
-                self._decoder = self._new()
-                continue
+                if not self._fed and self._members:  # bytes after the last member: ignored,
+                    self._ended = True  # as browsers and curl do
+                    break
+                if not self._fed and not self._gzip and not self._raw_deflate:
+                    self._raw_deflate = True
+                    self._decoder = self._new()
+                    continue
+                raise ImportProblem("the server sent a damaged compressed body") from None
+            self._fed = True
             self.decoded += len(piece)
             if self.decoded > self.limit:
                 raise ImportProblem(f"larger than {self.limit // 1_000_000} MB once uncompressed")
             out += piece
-            if self._decoder.eof:
-                data = self._decoder.unused_data
-                # A gzip body may hold several members; anything else after the end is ignored,
-                # as browsers and curl do.
-                if self._gzip and data[:2] == b"\x1f\x8b":
-                    self._decoder = self._new()
-                else:
-                    self._ended = True
-            else:
+            if not self._decoder.eof:
                 data = self._decoder.unconsumed_tail
+            elif self._gzip:  # a gzip body may hold several members, one after the other
+                data = self._decoder.unused_data
+                self._members += 1
+                self._decoder = self._new()
+            else:
+                self._ended = True
         return bytes(out)
 
     def finish(self) -> None:
         # A cut calendar must not be imported: its missing events would be deleted here.
-        if not self._ended and not self._decoder.eof:
+        if not (self._ended or (self._members and not self._fed)):
             raise ImportProblem("the server sent a cut compressed body")
 
 
@@ -298,8 +313,10 @@ def fetch(url: str, *, max_bytes: int = MAX_BYTES, timeout: float = FETCH_TIMEOU
             except httpcore.TimeoutException:
                 raise ImportProblem(f"took longer than {timeout:g} s") from None
             except httpcore.ConnectError as error:
-                if isinstance(error.__cause__, ssl.SSLError | ssl.CertificateError):
-                    raise ImportProblem("the server's certificate is not valid") from None
+                if isinstance(error.__cause__ or error.__context__, ssl.SSLError):
+                    raise ImportProblem(
+                        "the secure connection failed (is the server's certificate valid?)"
+                    ) from None
                 raise ImportProblem("the server cannot be reached") from None
             except httpcore.ProtocolError:
                 raise ImportProblem("the server's answer is cut short or not valid HTTP") from None

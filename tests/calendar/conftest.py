@@ -45,6 +45,7 @@ ENCODED = {
         "gzip",
         lambda: gzip.compress(SOURCE.encode()[:500]) + gzip.compress(SOURCE.encode()[500:]),
     ),
+    "/padded-gzip.ics": ("gzip", lambda: gzip.compress(SOURCE.encode()) + bytes(8)),
     "/deflate.ics": ("deflate", lambda: zlib.compress(SOURCE.encode())),
     "/raw-deflate.ics": ("deflate", lambda: _raw_deflate(SOURCE.encode())),
     "/cut-gzip.ics": ("gzip", lambda: gzip.compress(SOURCE.encode())[:-40]),

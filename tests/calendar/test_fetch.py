@@ -3,6 +3,7 @@ public addresses only behind a refusal that names no address, one clear line for
 address, and a refresh where one slow source delays no other. The servers are real, on
 127.0.0.1 (tests/calendar/conftest.py)."""
 
+import gzip
 import html
 import ipaddress
 import socket
@@ -67,12 +68,22 @@ def test_a_calendar_downloads_within_the_size_cap(calendar_server):
 
 
 @pytest.mark.parametrize(
-    "path", ["/gzip.ics", "/two-members.ics", "/deflate.ics", "/raw-deflate.ics"]
+    "path",
+    ["/gzip.ics", "/two-members.ics", "/padded-gzip.ics", "/deflate.ics", "/raw-deflate.ics"],
 )
 def test_compressed_calendars_are_inflated_here(calendar_server, path):
     assert fetch(calendar_server.url(path)) == SOURCE.encode()
     (_, headers, _) = calendar_server.requests[-1]
     assert headers["Accept-Encoding"] == "gzip, deflate"  # only what we inflate ourselves
+
+
+def test_inflating_does_not_depend_on_how_the_bytes_are_cut():
+    """Two gzip members fed a byte at a time (a member's magic split across reads)."""
+    body = gzip.compress(SOURCE.encode()[:500]) + gzip.compress(SOURCE.encode()[500:])
+    inflater = fetch_module._Inflater("gzip", MAX_BYTES)
+    out = b"".join(inflater.feed(body[i : i + 1]) for i in range(len(body)))
+    inflater.finish()
+    assert out == SOURCE.encode()
 
 
 @pytest.mark.parametrize("path", ["/gzip-bomb.ics", "/deflate-bomb.ics"])
@@ -136,6 +147,12 @@ def test_a_tls_handshake_that_never_ends_is_cut_at_the_deadline(silent_server, m
     problem, elapsed = timed(f"https://127.0.0.1:{silent_server}/agenda.ics", timeout=1)
     assert problem == "took longer than 1 s"
     assert elapsed < 1 + SLACK_S, elapsed
+
+
+def test_a_failed_tls_handshake_is_one_line(calendar_server):
+    """https:// to a server that speaks plain HTTP: the handshake fails at once."""
+    problem, _ = timed(f"https://127.0.0.1:{calendar_server.server_port}/agenda.ics")
+    assert problem == "the secure connection failed (is the server's certificate valid?)"
 
 
 def test_name_resolution_counts_against_the_deadline(monkeypatch):
