@@ -66,6 +66,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         elif path in ENCODED:
             encoding, body = ENCODED[path]
             self._answer(200, body(), {"Content-Encoding": encoding})
+        elif path == "/no-length.ics":  # no Content-Length: the body ends when we close
+            self.close_connection = True
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" + SOURCE.encode() * 50)
         elif path == "/loop":
             self._answer(302, b"", {"Location": "/loop"})
         elif path == "/redirect":

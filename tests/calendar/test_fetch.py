@@ -68,6 +68,10 @@ def test_a_calendar_downloads_within_the_size_cap(calendar_server):
     with pytest.raises(ImportProblem, match="larger than"):
         fetch(calendar_server.url("/agenda.ics"), max_bytes=100)
     assert timed(calendar_server.url("/missing.ics"))[0] == "the server answered 404"
+    # A body that declares no length is counted as it arrives.
+    assert fetch(calendar_server.url("/no-length.ics")) == SOURCE.encode() * 50
+    with pytest.raises(ImportProblem, match="larger than"):
+        fetch(calendar_server.url("/no-length.ics"), max_bytes=len(SOURCE.encode()) * 10)
 
 
 @pytest.mark.parametrize(
