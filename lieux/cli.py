@@ -330,7 +330,8 @@ def _invite(settings, args) -> str:
 
 
 def _import_ics(settings, args) -> str:
-    from lieux.calendar.ical_import import ImportProblem, fetch, parse_calendar
+    from lieux.calendar.fetch import fetch, shown
+    from lieux.calendar.ical_import import ImportProblem, parse_calendar
     from lieux.calendar.sync import CLI, import_events
     from lieux.db.lieux import get_lieu
 
@@ -340,9 +341,9 @@ def _import_ics(settings, args) -> str:
         # Read it all before touching the database: a bad file changes nothing.
         events = parse_calendar(data, settings.zone)
     except ImportProblem as problem:
-        raise UsageError(f"{args.source}: {problem}; nothing was changed") from None
+        raise UsageError(f"{shown(args.source)}: {problem}; nothing was changed") from None
     except OSError as error:
-        raise UsageError(f"{args.source}: {error.strerror or error}") from None
+        raise UsageError(f"{shown(args.source)}: {error.strerror or error}") from None
     db = database.open_existing(settings.db)
     database.migrate(db)
     lieu = get_lieu(db, args.lieu)
@@ -358,7 +359,7 @@ def _import_ics(settings, args) -> str:
 
 
 def _refresh_ics(settings, args) -> str:
-    from lieux.calendar.sync import refresh_linked
+    from lieux.calendar.refresh import refresh_linked
 
     db = database.open_existing(settings.db)
     try:

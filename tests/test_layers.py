@@ -89,6 +89,7 @@ LAYERS = {
         "lieux.widget.query",
         "lieux.widget.view",
         "lieux.calendar.feed_cache",
+        "lieux.calendar.fetch",  # network I/O: not pure, below the routes that use it
         "lieux.calendar.refresh",
         "lieux.calendar.sync",
         "lieux.widget.cache",

@@ -6,14 +6,9 @@ name their zone only in X-WR-TIMEZONE (Google exports) are first brought into st
 Windows zone names ("Romance Standard Time") are mapped by icalendar itself.
 """
 
-import ipaddress
-import socket
-import time as clock
 from datetime import date, datetime, time, timedelta
-from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
-import httpx
 import icalendar
 import msgspec
 import x_wr_timezone
@@ -22,11 +17,6 @@ from dateutil.rrule import rrulestr
 from lieux.calendar.models import KINDS, ActivityWrite
 from lieux.calendar.rules import RuleError, normalize_rrule
 
-# A lieu's calendar is a few hundred events; 5 MB is far above that and far below harm.
-MAX_BYTES = 5_000_000
-# A calendar server that needs more than this is not one we should wait for in a request.
-FETCH_TIMEOUT = 15.0
-MAX_REDIRECTS = 3
 # Events without an end: RFC 5545 gives a timed one no duration; people expect an hour.
 DEFAULT_DURATION = timedelta(hours=1)
 TITLE_MAX = 200
@@ -217,59 +207,3 @@ def _imported(uid: str, event: icalendar.Event, changed: list, zone: ZoneInfo) -
 
 def _by_rid(override: ImportedOverride) -> datetime:
     return override.recurrence_id
-
-
-# --- fetching a linked calendar -----------------------------------------------------------------
-
-
-def check_address(url: str) -> None:
-    """Refuse anything but http(s) to public addresses: every address the name resolves to is
-    checked, so a name pointing at 127.0.0.1 or 10.x cannot reach the server's own network."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ImportProblem(f"{url}: only http:// and https:// addresses can be imported")
-    try:
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        infos = socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP)
-    except (OSError, ValueError) as error:
-        raise ImportProblem(f"{parts.hostname}: cannot resolve the name ({error})") from None
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
-        if not address.is_global or address.is_multicast:
-            raise ImportProblem(
-                f"{parts.hostname} resolves to {address}, a private or local address: refused"
-            )
-
-
-def fetch(url: str, *, max_bytes: int = MAX_BYTES, timeout: float = FETCH_TIMEOUT) -> bytes:
-    """Download a calendar with size and time caps, following a few checked redirects.
-
-    The name is resolved twice (our check, then httpx's connection), so a hostile DNS server
-    could still switch addresses in between; the caps bound what that can cost.
-    """
-    deadline = clock.monotonic() + timeout
-    headers = {"User-Agent": "lieux-de-liens ical import", "Accept": "text/calendar, */*"}
-    with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
-        for _ in range(MAX_REDIRECTS + 1):
-            check_address(url)
-            try:
-                with client.stream("GET", url, headers=headers) as response:
-                    if response.is_redirect:
-                        url = urljoin(url, response.headers.get("location", ""))
-                        continue
-                    if response.status_code != 200:
-                        raise ImportProblem(f"{url}: the server answered {response.status_code}")
-                    declared = response.headers.get("content-length", "")
-                    if declared.isdigit() and int(declared) > max_bytes:
-                        raise ImportProblem(f"{url}: larger than {max_bytes // 1_000_000} MB")
-                    body = bytearray()
-                    for chunk in response.iter_bytes():
-                        body += chunk
-                        if len(body) > max_bytes:
-                            raise ImportProblem(f"{url}: larger than {max_bytes // 1_000_000} MB")
-                        if clock.monotonic() > deadline:
-                            raise ImportProblem(f"{url}: took longer than {timeout:.0f} s")
-                    return bytes(body)
-            except httpx.HTTPError as error:
-                raise ImportProblem(f"{url}: cannot download ({type(error).__name__})") from None
-    raise ImportProblem(f"{url}: more than {MAX_REDIRECTS} redirects")

@@ -9,7 +9,7 @@ import msgspec
 from sqlite_utils import Database
 
 from lieux.calendar import edits
-from lieux.calendar.ical_import import ImportedEvent, ImportProblem, fetch, parse_calendar
+from lieux.calendar.ical_import import ImportedEvent
 from lieux.calendar.rules import is_occurrence
 from lieux.db import activities as activities_db
 from lieux.db import overrides as overrides_db
@@ -75,24 +75,6 @@ def import_events(
                 now=now,
             )
     return result
-
-
-def refresh_linked(db: Database, zone: ZoneInfo, now: datetime) -> list[str]:
-    """Re-import every linked address; one line per source saying what changed or what failed."""
-    lines = []
-    for source in sources_db.linked_sources(db):
-        # One failing calendar must not stop the others: the error is kept on the source.
-        try:
-            events = parse_calendar(fetch(source.url), zone)
-        except ImportProblem as problem:
-            sources_db.record_fetch(db, source.id, error=str(problem), now=now)
-            lines.append(f"{source.url}: {problem}")
-            continue
-        result = import_events(
-            db, source.lieu_id, events, url=source.url, actor=REFRESH, zone=zone, now=now
-        )
-        lines.append(f"{source.url}: {result.summary()}")
-    return lines
 
 
 def _reconcile(
