@@ -25,6 +25,8 @@ MARKUP = re.compile(r"<\s*[a-zA-Z/!?]")
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 # Elements whose end starts a new line when markup becomes text.
 _BREAKS = {"br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6"}
+# Elements whose content is no text for people.
+_HIDDEN = {"script", "style"}
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
@@ -39,22 +41,29 @@ def without_controls(text: str) -> str:
 
 
 class _Text(HTMLParser):
-    """The text of a piece of markup: tags dropped, entities read, line breaks kept."""
+    """The text of a piece of markup: tags dropped (and what a script or style holds),
+    entities read, line breaks kept."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
+        self.hidden = 0
 
     def handle_data(self, data: str) -> None:
-        self.parts.append(data)
+        if not self.hidden:
+            self.parts.append(data)
 
     def handle_starttag(self, tag: str, attrs) -> None:
         if tag == "br":
             self.parts.append("\n")
+        elif tag in _HIDDEN:
+            self.hidden += 1
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _BREAKS:
             self.parts.append("\n")
+        elif tag in _HIDDEN and self.hidden:
+            self.hidden -= 1
 
 
 def clean(text: str, max_length: int) -> str:

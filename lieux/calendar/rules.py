@@ -70,6 +70,8 @@ SUPPORTED_PARTS = {
     "BYSETPOS",
     "WKST",
 }
+# The rule as text: the form's field holds 500 characters, a real rule a few dozen.
+RULE_TEXT_MAX = 500
 # What one expansion may walk. dateutil rebuilds its tables once per period for a monthly or
 # yearly rule and once per month for a daily or weekly one: 600 rebuilds are fifty years of
 # months, ~20 ms of CPU at worst; a window of the agenda takes a handful, COUNT_MAX monthly dates
@@ -110,6 +112,8 @@ def normalize_rrule(rrule: str, zone: ZoneInfo) -> str:
 
 
 def _read(text: str) -> vRecur:
+    if len(text) > RULE_TEXT_MAX:
+        raise RuleError("unreadable", f"a recurrence rule longer than {RULE_TEXT_MAX} characters")
     try:
         recur = vRecur.from_ical(text)
     except (ValueError, TypeError) as error:
@@ -123,10 +127,10 @@ def _read(text: str) -> vRecur:
     return recur
 
 
-def _out_of_range(text: str) -> RuleError:
+def _out_of_range(what: str) -> RuleError:
     return RuleError(
         "dates",
-        f"{text}: dates must fall between {EARLIEST.year} and {LATEST.year - 1}",
+        f"{what}: dates must fall between {EARLIEST.year} and {LATEST.year - 1}",
         first=EARLIEST.year,
         last=LATEST.year - 1,
     )
@@ -153,6 +157,8 @@ def shape(text: str) -> Shape:
         raise RuleError(
             "interval", f"{text}: INTERVAL must be 1 to {INTERVAL_MAX}", max=INTERVAL_MAX
         )
+    if "COUNT" in recur and "UNTIL" in recur:  # RFC 5545 allows one or the other
+        raise RuleError("count-until", f"{text}: COUNT and UNTIL cannot go together")
     count = int(recur["COUNT"][0]) if "COUNT" in recur else None
     if count is not None and not 1 <= count <= COUNT_MAX:
         raise RuleError("count", f"{text}: COUNT must be 1 to {COUNT_MAX}", max=COUNT_MAX)
@@ -177,7 +183,7 @@ def shape(text: str) -> Shape:
 def check_dates(starts_at: datetime, ends_at: datetime) -> None:
     """RuleError unless a one-off's or series' local start and end fall in 1970-2199."""
     if not (EARLIEST <= starts_at < LATEST and EARLIEST <= ends_at <= LATEST):
-        raise _out_of_range(f"{starts_at:%Y-%m-%d}")
+        raise _out_of_range(f"from {starts_at.date().isoformat()} to {ends_at.date().isoformat()}")
 
 
 def check_series(starts_at: datetime, ends_at: datetime, rrule: str | None, zone: ZoneInfo) -> None:
@@ -196,7 +202,7 @@ def check_series(starts_at: datetime, ends_at: datetime, rrule: str | None, zone
             days=SERIES_DURATION_MAX.days,
         )
     dtstart = starts_at.replace(tzinfo=zone)
-    if first_from(rrule, dtstart, dtstart) is None:
+    if first_from(rrule, dtstart, dtstart, quiet=True) is None:
         raise RuleError(
             "never",
             f"{rrule}: no date within {HORIZON.days // 366} years of its start "
@@ -205,7 +211,7 @@ def check_series(starts_at: datetime, ends_at: datetime, rrule: str | None, zone
         )
     if found.count is not None:
         # Every date of a counted series must come before LATEST, within one walk.
-        dates = walk(rrule, dtstart, dtstart, LATEST.replace(tzinfo=zone))
+        dates = walk(rrule, dtstart, dtstart, LATEST.replace(tzinfo=zone), quiet=True)
         if dates.cut or len(dates.found) < found.count:
             raise RuleError(
                 "count-span",
@@ -238,7 +244,8 @@ def keep_overrides(
     kept = []
     for rid in inside:
         aware = rid.replace(tzinfo=zone)
-        (kept if between(rrule, dtstart, aware, aware) == [aware] else dropped).append(rid)
+        found = walk(rrule, dtstart, aware, aware, quiet=True).found
+        (kept if found == [aware] else dropped).append(rid)
     return kept, dropped
 
 
@@ -342,19 +349,28 @@ def _parsed(text: str, dtstart: datetime) -> rrule:
 
 
 def walk(
-    text: str, dtstart: datetime, start: datetime, end: datetime, *, first: bool = False
+    text: str,
+    dtstart: datetime,
+    start: datetime,
+    end: datetime,
+    *,
+    first: bool = False,
+    quiet: bool = False,
 ) -> Walk:
     """The dates of rule `text` from aware `dtstart` that fall in [start, end] (both included),
     or only the first one; never more than PERIODS_MAX periods and OCCURRENCES_MAX dates.
 
-    A rule outside the model's shape (INTERVAL 0, HOURLY...) gives nothing, logged once.
+    A rule outside the model's shape (INTERVAL 0, HOURLY...) gives nothing. A walk refused or
+    cut short is logged once per rule, unless `quiet` (checking a rule that comes in, where
+    being cut short is the answer).
     """
     try:
         rule_shape = shape(text)
         base = _parsed(text, dtstart)
         rule = _Counted.like(base, dtstart=_grid_start(rule_shape, dtstart, start))
     except (RuleError, ValueError, OverflowError) as error:
-        _refused(text, str(error))
+        if not quiet:
+            _refused(text, str(error))
         return Walk(found=[], cut=True)
     found: list[datetime] = []
     cut = False
@@ -369,10 +385,12 @@ def walk(
                     break
     except TooFar:
         cut = True
-        _refused(text, f"stopped after {rule.periods} periods, {rule.occurrences} dates")
+        if not quiet:
+            _refused(text, f"stopped after {rule.periods} periods, {rule.occurrences} dates")
     except (ValueError, OverflowError) as error:  # dates at the ends of what datetime holds
         cut = True
-        _refused(text, str(error))
+        if not quiet:
+            _refused(text, str(error))
     return Walk(found=found, periods=rule.periods, occurrences=rule.occurrences, cut=cut)
 
 
@@ -382,10 +400,15 @@ def between(text: str, dtstart: datetime, start: datetime, end: datetime) -> lis
 
 
 def first_from(
-    text: str, dtstart: datetime, start: datetime, within: timedelta = HORIZON
+    text: str,
+    dtstart: datetime,
+    start: datetime,
+    within: timedelta = HORIZON,
+    *,
+    quiet: bool = False,
 ) -> datetime | None:
     """The rule's first date at or after `start`, if one comes within `within`."""
-    found = walk(text, dtstart, start, start + within, first=True).found
+    found = walk(text, dtstart, start, start + within, first=True, quiet=quiet).found
     return found[0] if found else None
 
 

@@ -187,7 +187,7 @@ def build_rrule(form: ActivityForm, zone: ZoneInfo) -> str | None:
         # The 5th weekday exists in some months only: "the last one" is what people mean.
         weekday, nth = repeat_day(form.day.isoformat())
         text = f"FREQ=MONTHLY;BYDAY={nth}{_WEEKDAYS[weekday]}"
-    if form.until and "UNTIL" not in text:
+    if form.until and "UNTIL" not in text and "COUNT" not in text:
         text += f";UNTIL={form.until.strftime('%Y%m%d')}"
     elif form.count and "COUNT" not in text and "UNTIL" not in text:
         text += f";COUNT={form.count}"
@@ -297,6 +297,9 @@ _RULE_MESSAGES = {
     "duration": _("Une date d'une activité répétée dure au plus %(days)s jours."),
     "never": _("Cette répétition ne tombe jamais : vérifiez les dates."),
     "count-span": _("Ces dates vont au-delà de %(last)s ou sont trop espacées."),
+    "count-until": _(
+        "Une répétition s'arrête à une date ou après un nombre de fois, pas les deux."
+    ),
 }
 
 
