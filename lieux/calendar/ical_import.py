@@ -13,6 +13,7 @@ X-WR-TIMEZONE (Google exports) are first brought into standard form, and Windows
 """
 
 import ipaddress
+import re
 import socket
 import time as clock
 from datetime import date, datetime, time, timedelta
@@ -41,6 +42,10 @@ TITLE_MAX = text.TITLE_MAX
 MAX_EVENTS = 1_000
 # VEVENT components: the events and their changed dates (RECURRENCE-ID), counted before parsing.
 MAX_COMPONENTS = 5 * MAX_EVENTS
+# Excluded dates in one file, counted before parsing: a weekday series cancelled every weekend
+# for ten years has a thousand; 300,000 (5 MB) took 2.5 s of CPU to parse before being dropped.
+MAX_EXDATES = 20_000
+_FOLDS = re.compile(rb"\r?\n[ \t]")
 # RFC 5545 sets no limit; ours are random UUIDs and a host name, Google's about 60 characters.
 UID_MAX = 255
 # Changed dates left out of a series, one line each up to this; past it, one line with how many.
@@ -146,10 +151,18 @@ def _exdates(event: icalendar.Event, zone: ZoneInfo) -> list[datetime]:
 
 def parse_calendar(data: bytes, zone: ZoneInfo) -> list[ImportedEvent]:
     """Every event of an iCalendar file as local-time activities, or ImportProblem."""
-    # Parsing costs about 0.1 ms per event: count them first (a folded line can hide one from
-    # this count, not from the one after parsing).
-    if (components := data.upper().count(b"BEGIN:VEVENT")) > MAX_COMPONENTS:
+    # Parsing costs about 0.1 ms per event and 8 µs per EXDATE: count them first, on the lines
+    # unfolded as the parser will (RFC 5545 3.1).
+    unfolded = _FOLDS.sub(b"", data).upper()
+    if (components := unfolded.count(b"BEGIN:VEVENT")) > MAX_COMPONENTS:
         raise ImportProblem(_too_many(components))
+    exdates = sum(
+        line.count(b",") + 1 for line in unfolded.splitlines() if line.startswith(b"EXDATE")
+    )
+    if exdates > MAX_EXDATES:
+        raise ImportProblem(
+            f"{exdates} excluded dates (EXDATE): one calendar brings at most {MAX_EXDATES}"
+        )
     try:
         calendar = icalendar.Calendar.from_ical(data)
         calendar = x_wr_timezone.to_standard(calendar)
