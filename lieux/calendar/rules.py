@@ -28,7 +28,7 @@ import msgspec
 from dateutil.rrule import rrule, rrulestr
 from icalendar import vRecur
 
-from lieux.calendar.models import Activity
+from lieux.calendar.models import Activity, ActivityWrite
 
 log = logging.getLogger("lieux")
 
@@ -264,13 +264,14 @@ def _until_local(rrule: str, zone: ZoneInfo) -> datetime | None:
         return until.replace(tzinfo=None)
 
 
-def problem(activity: Activity, zone: ZoneInfo) -> str | None:
-    """Why a stored activity breaks the model (one line), or None: for the migration that
-    neutralises such rules and for `lieux check`."""
+def problem(activity: Activity | ActivityWrite, zone: ZoneInfo) -> str | None:
+    """Why a stored activity (or a proposal's) breaks the model (one line), or None: for the
+    migration that takes such rules out of service and for `lieux check`."""
+    overrides = len(getattr(activity, "overrides", ()))
     try:
         rule = normalize_rrule(activity.rrule, zone) if activity.rrule else None
         check_series(activity.starts_at, activity.ends_at, rule, zone)
-        if rule and len(activity.overrides) > OVERRIDES_MAX:
+        if rule and overrides > OVERRIDES_MAX:
             raise RuleError("overrides", f"more than {OVERRIDES_MAX} changed or cancelled dates")
     except RuleError as error:
         return str(error)

@@ -360,3 +360,23 @@ def neutralise_rules(db: Database) -> int:
                 [why, stamp.isoformat(), activity.id],
             )
     return len(found)
+
+
+# What a proposal declined by the upgrade says to its proposer (they read French first).
+BROKEN_PROPOSAL = "Refusée à la mise à jour : la répétition sort des limites du service ({why})."
+
+
+def decline_broken_proposals(db: Database) -> int:
+    """Decline every pending proposal whose activity breaks the model, saying why; how many."""
+    zone = _stored_zone()
+    declined = []
+    for row in db.query("SELECT id, activity FROM proposals WHERE status = 'pending'"):
+        write = msgspec.json.decode(row["activity"], type=ActivityWrite)
+        if (why := rules.problem(write, zone)) is not None:
+            declined.append((BROKEN_PROPOSAL.format(why=why), row["id"]))
+    with db.atomic():
+        db.conn.executemany(
+            "UPDATE proposals SET status = 'declined', message = ?, decided_at = ? WHERE id = ?",
+            [(message, _utc(None), proposal_id) for message, proposal_id in declined],
+        )
+    return len(declined)

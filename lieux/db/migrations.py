@@ -5,7 +5,7 @@ Never edit a migration that has shipped: add the next one.
 
 from sqlite_utils import Database, Migrations
 
-from lieux.db.activities import neutralise_rules
+from lieux.db.activities import decline_broken_proposals, neutralise_rules
 
 MIGRATIONS = Migrations("lieux")
 
@@ -391,6 +391,8 @@ def m200_rule_problems(db: Database) -> None:
     # the reason to `rule_problem` (its co-managers see it on their list), and it shows as a
     # one-off on its first date until someone rewrites it. A one-off outside the model's years
     # is only flagged. Changed dates outside those years go: no series of the model has them.
+    # A pending proposal that breaks the model (an anonymous one could) is declined, saying why:
+    # accepting it would store what the forms now refuse.
     db.executescript(
         """
         ALTER TABLE activities ADD COLUMN rule_problem TEXT;
@@ -399,3 +401,4 @@ def m200_rule_problems(db: Database) -> None:
         """
     )
     neutralise_rules(db)
+    decline_broken_proposals(db)

@@ -11,6 +11,7 @@ from litestar.testing import TestClient
 
 from lieux import db as database
 from lieux.calendar import edits
+from lieux.calendar.models import ActivityWrite
 from lieux.cli import main
 from lieux.db import activities as activities_db
 from lieux.db.lieux import get_lieu
@@ -52,6 +53,22 @@ def old_path(tmp_path):
                 "rrule": rrule,
                 "created_at": STAMP,
                 "updated_at": STAMP,
+            }
+        )
+    for n, rrule in enumerate(["FREQ=WEEKLY;INTERVAL=0", "FREQ=WEEKLY"]):
+        proposal = ActivityWrite(
+            kind="atelier",
+            title=f"Proposé {n}",
+            starts_at=datetime(2026, 12, 1, 14),
+            ends_at=datetime(2026, 12, 1, 16),
+            rrule=rrule,
+        )
+        db["proposals"].insert(
+            {
+                "lieu_id": lieu.id,
+                "proposer_name": "Une voisine",
+                "activity": msgspec.json.encode(proposal).decode(),
+                "created_at": STAMP,
             }
         )
     zero = db.execute("SELECT id FROM activities WHERE uid = 'zero@old'").fetchone()[0]
@@ -98,6 +115,18 @@ def test_check_names_them_init_takes_them_out_of_service(old_path, capsys):
     overrides = db.execute("SELECT recurrence_id FROM activity_overrides").fetchall()
     db.close()
     assert overrides == [("2026-11-27T10:00:00",)]  # the one in 9999 could be no date of any rule
+
+
+def test_a_pending_proposal_that_breaks_the_model_is_declined_saying_why(old_path):
+    """Accepting it would store what the forms now refuse (anonymous proposals could)."""
+    assert main(["init", "--db", str(old_path)]) == 0
+    db = database.connect(old_path)
+    found = db.execute("SELECT status, message FROM proposals ORDER BY id").fetchall()
+    db.close()
+    (broken, kept) = found
+    assert broken[0] == "declined" and "INTERVAL must be 1 to 52" in broken[1]
+    assert broken[1].startswith("Refusée à la mise à jour")
+    assert kept == ("pending", "")
 
 
 def test_after_the_migration_pages_answer_and_co_managers_see_what_to_redo(old_path):
