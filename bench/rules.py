@@ -2,7 +2,7 @@
 slipped into the database, and parsing the biggest hostile calendar files.
 
 Each figure is the best CPU time of REPEATS runs (time.process_time, so a noisy neighbour on the
-machine does not count), with the steps the walk counted: the caps (lieux.calendar.rules) make
+machine does not count), with the steps the walk counted: the caps (lieux.calendar.expansion) make
 them the same on every machine, the milliseconds say what a step costs on this one. The goal is
 GOAL_MS for checking or expanding any rule; the files are bounded by the 5 MB cap instead.
 """
@@ -11,7 +11,7 @@ import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from lieux.calendar import rules
+from lieux.calendar import expansion, rules
 from lieux.calendar.ical_import import ImportProblem, parse_calendar
 
 ZONE = ZoneInfo("Europe/Brussels")
@@ -34,8 +34,8 @@ WORST = [
 def _best(run) -> tuple[float, object]:
     best, result = float("inf"), None
     for _ in range(REPEATS):
-        rules.shape.cache_clear()  # nothing remembered from the previous run
-        rules._parsed.cache_clear()
+        expansion.shape.cache_clear()  # nothing remembered from the previous run
+        expansion._parsed.cache_clear()
         started = time.process_time()
         result = run()
         best = min(best, time.process_time() - started)
@@ -74,7 +74,9 @@ def main() -> None:
     window = (datetime(2199, 1, 1, tzinfo=ZONE), datetime(2199, 12, 31, tzinfo=ZONE))
     for rule in WORST:
         check_ms, verdict = _best(lambda rule=rule: check(rule))
-        walk_ms, walked = _best(lambda rule=rule: rules.walk(rule, dtstart, *window, quiet=True))
+        walk_ms, walked = _best(
+            lambda rule=rule: expansion.walk(rule, dtstart, *window, quiet=True)
+        )
         slowest = max(slowest, check_ms, walk_ms)
         steps = f"{walked.periods}p/{walked.occurrences}d"
         print(f"  {rule[:60]:<60} {verdict:>12} {check_ms:>7.1f} {steps:>12} {walk_ms:>7.1f}")

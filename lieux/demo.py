@@ -9,6 +9,7 @@ import holidays
 from sqlite_utils import Database
 
 from lieux.calendar import rules
+from lieux.calendar.expansion import first_from
 from lieux.calendar.models import ActivityOverride, ActivityWrite
 from lieux.db import activities, hours
 from lieux.db import profile as profile_db
@@ -92,7 +93,7 @@ def demo_plan(today: date) -> list[tuple[str, str, ActivityWrite]]:
         first = anchor.replace(day=1)  # DTSTART on a day the rule itself gives
         rule = f"FREQ=MONTHLY;BYDAY={nth}{BYDAY[weekday]}"
         dtstart = _at(first, start).replace(tzinfo=DEMO_ZONE)
-        day = rules.first_from(rule, dtstart, dtstart).date()
+        day = first_from(rule, dtstart, dtstart, rules.HORIZON).date()
         add(slug, key, kind, title, day, start, end, rrule=rule, **extra)
 
     weekly(

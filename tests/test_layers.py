@@ -43,6 +43,7 @@ LAYERS = {
         # the recurrence model: a leaf (models, dateutil, icalendar) that the migration and
         # `lieux check` apply to what is stored, as the write paths do to what comes in
         "lieux.calendar.rules",
+        "lieux.calendar.expansion",
     ],
     "domain": [
         "lieux.text",

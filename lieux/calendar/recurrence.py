@@ -4,7 +4,7 @@ Series are stored as local wall time and expanded in the local zone, so a weekly
 stays at 14:00 across DST changes. Cancelled occurrences are kept, with status "cancelled":
 the agenda shows them struck through, feeds mark them, "open now" ignores them.
 
-Every expansion goes through `lieux.calendar.rules.between`, bounded by construction: a stored
+Every expansion goes through `lieux.calendar.expansion.between`, bounded by construction: a stored
 rule that breaks the model yields nothing or a cut list, never a loop or a walk to year 9999.
 """
 
@@ -13,8 +13,9 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
+from lieux.calendar.expansion import between
 from lieux.calendar.models import Activity, Status
-from lieux.calendar.rules import between, is_occurrence
+from lieux.calendar.rules import is_occurrence
 
 
 class Occurrence(msgspec.Struct, frozen=True, kw_only=True):

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
-from lieux.calendar import rules
+from lieux.calendar import expansion, rules
 from lieux.calendar.models import KINDS, ActivityWrite
 from lieux.calendar.rules import RuleError, normalize_rrule
 from lieux.i18n import mark as _
@@ -24,9 +24,9 @@ from lieux.text import DESCRIPTION_MAX, MARKUP, NOTE_MAX, TITLE_MAX, has_markup,
 NAME_MAX = 80
 MESSAGE_MAX = 1_000
 PRICE_AMOUNT_MAX = 40
-# The simple form's "every N weeks" choice; a typed RRULE may go up to rules.INTERVAL_MAX.
+# The simple form's "every N weeks" choice; a typed RRULE may go up to expansion.INTERVAL_MAX.
 INTERVAL_MAX = 12
-COUNT_MAX = rules.COUNT_MAX
+COUNT_MAX = expansion.COUNT_MAX
 SUPPORT_THRESHOLD_MAX = 50
 # A rule with no occurrence within this horizon is as good as never occurring for an agenda.
 RULE_HORIZON = rules.HORIZON

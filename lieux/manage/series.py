@@ -2,7 +2,7 @@
 
 The first part keeps its UID (calendars already have it) and ends just before the split; the
 second is a new activity from the split date on. Expansion is the bounded one of
-lieux.calendar.rules.
+lieux.calendar.expansion.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 from icalendar import vRecur
 
+from lieux.calendar.expansion import between
 from lieux.calendar.models import Activity
-from lieux.calendar.rules import between
 
 
 def head_rule(activity: Activity, split_at: datetime, zone: ZoneInfo) -> str:

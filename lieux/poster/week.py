@@ -25,7 +25,7 @@ from lieux.widget.models import OpeningException, OpeningHours, span_label
 ONE_DAY = timedelta(days=1)
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # A poster is printed for this week or one soon. (Expansion no longer walks from a series'
-# first date, lieux.calendar.rules.walk; a far-off week is still a poster nobody prints.)
+# first date, lieux.calendar.expansion.walk; a far-off week is still a poster nobody prints.)
 MAX_YEARS_AWAY = 5
 # About how many characters fit on one line of the activities column, and the lines of a
 # day's label ("mercredi" / "25 novembre").

@@ -1,5 +1,6 @@
-"""The recurrence model (lieux.calendar.rules): what it refuses, and that checking or expanding
-any rule, absurd ones included, stays within a fixed number of steps (issue 20).
+"""The recurrence model (lieux.calendar.rules) and its bounded expansion (lieux.calendar.expansion):
+what it refuses, and that checking or expanding any rule, absurd ones included, stays within a
+fixed number of steps (issue 20).
 
 Speed is asserted as steps counted by the walk itself (periods dateutil walked, dates it
 yielded), never as time; `bench/rules.py` times the worst rules.
@@ -14,18 +15,11 @@ from dateutil.rrule import rrulestr
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from lieux.calendar import rules
+from lieux.calendar import expansion, rules
+from lieux.calendar.expansion import OCCURRENCES_MAX, PERIODS_MAX, RuleError, walk
 from lieux.calendar.models import Activity
 from lieux.calendar.recurrence import occurrences
-from lieux.calendar.rules import (
-    OCCURRENCES_MAX,
-    PERIODS_MAX,
-    RuleError,
-    check_series,
-    keep_overrides,
-    normalize_rrule,
-    walk,
-)
+from lieux.calendar.rules import check_series, keep_overrides, normalize_rrule
 
 ZONE = ZoneInfo("Europe/Brussels")
 START = datetime(2026, 11, 24, 14, 0)  # a Tuesday
@@ -40,21 +34,21 @@ def aware(moment: datetime) -> datetime:
 def counted_walks():
     """Every walk made meanwhile, to read what each one cost (the real walk runs)."""
     walks = []
-    real = rules.walk
+    real = expansion.walk
 
     def recording(*args, **kwargs):
         found = real(*args, **kwargs)
         walks.append(found)
         return found
 
-    rules.walk = recording
+    expansion.walk = recording
     try:
         yield walks
     finally:
-        rules.walk = real
+        expansion.walk = real
 
 
-def within_caps(found: rules.Walk) -> bool:
+def within_caps(found: expansion.Walk) -> bool:
     # A cap is noticed on the step that goes past it.
     return found.periods <= PERIODS_MAX + 1 and found.occurrences <= OCCURRENCES_MAX + 1
 
@@ -97,11 +91,11 @@ def test_a_rule_that_never_occurs_is_refused_by_the_check(rule):
 def test_interval_zero_and_finer_than_daily_are_never_iterated(rule):
     """dateutil loops forever on INTERVAL=0, even inside between(): not one step is taken."""
     found = walk(rule, aware(START), aware(START), aware(START + timedelta(days=30)))
-    assert found == rules.Walk(found=[], cut=True)
+    assert found == expansion.Walk(found=[], cut=True)
 
 
 def test_the_step_counter_sees_dateutil_walk_its_periods():
-    """The cap counts where dateutil rebuilds its tables (rules._Counted): if a dateutil release
+    """The cap counts where dateutil rebuilds its tables (expansion._Counted): if a dateutil release
     stopped reading `_byeaster` there, the walk would have no period cap; this says so."""
     found = walk(
         "FREQ=WEEKLY;BYDAY=TU", aware(START), aware(START), aware(START + timedelta(days=366))
@@ -133,7 +127,7 @@ def test_a_walk_starts_near_its_window_not_at_dtstart():
 def test_walking_from_near_the_window_gives_dateutil_own_dates(rule, dtstart):
     start, end = aware(datetime(2027, 3, 20)), aware(datetime(2028, 4, 2))
     expected = rrulestr(rule, dtstart=aware(dtstart)).between(start, end, inc=True)
-    assert rules.between(rule, aware(dtstart), start, end) == expected
+    assert expansion.between(rule, aware(dtstart), start, end) == expected
 
 
 @pytest.mark.parametrize(
