@@ -236,7 +236,8 @@ def _imported(uid: str, event: icalendar.Event, changed: list, zone: ZoneInfo) -
         exdates = _exdates(event, zone)
         by_rid = {_local(change["RECURRENCE-ID"].dt, zone): change for change in changed}
         try:
-            kept, dropped = keep_overrides(starts_at, rrule, [*exdates, *by_rid], zone)
+            dates = list(dict.fromkeys([*exdates, *by_rid]))  # each date once
+            kept, dropped = keep_overrides(starts_at, rrule, dates, zone)
         except RuleError as error:
             raise ImportProblem(f"{_name(event)}: {error}") from None
         kept_set = set(kept)
