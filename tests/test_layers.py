@@ -40,8 +40,13 @@ LAYERS = {
         "lieux.widget",
         "lieux.ops",
         "lieux.admin",
+        # the recurrence model: a leaf (models, dateutil, icalendar) that the migration and
+        # `lieux check` apply to what is stored, as the write paths do to what comes in
+        "lieux.calendar.rules",
+        "lieux.calendar.expansion",
     ],
     "domain": [
+        "lieux.text",
         "lieux.qr",
         "lieux.slugs",
         "lieux.api.hsds",
@@ -51,7 +56,6 @@ LAYERS = {
         "lieux.calendar.ical_import",
         "lieux.calendar.listing",
         "lieux.calendar.recurrence",
-        "lieux.calendar.rules",
         "lieux.calendar.subscribe",
         "lieux.calendar.vtimezone",
         "lieux.widget.hours",
