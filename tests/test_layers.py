@@ -40,6 +40,7 @@ LAYERS = {
         "lieux.widget",
         "lieux.ops",
         "lieux.admin",
+        "lieux.mail",
     ],
     "domain": [
         "lieux.qr",
@@ -76,6 +77,10 @@ LAYERS = {
         "lieux.manage.profile_form",
         "lieux.web.freshness",
         "lieux.web.lieu_facts",
+        # mail
+        "lieux.mail.forms",
+        "lieux.mail.render",
+        "lieux.mail.smtp",
     ],
     "services": [
         "lieux.api.caching",
@@ -113,6 +118,9 @@ LAYERS = {
         "lieux.admin.actions",
         # profile
         "lieux.manage.profile_actions",
+        # mail
+        "lieux.mail.outbox",
+        "lieux.mail.sender",
     ],
 }
 # What pure domain code never touches: the web framework and the database.
