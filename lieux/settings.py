@@ -128,6 +128,8 @@ def smtp_config(url: str) -> SmtpConfig:
     try:
         parts = urlsplit(url)
         port = parts.port
+        if port == 0:
+            raise ValueError("port 0")
     except ValueError:
         raise SettingsError(
             f"LIEUX_SMTP_URL={shown!r}: the port must be a number from 1 to 65535"

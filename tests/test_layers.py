@@ -121,6 +121,7 @@ LAYERS = {
         # mail
         "lieux.mail.outbox",
         "lieux.mail.sender",
+        "lieux.mail.outbox_cli",
     ],
 }
 # What pure domain code never touches: the web framework and the database.

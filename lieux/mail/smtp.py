@@ -40,16 +40,17 @@ def build(message: OutboxMessage, mail_from: str, base_url: str) -> EmailMessage
     email["Subject"] = message.subject
     email["Date"] = format_datetime(message.created_at)
     email["Message-ID"] = message.message_id
-    email["Content-Language"] = message.lang
     # RFC 3834: out-of-office robots do not answer it.
     email["Auto-Submitted"] = "auto-generated"
     if message.unsubscribe_token:
         # RFC 8058: mail apps show an "unsubscribe" button that POSTs to this address.
-        url = f"{base_url}/unsubscribe/{message.unsubscribe_token}"
+        url = f"{base_url}/unsubscribe/{message.unsubscribe_token}?lang={message.lang}"
         email["List-Unsubscribe"] = f"<{url}>"
         email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     email.set_content(message.body_text)
     email.add_alternative(message.body_html, subtype="html")
+    # After the bodies: set_content clears every Content-* header set before it.
+    email["Content-Language"] = message.lang
     return email
 
 
