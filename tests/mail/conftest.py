@@ -16,7 +16,7 @@ from tests.live_server import free_port
 
 MAIL_FROM = "Lieux de liens <lieux@example.org>"
 SMTP_USER = "lieux"
-SMTP_PASSWORD = "pw-Xq7-never-logged"  # noqa: S105 (a test server's)
+SMTP_PASSWORD = "pw-Xq7-never-logged"  # a test server's
 # How long a held DATA waits for the test to release it before answering anyway.
 HOLD_MAX_S = 60
 

@@ -5,6 +5,7 @@ import threading
 import time
 from datetime import timedelta
 
+import msgspec
 import pytest
 
 from lieux import db as database
@@ -14,6 +15,7 @@ from lieux.mail.models import Recipient
 from lieux.mail.outbox import enqueue
 from lieux.mail.smtp import TemporaryFailure, build, deliver
 from tests.conftest import DEMO_NOW, Clock
+from tests.live_server import free_port
 from tests.mail.conftest import MAIL_FROM, mail_settings
 
 ZOE = Recipient(address="zoe@example.org", lang="nl")
@@ -181,9 +183,7 @@ def test_one_deadline_for_the_whole_exchange(db_path, smtp_server):
 
 
 def test_a_wrong_password_waits_for_someone_to_fix_it(db_path, smtp_server):
-    mailbox, config = smtp_server
-    import msgspec
-
+    _mailbox, config = smtp_server
     wrong = msgspec.structs.replace(config, password="not-it")
     settings = mail_settings(db_path, wrong)
     [message_id] = queue(db_path, settings)
@@ -194,11 +194,7 @@ def test_a_wrong_password_waits_for_someone_to_fix_it(db_path, smtp_server):
 
 
 def test_an_unreachable_server_is_a_temporary_failure(db_path, smtp_server):
-    mailbox, config = smtp_server
-    import msgspec
-
-    from tests.live_server import free_port
-
+    _mailbox, config = smtp_server
     settings = mail_settings(db_path, msgspec.structs.replace(config, port=free_port()))
     [message_id] = queue(db_path, settings)
     assert run_round(db_path, settings, Clock()).retried == 1
