@@ -1,7 +1,7 @@
 """One message to one SMTP server, with the stdlib's smtplib, under one overall deadline.
 
 smtplib's `timeout` is per socket operation: a server that answers one byte at a time never
-trips it. A timer shuts the socket down when the whole exchange has run past its deadline,
+trips it. A watcher thread shuts the socket down when the whole exchange has run past its deadline,
 which makes the blocked call fail at once. The server's answer decides what follows: 4xx,
 a lost connection or a timeout is temporary (try again later), 5xx is permanent.
 """
@@ -11,6 +11,7 @@ import smtplib
 import socket
 import ssl
 import threading
+import time
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
@@ -19,6 +20,8 @@ from lieux.settings import SmtpConfig
 
 # Each network step (connect, a reply) may take this long; the whole exchange, `deadline`.
 STEP_TIMEOUT_S = 30
+# How often the deadline's watcher looks at the clock.
+WATCH_EVERY_S = 0.1
 # What is kept of a server's answer: enough to read, not a whole bounce.
 REASON_MAX = 500
 
@@ -71,17 +74,23 @@ def deliver(config: SmtpConfig, email: EmailMessage, *, deadline_s: float) -> No
     else:
         client = smtplib.SMTP(timeout=STEP_TIMEOUT_S)
     timed_out = threading.Event()
+    finished = threading.Event()
 
-    def cut() -> None:
-        timed_out.set()
-        sock = getattr(client, "sock", None)
-        if sock is not None:
-            with contextlib.suppress(OSError):  # already closed: nothing left to cut
-                sock.shutdown(socket.SHUT_RDWR)
+    def watch() -> None:
+        # Polls with time.sleep rather than threading.Timer: a timed wait on a lock does not
+        # return in time under libfaketime (the moved-clock test runs), sleep does.
+        end = time.monotonic() + deadline_s
+        while not finished.is_set():
+            if time.monotonic() >= end:
+                timed_out.set()
+                sock = getattr(client, "sock", None)
+                if sock is not None:
+                    with contextlib.suppress(OSError):  # already closed: nothing left to cut
+                        sock.shutdown(socket.SHUT_RDWR)
+                return
+            time.sleep(WATCH_EVERY_S)
 
-    timer = threading.Timer(deadline_s, cut)
-    timer.daemon = True
-    timer.start()
+    threading.Thread(target=watch, name="smtp-deadline", daemon=True).start()
     try:
         client.connect(config.host, config.port)
         client.ehlo()
@@ -108,7 +117,7 @@ def deliver(config: SmtpConfig, email: EmailMessage, *, deadline_s: float) -> No
             client.quit()  # still under the deadline: a server may hang on QUIT too
         except (smtplib.SMTPException, OSError):
             client.close()
-        timer.cancel()
+        finished.set()
 
 
 def _raise_for(code: int | None, text: bytes | str) -> None:
