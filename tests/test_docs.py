@@ -6,7 +6,11 @@ from pathlib import Path
 from lieux.cli import build_parser
 from tests.conftest import make_app
 
-README = (Path(__file__).parents[1] / "README.md").read_text("utf-8")
+ROOT = Path(__file__).parents[1]
+# The README and the pages of docs/ it links to.
+README = "\n".join(
+    path.read_text("utf-8") for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+)
 
 
 def test_readme_shows_the_two_commands():

@@ -7,6 +7,7 @@ a lost connection or a timeout is temporary (try again later), 5xx is permanent.
 """
 
 import contextlib
+import hashlib
 import smtplib
 import socket
 import ssl
@@ -52,6 +53,8 @@ def build(message: OutboxMessage, mail_from: str, base_url: str) -> EmailMessage
         email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     email.set_content(message.body_text)
     email.add_alternative(message.body_html, subtype="html")
+    # A boundary of its own rather than a random one: the same bytes on every attempt.
+    email.set_boundary("=_" + hashlib.sha256(message.message_id.encode()).hexdigest()[:32])
     # After the bodies: set_content clears every Content-* header set before it.
     email["Content-Language"] = message.lang
     return email

@@ -79,6 +79,10 @@ def test_a_queued_message_arrives_as_written(db_path, smtp_server):
     # A long header is folded onto its own line, as RFC 5322 allows.
     assert received["List-Unsubscribe"].strip() == f"<{link}?lang=nl>"
     assert received["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # Built again for another attempt, it is the same message, byte for byte.
+    assert build(stored, MAIL_FROM, "http://testserver").as_bytes() == (
+        build(stored, MAIL_FROM, "http://testserver").as_bytes()
+    )
 
 
 def test_a_temporary_failure_is_retried_after_the_backoff(db_path, smtp_server):
