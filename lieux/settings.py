@@ -111,12 +111,13 @@ def valid_address(text: str) -> bool:
 
 
 def _redacted(url: str) -> str:
-    """The URL as it may be shown in an error: the password replaced by ***."""
-    parts = urlsplit(url)
-    if parts.password is None:
+    """The URL as it may be shown in an error: whatever stands between the user name and the
+    last @ replaced by *** (also when a password holding / or ? broke the URL's parsing)."""
+    scheme, separator, rest = url.partition("://")
+    userinfo, at, host = rest.rpartition("@")
+    if not separator or not at or ":" not in userinfo:
         return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return parts._replace(netloc=netloc).geturl()
+    return f"{scheme}://{userinfo.split(':', 1)[0]}:***@{host}"
 
 
 def smtp_config(url: str) -> SmtpConfig:
@@ -127,6 +128,14 @@ def smtp_config(url: str) -> SmtpConfig:
     example = "smtp://user:password@smtp.example.org:587 or smtps://...:465"
     try:
         parts = urlsplit(url)
+    except ValueError:
+        raise SettingsError(f"LIEUX_SMTP_URL={shown!r}: expected {example}") from None
+    if "@" in parts.path + parts.query + parts.fragment:
+        raise SettingsError(
+            f"LIEUX_SMTP_URL={shown!r}: write a @ : / ? or # of the user name or password "
+            "percent-encoded (%40 %3A %2F %3F %23)"
+        )
+    try:
         port = parts.port
         if port == 0:
             raise ValueError("port 0")
@@ -156,7 +165,11 @@ def smtp_config(url: str) -> SmtpConfig:
 def mail_from(value: str) -> str:
     """LIEUX_MAIL_FROM: `Name <address>` or an address, kept as written once checked."""
     name, address = parseaddr(value)
-    if not valid_address(address) or any(c in name for c in "<>\r\n"):
+    if (
+        not valid_address(address)
+        or any(c in value for c in "\r\n")
+        or any(c in name for c in "<>")
+    ):
         raise SettingsError(
             f"LIEUX_MAIL_FROM={value!r}: expected an address such as lieux@example.org "
             "or 'Lieux de liens <lieux@example.org>'"
