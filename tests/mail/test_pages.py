@@ -54,8 +54,10 @@ def test_me_offers_an_optional_address_with_everything_ticked(client, seeded_pat
         and 'type="email"' in page
         and "required" not in page.split('name="email"')[1].split(">")[0]
     )
-    for topic in ("campaigns", "reports", "digest"):
-        assert f'name="mail_{topic}" value="1" checked' in page
+    for topic in ("campaigns", "reports"):
+        assert f'type="checkbox" name="mail_{topic}" value="1" checked' in page
+    # The weekly digest goes to the network's admins only: its choice is kept, not shown.
+    assert '<input type="hidden" name="mail_digest" value="1">' in page
     assert "Ce site n'envoie pas encore d'e-mails" in page  # no SMTP in this app
 
 
