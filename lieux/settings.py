@@ -55,13 +55,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     forwarded_allow_ips: tuple[str, ...] = ()
     # Who may read /metrics: addresses or networks (CIDR); everyone else gets a 404.
     metrics_allow: tuple[str, ...] = ("127.0.0.1", "::1")
-    # E-mail (docs/mail.md): None sends nothing and stores no message.
-    smtp: SmtpConfig | None = None
+    # E-mail (docs/mail.md): None sends nothing and stores no message. Named for its variable,
+    # as every field here is; it holds the URL parsed.
+    smtp_url: SmtpConfig | None = None
     mail_from: str = ""  # "Lieux de liens <lieux@example.org>" or a bare address
 
     @property
     def mail_enabled(self) -> bool:
-        return self.smtp is not None and bool(self.mail_from)
+        return self.smtp_url is not None and bool(self.mail_from)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -231,7 +232,7 @@ def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> S
     if "LIEUX_METRICS_ALLOW" in env:
         values["metrics_allow"] = ip_list("LIEUX_METRICS_ALLOW", env["LIEUX_METRICS_ALLOW"])
     if smtp_url := env.get("LIEUX_SMTP_URL", "").strip():
-        values["smtp"] = smtp_config(smtp_url)
+        values["smtp_url"] = smtp_config(smtp_url)
         if not env.get("LIEUX_MAIL_FROM", "").strip():
             raise SettingsError(
                 "LIEUX_SMTP_URL is set but LIEUX_MAIL_FROM is not: give the sender's address, "

@@ -75,7 +75,7 @@ def send_due(
 ) -> RoundReport | None:
     """One round, if `holder` takes the lease (None when another sender holds it): put back
     messages left 'sending' by a stopped sender, then send what is due, one at a time."""
-    if settings.smtp is None:
+    if settings.smtp_url is None:
         return None
     db = connect(path)
     try:
@@ -110,7 +110,7 @@ def _send_one(db, settings: Settings, message, holder: str, clock: Clock, report
     # Logs name the message by id and the server's code, never the address (personal data).
     try:
         deliver(
-            settings.smtp,
+            settings.smtp_url,
             build(message, settings.mail_from, settings.base_url),
             deadline_s=MESSAGE_DEADLINE_S,
         )

@@ -94,4 +94,4 @@ def smtp_server():
 
 
 def mail_settings(db_path, config: SmtpConfig, **overrides):
-    return make_settings(db_path, smtp=config, mail_from=MAIL_FROM, **overrides)
+    return make_settings(db_path, smtp_url=config, mail_from=MAIL_FROM, **overrides)

@@ -20,7 +20,7 @@ SMTP = SmtpConfig(host="127.0.0.1", port=2525, security="plain")
 
 @pytest.fixture
 def settings(seeded_path):
-    return make_settings(seeded_path, smtp=SMTP, mail_from=MAIL_FROM)
+    return make_settings(seeded_path, smtp_url=SMTP, mail_from=MAIL_FROM)
 
 
 @pytest.fixture
@@ -122,7 +122,7 @@ def test_not_an_address_is_a_bug_upstream(sdb, settings):
 def test_without_smtp_nothing_is_queued(sdb, seeded_path):
     settings = make_settings(seeded_path)
     assert queue(sdb, settings, Recipient(address="zoe@example.org", lang="fr")) is None
-    settings = make_settings(seeded_path, smtp=SMTP)  # no LIEUX_MAIL_FROM: not enabled either
+    settings = make_settings(seeded_path, smtp_url=SMTP)  # no LIEUX_MAIL_FROM: not enabled either
     assert queue(sdb, settings, Recipient(address="zoe@example.org", lang="fr")) is None
     assert outbox_db.list_messages(sdb) == []
 

@@ -21,7 +21,7 @@ SMTP = SmtpConfig(host="127.0.0.1", port=2525, security="plain")
 def mail_client(seeded_path, clock):
     """A client on an app whose mail is on (an SMTP server nobody reaches: nothing is sent
     here, only queued)."""
-    with TestClient(app=make_app(seeded_path, clock, smtp=SMTP, mail_from=MAIL_FROM)) as client:
+    with TestClient(app=make_app(seeded_path, clock, smtp_url=SMTP, mail_from=MAIL_FROM)) as client:
         yield client
 
 
@@ -131,7 +131,7 @@ def test_the_address_is_nowhere_public(mail_client, seeded_path):
 def queued(db_path, *, topic="reports", member_id=None, address="anne@example.org") -> str:
     """A queued message's unsubscribe token."""
     db = database.connect(db_path)
-    settings = make_settings(db_path, smtp=SMTP, mail_from=MAIL_FROM)
+    settings = make_settings(db_path, smtp_url=SMTP, mail_from=MAIL_FROM)
     to = Recipient(address=address, lang="nl", member_id=member_id)
     message_id = enqueue(
         db,

@@ -48,7 +48,7 @@ FROM = {"LIEUX_MAIL_FROM": MAIL_FROM}
 )
 def test_the_three_forms_of_the_smtp_url(url, expected):
     settings = from_env({"LIEUX_SMTP_URL": url, **FROM})
-    assert settings.smtp == expected
+    assert settings.smtp_url == expected
     assert settings.mail_from == MAIL_FROM and settings.mail_enabled
 
 
@@ -94,7 +94,7 @@ def test_mail_from_is_required_and_checked(value, message):
 
 def test_no_smtp_url_no_mail():
     settings = from_env({})
-    assert settings.smtp is None and not settings.mail_enabled
+    assert settings.smtp_url is None and not settings.mail_enabled
 
 
 def test_the_password_is_not_in_the_settings_repr():
@@ -118,8 +118,8 @@ def test_the_cli_says_a_wrong_url_in_one_line_without_the_password(tmp_path):
 
 def _queue(db_path, count):
     db = database.connect(db_path)
-    settings = make_settings(db_path, smtp=SmtpConfig(host="127.0.0.1", port=25, security="plain"))
-    settings = make_settings(db_path, smtp=settings.smtp, mail_from=MAIL_FROM)
+    smtp = SmtpConfig(host="127.0.0.1", port=25, security="plain")
+    settings = make_settings(db_path, smtp_url=smtp, mail_from=MAIL_FROM)
     ids = [
         enqueue(
             db,
