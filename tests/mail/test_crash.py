@@ -95,7 +95,7 @@ def test_killed_mid_delivery_nothing_lost_nothing_twice(db_path, smtp_server):
     mailbox.hold_next = True
     first = LiveServer(db_path, env=env)
     try:
-        assert mailbox.holding.wait(timeout=20), "the sender never reached DATA"
+        assert mailbox.holding.wait(timeout=40), "the sender never reached DATA"
         assert states(db_path)[ADDRESSES[0]] == "sending"
         first.process.kill()  # SIGKILL: no clean-up of any kind
         first.process.wait(timeout=10)

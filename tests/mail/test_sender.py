@@ -180,11 +180,10 @@ def test_one_deadline_for_the_whole_exchange(db_path, smtp_server):
     [message_id] = queue(db_path, settings)
     mailbox.hold_next = True
     started = time.monotonic()
-    with pytest.raises(TemporaryFailure):
+    with pytest.raises(TemporaryFailure, match="no answer within 1 s"):
         deliver(config, build(row(db_path, message_id), MAIL_FROM, ""), deadline_s=1)
-    # Far below smtplib's own timeout per read: the deadline cut it ("no answer within 1 s";
-    # under faketime, whose clock the socket's timeout reads too, it can be that one).
-    assert time.monotonic() - started < 5 < STEP_TIMEOUT_S
+    # Far below smtplib's own timeout per read (half of it: room for a loaded machine).
+    assert time.monotonic() - started < STEP_TIMEOUT_S / 2
     assert mailbox.holding.is_set()
 
 
