@@ -13,7 +13,9 @@ exactly what this guarantees.
 
 import asyncio
 import logging
+import sqlite3
 import threading
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -50,6 +52,9 @@ MAX_ATTEMPTS = 16
 MAX_PER_ROUND = 50
 # How long a stopping server waits for the message it is sending (then it is in doubt).
 SHUTDOWN_WAIT_S = 5
+# A sent message's record is tried this many times, this far apart, before giving up.
+RECORD_TRIES = 3
+RECORD_PAUSE_S = 1
 INTERRUPTED = "interrupted while sending (the sender stopped): sent again, same Message-ID"
 
 
@@ -134,11 +139,24 @@ def _send_one(db, settings: Settings, message, holder: str, clock: Clock, report
             report.retried += 1
             log.info("mail %s: temporary failure, next attempt at %s", message.id, later)
         return
-    if outbox_db.mark_sent(db, message.id, holder, now=clock()):
+    if _keep_answer(lambda: outbox_db.mark_sent(db, message.id, holder, now=clock())):
         report.sent += 1
         log.info("mail %s sent", message.id)
     else:  # only if this process was frozen for longer than SENDING_STALE
         log.error("mail %s sent, but another sender had taken it back", message.id)
+
+
+def _keep_answer(mark) -> bool:
+    """Record a server's "250" even through a database busy for longer than its busy timeout
+    (a long write elsewhere): unrecorded, the message would be in doubt and sent again."""
+    for attempt in range(RECORD_TRIES):
+        try:
+            return mark()
+        except sqlite3.OperationalError:
+            if attempt == RECORD_TRIES - 1:
+                raise
+            time.sleep(RECORD_PAUSE_S)
+    return False
 
 
 def _give_up(path: str, holder: str) -> None:
