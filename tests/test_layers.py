@@ -41,8 +41,13 @@ LAYERS = {
         "lieux.ops",
         "lieux.admin",
         "lieux.mail",
+        # the recurrence model: a leaf (models, dateutil, icalendar) that the migration and
+        # `lieux check` apply to what is stored, as the write paths do to what comes in
+        "lieux.calendar.rules",
+        "lieux.calendar.expansion",
     ],
     "domain": [
+        "lieux.text",
         "lieux.qr",
         "lieux.slugs",
         "lieux.api.hsds",
@@ -52,7 +57,6 @@ LAYERS = {
         "lieux.calendar.ical_import",
         "lieux.calendar.listing",
         "lieux.calendar.recurrence",
-        "lieux.calendar.rules",
         "lieux.calendar.subscribe",
         "lieux.calendar.vtimezone",
         "lieux.widget.hours",
@@ -94,6 +98,7 @@ LAYERS = {
         "lieux.widget.query",
         "lieux.widget.view",
         "lieux.calendar.feed_cache",
+        "lieux.calendar.fetch",  # network I/O: not pure, below the routes that use it
         "lieux.calendar.refresh",
         "lieux.calendar.sync",
         "lieux.widget.cache",

@@ -5,6 +5,8 @@ Never edit a migration that has shipped: add the next one.
 
 from sqlite_utils import Database, Migrations
 
+from lieux.db.activities import decline_broken_proposals, neutralise_rules
+
 MIGRATIONS = Migrations("lieux")
 
 # Tables whose changes alter what the public sees (pages, widget, feeds): a trigger bumps
@@ -379,6 +381,27 @@ def m190_leases(db: Database) -> None:
         );
         """
     )
+
+
+@MIGRATIONS()
+def m200_rule_problems(db: Database) -> None:
+    # Issue 20: a rule stored before the recurrence model (lieux.calendar.rules) can stall the
+    # service (dateutil loops forever on INTERVAL=0, walks to year 9999 on a rule that never
+    # occurs). Such a series is kept but taken out of service: its rule moves to `refused_rrule`,
+    # the reason to `rule_problem` (its co-managers see it on their list), and it shows as a
+    # one-off on its first date until someone rewrites it. A one-off outside the model's years
+    # is only flagged. Changed dates outside those years go: no series of the model has them.
+    # A pending proposal that breaks the model (an anonymous one could) is declined, saying why:
+    # accepting it would store what the forms now refuse.
+    db.executescript(
+        """
+        ALTER TABLE activities ADD COLUMN rule_problem TEXT;
+        ALTER TABLE activities ADD COLUMN refused_rrule TEXT;
+        DELETE FROM activity_overrides WHERE recurrence_id < '1970' OR recurrence_id >= '2200';
+        """
+    )
+    neutralise_rules(db)
+    decline_broken_proposals(db)
 
 
 @MIGRATIONS()
