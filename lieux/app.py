@@ -33,6 +33,7 @@ from lieux.embed.agenda import AgendaCache
 from lieux.embed.cors import cors_middleware
 from lieux.embed.routes import AgendaWidgetController, EmbedController, embed_static_files
 from lieux.guide.routes import GuideController
+from lieux.mail.sender import send_mail
 from lieux.manage.routes import CONTROLLERS as MANAGE_CONTROLLERS
 from lieux.members.routes import MembersController
 from lieux.members.session import csrf_config, session_config
@@ -180,7 +181,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, scoped: bool = Tru
             *everywhere["middleware"],
         ],
         before_request=everywhere.get("before_request"),
-        lifespan=[refresh_calendars],
+        lifespan=[refresh_calendars, send_mail],
         template_config=TemplateConfig(
             directory=PACKAGE / "templates",
             engine=JinjaTemplateEngine,

@@ -14,6 +14,7 @@ from pathlib import Path
 from lieux import db as database
 from lieux.clock import utc_now
 from lieux.demo import seed_demo
+from lieux.mail import outbox_cli
 from lieux.models import LANGUAGES
 from lieux.seed import seed_guide
 from lieux.settings import SettingsError, from_env, ip_list
@@ -114,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     hours.add_argument("lieu", help="slug of the lieu, e.g. babel-zin")
     hours.add_argument("hours", metavar="OPENING_HOURS", help='e.g. "Mo-Fr 10:00-16:00; PH off"')
     _db_argument(hours)
+    outbox_cli.add_parser(commands)
     return parser
 
 
@@ -399,6 +401,13 @@ def _hours(settings, args) -> str:
         db.close()
 
 
+def _outbox(settings, args) -> str:
+    try:
+        return outbox_cli.run(settings, args, now=utc_now())
+    except outbox_cli.OutboxCommandError as error:
+        raise UsageError(str(error)) from None
+
+
 COMMANDS = {
     "hours": _hours,
     "import-ics": _import_ics,
@@ -412,6 +421,7 @@ COMMANDS = {
     "backup": _backup,
     "check": _check,
     "restore": _restore,
+    "outbox": _outbox,
 }
 
 

@@ -40,6 +40,7 @@ LAYERS = {
         "lieux.widget",
         "lieux.ops",
         "lieux.admin",
+        "lieux.mail",
         # the recurrence model: a leaf (models, dateutil, icalendar) that the migration and
         # `lieux check` apply to what is stored, as the write paths do to what comes in
         "lieux.calendar.rules",
@@ -80,6 +81,10 @@ LAYERS = {
         "lieux.manage.profile_form",
         "lieux.web.freshness",
         "lieux.web.lieu_facts",
+        # mail
+        "lieux.mail.forms",
+        "lieux.mail.render",
+        "lieux.mail.smtp",
     ],
     "services": [
         "lieux.api.caching",
@@ -118,6 +123,10 @@ LAYERS = {
         "lieux.admin.actions",
         # profile
         "lieux.manage.profile_actions",
+        # mail
+        "lieux.mail.outbox",
+        "lieux.mail.sender",
+        "lieux.mail.outbox_cli",
     ],
 }
 # What pure domain code never touches: the web framework and the database.
