@@ -46,7 +46,7 @@ class HsdsController(Controller):
     middleware = API_MIDDLEWARE
     tags = ["HSDS 3.0"]
     exception_handlers = {ValidationException: validation_error}
-    before_request = single_values
+    guards = [single_values]
 
     @get(
         "/services",

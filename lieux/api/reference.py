@@ -78,10 +78,18 @@ class Field(msgspec.Struct, frozen=True, kw_only=True):
     allowed: tuple[str, ...] = ()
 
 
+class Use(msgspec.Struct, frozen=True, kw_only=True):
+    """Where a schema is found: an operation's answer, or another schema's field."""
+
+    label: str  # "GET /api/lieux", "Service.schedules"
+    anchor: str
+
+
 class Schema(msgspec.Struct, frozen=True, kw_only=True):
     name: str
     anchor: str
     fields: tuple[Field, ...]
+    used_in: tuple[Use, ...] = ()
 
 
 class Reference(msgspec.Struct, frozen=True, kw_only=True):
@@ -224,11 +232,12 @@ def _operation(path: str, method: str, raw: Mapping[str, Any]) -> Operation:
     )
 
 
-def _schema(name: str, raw: Mapping[str, Any]) -> Schema:
+def _schema(name: str, raw: Mapping[str, Any], used_in: Iterable[Use]) -> Schema:
     required = set(raw.get("required", ()))
     return Schema(
         name=name,
         anchor="schema-" + name,
+        used_in=tuple(dict.fromkeys(used_in)),
         fields=tuple(
             Field(
                 name=field,
@@ -243,30 +252,47 @@ def _schema(name: str, raw: Mapping[str, Any]) -> Schema:
 
 
 def build(document: Mapping[str, Any]) -> Reference:
-    """The page's content: operations grouped by tag (in the document's order), the lists
-    before the items by id, by path; then every schema their answers use, each followed by
-    those it holds, the error body last."""
-    groups: dict[str, list[Operation]] = {}
-    answers: list[str] = []
-    failures: list[str] = []
+    """The page's content: operations grouped by tag (in the order the document names them),
+    the lists before the items by id, by path; then every schema their answers use, each
+    followed by those it holds, the error body last; and where each schema is found."""
     paths = document.get("paths", {})
+    # Groups in the order the document first names their tag; in a group, lists first.
+    groups: dict[str, list[Operation]] = {
+        (raw.get("tags") or [""])[0]: [] for methods in paths.values() for raw in methods.values()
+    }
+    answers: dict[str, list[str]] = {tag: [] for tag in groups}
+    failures: list[str] = []
+    uses: dict[str, list[Use]] = {}
     for path, methods in sorted(paths.items(), key=lambda item: ("{" in item[0], item[0])):
         for method, raw in methods.items():
             tag = (raw.get("tags") or [""])[0]
-            groups.setdefault(tag, []).append(_operation(path, method, raw))
+            operation = _operation(path, method, raw)
+            groups[tag].append(operation)
             for status, answer in raw.get("responses", {}).items():
-                (answers if status.startswith("2") else failures).extend(_refs(answer))
+                found = list(_refs(answer))
+                if not status.startswith("2"):
+                    failures.extend(found)
+                    continue
+                answers[tag].extend(found)
+                use = Use(label=f"{operation.method} {path}", anchor=operation.anchor)
+                for name in found:
+                    uses.setdefault(name, []).append(use)
     components = document.get("components", {}).get("schemas", {})
+    for holder, schema in components.items():
+        for field, spec in schema.get("properties", {}).items():
+            for name in _refs(spec):
+                use = Use(label=f"{holder}.{field}", anchor="schema-" + holder)
+                uses.setdefault(name, []).append(use)
     seen: dict[str, Schema] = {}
 
     def visit(name: str) -> None:
         if name in seen or name not in components or len(seen) >= MAX_SCHEMAS:
             return
-        seen[name] = _schema(name, components[name])
+        seen[name] = _schema(name, components[name], uses.get(name, ()))
         for inner in _refs(components[name].get("properties", {})):
             visit(inner)
 
-    for name in answers + failures:
+    for name in [*(name for found in answers.values() for name in found), *failures]:
         visit(name)
     info = document.get("info", {})
     return Reference(

@@ -159,3 +159,19 @@ def test_the_page_reads_on_a_phone_and_a_desktop(browser, live_server, axe_sourc
     page.goto(f"{live_server.url}/api")
     assert axe_violations(page, axe_source) == []
     context.close()
+
+
+def test_types_and_descriptions_read_as_the_document_writes_them():
+    from lieux.api.reference import TypeInfo, text, type_of
+
+    nullable_ref = {"oneOf": [{"$ref": "#/components/schemas/Location"}, {"type": "null"}]}
+    assert type_of(nullable_ref) == TypeInfo(name="Location", schema="Location", nullable=True)
+    listed = {"type": "array", "items": {"$ref": "#/components/schemas/ApiOverride"}}
+    assert type_of(listed) == TypeInfo(name="ApiOverride", schema="ApiOverride", array=True)
+    date = {"oneOf": [{"type": "string", "format": "date-time"}, {"type": "null"}]}
+    assert type_of(date) == TypeInfo(name="string", format="date-time", nullable=True)
+    assert type_of({"type": ["null", "string"], "enum": ["a", None]}).nullable
+    assert text("The `a`\nand `b`.\n\nNext.") == (
+        (("The ", False), ("a", True), (" and ", False), ("b", True), (".", False)),
+        (("Next.", False),),
+    )
