@@ -22,7 +22,7 @@ MAX_WINDOW_DAYS = 92
 YEARS = (1970, 2200)
 
 _LOCAL = "local time in Brussels with its UTC offset"
-_DEMO = "True for fictional demo data (a demonstration instance): never a real "
+_DEMO = "True for fictional demo data (a demonstration instance), never a real "
 
 
 class ApiError(msgspec.Struct, frozen=True, kw_only=True):
