@@ -55,6 +55,8 @@ def at_problem(text: str) -> str | None:
         text = f"{text[:-6]}+{text[-5:]}"
     if _AT.fullmatch(text):
         return None
+    if (year := re.match(r"([0-9]{4})-", text)) and not YEARS[0] <= int(year[1]) <= YEARS[1]:
+        return f"{text!r} is too far away (years {YEARS[0]} to {YEARS[1]})"
     return (
         f"{text!r} is not a date-time of years {YEARS[0]} to {YEARS[1]} (for example "
         "2026-11-28T11:00, 2026-11-28T11:00:00+01:00 or 2026-11-28)"

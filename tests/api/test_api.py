@@ -127,7 +127,7 @@ def test_bad_parameters_are_a_json_400_saying_which_and_why(client, params, mess
         ({"commune": "Paris"}, "commune: unknown commune 'Paris' (known communes: Anderlecht,"),
         ({"at": "2026-12-40T10:00"}, "at: '2026-12-40T10:00' is not a date-time"),
         ({"at": ""}, "at: '' is not a date-time of years 1970 to 2200"),
-        ({"at": "1969-12-31T23:00"}, "at: '1969-12-31T23:00' is not a date-time"),
+        ({"at": "1969-12-31T23:00"}, "at: '1969-12-31T23:00' is too far away (years 1970 to"),
         ({"lang": "de"}, "lang: expected one of fr, nl, en, not 'de'"),
         ({"at": ["2026-12-01", "2026-12-02"]}, "at: given 2 times"),
     ],
