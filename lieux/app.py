@@ -22,6 +22,7 @@ from sqlite_utils import Database
 from lieux import i18n, models
 from lieux.admin.routes import AdminController
 from lieux.api.hsds_routes import HsdsController
+from lieux.api.reference_routes import ApiReferenceController
 from lieux.api.routes import ApiController
 from lieux.calendar.feed_cache import FeedCache
 from lieux.calendar.import_routes import CalendarImportController
@@ -130,8 +131,9 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, scoped: bool = Tru
         AdminController,
         *MANAGE_CONTROLLERS,
     ]
-    # The iframe page is in the page's language (Accept-Language, cookie) when it has no lang=.
-    localised = [EmbedController]
+    # The iframe page and the API reference (/api) are in the page's language (Accept-Language,
+    # cookie) when they have no lang=.
+    localised = [EmbedController, ApiReferenceController]
     # The hot path: embeds, feeds, the JSON API, probes and static files read neither a
     # session nor the page's language (the widget's language is its ?lang=).
     machines = [
@@ -198,6 +200,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, scoped: bool = Tru
             title="Lieux de liens",
             version="0.1.0",
             path="/schema",
+            use_handler_docstrings=True,
             render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])],
         ),
     )

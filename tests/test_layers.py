@@ -29,6 +29,7 @@ LAYERS = {
         "lieux.i18n",
         "lieux.data",
         "lieux.demo_texts",  # profile: demo data, no import
+        "lieux.api.hsds_models",
         "lieux.translations",
         "lieux.api",
         "lieux.calendar",
@@ -51,6 +52,8 @@ LAYERS = {
         "lieux.qr",
         "lieux.slugs",
         "lieux.api.hsds",
+        "lieux.api.params",
+        "lieux.api.reference",
         "lieux.calendar.closures",
         "lieux.calendar.describe",
         "lieux.calendar.feeds",
