@@ -30,7 +30,7 @@ from lieux.calendar.import_routes import CalendarImportController
 from lieux.calendar.refresh import refresh_calendars
 from lieux.calendar.routes import AgendaController, FeedController
 from lieux.clock import Clock, utc_now
-from lieux.db import connect
+from lieux.db import DatabaseError, connect
 from lieux.embed.agenda import AgendaCache
 from lieux.embed.cors import cors_middleware
 from lieux.embed.routes import AgendaWidgetController, EmbedController, embed_static_files
@@ -197,6 +197,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, scoped: bool = Tru
             QueryError: query_error,
             OverflowError: out_of_range,
             sqlite3.OperationalError: database_busy,
+            DatabaseError: database_busy,
             BudgetExceeded: over_budget,
             Exception: server_error,
         },

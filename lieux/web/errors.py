@@ -13,6 +13,7 @@ from litestar.status_codes import (
 )
 
 from lieux.budget import BudgetExceeded
+from lieux.db import DatabaseError
 from lieux.i18n import current_lang, gettext, pick_language
 from lieux.i18n import mark as _
 
@@ -22,8 +23,7 @@ MACHINE_PATHS = ("/api/", "/ical/", "/schema")
 # A 503's Retry-After: a write lock is held for milliseconds, a busy moment passes in seconds.
 RETRY_AFTER_S = 5
 DATABASE_BUSY = _(
-    "Le site est très occupé : votre demande n'a pas été enregistrée. "
-    "Réessayez dans quelques secondes."
+    "Le site est très occupé : votre demande n'a pas pu aboutir. Réessayez dans quelques secondes."
 )
 OVER_BUDGET = _("Cette demande a pris trop de temps et a été interrompue. Réessayez plus tard.")
 
@@ -77,10 +77,11 @@ def _unavailable(request: Request, detail: str) -> Response:
     return response
 
 
-def database_busy(request: Request, exc: sqlite3.OperationalError) -> Response:
-    """Another writer held the lock past the busy timeout: a 503 to retry, not a traceback.
-    Any other OperationalError is a fault of ours: the 500 of `server_error`."""
-    if "locked" not in str(exc) and "busy" not in str(exc):
+def database_busy(request: Request, exc: sqlite3.OperationalError | DatabaseError) -> Response:
+    """Another connection held the lock past the busy timeout (a writer, or one that keeps the
+    file to itself, as a restore may: then even opening the request's connection fails): a 503
+    to retry, not a traceback. Any other error of the kind is a fault of ours: a 500."""
+    if "database is locked" not in str(exc):
         return server_error(request, exc)
     log.warning("%s %s: database locked, answered 503", request.method, request.url.path)
     return _unavailable(request, DATABASE_BUSY)
