@@ -64,26 +64,26 @@ SITE_REFERRER = b"same-origin"
 EMBED_REFERRER = b"strict-origin-when-cross-origin"
 
 NOSNIFF = (b"x-content-type-options", b"nosniff")
+# What each kind of answer gets, by (is an embed, is HTML): worked out once, not per response.
+ADDED = {
+    (True, False): (NOSNIFF, (b"referrer-policy", EMBED_REFERRER)),
+    (True, True): (
+        NOSNIFF,
+        (b"referrer-policy", EMBED_REFERRER),
+        (b"content-security-policy", EMBED_CSP.encode()),
+    ),
+    (False, False): (NOSNIFF, (b"referrer-policy", SITE_REFERRER)),
+    (False, True): (
+        NOSNIFF,
+        (b"referrer-policy", SITE_REFERRER),
+        (b"content-security-policy", SITE_CSP.encode()),
+        (b"x-frame-options", b"DENY"),  # for browsers older than frame-ancestors
+    ),
+}
 
 
 def is_embed(path: str) -> bool:
     return path.startswith(EMBED_PREFIXES) or path in EMBED_FILES
-
-
-def _headers_for(path: str, html: bool) -> list[tuple[bytes, bytes]]:
-    if is_embed(path):
-        found = [(b"referrer-policy", EMBED_REFERRER)]
-        if html:
-            found.append((b"content-security-policy", EMBED_CSP.encode()))
-        return found
-    found = [(b"referrer-policy", SITE_REFERRER)]
-    if html:
-        found += [
-            (b"content-security-policy", SITE_CSP.encode()),
-            # For browsers older than frame-ancestors.
-            (b"x-frame-options", b"DENY"),
-        ]
-    return found
 
 
 async def security_headers(message: Message, scope: Scope) -> None:
@@ -91,12 +91,16 @@ async def security_headers(message: Message, scope: Scope) -> None:
     handler that sets its own CSP, like the iframe pages, keeps it)."""
     if message["type"] != "http.response.start":
         return
-    headers = list(message.get("headers") or [])
-    present = {name.lower() for name, _ in headers}
-    content_type = next((value for name, value in headers if name.lower() == b"content-type"), b"")
-    wanted = [NOSNIFF, *_headers_for(scope["path"], content_type.startswith(b"text/html"))]
-    headers += [(name, value) for name, value in wanted if name not in present]
-    message["headers"] = headers
+    headers = list(message.get("headers") or ())
+    present = set()
+    html = False
+    for name, value in headers:
+        name = name.lower()
+        present.add(name)
+        if name == b"content-type":
+            html = value.startswith(b"text/html")
+    added = ADDED[is_embed(scope["path"]), html]
+    message["headers"] = headers + [header for header in added if header[0] not in present]
 
 
 # A write may first wait for a linked calendar's server (the import's whole fetch deadline)
