@@ -122,6 +122,9 @@ def test_public_pages_load_without_a_violation(watched, live_server, proposals_o
     for path in PUBLIC_PAGES:
         view.goto(live_server.url + path)
         assert view.violations() == [], path
+    # The lieu page did hold its JSON-LD: Chromium read it as data, with no violation.
+    page = view.goto(f"{live_server.url}/lieux/{LIEU_A}")
+    assert page.locator('script[type="application/ld+json"]').count() == 1
 
 
 def test_other_sites_may_frame_the_embeds_and_nothing_else(watched, live_server):
