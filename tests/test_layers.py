@@ -25,6 +25,7 @@ LAYERS = {
         "lieux.models",
         "lieux.*.models",
         "lieux.clock",
+        "lieux.budget",  # the request's deadline: domain loops call budget.check()
         "lieux.settings",
         "lieux.i18n",
         "lieux.data",
@@ -96,6 +97,7 @@ LAYERS = {
         "lieux.demo",
         "lieux.conditional",
         "lieux.web.errors",
+        "lieux.security",
         "lieux.calendar.edits",
         "lieux.manage.closed_dates",
         "lieux.widget.query",
