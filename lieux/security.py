@@ -13,7 +13,7 @@ from pathlib import Path
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from lieux import budget
-from lieux.calendar.ical_import import FETCH_TIMEOUT
+from lieux.calendar.fetch import FETCH_TIMEOUT
 from lieux.db.connection import BUSY_TIMEOUT_MS
 
 TEMPLATES = Path(__file__).parent / "templates"

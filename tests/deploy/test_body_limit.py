@@ -5,7 +5,7 @@ to the service, and not much more. tests/deploy/test_nginx.py sends such bodies 
 import re
 from pathlib import Path
 
-from lieux.calendar.ical_import import MAX_BYTES
+from lieux.calendar.fetch import MAX_BYTES
 
 SITE = Path(__file__).parents[2] / "deploy" / "nginx" / "lieux.conf"
 UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}

@@ -197,7 +197,7 @@ def test_the_largest_calendar_file_gets_through_and_a_bigger_body_does_not(stack
     """What nginx lets through is what the service takes (tests/deploy/test_body_limit.py):
     a file of MAX_BYTES reaches the service's own answer, one byte more its own refusal, and a
     body past nginx's limit stops at nginx."""
-    from lieux.calendar.ical_import import MAX_BYTES
+    from lieux.calendar.fetch import MAX_BYTES
 
     nginx, _, path = stack
     member = add_member(path, "Co Upload", {LIEU_A: "co-manager"})
