@@ -73,7 +73,7 @@ $(ICALJS):
 	rm $(dir $@)ical.js-$(ICALJS_VERSION).tgz
 
 # opening_hours.js, OpenStreetMap's reference evaluator, to read our OSM export as OSM tools do
-# (run with node by tests/widget/osm_js.py). Its CommonJS build requires one package, suncalc
+# (run with node by tests/hours/osm_js.py). Its CommonJS build requires one package, suncalc
 # (for sunrise/sunset; i18next is only used by its site/ code): both go into one folder laid out
 # as node resolves `require('suncalc')`.
 OHJS_VERSION := 3.15.0
@@ -126,7 +126,7 @@ test-dates: $(VENV)/.test-deps browser test-assets ## the suite but its browser 
 	done
 
 explore: $(VENV)/.test-deps test-assets ## the property tests with new random examples, many more than the suite's
-	HYPOTHESIS_PROFILE=explore $(BIN)/pytest -n $(TEST_WORKERS) tests/widget/test_osm.py tests/widget/test_osm_js.py -k agree
+	HYPOTHESIS_PROFILE=explore $(BIN)/pytest -n $(TEST_WORKERS) tests/hours/test_osm.py tests/hours/test_osm_js.py -k agree
 
 lint: $(VENV)/.test-deps ## ruff check + format check
 	$(BIN)/ruff check .

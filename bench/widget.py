@@ -23,11 +23,11 @@ from bench.ceiling import PATH as CEILING_PATH
 from bench.ceiling import CeilingServer
 from lieux import db as database
 from lieux.demo import DEMO_SLOTS, seed_demo
+from lieux.hours.engine import state
+from lieux.hours.holidays import public_holidays
+from lieux.hours.models import HolidayRule, OpeningException, OpeningHours
 from lieux.seed import seed_guide
 from lieux.settings import Settings
-from lieux.widget.hours import state
-from lieux.widget.models import HolidayRule, OpeningException, OpeningHours
-from lieux.widget.public_holidays import public_holidays
 from tests.live_server import LiveServer
 
 CONNECTIONS = 16

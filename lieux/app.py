@@ -36,6 +36,7 @@ from lieux.embed.agenda import AgendaCache
 from lieux.embed.cors import cors_middleware
 from lieux.embed.routes import AgendaWidgetController, EmbedController, embed_static_files
 from lieux.guide.routes import GuideController
+from lieux.hours.models import span_label
 from lieux.mail.sender import send_mail
 from lieux.manage.routes import CONTROLLERS as MANAGE_CONTROLLERS
 from lieux.members.routes import MembersController
@@ -49,7 +50,6 @@ from lieux.settings import Settings, from_env
 from lieux.web.errors import database_busy, http_error, out_of_range, over_budget, server_error
 from lieux.web.routes import PagesController, healthz, switch_language
 from lieux.widget.cache import OpenNowCache
-from lieux.widget.models import span_label
 from lieux.widget.query import QueryError
 from lieux.widget.routes import WidgetController, query_error
 

@@ -419,8 +419,8 @@ def _refresh_ics(settings, args) -> str:
 def _hours(settings, args) -> str:
     from lieux.calendar.sync import CLI
     from lieux.db.lieux import get_lieu
+    from lieux.hours.osm import OsmError
     from lieux.manage.hours_actions import set_hours_from_osm
-    from lieux.widget.osm import OsmError
 
     db = database.open_existing(settings.db)
     try:

@@ -15,7 +15,7 @@ from lieux.db import activities, hours
 from lieux.db import profile as profile_db
 from lieux.db.lieux import get_lieu
 from lieux.demo_texts import DEMO_TEXTS, DEMO_VERIFIED_DAYS_AGO
-from lieux.widget.models import HolidayRule, OpeningException, OpeningSlot
+from lieux.hours.models import HolidayRule, OpeningException, OpeningSlot
 
 DEMO_UID = "demo-{slug}-{key}@lieux-de-liens.demo"
 DEMO_ZONE = ZoneInfo("Europe/Brussels")

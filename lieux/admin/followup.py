@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from lieux.admin.models import FollowUp, LieuCounts
-from lieux.widget import live
+from lieux.hours import live
 
 
 def hours_stale(counts: LieuCounts, now: datetime, stale_days: int) -> bool:

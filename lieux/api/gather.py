@@ -31,9 +31,9 @@ from lieux.db import activities as activities_db
 from lieux.db.hours import all_hours
 from lieux.db.lieux import list_lieux
 from lieux.db.live_status import all_live_statuses
+from lieux.hours.models import OpeningHours
 from lieux.settings import Settings
 from lieux.slugs import slugify
-from lieux.widget.models import OpeningHours
 from lieux.widget.snapshot import Snapshot
 
 

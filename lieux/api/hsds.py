@@ -35,9 +35,9 @@ from lieux.api.hsds_models import (
     Service,
     ServiceAtLocation,
 )
+from lieux.hours.models import LiveStatus, OpeningException, OpeningHours, OpeningSlot
 from lieux.i18n import translations
 from lieux.models import Lieu
-from lieux.widget.models import LiveStatus, OpeningException, OpeningHours, OpeningSlot
 
 # Never change it: every id of the export derives from it.
 NAMESPACE = uuid.UUID("6f1c4d3e-2b7a-5c1e-9d8f-4a6b2c0e1f35")

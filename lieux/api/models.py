@@ -9,8 +9,8 @@ import msgspec
 from msgspec import Meta
 
 from lieux.calendar.models import KINDS
+from lieux.hours.models import Source, State
 from lieux.models import Governance, Price, StepFree
-from lieux.widget.models import Source, State
 
 # The kinds of activity as an enum (their slugs; labels in lieux.calendar.models.KINDS).
 Kind = Literal[tuple(KINDS)]  # type: ignore[valid-type]

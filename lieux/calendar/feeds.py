@@ -28,8 +28,8 @@ from lieux.calendar.models import KINDS, Activity, ActivityOverride
 from lieux.calendar.recurrence import occurrences
 from lieux.calendar.rules import ended_before, is_occurrence, normalize_rrule, until_date
 from lieux.calendar.vtimezone import vtimezone
+from lieux.hours.models import OpeningException, OpeningHours
 from lieux.models import LANGUAGES, Lieu, commune_name
-from lieux.widget.models import OpeningException, OpeningHours
 
 PRODID = "-//Lieux de liens//Agenda//FR"
 END = b"END:VCALENDAR\r\n"

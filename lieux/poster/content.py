@@ -9,11 +9,11 @@ from lieux.calendar.recurrence import agenda
 from lieux.db import hours as hours_db
 from lieux.db.activities import list_activities
 from lieux.db.lieux import get_lieu, list_helplines
+from lieux.hours.holidays import public_holidays
 from lieux.models import Helpline, Lieu, helplines_for
 from lieux.poster.week import WeekPlan, week_plan, week_window
 from lieux.qr import qr_svg
 from lieux.settings import Settings
-from lieux.widget.public_holidays import public_holidays
 
 # About 30 mm wide printed: a phone camera reads it from half a metre, and it leaves the
 # page to the week.

@@ -8,8 +8,8 @@ from litestar.testing import TestClient
 from lieux import db as database
 from lieux.db.hours import replace_hours
 from lieux.db.lieux import get_lieu
+from lieux.hours.models import OpeningSlot
 from lieux.seed import seed_guide
-from lieux.widget.models import OpeningSlot
 from tests.conftest import DEMO_TODAY, make_app
 
 WEEK_END = DEMO_TODAY + timedelta(days=6)

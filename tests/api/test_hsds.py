@@ -15,9 +15,9 @@ from lieux import db as database
 from lieux.db.hours import replace_hours
 from lieux.db.lieux import get_lieu, upsert_lieu
 from lieux.db.live_status import set_live_status
+from lieux.hours.models import HolidayRule, LiveStatus, OpeningException, OpeningSlot
 from lieux.models import LieuWrite
 from lieux.seed import seed_guide
-from lieux.widget.models import HolidayRule, LiveStatus, OpeningException, OpeningSlot
 from tests.conftest import DEMO_NOW, Clock, make_app
 
 HSDS = Path(__file__).parents[1] / "hsds"

@@ -25,8 +25,8 @@ from lieux.calendar.recurrence import Occurrence, agenda
 from lieux.db import activities as activities_db
 from lieux.db.hours import all_hours, get_hours
 from lieux.db.lieux import get_lieu
+from lieux.hours.models import OpeningException, OpeningHours
 from lieux.manage import actions
-from lieux.widget.models import OpeningException, OpeningHours
 
 ZONE = ZoneInfo("Europe/Brussels")
 WINTER = OpeningException(

@@ -6,10 +6,10 @@ from lieux.db import hours
 from lieux.db.activities import list_activities
 from lieux.db.lieux import get_lieu, has_demo_data, list_helplines, list_lieux
 from lieux.demo import seed_demo
+from lieux.hours.models import OpeningSlot
 from lieux.models import helplines_for
 from lieux.seed import HELPLINE_WHAT, load_guide, seed_guide
 from lieux.slugs import slugify
-from lieux.widget.models import OpeningSlot
 from tests.conftest import DEMO_TODAY
 
 SHARED_GUIDE = Path(__file__).parents[3] / "shared" / "data" / "lieux-guide.json"

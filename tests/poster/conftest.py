@@ -12,7 +12,7 @@ from lieux import db as database
 from lieux.calendar.models import ActivityWrite
 from lieux.db import activities, hours
 from lieux.db.lieux import get_lieu
-from lieux.widget.models import OpeningException
+from lieux.hours.models import OpeningException
 from tests.conftest import DEMO_NOW, DEMO_TODAY, Clock, make_app
 from tests.live_server import LiveServer
 

@@ -11,8 +11,8 @@ from litestar.testing import TestClient
 from lieux import db as database
 from lieux.db import hours
 from lieux.db.lieux import get_lieu
+from lieux.hours.models import OpeningSlot
 from lieux.seed import seed_guide
-from lieux.widget.models import OpeningSlot
 from tests.conftest import Clock, make_app
 
 # Two lieux with (fictional, test-only) weekday hours, the nine others unknown.

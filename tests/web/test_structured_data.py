@@ -9,8 +9,8 @@ from lieux.calendar.models import ActivityWrite
 from lieux.db import hours
 from lieux.db.activities import insert_activity
 from lieux.db.lieux import get_lieu, upsert_lieu
+from lieux.hours.models import HolidayRule, OpeningSlot
 from lieux.models import LieuWrite
-from lieux.widget.models import HolidayRule, OpeningSlot
 
 AT = "2026-11-23T09:00:00+01:00"
 

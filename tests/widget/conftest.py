@@ -10,8 +10,8 @@ from litestar.testing import TestClient
 from lieux import db as database
 from lieux.db import hours as hours_db
 from lieux.db.lieux import get_lieu
+from lieux.hours.models import OpeningSlot
 from lieux.seed import seed_guide
-from lieux.widget.models import OpeningSlot
 from tests.conftest import make_app
 
 # The lieu that has entered its hours in the "mixed" database: Monday to Friday, 09:30-16:30.

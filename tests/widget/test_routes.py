@@ -9,8 +9,8 @@ from litestar.testing import TestClient
 from lieux import db as database
 from lieux.db import hours as hours_db
 from lieux.db.lieux import get_lieu, upsert_lieu
+from lieux.hours.models import OpeningSlot
 from lieux.models import LieuWrite
-from lieux.widget.models import OpeningSlot
 from tests.conftest import Clock, make_app
 
 MONDAY_11 = "2026-11-23T11:00"

@@ -13,6 +13,7 @@ from lieux.db import hours as hours_db
 from lieux.db import live_status as live_db
 from lieux.db import members as members_db
 from lieux.db import proposals as proposals_db
+from lieux.hours.live import NOTE_MAX, summary
 from lieux.i18n import current_lang
 from lieux.manage.closed_dates import closed_dates
 from lieux.manage.responses import FOR_MEMBERS, PATH
@@ -22,7 +23,6 @@ from lieux.members.models import Identity
 from lieux.models import Lieu
 from lieux.settings import Settings
 from lieux.web.freshness import hours_freshness
-from lieux.widget.live import NOTE_MAX, summary
 
 
 def dashboard_context(
