@@ -1,4 +1,5 @@
-"""`lieux serve` as a real process on 127.0.0.1 and a free port (tests and `make bench`)."""
+"""`lieux` as a real process: `lieux serve` on 127.0.0.1 and a free port (tests and `make bench`),
+and a CLI command. Tests that use these read the real clock (tests/real_clock.py marks them)."""
 
 import os
 import shutil
@@ -10,6 +11,18 @@ import time
 from pathlib import Path
 
 import httpx
+
+
+def run_lieux(*args: str, timeout: float = 60, **options) -> subprocess.CompletedProcess:
+    """`lieux ARGS...` as a command run in a shell would be (`python -m lieux.cli`); its
+    output as text."""
+    return subprocess.run(
+        [sys.executable, "-m", "lieux.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        **options,
+    )
 
 
 def free_port() -> int:

@@ -10,8 +10,8 @@ from sqlite_utils import Database
 from lieux.calendar.models import Activity, ActivityOverride, ActivityWrite
 
 
-def _utc(now: datetime | None) -> str:
-    return (now or datetime.now(UTC)).astimezone(UTC).isoformat()
+def _utc(now: datetime) -> str:
+    return now.astimezone(UTC).isoformat()
 
 
 def _marks(values: list) -> str:
@@ -84,7 +84,7 @@ def insert_activity(
     activity: ActivityWrite,
     *,
     uid: str,
-    now: datetime | None = None,
+    now: datetime,
     demo: bool = False,
 ) -> int:
     """Store a new activity; return its id."""
@@ -133,10 +133,10 @@ class StaleActivity(Exception):
     """Someone else saved the activity since it was read (its `version` moved on)."""
 
 
-def _next_stamp(previous: datetime, now: datetime | None) -> datetime:
+def _next_stamp(previous: datetime, now: datetime) -> datetime:
     """A UTC instant, whole seconds, strictly after `previous`: LAST-MODIFIED has one-second
     precision and must grow on every edit, even two in the same second."""
-    stamp = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    stamp = now.astimezone(UTC).replace(microsecond=0)
     floor = previous.astimezone(UTC).replace(microsecond=0) + timedelta(seconds=1)
     return max(stamp, floor)
 
@@ -166,7 +166,7 @@ def update_activity(
     activity_id: int,
     changes: ActivityWrite,
     *,
-    now: datetime | None = None,
+    now: datetime,
     expected_version: int | None = None,
     moved: dict[datetime, datetime] | None = None,
 ) -> Activity:
@@ -216,7 +216,7 @@ def delete_activity(
     db: Database,
     activity_id: int,
     *,
-    now: datetime | None = None,
+    now: datetime,
     expected_version: int | None = None,
 ) -> None:
     """Remove an activity from the agenda and feeds (the row stays, for the audit log)."""
@@ -243,7 +243,7 @@ def list_deleted(db: Database, lieu_id: int) -> list[Activity]:
     return [get_activity(db, row["id"]) for row in rows]
 
 
-def undelete_activity(db: Database, activity_id: int, *, now: datetime | None = None) -> None:
+def undelete_activity(db: Database, activity_id: int, *, now: datetime) -> None:
     """Put a deleted activity back as it was; raise LookupError if it is not deleted."""
     with db.atomic():
         activity = get_activity(db, activity_id)

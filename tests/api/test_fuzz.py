@@ -15,7 +15,7 @@ from schemathesis.checks import positive_data_acceptance
 from lieux import db as database
 from lieux.demo import seed_demo
 from lieux.seed import seed_guide
-from tests.conftest import DEMO_TODAY, Clock, make_app
+from tests.conftest import DEMO_NOW, DEMO_TODAY, Clock, make_app
 
 # Bounded so that the whole module stays well under a minute on a shared machine.
 EXAMPLES = 20
@@ -30,8 +30,8 @@ def _seeded_app():
     path = folder / "lieux.sqlite3"
     db = database.connect(path)
     database.migrate(db)
-    seed_guide(db)
-    seed_demo(db, today=DEMO_TODAY)
+    seed_guide(db, now=DEMO_NOW)
+    seed_demo(db, today=DEMO_TODAY, now=DEMO_NOW)
     db.close()
     return make_app(path, Clock())
 

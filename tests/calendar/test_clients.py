@@ -15,6 +15,7 @@ from lieux.calendar.recurrence import agenda
 from lieux.db import activities as activities_db
 from lieux.db.hours import get_hours
 from lieux.db.lieux import get_lieu
+from tests.conftest import DEMO_NOW
 
 ZONE = ZoneInfo("Europe/Brussels")
 ICALJS = Path(__file__).parents[2] / "var" / "test-assets" / "ical.js-2.2.1.min.js"
@@ -113,7 +114,7 @@ def test_a_cancellation_reaches_the_next_poll(live_server, browser, icaljs, seed
     db = database.connect(seeded_path)
     papote = activities_db.get_activity_by_uid(db, "demo-babel-zin-papote@lieux-de-liens.demo")
     rid = papote.starts_at + timedelta(weeks=12)
-    edits.cancel_occurrence(db, papote.id, rid, zone=ZONE)
+    edits.cancel_occurrence(db, papote.id, rid, zone=ZONE, now=DEMO_NOW)
     db.close()
 
     polled = httpx.get(url, params={"at": AT}, headers={"If-None-Match": etag})

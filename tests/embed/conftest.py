@@ -13,7 +13,7 @@ import pytest
 from lieux import db as database
 from lieux.demo import seed_demo
 from lieux.seed import seed_guide
-from tests.conftest import DEMO_TODAY
+from tests.conftest import DEMO_NOW, DEMO_TODAY
 from tests.live_server import LiveServer
 from tests.widget.conftest import seed_real
 
@@ -137,8 +137,8 @@ def demo_server(tmp_path_factory) -> Iterator[LiveServer]:
     path = tmp_path_factory.mktemp("demo") / "lieux.sqlite3"
     connection = database.connect(path)
     database.migrate(connection)
-    seed_guide(connection)
-    seed_demo(connection, today=DEMO_TODAY)
+    seed_guide(connection, now=DEMO_NOW)
+    seed_demo(connection, today=DEMO_TODAY, now=DEMO_NOW)
     connection.close()
     server = LiveServer(path)
     yield server

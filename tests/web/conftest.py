@@ -13,7 +13,7 @@ from lieux.db import hours
 from lieux.db.lieux import get_lieu
 from lieux.seed import seed_guide
 from lieux.widget.models import OpeningSlot
-from tests.conftest import Clock, make_app
+from tests.conftest import DEMO_NOW, Clock, make_app
 
 # Two lieux with (fictional, test-only) weekday hours, the nine others unknown.
 MIXED_HOURS = {"club-55": (time(10), time(16)), "la-trace": (time(9), time(12))}
@@ -23,7 +23,7 @@ MIXED_HOURS = {"club-55": (time(10), time(16)), "la-trace": (time(9), time(12))}
 def real_path(db_path: Path) -> Path:
     """What a server holding only the network's guide serves: `lieux seed` without --demo."""
     connection = database.connect(db_path)
-    seed_guide(connection)
+    seed_guide(connection, now=DEMO_NOW)
     connection.close()
     return db_path
 

@@ -12,7 +12,7 @@ from lieux.db import hours as hours_db
 from lieux.db.lieux import get_lieu
 from lieux.seed import seed_guide
 from lieux.widget.models import OpeningSlot
-from tests.conftest import make_app
+from tests.conftest import DEMO_NOW, make_app
 
 # The lieu that has entered its hours in the "mixed" database: Monday to Friday, 09:30-16:30.
 MIXED_SLUG = "club-55"
@@ -22,7 +22,7 @@ def seed_real(path: Path, *, with_hours: str | None = None) -> Path:
     """What `lieux seed` without --demo loads, and optionally one lieu's weekday hours."""
     connection = database.connect(path)
     database.migrate(connection)
-    seed_guide(connection)
+    seed_guide(connection, now=DEMO_NOW)
     if with_hours:
         hours_db.replace_hours(
             connection,
