@@ -9,7 +9,7 @@ CHROMIUM := /usr/bin/chromium
 NGINX := /usr/sbin/nginx
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-dates explore lint fix bench browser messages test-assets clean lock
+.PHONY: help run test test-dates test-dates-all explore lint fix bench browser messages test-assets clean lock
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -104,7 +104,7 @@ test-assets: $(AXE) $(ICALJS) $(OHJS) $(SUNCALC) ## fetch the test-only npm asse
 # pytest-xdist processes: the suite runs on both cores of a small CI machine.
 TEST_WORKERS ?= 2
 
-test: $(VENV)/.test-deps browser test-assets lint ## install test dependencies, lint, run the whole suite, then again with the clock moved
+test: $(VENV)/.test-deps browser test-assets lint ## install test dependencies, lint, run the whole suite, then the tests that read the clock with it moved
 	$(BIN)/pytest -n $(TEST_WORKERS)
 	$(MAKE) --no-print-directory test-dates
 
@@ -112,18 +112,26 @@ test: $(VENV)/.test-deps browser test-assets lint ## install test dependencies, 
 # forward, the Sunday morning they go back (inside the repeated hour), New Year's Eve and a leap
 # day. faketime moves the clock by an offset (an absolute `@date` breaks time.sleep), for the
 # servers the tests start too. The browser tests are left out: Chromium does not run under it.
+# Only the tests that can read the machine's clock (marker real_clock: they start `lieux` or run
+# its CLI; every other test pins "now", and a tripwire fails it if it reads the clock) can see
+# the moved clock: `test-dates` runs those, `test-dates-all` every test (docs/testing.md).
 MOVED_CLOCKS := 2027-03-27T21:30 2027-10-31T02:15+02:00 2026-12-31T23:30 2028-02-29T09:00
 OFFSET_TO = $(BIN)/python -c 'import sys, datetime as d, zoneinfo as z; \
 	at = d.datetime.fromisoformat(sys.argv[1]); \
 	at = at if at.tzinfo else at.replace(tzinfo=z.ZoneInfo("Europe/Brussels")); \
 	print(f"{round((at - d.datetime.now(d.UTC)).total_seconds()):+d}")'
 
-test-dates: $(VENV)/.test-deps browser test-assets ## the suite but its browser tests, with the clock moved to each of MOVED_CLOCKS
+DATES_MARKERS ?= real_clock and not browser and not proxy
+
+test-dates: $(VENV)/.test-deps browser test-assets ## the tests that read the real clock, with the clock moved to each of MOVED_CLOCKS
 	@for at in $(MOVED_CLOCKS); do \
 		offset=$$($(OFFSET_TO) $$at) || exit 1; \
 		echo "== the clock moved to $$at (faketime $$offset s)"; \
-		faketime -f "$$offset" $(BIN)/pytest -q -n $(TEST_WORKERS) -m "not browser and not proxy" || exit 1; \
+		faketime -f "$$offset" $(BIN)/pytest -q -n $(TEST_WORKERS) -m "$(DATES_MARKERS)" || exit 1; \
 	done
+
+test-dates-all: ## every test but the browser and proxy ones, with the clock moved to each of MOVED_CLOCKS
+	@$(MAKE) --no-print-directory test-dates DATES_MARKERS="not browser and not proxy"
 
 explore: $(VENV)/.test-deps test-assets ## the property tests with new random examples, many more than the suite's
 	HYPOTHESIS_PROFILE=explore $(BIN)/pytest -n $(TEST_WORKERS) tests/widget/test_osm.py tests/widget/test_osm_js.py -k agree

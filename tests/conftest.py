@@ -10,7 +10,7 @@ once per process; one read-only `lieux serve` per module for the tests that only
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -82,25 +82,35 @@ def copy_database(source: Path, target: Path) -> None:
 
 @pytest.fixture(scope="session")
 def _template_databases(tmp_path_factory) -> dict[str, Path]:
-    """A migrated database and a seeded one, built once per test process: each test gets its own
-    copy (a few milliseconds) instead of migrating and seeding again (a third of a second)."""
+    """A migrated database, one with the real lieux only, and one with the demo data too, built
+    once per test process: each test gets its own copy (a few milliseconds) instead of
+    migrating and seeding again (a third of a second)."""
     folder = tmp_path_factory.mktemp("template-databases")
-    migrated, seeded = folder / "migrated.sqlite3", folder / "seeded.sqlite3"
-    connection = database.connect(migrated)
+    templates = {name: folder / f"{name}.sqlite3" for name in ("migrated", "real", "seeded")}
+    connection = database.connect(templates["migrated"])
     database.migrate(connection)
     connection.close()
-    copy_database(migrated, seeded)
-    connection = database.connect(seeded)
+    copy_database(templates["migrated"], templates["real"])
+    connection = database.connect(templates["real"])
     seed_guide(connection, now=DEMO_NOW)
+    connection.close()
+    copy_database(templates["real"], templates["seeded"])
+    connection = database.connect(templates["seeded"])
     seed_demo(connection, today=DEMO_TODAY, now=DEMO_NOW)
     connection.close()
-    return {"migrated": migrated, "seeded": seeded}
+    return templates
 
 
 @pytest.fixture(scope="session")
 def seeded_template(_template_databases) -> Path:
     """The seeded database every test's `seeded_path` is a copy of (never write to it)."""
     return _template_databases["seeded"]
+
+
+@pytest.fixture(scope="session")
+def real_template(_template_databases) -> Path:
+    """What `lieux seed` without --demo loads: the real lieux and helplines, nobody's hours."""
+    return _template_databases["real"]
 
 
 @pytest.fixture
@@ -193,11 +203,27 @@ def _client_defaults(_one_app) -> dict:
 
 
 @pytest.fixture
-def client(_one_app, _client_defaults, seeded_path: Path, clock: Clock) -> TestClient:
+def app_over(_one_app, _client_defaults, clock: Clock) -> Callable[[Path], TestClient]:
+    """`app_over(path)`: a client on the process's one app, reset over the database at `path`,
+    its clock `clock` (at DEMO_NOW unless the test moves it). Once per test: a test that needs
+    two apps at once builds the other with `make_app`."""
+    used: list[Path] = []
+
+    def over(path: Path) -> TestClient:
+        if used:
+            raise RuntimeError(f"the one app already serves {used[0]}: use make_app for {path}")
+        used.append(path)
+        return reset(_one_app, path, clock, _client_defaults)
+
+    return over
+
+
+@pytest.fixture
+def client(app_over, seeded_path: Path) -> TestClient:
     """A client on the app over the test's own seeded database, its clock pinned at DEMO_NOW.
     One app serves every test of a process, reset before each (tests/test_one_app.py checks
     that nothing a test leaves behind reaches the next)."""
-    return reset(_one_app, seeded_path, clock, _client_defaults)
+    return app_over(seeded_path)
 
 
 @pytest.fixture

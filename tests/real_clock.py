@@ -16,6 +16,7 @@ process anyway, so the mark can never be missing silently: use a pinned clock
 import inspect
 import re
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from types import CodeType, ModuleType
@@ -62,7 +63,8 @@ def refers_to_lieux(function: Callable, depth: int = 0, seen: set | None = None)
     names = set(_names(code))
     scope = getattr(function, "__globals__", {})
     for name in names:
-        value = scope.get(name)
+        # A global, or a module the function imports itself (`from tests.x import Serve`).
+        value = scope.get(name, sys.modules.get(name))
         if value is None:
             continue
         if _starts_lieux(value):
