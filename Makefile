@@ -103,6 +103,10 @@ test-assets: $(AXE) $(ICALJS) $(OHJS) $(SUNCALC) ## fetch the test-only npm asse
 
 # pytest-xdist processes: the suite runs on both cores of a small CI machine.
 TEST_WORKERS ?= 2
+# The test runs keep Python's bytecode cache (__pycache__, git-ignored) even where the shell
+# says not to write it: otherwise every pytest worker, and every `lieux` the tests start,
+# compiles the sources again (half of what collecting the suite costs).
+test test-dates test-dates-all explore: export PYTHONDONTWRITEBYTECODE :=
 
 test: $(VENV)/.test-deps browser test-assets lint ## install test dependencies, lint, run the whole suite, then the tests that read the clock with it moved
 	$(BIN)/pytest -n $(TEST_WORKERS)
@@ -123,11 +127,16 @@ OFFSET_TO = $(BIN)/python -c 'import sys, datetime as d, zoneinfo as z; \
 
 DATES_MARKERS ?= real_clock and not browser and not proxy
 
+# The files holding such tests are found once: each moved-clock run then collects only those.
 test-dates: $(VENV)/.test-deps browser test-assets ## the tests that read the real clock, with the clock moved to each of MOVED_CLOCKS
-	@for at in $(MOVED_CLOCKS); do \
+	@list=$$(mktemp) && $(BIN)/pytest --collect-only -q -p no:xdist -m "$(DATES_MARKERS)" > $$list \
+		|| { cat $$list; rm -f $$list; exit 1; }; \
+	files=$$(sed -n 's/::.*//p' $$list | sort -u); rm -f $$list; \
+	test -n "$$files" || { echo "no test selected by -m \"$(DATES_MARKERS)\""; exit 1; }; \
+	for at in $(MOVED_CLOCKS); do \
 		offset=$$($(OFFSET_TO) $$at) || exit 1; \
 		echo "== the clock moved to $$at (faketime $$offset s)"; \
-		faketime -f "$$offset" $(BIN)/pytest -q -n $(TEST_WORKERS) -m "$(DATES_MARKERS)" || exit 1; \
+		faketime -f "$$offset" $(BIN)/pytest -q -n $(TEST_WORKERS) -m "$(DATES_MARKERS)" $$files || exit 1; \
 	done
 
 test-dates-all: ## every test but the browser and proxy ones, with the clock moved to each of MOVED_CLOCKS

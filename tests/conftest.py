@@ -7,6 +7,7 @@ once per process; one read-only `lieux serve` per module for the tests that only
 (`read_only_server`). docs/testing.md says how, and what `make test-dates` runs.
 """
 
+import logging
 import os
 import sqlite3
 import tempfile
@@ -19,6 +20,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import settings
 from jinja2 import BytecodeCache
+from litestar.logging.config import LoggingConfig
 from litestar.stores.registry import StoreRegistry
 from litestar.testing import TestClient
 
@@ -161,6 +163,19 @@ def make_app(path: Path, clock: Clock | None = None, **overrides):
     app = create_app(make_settings(path, **overrides), clock=clock or Clock())
     app.template_engine.engine.bytecode_cache = COMPILED_TEMPLATES
     return app
+
+
+@pytest.fixture(autouse=True)
+def _logging_back_on_stderr():
+    """Building an app configures the process's logging (Litestar's default: a handler on
+    the stderr of that moment). A test that builds one while capturing its output (`capsys`)
+    leaves that handler writing to a stream closed after it; since apps are no longer built for
+    every test, the next tests' logs would fail to print: configure it again, on stderr."""
+    root = logging.getLogger()
+    before = list(root.handlers)
+    yield
+    if root.handlers != before:
+        LoggingConfig().configure()
 
 
 @pytest.fixture
