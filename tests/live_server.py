@@ -35,6 +35,7 @@ class LiveServer:
     """`lieux serve` running as a real process on 127.0.0.1 and a free port."""
 
     def __init__(self, db_path: Path, env: dict[str, str] | None = None):
+        self.db_path = db_path
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         lieux = shutil.which("lieux", path=str(Path(sys.executable).parent)) or "lieux"
