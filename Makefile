@@ -127,17 +127,30 @@ OFFSET_TO = $(BIN)/python -c 'import sys, datetime as d, zoneinfo as z; \
 
 DATES_MARKERS ?= real_clock and not browser and not proxy
 
-# The files holding such tests are found once: each moved-clock run then collects only those.
+# The files holding such tests are found once; the moved clocks then run TEST_WORKERS at a time,
+# one pytest process each (those tests mostly wait on the processes they start: two runs side by
+# side take little longer than one), and each run's output is shown when all are done.
 test-dates: $(VENV)/.test-deps browser test-assets ## the tests that read the real clock, with the clock moved to each of MOVED_CLOCKS
-	@list=$$(mktemp) && $(BIN)/pytest --collect-only -q -p no:xdist -m "$(DATES_MARKERS)" > $$list \
-		|| { cat $$list; rm -f $$list; exit 1; }; \
-	files=$$(sed -n 's/::.*//p' $$list | sort -u); rm -f $$list; \
-	test -n "$$files" || { echo "no test selected by -m \"$(DATES_MARKERS)\""; exit 1; }; \
+	@runs=$$(mktemp -d) && $(BIN)/pytest --collect-only -q -p no:xdist -m "$(DATES_MARKERS)" \
+		> $$runs/selected || { cat $$runs/selected; rm -rf $$runs; exit 1; }; \
+	files=$$(sed -n 's/::.*//p' $$runs/selected | sort -u); \
+	test -n "$$files" || { echo "no test selected by -m \"$(DATES_MARKERS)\""; rm -rf $$runs; exit 1; }; \
+	running=0; \
 	for at in $(MOVED_CLOCKS); do \
-		offset=$$($(OFFSET_TO) $$at) || exit 1; \
-		echo "== the clock moved to $$at (faketime $$offset s)"; \
-		faketime -f "$$offset" $(BIN)/pytest -q -n $(TEST_WORKERS) -m "$(DATES_MARKERS)" $$files || exit 1; \
-	done
+		offset=$$($(OFFSET_TO) $$at) || { wait; rm -rf $$runs; exit 1; }; \
+		echo "faketime $$offset s" > $$runs/$$at.log; \
+		{ faketime -f "$$offset" $(BIN)/pytest -q -p no:xdist -m "$(DATES_MARKERS)" $$files \
+			>> $$runs/$$at.log 2>&1; echo $$? > $$runs/$$at.status; } & \
+		running=$$((running + 1)); \
+		if [ $$running -ge $(TEST_WORKERS) ]; then wait; running=0; fi; \
+	done; \
+	wait; failed=0; \
+	for at in $(MOVED_CLOCKS); do \
+		echo "== the clock moved to $$at ($$(head -n 1 $$runs/$$at.log))"; \
+		if [ "$$(cat $$runs/$$at.status)" = 0 ]; then tail -n 1 $$runs/$$at.log; \
+		else tail -n +2 $$runs/$$at.log; failed=1; fi; \
+	done; \
+	rm -rf $$runs; exit $$failed
 
 test-dates-all: ## every test but the browser and proxy ones, with the clock moved to each of MOVED_CLOCKS
 	@$(MAKE) --no-print-directory test-dates DATES_MARKERS="not browser and not proxy"
