@@ -1,10 +1,10 @@
 """Shared fixtures: a migrated temporary SQLite file, a seeded one, an app client, a live server
 started as a real `lieux serve` process, and a Chromium driven by Playwright.
 
-The suite runs in about a tenth of the time it would if every test built its own world: one
-app per test process, reset before each test (`client`); databases copied from templates built
-once per process; one read-only `lieux serve` per module for the tests that only read
-(`read_only_server`). docs/testing.md says how, and what `make test-dates` runs.
+What is costly to build is built once and shared: one app per test process, reset before each
+test (`client`); databases copied from templates built once per process; one read-only
+`lieux serve` per module for the tests that only read (`read_only_server`). docs/testing.md
+says how, and what `make test-dates` runs.
 """
 
 import logging
@@ -38,7 +38,7 @@ from tests.real_clock import real_clock_tripwire  # noqa: F401 (an autouse fixtu
 
 CHROMIUM = "/usr/bin/chromium"
 # pytest's temporary folders (every test's database) in memory where the machine has a tmpfs:
-# SQLite syncs each transaction to disk, and on a shared CI disk those waits add up to minutes.
+# SQLite syncs each transaction to disk, and a shared CI disk makes every test wait for it.
 # Only this process's temporary files; `PYTEST_DEBUG_TEMPROOT` or `--basetemp` still decide.
 MEMORY = Path("/dev/shm")
 if MEMORY.is_dir() and os.access(MEMORY, os.W_OK) and "PYTEST_DEBUG_TEMPROOT" not in os.environ:
@@ -194,7 +194,8 @@ def _one_app(tmp_path_factory, seeded_template) -> Iterator[TestClient]:
         yield test_client
 
 
-# What a test may change on the client: put back before the next one.
+# What a test may change on the client: put back before the next one (httpx's setters copy, so
+# a test that changes the headers in place changes only its own copy).
 CLIENT_ATTRIBUTES = ("headers", "params", "auth", "timeout", "follow_redirects", "base_url")
 
 
