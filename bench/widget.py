@@ -98,8 +98,8 @@ def measure_server() -> dict[str, tuple[float, float, float, float]]:
         path = Path(tmp) / "bench.sqlite3"
         db = database.connect(path)
         database.migrate(db)
-        seed_guide(db)
-        seed_demo(db, today=date.today())
+        seed_guide(db, now=datetime.now(UTC))
+        seed_demo(db, today=date.today(), now=datetime.now(UTC))
         db.close()
         server = LiveServer(path)
         ceiling = CeilingServer()

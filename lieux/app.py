@@ -110,6 +110,18 @@ def _layer(define: DefineMiddleware) -> Callable[[ASGIApp], ASGIApp]:
     return lambda app: define(app)
 
 
+def app_state(settings: Settings, clock: Clock = utc_now) -> dict:
+    """What an app keeps between requests: its settings, clock and caches. The test suite builds
+    one app per process and gives it a fresh state before each test (tests/conftest.py)."""
+    return {
+        "settings": settings,
+        "clock": clock,
+        "open_now": OpenNowCache(settings),
+        "feeds": FeedCache(settings),
+        "agenda": AgendaCache(settings),
+    }
+
+
 def create_app(settings: Settings, *, clock: Clock = utc_now, scoped: bool = True) -> Litestar:
     """The app. `scoped=False` runs the session, CSRF and language layers on every route, as
     before they were scoped: tests/ops/test_hot_path.py compares both answer for answer."""
@@ -170,15 +182,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, scoped: bool = Tru
             "settings": Provide(provide_settings, sync_to_thread=False),
             "now": Provide(provide_now, sync_to_thread=False),
         },
-        state=State(
-            {
-                "settings": settings,
-                "clock": clock,
-                "open_now": OpenNowCache(settings),
-                "feeds": FeedCache(settings),
-                "agenda": AgendaCache(settings),
-            }
-        ),
+        state=State(app_state(settings, clock)),
         # CORS on the embeddable paths only (see lieux/embed/cors.py for why not CORSConfig).
         middleware=[
             prometheus_config().middleware,

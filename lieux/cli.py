@@ -142,10 +142,11 @@ def _init(settings, args) -> str:
 def _seed(settings, args) -> str:
     db = database.open_existing(settings.db)
     database.migrate(db)
-    count = seed_guide(db)
+    now = utc_now()
+    count = seed_guide(db, now=now)
     message = f"{count} lieux from the guide"
     if args.demo:
-        added = seed_demo(db, today=utc_now().astimezone(settings.zone).date())
+        added = seed_demo(db, today=now.astimezone(settings.zone).date(), now=now)
         message += f", demo data loaded ({added} activities added)"
     return message
 

@@ -2,7 +2,7 @@
 row by row (the pages show a banner while any of it is loaded). Idempotent. Never real facts:
 the real lieux' hours are not known (lieux/seed.py seeds their public facts only)."""
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -389,7 +389,7 @@ def seed_demo(db: Database, *, today: date, now: datetime | None = None) -> int:
                     ActivityOverride(
                         recurrence_id=cancelled,
                         status="cancelled",
-                        updated_at=now or datetime.now(UTC),
+                        updated_at=now,
                     ),
                 )
     return added

@@ -5,6 +5,7 @@ Never edit a migration that has shipped: add the next one.
 
 from sqlite_utils import Database, Migrations
 
+from lieux.clock import utc_now
 from lieux.db.activities import decline_broken_proposals, neutralise_rules
 
 MIGRATIONS = Migrations("lieux")
@@ -400,8 +401,9 @@ def m200_rule_problems(db: Database) -> None:
         DELETE FROM activity_overrides WHERE recurrence_id < '1970' OR recurrence_id >= '2200';
         """
     )
-    neutralise_rules(db)
-    decline_broken_proposals(db)
+    # The upgrade's own instant stamps what it changes: a migration has no request's "now".
+    neutralise_rules(db, clock=utc_now)
+    decline_broken_proposals(db, clock=utc_now)
 
 
 @MIGRATIONS()

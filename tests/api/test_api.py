@@ -10,7 +10,7 @@ from lieux.db.hours import replace_hours
 from lieux.db.lieux import get_lieu
 from lieux.hours.models import OpeningSlot
 from lieux.seed import seed_guide
-from tests.conftest import DEMO_TODAY, make_app
+from tests.conftest import DEMO_NOW, DEMO_TODAY, make_app
 
 WEEK_END = DEMO_TODAY + timedelta(days=6)
 
@@ -273,7 +273,7 @@ def test_demo_data_says_so_in_every_answer(client):
 
 def test_real_data_is_not_flagged_demo(db_path):
     db = database.connect(db_path)
-    seed_guide(db)
+    seed_guide(db, now=DEMO_NOW)
     lieu = get_lieu(db, "club-55")
     slots = [OpeningSlot(weekday=0, opens=time(10), closes=time(16))]
     replace_hours(db, lieu.id, slots=slots, exceptions=[], holiday_rule=None)

@@ -18,7 +18,7 @@ from lieux import db as database
 from lieux.api.models import MAX_WINDOW_DAYS, YEARS
 from lieux.demo import seed_demo
 from lieux.seed import seed_guide
-from tests.conftest import DEMO_TODAY, Clock, make_app
+from tests.conftest import DEMO_NOW, DEMO_TODAY, Clock, make_app
 
 # Examples per operation, drawn the same on every run (derandomize, as the suite's hypothesis
 # profile): nine operations in about ten seconds on a shared machine.
@@ -35,8 +35,8 @@ def _seeded_app():
     path = folder / "lieux.sqlite3"
     db = database.connect(path)
     database.migrate(db)
-    seed_guide(db)
-    seed_demo(db, today=DEMO_TODAY)
+    seed_guide(db, now=DEMO_NOW)
+    seed_demo(db, today=DEMO_TODAY, now=DEMO_NOW)
     db.close()
     return make_app(path, Clock())
 

@@ -100,7 +100,7 @@ def test_the_demo_export_validates_and_never_shows_demo_hours(client, lang):
 def real_path(db_path: Path) -> Path:
     """The real lieux only (`lieux seed` without --demo)."""
     db = database.connect(db_path)
-    seed_guide(db)
+    seed_guide(db, now=DEMO_NOW)
     db.close()
     return db_path
 
@@ -150,6 +150,7 @@ def profiled(real_path: Path) -> Path:
             transport="Métro Clemenceau",
             governance=lieu.governance,
         ),
+        now=DEMO_NOW,
     )
     slots = [OpeningSlot(weekday=day, opens=time(10), closes=time(16)) for day in (0, 1, 3)] + [
         OpeningSlot(weekday=4, opens=time(18), closes=time(1))

@@ -39,7 +39,7 @@ def old_path(tmp_path):
     path = tmp_path / "old.sqlite3"
     db = database.connect(path)
     database.MIGRATIONS.apply(db, stop_before="m200_rule_problems")
-    seed_guide(db)
+    seed_guide(db, now=DEMO_NOW)
     lieu = get_lieu(db, LIEU_A)
     for uid, (rrule, starts) in STORED.items():
         db["activities"].insert(

@@ -35,15 +35,15 @@ def stack(tmp_path_factory):
     from lieux import db as database
     from lieux.demo import seed_demo
     from lieux.seed import seed_guide
-    from tests.conftest import DEMO_TODAY
+    from tests.conftest import DEMO_NOW, DEMO_TODAY
 
     assert NGINX, "nginx is missing: `make browser` installs it"
     root = tmp_path_factory.mktemp("deploy")
     path = root / "lieux.sqlite3"
     db = database.connect(path)
     database.migrate(db)
-    seed_guide(db)
-    seed_demo(db, today=DEMO_TODAY)
+    seed_guide(db, now=DEMO_NOW)
+    seed_demo(db, today=DEMO_TODAY, now=DEMO_NOW)
     db.close()
     serve = Serve(path, "--workers", "2", "--proxy-headers")
     try:

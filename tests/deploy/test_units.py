@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from lieux.cli import build_parser
 
 UNITS = Path(__file__).parents[2] / "deploy" / "systemd"
@@ -70,6 +72,7 @@ def test_the_service_is_sandboxed_and_runs_lieux_serve_behind_the_proxy():
     assert build_parser().parse_args(shlex.split(service["ExecStartPre"][0])[1:]).command == "init"
 
 
+@pytest.mark.real_clock  # the unit's shell script runs `lieux backup`
 def test_the_backup_keeps_the_newest_copies(seeded_path, tmp_path):
     backup = directives(UNITS / "lieux-backup.service")
     assert backup["Type"] == ["oneshot"]

@@ -10,12 +10,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from lieux import db as database
-from lieux.demo import seed_demo
-from lieux.seed import seed_guide
-from tests.conftest import DEMO_TODAY
+from tests.conftest import copy_database, read_only
 from tests.live_server import LiveServer
-from tests.widget.conftest import seed_real
 
 
 class HostSite:
@@ -133,22 +129,16 @@ def execute(db_path: Path, sql: str, params=()) -> None:
 # Read-only servers shared by the tests of a module (starting `lieux serve` takes a second):
 # tests that change data use the function-scoped `live_server` instead.
 @pytest.fixture(scope="module")
-def demo_server(tmp_path_factory) -> Iterator[LiveServer]:
-    """The real lieux and the demo data, as `make run` serves them."""
-    path = tmp_path_factory.mktemp("demo") / "lieux.sqlite3"
-    connection = database.connect(path)
-    database.migrate(connection)
-    seed_guide(connection)
-    seed_demo(connection, today=DEMO_TODAY)
-    connection.close()
-    server = LiveServer(path)
-    yield server
-    server.stop()
+def demo_server(read_only_server: LiveServer) -> LiveServer:
+    """The real lieux and the demo data, as `make run` serves them (tests/conftest.py's
+    `read_only_server`, under the name these tests know it by)."""
+    return read_only_server
 
 
 @pytest.fixture(scope="module")
-def real_server(tmp_path_factory) -> Iterator[LiveServer]:
+def real_server(tmp_path_factory, real_template: Path) -> Iterator[LiveServer]:
     """The real lieux only (`lieux seed` without --demo): every lieu's hours are unknown."""
-    server = LiveServer(seed_real(tmp_path_factory.mktemp("real") / "lieux.sqlite3"))
-    yield server
-    server.stop()
+    path = tmp_path_factory.mktemp("real") / "lieux.sqlite3"
+    copy_database(real_template, path)
+    with read_only(path) as server:
+        yield server

@@ -16,7 +16,7 @@ from lieux.db import members as members_db
 from lieux.db.lieux import get_lieu
 from lieux.manage import actions, proposal_actions
 from lieux.members.invites import issue_invite
-from tests.conftest import DEMO_NOW, make_app
+from tests.conftest import DEMO_NOW, copy_database
 from tests.people import (
     LIEU_A,
     LIEU_B,
@@ -180,11 +180,10 @@ TABLE = {
 }
 
 
-def test_every_write_route_is_in_the_table(seeded_path):
-    app = make_app(seeded_path)
+def test_every_write_route_is_in_the_table(client):
     writes = {
         route.path
-        for route in app.routes
+        for route in client.app.routes
         if set(getattr(route, "methods", ())) - {"GET", "HEAD", "OPTIONS"}
     }
     assert writes - TABLE.keys() == set(), "add these write routes to TABLE"
@@ -235,6 +234,22 @@ def _world(db_path):
     return people, ids
 
 
+@pytest.fixture(scope="session")
+def _world_template(tmp_path_factory, seeded_template):
+    """The world above, built once per test process (it took a third of each test's time)."""
+    path = tmp_path_factory.mktemp("authorization") / "world.sqlite3"
+    copy_database(seeded_template, path)
+    return path, *_world(path)
+
+
+@pytest.fixture
+def world(seeded_path, _world_template):
+    """(people, ids): the test's database (`seeded_path`) becomes a copy of the world."""
+    template, people, ids = _world_template
+    copy_database(template, seeded_path)
+    return people, dict(ids)
+
+
 def _snapshot(db_path):
     return {table: count(db_path, table) for table in WRITE_TABLES}
 
@@ -243,8 +258,8 @@ CASES = [(path, persona) for path in TABLE for persona in PERSONAS]
 
 
 @pytest.mark.parametrize(("route", "persona"), CASES)
-def test_write_route_authorization(client, seeded_path, route, persona):
-    people, ids = _world(seeded_path)
+def test_write_route_authorization(client, seeded_path, world, route, persona):
+    people, ids = world
     url_template, data, allowed = TABLE[route]
     if "{sign_in}" in url_template:
         # The sign-in link is the credential: use one of a real member's links.
@@ -285,19 +300,18 @@ PAGES = {
 }
 
 
-def test_every_members_page_is_in_the_table(seeded_path):
-    app = make_app(seeded_path)
+def test_every_members_page_is_in_the_table(client):
     pages = {
         route.path
-        for route in app.routes
+        for route in client.app.routes
         if "GET" in getattr(route, "methods", ()) and route.path.split("/")[1] in {"manage", "me"}
     }
     assert pages == PAGES.keys()
 
 
 @pytest.mark.parametrize(("route", "persona"), [(r, p) for r in PAGES for p in PERSONAS])
-def test_members_page_authorization(client, seeded_path, route, persona):
-    people, ids = _world(seeded_path)
+def test_members_page_authorization(client, seeded_path, world, route, persona):
+    people, ids = world
     url_template, allowed = PAGES[route]
     if persona != "anonymous":
         sign_in(client, seeded_path, people[persona])
@@ -309,9 +323,9 @@ def test_members_page_authorization(client, seeded_path, route, persona):
         assert "<html" in response.text  # a page saying why, for people
 
 
-def test_a_co_manager_of_b_cannot_reach_a_through_b(client, seeded_path):
+def test_a_co_manager_of_b_cannot_reach_a_through_b(client, seeded_path, world):
     """An activity of A addressed under B's URL is 'not found', and stays untouched."""
-    people, ids = _world(seeded_path)
+    people, ids = world
     token = sign_in(client, seeded_path, people["comanager_b"])
     before = _snapshot(seeded_path)
     for suffix, data in [("", {**ACTIVITY, "title": "Pirate"}), ("/cancel", {}), ("/delete", {})]:

@@ -7,7 +7,7 @@ from litestar.testing import TestClient
 
 from lieux import db as database
 from lieux.seed import seed_guide
-from tests.conftest import make_app
+from tests.conftest import DEMO_NOW, make_app
 from tests.poster.conftest import BUSY, CANCELLED, HOSTILE
 
 PATH = f"/lieux/{BUSY}/poster"
@@ -97,7 +97,7 @@ def test_the_language_of_the_page_is_the_default(client):
 
 def test_unknown_hours_are_said_never_invented(db_path, clock):
     db = database.connect(db_path)
-    seed_guide(db)  # the real lieux: no hours entered anywhere
+    seed_guide(db, now=DEMO_NOW)  # the real lieux: no hours entered anywhere
     db.close()
     with TestClient(app=make_app(db_path, clock)) as real:
         html = real.get("/lieux/club-55/poster").text

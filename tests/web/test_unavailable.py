@@ -10,11 +10,13 @@ from threading import get_ident
 
 import pytest
 from litestar import get, post
+from litestar.testing import TestClient
 
 from lieux import budget
 from lieux.db import connection
 from lieux.security import WRITE_BUDGET_S
 from lieux.web.errors import RETRY_AFTER_S
+from tests.conftest import make_app
 from tests.people import LIEU_A
 
 STATUS = f"/manage/{LIEU_A}/status"
@@ -141,12 +143,15 @@ spin_api = get("/api/test-only/spin", sync_to_thread=True, opt=TINY, name="spin-
 
 
 @pytest.fixture
-def app_with_test_routes(client):
+def app_with_test_routes(seeded_path):
+    """An app of its own: the test routes must not outlive this module in the shared one."""
+    app = make_app(seeded_path)
     for handler in (deadline_in_a_thread, deadline_on_the_loop, deadline_of_a_write):
-        client.app.register(handler)
-    client.app.register(spin_page)
-    client.app.register(spin_api)
-    return client
+        app.register(handler)
+    app.register(spin_page)
+    app.register(spin_api)
+    with TestClient(app=app) as client:
+        yield client
 
 
 def test_the_deadline_reaches_the_handler_in_its_thread(app_with_test_routes):
