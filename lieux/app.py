@@ -27,6 +27,9 @@ from lieux.calendar.feed_cache import FeedCache
 from lieux.calendar.import_routes import CalendarImportController
 from lieux.calendar.refresh import refresh_calendars
 from lieux.calendar.routes import AgendaController, FeedController
+from lieux.campaigns.check_routes import CheckController
+from lieux.campaigns.rounds import campaign_rounds
+from lieux.campaigns.routes import CampaignsController
 from lieux.clock import Clock, utc_now
 from lieux.db import connect
 from lieux.embed.agenda import AgendaCache
@@ -128,10 +131,12 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, scoped: bool = Tru
         CalendarImportController,
         MembersController,
         AdminController,
+        CampaignsController,
         *MANAGE_CONTROLLERS,
     ]
     # The iframe page is in the page's language (Accept-Language, cookie) when it has no lang=.
-    localised = [EmbedController]
+    # A campaign's check page: its token is the credential, it needs no session nor cookie.
+    localised = [EmbedController, CheckController]
     # The hot path: embeds, feeds, the JSON API, probes and static files read neither a
     # session nor the page's language (the widget's language is its ?lang=).
     machines = [
@@ -181,7 +186,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, scoped: bool = Tru
             *everywhere["middleware"],
         ],
         before_request=everywhere.get("before_request"),
-        lifespan=[refresh_calendars, send_mail],
+        lifespan=[refresh_calendars, send_mail, campaign_rounds],
         template_config=TemplateConfig(
             directory=PACKAGE / "templates",
             engine=JinjaTemplateEngine,
