@@ -133,7 +133,7 @@ def _mail_links(
             "lieu": lieu,
             "name": member.display_name if member else "",
             "link": f"{settings.base_url}/check/{token}?lang={to.lang}",
-            "until": date_label(campaign.ends_at.astimezone(settings.zone).date(), to.lang),
+            "until": date_label(campaign.last_day(settings.zone), to.lang),
             "sections": campaign.sections,
             "reminder": reminder,
         }

@@ -91,7 +91,7 @@ def _page_context(request: Request, settings: Settings, found: Access, db: Datab
         ),
         "languages_spoken": language_names(lieu.languages, lang),
         "notice": notice if notice in NOTICES else None,
-        "until": found.campaign.ends_at.astimezone(settings.zone),
+        "until": found.campaign.last_day(settings.zone),
     }
 
 

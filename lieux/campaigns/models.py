@@ -1,7 +1,8 @@
 """Update campaigns: what a campaign asks, each lieu's check, the personal links, the progress."""
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 import msgspec
 
@@ -41,6 +42,10 @@ class Campaign(msgspec.Struct, frozen=True, kw_only=True):
 
     def running(self, now: datetime) -> bool:
         return self.starts_at <= now < self.ends_at
+
+    def last_day(self, zone: ZoneInfo) -> date:
+        """The last day its links work, local time (they stop at the midnight after it)."""
+        return (self.ends_at.astimezone(zone) - timedelta(microseconds=1)).date()
 
 
 class CampaignWrite(msgspec.Struct, frozen=True, kw_only=True):
