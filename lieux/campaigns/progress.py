@@ -28,7 +28,7 @@ from lieux.mail.models import UNDELIVERED
 PROGRESS_LABELS = {
     "not_sent": _("pas envoyé"),
     "sent": _("envoyé"),
-    "opened": _("ouvert"),
+    "opened": _("lien ouvert"),
     "confirmed": _("confirmé"),
     "updated": _("mis à jour"),
     "bounced": _("non distribué"),
