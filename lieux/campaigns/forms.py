@@ -192,7 +192,7 @@ def parse_answer(data: dict, *, zone: ZoneInfo, now: datetime, not_before: datet
             errors["at"] = (_("Date et heure invalides (attendu : AAAA-MM-JJ HH:MM)."), {})
         elif moment > now + CLOCK_SLACK:
             errors["at"] = (_("Ce moment n'est pas encore arrivé."), {})
-        elif moment < not_before:
+        elif moment < not_before - CLOCK_SLACK:  # the field has minutes, not seconds
             errors["at"] = (_("Avant le début de la campagne."), {})
         else:
             at = min(moment, now)

@@ -257,3 +257,15 @@ def test_copied_links_are_made_once_per_click_and_audited(client, admin, seeded_
 def test_a_member_who_is_no_admin_is_refused(client, seeded_path):
     sign_in(client, seeded_path, add_member(seeded_path, "Co A", {LIEU_A: "co-manager"}))
     assert client.get("/admin/campaigns").status_code == 403
+
+
+def test_the_answer_forms_own_time_is_accepted_right_after_the_start(client, admin, clock):
+    """The field has minutes: 12:00 typed at 12:00:40 is not "before the campaign"."""
+    clock.now = DEMO_NOW + timedelta(seconds=40)
+    campaign_id = start(client, admin)
+    url = f"/admin/campaigns/{campaign_id}/lieux/{LIEU_A}"
+    shown = client.get(url).text.split('name="at" value="')[1].split('"')[0]
+    assert shown == "2026-11-23T12:00"
+    data = {"outcome": "updated", "via": "visit", "who": "Marie", "at": shown}
+    response = client.post(url + "/answer", data={**data, "_csrf_token": admin})
+    assert response.status_code == 200 and "Réponse notée" in unescape(response.text)
