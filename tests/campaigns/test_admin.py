@@ -8,9 +8,12 @@ from datetime import timedelta
 from html import unescape
 
 import pytest
+from litestar.testing import TestClient
 
+from lieux import db as database
+from lieux.seed import seed_guide
 from tests.campaigns.conftest import CAMPAIGN, copied_links, lieu_of, query, start
-from tests.conftest import DEMO_NOW
+from tests.conftest import DEMO_NOW, make_app
 from tests.people import LIEU_A, LIEU_B, add_member, count, sign_in
 
 LIEUX = 11  # the real lieux of the guide
@@ -49,6 +52,8 @@ def test_a_campaign_on_every_lieu_starts_now(client, admin, seeded_path):
         seeded_path, "SELECT entity, action FROM audit_log WHERE entity = 'campaign'"
     )
     assert (entity, action) == ("campaign", "create")
+    network_log = client.get("/admin/audit")
+    assert network_log.status_code == 200 and "campaign" in network_log.text
 
 
 def test_a_campaign_on_the_lieux_needing_attention_or_on_chosen_ones(client, admin, seeded_path):
@@ -269,3 +274,25 @@ def test_the_answer_forms_own_time_is_accepted_right_after_the_start(client, adm
     data = {"outcome": "updated", "via": "visit", "who": "Marie", "at": shown}
     response = client.post(url + "/answer", data={**data, "_csrf_token": admin})
     assert response.status_code == 200 and "Réponse notée" in unescape(response.text)
+
+
+def test_with_the_real_data_only_every_lieu_gets_a_link(db_path, clock):
+    """The network as it is at launch: the guide's lieux, no hours, no address, no SMTP."""
+    db = database.connect(db_path)
+    seed_guide(db)
+    db.close()
+    with TestClient(app=make_app(db_path, clock)) as coordinator:
+        token = sign_in(coordinator, db_path, add_member(db_path, "Coordination", admin=True))
+        campaign_id = start(coordinator, token, scope="attention")
+        links = copied_links(coordinator, token, campaign_id)
+    assert len(links) == LIEUX
+    with TestClient(app=make_app(db_path, clock)) as phone:
+        page = phone.get(links["Le Delta"])
+        assert page.status_code == 200 and not phone.cookies
+        assert "Horaires non communiqués" in page.text and "Indiquer les horaires" in page.text
+        form = {"slot-2-0-opens": "13:00", "slot-2-0-closes": "17:00"}
+        saved = phone.post(links["Le Delta"] + "/hours", data=form, follow_redirects=False)
+        assert saved.status_code == 303
+        lieu = {x["slug"]: x for x in phone.get("/api/lieux").json()}["le-delta"]
+        assert lieu["opening_hours"].startswith("We 13:00-17:00")
+        assert lieu["hours_verified_at"] is not None
