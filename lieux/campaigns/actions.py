@@ -226,7 +226,14 @@ def send_again(
 
 
 def copy_link(
-    db: Database, campaign: Campaign, check: Check, lieu: Lieu, *, by: int, settings, now
+    db: Database,
+    campaign: Campaign,
+    check: Check,
+    lieu: Lieu,
+    *,
+    by: int,
+    settings: Settings,
+    now: datetime,
 ) -> str:
     """A new personal link for the coordinator to pass on by hand (shown once, stored
     hashed, audited in the lieu's log)."""
@@ -239,7 +246,9 @@ def copy_link(
     return f"{settings.base_url}/check/{token}"
 
 
-def revoke(db: Database, campaign: Campaign, check: Check, lieu: Lieu, *, by: int, now) -> int:
+def revoke(
+    db: Database, campaign: Campaign, check: Check, lieu: Lieu, *, by: int, now: datetime
+) -> int:
     """Every link of the lieu in this campaign stops working (audited); how many did."""
     with db.atomic():
         count = campaigns_db.revoke_links(db, check.id, now=now)
@@ -302,7 +311,16 @@ def record_answer(
             mark_hours_verified(db, lieu, by=by, now=now)
 
 
-def _audit(db, lieu: Lieu, by, action: str, campaign: Campaign, after, *, now) -> None:
+def _audit(
+    db: Database,
+    lieu: Lieu,
+    by: int | None,
+    action: str,
+    campaign: Campaign,
+    after: dict | None,
+    *,
+    now: datetime,
+) -> None:
     audit_trail.record(
         db,
         lieu_id=lieu.id,

@@ -85,6 +85,12 @@ def progress(rows: list[CheckRow]) -> list[LieuProgress]:
     ]
 
 
+def to_reach_by_hand(found: list[LieuProgress]) -> list[LieuProgress]:
+    """The lieux no e-mail reached (none sent, or all came back) that have not answered: their
+    links are for the coordinator to pass on."""
+    return [item for item in found if item.state in ("not_sent", "bounced") and item.check.pending]
+
+
 def counts(found: list[LieuProgress]) -> dict[str, int]:
     """How many lieux are at each progress, every progress listed (zero too)."""
     tally = Counter(item.state for item in found)

@@ -101,7 +101,7 @@ def _campaign_context(db, settings: Settings, campaign: Campaign, now: datetime,
         "phase": phase(campaign, now),
         "zone": settings.zone,
         "mail_enabled": settings.mail_enabled,
-        "unmailed": [i for i in found if i.state in ("not_sent", "bounced") and i.check.pending],
+        "unmailed": progress.to_reach_by_hand(found),
         **extra,
     }
 
@@ -182,7 +182,7 @@ class CampaignsController(Controller):
         campaign = _campaign(db, campaign_id)
         links = []
         if campaign.running(now):
-            for item in _campaign_context(db, settings, campaign, now)["unmailed"]:
+            for item in progress.to_reach_by_hand(_progress_of(db, campaign)):
                 link = actions.copy_link(
                     db, campaign, item.check, item.lieu, by=by, settings=settings, now=now
                 )
