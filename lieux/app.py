@@ -30,6 +30,9 @@ from lieux.calendar.feed_cache import FeedCache
 from lieux.calendar.import_routes import CalendarImportController
 from lieux.calendar.refresh import refresh_calendars
 from lieux.calendar.routes import AgendaController, FeedController
+from lieux.campaigns.check_routes import CheckController
+from lieux.campaigns.rounds import campaign_rounds
+from lieux.campaigns.routes import CampaignsController
 from lieux.clock import Clock, utc_now
 from lieux.db import DatabaseError, connect
 from lieux.embed.agenda import AgendaCache
@@ -144,11 +147,13 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, scoped: bool = Tru
         CalendarImportController,
         MembersController,
         AdminController,
+        CampaignsController,
         *MANAGE_CONTROLLERS,
     ]
     # The iframe page and the API reference (/api) are in the page's language (Accept-Language,
-    # cookie) when they have no lang=.
-    localised = [EmbedController, ApiReferenceController]
+    # cookie) when they have no lang=. A campaign's check page too: its token is the credential,
+    # it needs no session nor cookie.
+    localised = [EmbedController, ApiReferenceController, CheckController]
     # The hot path: embeds, feeds, the JSON API, probes and static files read neither a
     # session nor the page's language (the widget's language is its ?lang=).
     machines = [
@@ -193,7 +198,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, scoped: bool = Tru
         before_request=everywhere.get("before_request"),
         # Security headers on every answer, 404s and static files too (lieux/security.py).
         before_send=[security_headers],
-        lifespan=[refresh_calendars, send_mail],
+        lifespan=[refresh_calendars, send_mail, campaign_rounds],
         template_config=TemplateConfig(
             directory=PACKAGE / "templates",
             engine=JinjaTemplateEngine,

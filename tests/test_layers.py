@@ -44,6 +44,7 @@ LAYERS = {
         "lieux.ops",
         "lieux.admin",
         "lieux.mail",
+        "lieux.campaigns",
         # the recurrence model: a leaf (models, dateutil, icalendar) that the migration and
         # `lieux check` apply to what is stored, as the write paths do to what comes in
         "lieux.calendar.rules",
@@ -91,6 +92,9 @@ LAYERS = {
         "lieux.mail.forms",
         "lieux.mail.render",
         "lieux.mail.smtp",
+        # campaigns
+        "lieux.campaigns.forms",
+        "lieux.campaigns.progress",
     ],
     "services": [
         "lieux.api.caching",
@@ -134,6 +138,11 @@ LAYERS = {
         "lieux.mail.outbox",
         "lieux.mail.sender",
         "lieux.mail.outbox_cli",
+        # campaigns
+        "lieux.campaigns.access",
+        "lieux.campaigns.actions",
+        "lieux.campaigns.digest",
+        "lieux.campaigns.rounds",
     ],
 }
 # What pure domain code never touches: the web framework and the database.

@@ -174,6 +174,42 @@ TABLE = {
     "/admin/helplines/{helpline_id:int}/delete": ("/admin/helplines/2/delete", {}, ADMIN),
     "/admin/invites": ("/admin/invites", {}, ADMIN),
     "/admin/audit/{entry_id:int}/restore": ("/admin/audit/1/restore", {}, ADMIN),
+    # campaigns: the admin area (campaign 1 does not exist in the world below: an admin gets a
+    # 404, never a 401/403); a check link is its own credential (unknown here: 404 for anyone)
+    "/admin/campaigns": (
+        "/admin/campaigns",
+        {"name": "Horaires", "scope": "all", "sections": "hours", "start": "now"},
+        ADMIN,
+    ),
+    "/admin/campaigns/{campaign_id:int}/links": ("/admin/campaigns/1/links", {}, ADMIN),
+    "/admin/campaigns/{campaign_id:int}/end": ("/admin/campaigns/1/end", {}, ADMIN),
+    "/admin/campaigns/{campaign_id:int}/lieux/{slug:str}/answer": (
+        "/admin/campaigns/1/lieux/{a}/answer",
+        {"outcome": "confirmed", "via": "phone", "who": "Marie"},
+        ADMIN,
+    ),
+    "/admin/campaigns/{campaign_id:int}/lieux/{slug:str}/send": (
+        "/admin/campaigns/1/lieux/{a}/send",
+        {},
+        ADMIN,
+    ),
+    "/admin/campaigns/{campaign_id:int}/lieux/{slug:str}/link": (
+        "/admin/campaigns/1/lieux/{a}/link",
+        {},
+        ADMIN,
+    ),
+    "/admin/campaigns/{campaign_id:int}/lieux/{slug:str}/revoke": (
+        "/admin/campaigns/1/lieux/{a}/revoke",
+        {},
+        ADMIN,
+    ),
+    "/check/{token:str}/confirm": ("/check/not-a-token/confirm", {}, EVERYONE),
+    "/check/{token:str}/hours": (
+        "/check/not-a-token/hours",
+        {"slot-0-0-opens": "10:00", "slot-0-0-closes": "16:00"},
+        EVERYONE,
+    ),
+    "/check/{token:str}/facts": ("/check/not-a-token/facts", {"address": "Rue 1"}, EVERYONE),
     # live status
     "/manage/{slug:str}/status": ("/manage/{a}/status", {"state": "closed"}, MANAGERS_A),
     "/manage/{slug:str}/status/clear": ("/manage/{a}/status/clear", {}, MANAGERS_A),
