@@ -13,13 +13,16 @@ import time
 from contextlib import closing
 from pathlib import Path
 
+import msgspec
+
 from lieux import db as database
 from lieux.clock import utc_now
+from lieux.db.served import record_served_url, served_url
 from lieux.demo import seed_demo
 from lieux.mail import outbox_cli
 from lieux.models import LANGUAGES
 from lieux.seed import seed_guide
-from lieux.settings import SettingsError, from_env, ip_list
+from lieux.settings import Settings, SettingsError, from_env, ip_list
 
 EXIT_USAGE = 2
 # More processes than this on one SQLite file only queue on its write lock.
@@ -163,16 +166,20 @@ def _serve(settings, args) -> str:
         forwarded = ip_list("--forwarded-allow-ips", args.forwarded_allow_ips, anyone=True)
     if args.proxy_headers and not forwarded:
         forwarded = ("127.0.0.1",)
+    # Links in feeds and embeds must reach this server; the command line's links too (its
+    # `invite` and `poster` read the address from the database).
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    served = settings.base_url if _base_url_set() else f"http://{host}:{args.port}"
     db = database.open_existing(settings.db)
     database.migrate(db)
+    record_served_url(db, served, now=utc_now())
     db.close()
     # Each worker builds its own app from the environment (serve_app below): what
     # this process decided goes there, and one secret for all, or a cookie set by one worker
     # would mean nothing to the next.
     os.environ["LIEUX_DB"] = settings.db
     os.environ.setdefault("LIEUX_SECRET", settings.secret)
-    # Links in feeds and embeds must reach this server.
-    os.environ.setdefault("LIEUX_BASE_URL", f"http://{args.host}:{args.port}")
+    os.environ["LIEUX_BASE_URL"] = served
     uvicorn.run(
         "lieux.cli:serve_app",
         factory=True,
@@ -187,6 +194,25 @@ def _serve(settings, args) -> str:
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
     )
     return ""
+
+
+def _base_url_set() -> bool:
+    return bool(os.environ.get("LIEUX_BASE_URL", "").strip())
+
+
+def _linked(settings, db) -> tuple[Settings, str]:
+    """The settings whose `base_url` the command's links and QR codes use: LIEUX_BASE_URL if
+    set, else the address `lieux serve` last served this database at (a link to another
+    port would open another database, where the invite does not exist); and a warning to
+    print when neither says it."""
+    if _base_url_set():
+        return settings, ""
+    if served := served_url(db):
+        return msgspec.structs.replace(settings, base_url=served), ""
+    return settings, (
+        f"(this database was never served: the link assumes {settings.base_url}; "
+        "serve it with `lieux serve` first, or set LIEUX_BASE_URL)"
+    )
 
 
 def serve_app():
@@ -309,6 +335,7 @@ def _guide(settings, args) -> str:
         raise UsageError(f"directory {dest.parent} does not exist")
     db = database.open_existing(settings.db)
     current_lang.set(args.lang)
+    settings, _warning = _linked(settings, db)
     context = guide_context(db, settings, utc_now().astimezone(settings.zone).date())
     db.close()
     html = create_app(settings).template_engine.get_template("guide/guide.html").render(**context)
@@ -339,6 +366,7 @@ def _poster(settings, args) -> str:
     db = database.open_existing(settings.db)
     current_lang.set(args.lang)
     try:
+        settings, warning = _linked(settings, db)
         poster = collect(db, settings, args.lieu, monday=monday, lang=args.lang, now=now)
     finally:
         db.close()
@@ -349,7 +377,8 @@ def _poster(settings, args) -> str:
         print_pdf(template.render(poster=poster), dest)
     except PdfError as error:
         raise UsageError(str(error)) from None
-    return f"poster of {poster.lieu.name}, week of {monday.isoformat()}, written to {dest}"
+    message = f"poster of {poster.lieu.name}, week of {monday.isoformat()}, written to {dest}"
+    return "\n".join(filter(None, [message, warning]))
 
 
 def _invite(settings, args) -> str:
@@ -371,10 +400,12 @@ def _invite(settings, args) -> str:
             raise UsageError(f"no lieu {args.lieu!r} (see /lieux for the slugs)")
         lieu_id = lieu.id
     role = "admin" if args.admin else args.role
+    settings, warning = _linked(settings, db)
     link = issue_invite(db, lieu_id=lieu_id, role=role, base_url=settings.base_url, now=utc_now())
     db.close()
     write_qr_svg(link, qr)
-    return f"{link}\none-time {role} invite, valid 7 days; QR code written to {qr}"
+    where = f"one-time {role} invite, valid 7 days; QR code written to {qr.resolve()}"
+    return "\n".join(filter(None, [link, where, warning]))
 
 
 def _import_ics(settings, args) -> str:

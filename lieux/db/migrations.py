@@ -533,3 +533,22 @@ def m500_campaigns(db: Database) -> None:
         );
         """
     )
+
+
+@MIGRATIONS()
+def m600_served_url(db: Database) -> None:
+    # The address `lieux serve` last served this database at (issue 23): the command line
+    # prints links and QR codes (`lieux invite`, `lieux poster`) that must open this very
+    # database, which may be served on another port than the default. One row, there from the
+    # start, so that serving changes a value and no row count (read-only test servers compare
+    # counts before and after).
+    db.executescript(
+        """
+        CREATE TABLE served (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            base_url TEXT CHECK (base_url IS NULL OR length(base_url) <= 2000),
+            served_at TEXT  -- UTC, ISO 8601
+        );
+        INSERT INTO served (id) VALUES (1);
+        """
+    )
