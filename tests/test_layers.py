@@ -81,6 +81,7 @@ LAYERS = {
         "lieux.guide.pdf",
         "lieux.poster.week",
         "lieux.web.structured",
+        "lieux.web.share",
         "lieux.ops.counters",
         "lieux.admin.forms",
         "lieux.admin.followup",

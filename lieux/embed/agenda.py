@@ -30,7 +30,16 @@ from lieux.models import LANGUAGES, Lieu
 from lieux.settings import Settings
 from lieux.slugs import slugify
 from lieux.widget.cache import CachedFragment, etag_of
-from lieux.widget.query import LAYOUTS, THEMES, Layout, QueryError, Theme, parse_at
+from lieux.widget.query import (
+    DEFAULT_THEME,
+    LAYOUTS,
+    THEMES,
+    UID,
+    Layout,
+    QueryError,
+    Theme,
+    parse_at,
+)
 
 DEFAULT_DAYS, MAX_DAYS = 14, 92
 DEFAULT_LIMIT, MAX_LIMIT = 10, 50
@@ -43,7 +52,7 @@ REVISION_CHECK_SECONDS = 0.5
 MAX_CACHED_FRAGMENTS = 512
 # The parameters the fragment reads; lieu, commune and kind may repeat or hold commas.
 LIST_NAMES = ("lieu", "commune", "kind")
-NAMES = ("days", "limit", "lang", "layout", "theme", "at")
+NAMES = ("days", "limit", "lang", "layout", "theme", "at", "uid")
 # A fragment asked about a fixed instant (`?at=`, for demos and tests) is kept this long.
 AT_SECONDS = 60
 
@@ -58,8 +67,9 @@ class AgendaQuery(msgspec.Struct, frozen=True, kw_only=True):
     limit: int = DEFAULT_LIMIT
     lang: str = "fr"
     layout: Layout = "list"
-    theme: Theme = "auto"
+    theme: Theme = DEFAULT_THEME
     at: datetime | None = None  # UTC; None means now (demos and tests ask about an instant)
+    uid: str = ""  # the root's id is ldl-agenda-{uid}: a page may show several agendas
 
 
 def _split(values: Iterable[str] | None) -> list[str]:
@@ -90,6 +100,7 @@ def parse_agenda_query(
     layout: str | None = None,
     theme: str | None = None,
     at: str | None = None,
+    uid: str | None = None,
     zone: ZoneInfo | None = None,
     lang_param: str = "lang",
 ) -> AgendaQuery:
@@ -122,6 +133,8 @@ def parse_agenda_query(
     ):
         if value and value not in allowed:
             raise QueryError(f"{label}: expected one of {', '.join(allowed)}, not {value!r}")
+    if uid and not UID.fullmatch(uid):
+        raise QueryError(f"uid: expected 1 to 16 lowercase letters or digits, not {uid!r}")
     return AgendaQuery(
         lieux=tuple(dict.fromkeys(wanted_lieux)),
         communes=tuple(dict.fromkeys(wanted_communes)),
@@ -130,8 +143,9 @@ def parse_agenda_query(
         limit=_bounded("limit", limit, DEFAULT_LIMIT, MAX_LIMIT),
         lang=lang or "fr",
         layout=layout or "list",
-        theme=theme or "auto",
+        theme=theme or DEFAULT_THEME,
         at=parse_at(at, zone or ZoneInfo("Europe/Brussels")),
+        uid=uid or "",
     )
 
 
@@ -164,8 +178,9 @@ def pairs(query: AgendaQuery, *, lang: bool = True) -> list[tuple[str, str]]:
         ("limit", str(query.limit), str(DEFAULT_LIMIT)),
         ("lang", query.lang if lang else "", ""),
         ("layout", query.layout, "list"),
-        ("theme", query.theme, "auto"),
+        ("theme", query.theme, DEFAULT_THEME),
         ("at", query.at.isoformat() if query.at else "", ""),
+        ("uid", query.uid, ""),
     ):
         if value != default:
             found.append((name, value))
@@ -230,6 +245,10 @@ class AgendaView(msgspec.Struct, frozen=True, kw_only=True):
     @property
     def theme(self) -> str:
         return self.query.theme
+
+    @property
+    def dom_id(self) -> str:
+        return "ldl-agenda" + (f"-{self.query.uid}" if self.query.uid else "")
 
 
 def price_of(activity: Activity, lang: str) -> str:

@@ -37,7 +37,7 @@ from lieux.i18n import gettext as _
 from lieux.models import LANGUAGES
 from lieux.settings import Settings
 from lieux.widget.cache import open_now_context
-from lieux.widget.query import Layout, QueryError, Show, Theme, parse_query
+from lieux.widget.query import DEFAULT_THEME, Layout, QueryError, Show, Theme, parse_query
 
 # The pasted snippet always asks for the same /embed.js: an hour bounds how long a fix takes to
 # reach every visitor. The files under /embed/static have their version or hash in the URL.
@@ -134,7 +134,7 @@ def provide_options(
     limit: str = "",
     show: Show = "open",
     layout: Layout = "list",
-    theme: Theme = "auto",
+    theme: Theme = DEFAULT_THEME,
     at: str = "",
 ) -> EmbedOptions:
     """The iframe page's options: the fragment's parameters, `lang` included."""
@@ -159,7 +159,7 @@ def provide_configurator_options(
     limit: str = "",
     show: Show = "open",
     layout: Layout = "list",
-    theme: Theme = "auto",
+    theme: Theme = DEFAULT_THEME,
     at: str = "",
 ) -> EmbedOptions:
     """The configurator's options: the same, with the widget's language as `widget_lang`."""

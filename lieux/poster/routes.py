@@ -12,6 +12,7 @@ from lieux.models import LANGUAGES
 from lieux.poster.content import collect
 from lieux.poster.week import MAX_YEARS_AWAY, WeekError, WeekTooFar, parse_week
 from lieux.settings import Settings
+from lieux.widget.query import QueryError, parse_at
 
 
 class PosterController(Controller):
@@ -27,12 +28,17 @@ class PosterController(Controller):
         slug: str,
         week: str = "",
         lang: str = "",
+        at: str = "",
     ) -> Template:
         # i18n.set_language already took a good ?lang=; a wrong one is refused, not ignored.
         if lang and lang not in LANGUAGES:
             raise ValidationException(
                 gettext("Langue inconnue : %(lang)s (fr, nl ou en).") % {"lang": lang}
             )
+        try:
+            now = parse_at(at, settings.zone) or now
+        except QueryError as error:
+            raise ValidationException(str(error)) from None
         try:
             monday = parse_week(week, now.astimezone(settings.zone).date())
         except WeekTooFar:

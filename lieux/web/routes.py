@@ -1,6 +1,7 @@
 """Public pages (home, directory, lieu page) and the health check."""
 
 from datetime import datetime, time, timedelta
+from urllib.parse import urlencode
 
 import msgspec
 from litestar import Controller, Request, get
@@ -26,7 +27,8 @@ from lieux.models import LANGUAGES, commune_name, helplines_for
 from lieux.web import structured
 from lieux.web.freshness import hours_freshness
 from lieux.web.lieu_facts import language_names
-from lieux.web.now import now_of, weekend_hours
+from lieux.web.now import moment_label, now_of, weekend_hours
+from lieux.web.share import lieu_share
 from lieux.widget.cache import open_now_context
 from lieux.widget.query import QueryError, parse_at, parse_query
 from lieux.widget.status import lieu_status
@@ -37,6 +39,8 @@ LANG_COOKIE_AGE = 365 * 24 * 3600
 ARCHIVED_FOR_VISITORS = _("Ce lieu ne fait plus partie de la liste du réseau.")
 # ?open= on the directory: any time, open now, open at some moment of this (or next) weekend.
 OPEN_FILTERS = ("", "now", "weekend")
+# ?sort= on the directory: by name (or by relevance to the search), or open now, then soon.
+SORTS = ("", "open")
 # The lieu page lists the coming four weeks (its template says so).
 LIEU_AGENDA_SPAN = timedelta(weeks=4)
 # The home page shows today and the six days after it; the agenda has the rest.
@@ -97,10 +101,12 @@ class PagesController(Controller):
         kind: list[str] | None = None,
         free: bool = False,
         open: str = "",
+        sort: str = "",
         at: str = "",
     ) -> Template:
         """The directory; filters combine: (commune OR commune) AND (kind OR kind) AND free AND
-        open now / this weekend AND the search words."""
+        open now / this weekend AND the search words. `sort=open`: open now first, then the
+        soonest to open."""
         communes = list_communes(db)
         chosen_communes = [c for c in commune or [] if c]
         chosen_kinds = [k for k in kind or [] if k]
@@ -109,6 +115,8 @@ class PagesController(Controller):
         ]
         if open not in OPEN_FILTERS:
             unknown.append(open)
+        if sort not in SORTS:
+            unknown.append(sort)
         if unknown:
             raise ValidationException(f"Filtre inconnu : {', '.join(unknown)}")
         lieux = list_lieux(db)
@@ -128,9 +136,16 @@ class PagesController(Controller):
         except QueryError as error:
             raise ValidationException(str(error)) from None
         lang = current_lang.get()
+        zone = cache.settings.zone
+        chosen = [("q", q)] if q else []
+        chosen += [("commune", c) for c in chosen_communes] + [("kind", k) for k in chosen_kinds]
+        chosen += [(name, value) for name, value in (("open", open), ("sort", sort)) if value]
+        chosen += [("free", "true")] if free else []
         # What "now" is for the lieux the other filters leave: "nothing open" is said only of
         # lieux whose hours are known, and "try fewer filters" only when those filters emptied it.
         situation = now_of(cache, lieux, instant, lang, now)
+        if sort == "open":
+            lieux = situation.open_first(lieux)
         weekend_hours_of: dict[int, list[str]] = {}
         shown = lieux
         if open == "now":
@@ -156,12 +171,19 @@ class PagesController(Controller):
                     lieu.id: lieu_status(cache, lieu, instant, lang, now) for lieu in lieux
                 },
                 "at": at,
+                # Asked about another instant: the page says which, and its links keep it.
+                "as_of": moment_label(instant, zone, lang, this_year=now.astimezone(zone).year)
+                if at
+                else "",
+                "at_query": "?" + urlencode({"at": at}) if at else "",
+                "now_url": "/lieux" + ("?" + urlencode(chosen) if chosen else ""),
                 "filters": {
                     "q": q,
                     "commune": chosen_communes,
                     "kind": chosen_kinds,
                     "free": free,
                     "open": open,
+                    "sort": sort,
                 },
                 "filtered": bool(q.strip() or chosen_communes or chosen_kinds or free),
                 "demo": has_demo_data(db),
@@ -187,12 +209,23 @@ class PagesController(Controller):
         start = instant or now
         coming = agenda(activities, start, start + LIEU_AGENDA_SPAN, cache.settings.zone)
         demo_ids = {activity.id for activity in activities if activity.demo}
+        status = lieu_status(cache, lieu, instant, current_lang.get(), now)
+        snapshot = cache.snapshot(now)
         return Template(
             "web/lieu.html",
             context={
                 "lieu": lieu,
                 "hours": hours,
-                "status": lieu_status(cache, lieu, instant, current_lang.get(), now),
+                "status": status,
+                "share": lieu_share(
+                    lieu,
+                    hours,
+                    today=start.astimezone(cache.settings.zone).date(),
+                    holidays=snapshot.holidays[current_lang.get()],
+                    closed_now_by_lieu=status.source == "live" and status.state == "closed",
+                    base_url=cache.settings.base_url,
+                    lang=current_lang.get(),
+                ),
                 "coming_items": listed(
                     coming,
                     now=start,

@@ -1,5 +1,6 @@
 """The widget's and the open-now API's URL parameters, checked: QueryError names a wrong one."""
 
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Literal
@@ -16,6 +17,12 @@ Show = Literal["open", "all"]
 Layout = Literal["list", "compact"]
 Theme = Literal["auto", "light", "dark"]
 SHOWS, LAYOUTS, THEMES = ("open", "all"), ("list", "compact"), ("auto", "light", "dark")
+# A widget's colours unless its webmaster chooses: light, as most partner sites are. "auto"
+# (the visitor's setting) would draw a dark box on a light-only page for a visitor in dark mode.
+DEFAULT_THEME: Theme = "light"
+# `uid`: what makes a widget's ids its own when a page shows several (embed.js numbers them, the
+# configurator names each htmx snippet's): letters and digits, short.
+UID = re.compile(r"[a-z0-9]{1,16}")
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 # `?at=` asks about the schedule's past and future, not about year 1 or 9999 (where date
@@ -37,7 +44,8 @@ class OpenNowQuery(msgspec.Struct, frozen=True, kw_only=True):
     limit: int = DEFAULT_LIMIT
     show: Show = "open"
     layout: Layout = "list"
-    theme: Theme = "auto"
+    theme: Theme = DEFAULT_THEME
+    uid: str = ""  # the ids of the fragment end with it: ldl-open-now-{uid}
 
 
 def _split(values: Iterable[str] | None) -> list[str]:
@@ -81,6 +89,7 @@ def parse_query(
     show: str | None = None,
     layout: str | None = None,
     theme: str | None = None,
+    uid: str | None = None,
     lang_param: str = "lang",
 ) -> OpenNowQuery:
     """Check every parameter against what exists; QueryError names the first wrong one.
@@ -107,6 +116,8 @@ def parse_query(
     ):
         if value and value not in allowed:
             raise QueryError(f"{label}: expected one of {', '.join(allowed)}, not {value!r}")
+    if uid and not UID.fullmatch(uid):
+        raise QueryError(f"uid: expected 1 to 16 lowercase letters or digits, not {uid!r}")
     if limit in (None, ""):
         count = DEFAULT_LIMIT
     else:
@@ -124,5 +135,6 @@ def parse_query(
         limit=count,
         show=show or "open",
         layout=layout or "list",
-        theme=theme or "auto",
+        theme=theme or DEFAULT_THEME,
+        uid=uid or "",
     )

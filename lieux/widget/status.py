@@ -8,7 +8,7 @@ from lieux.hours.models import OpeningException
 from lieux.i18n import current_lang, gettext
 from lieux.models import Lieu
 from lieux.widget.cache import OpenNowCache
-from lieux.widget.view import describe, until_day
+from lieux.widget.view import describe, minutes_until, soon_change, until_day
 
 
 class LieuStatus(msgspec.Struct, frozen=True, kw_only=True):
@@ -20,6 +20,7 @@ class LieuStatus(msgspec.Struct, frozen=True, kw_only=True):
     upcoming: list[OpeningException]
     source: str = "hours"  # "live": said by the lieu itself, just now
     hours_stale: bool = False
+    soon: bool = False  # it closes or opens within lieux.widget.view.SOON (said in amber)
 
 
 # Closures and special days announced this far ahead are listed on the lieu page.
@@ -40,7 +41,13 @@ def lieu_status(
         # The hours' own words, without the live and stale marks said here in full.
         plain = msgspec.structs.replace(answer, source="hours", hours_stale=False)
         words = describe(plain, when, zone, lang)
-        if answer.state == "open" and answer.until is not None:
+        soon = soon_change(answer, when) is not None
+        if answer.state == "open" and soon:
+            minutes = minutes_until(answer.until, when)
+            headline = gettext("Ouvert maintenant, ferme dans %(minutes)d min") % {
+                "minutes": minutes
+            }
+        elif answer.state == "open" and answer.until is not None:
             clock = f"{answer.until.astimezone(zone):%H:%M}"
             if day := until_day(answer.until, when, zone, lang):
                 headline = gettext("Ouvert maintenant, jusqu'à %(day)s %(time)s") % {
@@ -76,4 +83,5 @@ def lieu_status(
         upcoming=upcoming,
         source=answer.source,
         hours_stale=answer.hours_stale,
+        soon=soon,
     )
