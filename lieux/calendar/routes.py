@@ -280,8 +280,9 @@ class AgendaController(Controller):
                 },
                 "prev_url": "/agenda?" + urlencode({**link, "week": prev_week}),
                 "next_url": "/agenda?" + urlencode({**link, "week": next_week}),
-                "prev_label": day_label(prev_week, lang, this_year=today.year),
-                "next_label": day_label(next_week, lang, this_year=today.year),
+                # "30 novembre": the link's words say the week, its weekday is always Monday.
+                "prev_label": day_label(prev_week, lang, this_year=today.year).split(" ", 1)[1],
+                "next_label": day_label(next_week, lang, this_year=today.year).split(" ", 1)[1],
                 "subscribe": subscribe_context(
                     settings.base_url, feed_path(lieu=lieu, kind=kind, commune=commune)
                 ),

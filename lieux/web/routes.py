@@ -207,6 +207,7 @@ class PagesController(Controller):
         hours = hours_db.get_hours(db, lieu.id)
         activities = list_activities(db, lieu_ids=[lieu.id])
         start = instant or now
+        zone = cache.settings.zone
         coming = agenda(activities, start, start + LIEU_AGENDA_SPAN, cache.settings.zone)
         demo_ids = {activity.id for activity in activities if activity.demo}
         status = lieu_status(cache, lieu, instant, current_lang.get(), now)
@@ -217,6 +218,12 @@ class PagesController(Controller):
                 "lieu": lieu,
                 "hours": hours,
                 "status": status,
+                # Asked about another instant (a directory's link keeps it): the page says which.
+                "as_of": moment_label(
+                    instant, zone, current_lang.get(), this_year=now.astimezone(zone).year
+                )
+                if instant
+                else "",
                 "share": lieu_share(
                     lieu,
                     hours,
