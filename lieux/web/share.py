@@ -77,7 +77,7 @@ def today_words(
     are not online, "Appelez avant de passer : 02 …"; and whether it says the phone already."""
     if not known:
         if phone:
-            return _capital(gettext("appelez avant de passer")) + " : " + phone, True
+            return gettext("Appelez avant de passer : %(phone)s") % {"phone": phone}, True
         return _capital(gettext("horaires non communiqués")), False
     if closed_today or not spans:
         return gettext("Fermé aujourd'hui"), False
