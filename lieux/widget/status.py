@@ -27,6 +27,53 @@ class LieuStatus(msgspec.Struct, frozen=True, kw_only=True):
 UPCOMING_DAYS = 90
 
 
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _now(answer, when: datetime, zone, lang: str, words: str, soon: bool) -> str:
+    """ "Ouvert maintenant, jusqu'à 16:00", "Fermé maintenant · ouvre demain à 10:00"..."""
+    if answer.state == "open" and soon:
+        minutes = minutes_until(answer.until, when)
+        return gettext("Ouvert maintenant, ferme dans %(minutes)d min") % {"minutes": minutes}
+    if answer.state == "open" and answer.until is not None:
+        clock = f"{answer.until.astimezone(zone):%H:%M}"
+        if day := until_day(answer.until, when, zone, lang):
+            return gettext("Ouvert maintenant, jusqu'à %(day)s %(time)s") % {
+                "day": day,
+                "time": clock,
+            }
+        return gettext("Ouvert maintenant, jusqu'à %(time)s") % {"time": clock}
+    if answer.state == "open":
+        return gettext("Ouvert maintenant")
+    if answer.state == "closed" and answer.source == "live":
+        return gettext("Fermé exceptionnellement") + (f" · {words}" if answer.next_open else "")
+    if answer.state == "closed":
+        return gettext("Fermé maintenant") + (f" · {words}" if answer.next_open else "")
+    return words
+
+
+def _as_of(answer, when: datetime, zone, lang: str, words: str, soon: bool) -> str:
+    """The same at an instant the page names: "Ouvert jusqu'à 16:00", "Fermé · ouvre…"."""
+    if answer.state == "open" and soon:
+        minutes = minutes_until(answer.until, when)
+        return (
+            gettext("Ouvert") + ", " + gettext("ferme dans %(minutes)d min") % {"minutes": minutes}
+        )
+    if answer.state == "open" and answer.until is not None:
+        clock = f"{answer.until.astimezone(zone):%H:%M}"
+        if day := until_day(answer.until, when, zone, lang):
+            return _capital(
+                gettext("ouvert jusqu'à %(day)s %(time)s") % {"day": day, "time": clock}
+            )
+        return gettext("Ouvert jusqu'à %(time)s") % {"time": clock}
+    if answer.state == "open":
+        return gettext("Ouvert")
+    if answer.state == "closed" and answer.source != "live":
+        return _capital(gettext("fermé")) + (f" · {words}" if answer.next_open else "")
+    return _now(answer, when, zone, lang, words, soon)
+
+
 def lieu_status(
     cache: OpenNowCache, lieu: Lieu, at: datetime | None, lang: str, now: datetime
 ) -> LieuStatus:
@@ -42,30 +89,10 @@ def lieu_status(
         plain = msgspec.structs.replace(answer, source="hours", hours_stale=False)
         words = describe(plain, when, zone, lang)
         soon = soon_change(answer, when) is not None
-        if answer.state == "open" and soon:
-            minutes = minutes_until(answer.until, when)
-            headline = gettext("Ouvert maintenant, ferme dans %(minutes)d min") % {
-                "minutes": minutes
-            }
-        elif answer.state == "open" and answer.until is not None:
-            clock = f"{answer.until.astimezone(zone):%H:%M}"
-            if day := until_day(answer.until, when, zone, lang):
-                headline = gettext("Ouvert maintenant, jusqu'à %(day)s %(time)s") % {
-                    "day": day,
-                    "time": clock,
-                }
-            else:
-                headline = gettext("Ouvert maintenant, jusqu'à %(time)s") % {"time": clock}
-        elif answer.state == "open":
-            headline = gettext("Ouvert maintenant")
-        elif answer.state == "closed" and answer.source == "live":
-            headline = gettext("Fermé exceptionnellement") + (
-                f" · {words}" if answer.next_open else ""
-            )
-        elif answer.state == "closed":
-            headline = gettext("Fermé maintenant") + (f" · {words}" if answer.next_open else "")
-        else:
-            headline = words
+        # Asked about another instant (?at=), the page says which above the state: "maintenant"
+        # under "Situation le samedi 12 décembre à 15:00" would contradict it.
+        asked = at is not None and at != now
+        headline = (_as_of if asked else _now)(answer, when, zone, lang, words, soon)
         if answer.hours_stale:
             headline += " · " + gettext("horaires à confirmer")
     finally:
