@@ -29,6 +29,7 @@ from lieux.calendar.recurrence import occurrences
 from lieux.calendar.rules import ended_before, is_occurrence, normalize_rrule, until_date
 from lieux.calendar.vtimezone import vtimezone
 from lieux.hours.models import OpeningException, OpeningHours
+from lieux.i18n import mark as _
 from lieux.models import LANGUAGES, Lieu, commune_name
 
 PRODID = "-//Lieux de liens//Agenda//FR"
@@ -40,23 +41,23 @@ REFRESH = timedelta(hours=1)
 
 # (fr, nl, en), like KINDS
 LABELS: dict[str, tuple[str, str, str]] = {
-    "cancelled": ("ANNULÉ", "GEANNULEERD", "CANCELLED"),
-    "tentative": ("À CONFIRMER", "TE BEVESTIGEN", "TO BE CONFIRMED"),
+    "cancelled": (_("ANNULÉ"), "GEANNULEERD", "CANCELLED"),
+    "tentative": (_("À CONFIRMER"), "TE BEVESTIGEN", "TO BE CONFIRMED"),
     "in-closure": (
-        "À confirmer : pendant la fermeture du lieu",
+        _("À confirmer : pendant la fermeture du lieu"),
         "Te bevestigen: tijdens de sluiting van de plek",
         "To be confirmed: during the place's closure",
     ),
-    "free": ("Gratuit", "Gratis", "Free"),
-    "pay-what-you-can": ("Prix libre", "Vrije bijdrage", "Pay what you can"),
-    "amount": ("Participation", "Bijdrage", "Price"),
-    "registration": ("Sur inscription", "Inschrijving nodig", "Registration needed"),
-    "accessibility": ("Accessibilité", "Toegankelijkheid", "Accessibility"),
-    "languages": ("Langues", "Talen", "Languages"),
-    "phone": ("Tél.", "Tel.", "Phone"),
-    "more": ("Plus d'infos", "Meer info", "More"),
-    "open": ("Ouvert", "Open", "Open"),
-    "hours": ("Horaires d'ouverture", "Openingsuren", "Opening hours"),
+    "free": (_("Gratuit"), "Gratis", "Free"),
+    "pay-what-you-can": (_("Prix libre"), "Vrije bijdrage", "Pay what you can"),
+    "amount": (_("Participation"), "Bijdrage", "Price"),
+    "registration": (_("Sur inscription"), "Inschrijving nodig", "Registration needed"),
+    "accessibility": (_("Accessibilité"), "Toegankelijkheid", "Accessibility"),
+    "languages": (_("Langues"), "Talen", "Languages"),
+    "phone": (_("Tél."), "Tel.", "Phone"),
+    "more": (_("Plus d'infos"), "Meer info", "More"),
+    "open": (_("Ouvert"), "Open", "Open"),
+    "hours": (_("Horaires d'ouverture"), "Openingsuren", "Opening hours"),
     # after a lieu's French text in a Dutch or English feed (it wrote none in that language)
     "in-french": ("", "(tekst in het Frans)", "(text in French)"),
 }
