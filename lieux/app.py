@@ -103,6 +103,8 @@ def _configure_templates(engine: JinjaTemplateEngine) -> None:
         text_dir=text_direction,
         page_languages=i18n.page_languages,
         weekday_name=i18n.weekday_label,
+        arrow=i18n.arrow,
+        comma=i18n.comma,
         kind_label=lambda slug: kind_label(slug, i18n.current_lang.get()),
     )
     engine.engine.filters.update(

@@ -12,7 +12,7 @@ from datetime import date
 from functools import cache
 from importlib import resources
 from io import BytesIO
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -48,13 +48,19 @@ def translations(lang: str) -> NullTranslations:
     if lang == DEFAULT_LANG or not po.is_file():
         return NullTranslations()
     with po.open("rb") as source:
-        catalog = read_po(source, locale=lang)
-    compiled = BytesIO()
-    # write_mo leaves out empty and fuzzy translations (gettext then answers the French msgid)
-    # and writes a plural form left empty as the French singular or plural.
-    write_mo(compiled, catalog)
-    compiled.seek(0)
-    return Translations(compiled)
+        return compiled(source, lang)
+
+
+def compiled(source: BinaryIO, lang: str) -> Translations:
+    """The catalogue read from the .po `source`, compiled in memory. write_mo leaves out empty
+    and fuzzy translations (gettext then answers the msgid: the French source text) and writes a
+    plural form left empty as the French singular or plural: a reader never sees an empty
+    string nor a form missing."""
+    catalog = read_po(source, locale=lang)
+    mo = BytesIO()
+    write_mo(mo, catalog)
+    mo.seek(0)
+    return Translations(mo)
 
 
 def mark(message: str) -> str:
@@ -139,6 +145,19 @@ def ltr_run(text: str, lang: str) -> str:
     """`text` (a time range) kept left to right inside a sentence written in Python for `lang`:
     between Unicode's isolate marks (LRI, PDI) in a right-to-left language, as it is otherwise."""
     return f"\u2066{text}\u2069" if text_direction(lang) == "rtl" else text
+
+
+def comma() -> str:
+    """The `comma()` Jinja global: what separates the items of a list the service writes
+    ("lundi, mardi"): Arabic writes its own comma, "،"."""
+    return "، " if current_lang.get() == "ar" else ", "
+
+
+def arrow(towards: str) -> str:
+    """The `arrow` Jinja global: the arrow of a "previous" (`back`) or "next" link, pointing
+    the way the page reads (a right-to-left page goes back to the right)."""
+    back = towards == "back"
+    return "←" if back == (page_direction() == "ltr") else "→"
 
 
 def weekday_label(index: int) -> str:

@@ -2,7 +2,7 @@
 
 from lieux import dates
 from lieux.calendar.models import Activity
-from lieux.i18n import current_lang
+from lieux.i18n import comma, current_lang
 from lieux.i18n import gettext as _
 
 BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -31,7 +31,7 @@ def describe_rule(activity: Activity) -> str:
         names = [weekday_name(BYDAY.index(d)) for d in days if d in BYDAY] or [
             weekday_name(activity.starts_at.weekday())
         ]
-        joined = ", ".join(names)
+        joined = comma().join(names)
         if interval == 1:
             return _("chaque %(days)s") % {"days": joined}
         if interval == 2:
