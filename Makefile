@@ -170,7 +170,7 @@ bench: $(VENV)/.test-deps ## measure the hot paths against /healthz on a real se
 	$(BIN)/python -m bench
 
 # fr/nl/en cover every page (babel.cfg); ar, es, pt, ro, tr, uk the public side only
-# (babel-public.cfg, docs/translations.md). A new catalogue starts from public.pot with empty
+# (babel-public.cfg, docs/translating.md). A new catalogue starts from public.pot with empty
 # translations, which fall back to the French source string by string; `update` keeps what
 # translators wrote, adds new strings empty and drops the ones no longer in the source.
 PUBLIC_LANGS := ar es pt ro tr uk
@@ -178,7 +178,7 @@ PUBLIC_HEADER := '\# The public side of Lieux de liens: pages, widgets, feeds, p
 	'\# These translations need review by a native speaker: TRANSLATORS.md' \
 	'\# says who reviewed which language. Keep every placeholder, %(name)s or' \
 	'\# {name}, as it is. An empty msgstr shows the French text.' \
-	'\# How to contribute: docs/translations.md.'
+	'\# How to contribute: docs/translating.md.'
 # Babel takes Spanish and Portuguese plurals from CLDR, with a form for round millions in the
 # middle ("1 millón de"); gettext's two forms are what Poedit and Weblate expect (Portuguese as
 # in Portugal: 0 is plural). A new catalogue gets them; `update` keeps a catalogue's header.

@@ -1,6 +1,6 @@
 """Translations: French source strings, gettext catalogues (.po, read with Babel) for Dutch and
 English (every page) and for Arabic, Spanish, Portuguese, Romanian, Turkish and Ukrainian (the
-public side: babel-public.cfg, docs/translations.md).
+public side: babel-public.cfg, docs/translating.md).
 
 The request's language lives in a context variable that the Jinja `_()` reads, so templates and
 code translate the same way without passing the language around. A string a catalogue lacks, or
@@ -143,8 +143,12 @@ def left_to_right(value: object) -> Markup:
 
 def ltr_run(text: str, lang: str) -> str:
     """`text` (a time range) kept left to right inside a sentence written in Python for `lang`:
-    between Unicode's isolate marks (LRI, PDI) in a right-to-left language, as it is otherwise."""
-    return f"\u2066{text}\u2069" if text_direction(lang) == "rtl" else text
+    between Unicode's isolate marks (LRI, PDI) in a right-to-left language, as it is otherwise.
+    There, word joiners around its dash keep "14:00–16:00" on one line: a range broken after
+    the dash reads as two times at the two ends of a right-to-left line."""
+    if text_direction(lang) != "rtl":
+        return text
+    return "\u2066" + text.replace("–", "\u2060–\u2060") + "\u2069"
 
 
 def comma() -> str:

@@ -186,3 +186,9 @@ def test_the_shipped_catalogues_never_answer_an_empty_string(lang):
 
     for msgid in public_msgids():
         assert i18n.gettext_in(lang, msgid).strip(), msgid
+
+
+def test_a_time_range_in_arabic_text_stays_whole_and_left_to_right():
+    """Isolated (LRI…PDI) and unbreakable at its dash in Arabic; untouched in French."""
+    assert i18n.ltr_run("14:00–16:00", "ar") == "\u206614:00\u2060–\u206016:00\u2069"
+    assert i18n.ltr_run("14:00–16:00", "fr") == "14:00–16:00"
