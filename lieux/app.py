@@ -40,6 +40,7 @@ from lieux.models import Helpline
 from lieux.ops.metrics import prometheus_config
 from lieux.ops.routes import MetricsController, readyz
 from lieux.poster.routes import PosterController
+from lieux.reports.routes import CONTROLLERS as REPORT_CONTROLLERS
 from lieux.settings import Settings, from_env
 from lieux.web.errors import http_error, out_of_range, server_error
 from lieux.web.routes import PagesController, healthz, switch_language
@@ -128,6 +129,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, scoped: bool = Tru
         MembersController,
         AdminController,
         *MANAGE_CONTROLLERS,
+        *REPORT_CONTROLLERS,
     ]
     # The iframe page is in the page's language (Accept-Language, cookie) when it has no lang=.
     localised = [EmbedController]

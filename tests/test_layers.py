@@ -40,6 +40,7 @@ LAYERS = {
         "lieux.widget",
         "lieux.ops",
         "lieux.admin",
+        "lieux.reports",
     ],
     "domain": [
         "lieux.qr",
@@ -76,6 +77,8 @@ LAYERS = {
         "lieux.manage.profile_form",
         "lieux.web.freshness",
         "lieux.web.lieu_facts",
+        # reports
+        "lieux.reports.forms",
     ],
     "services": [
         "lieux.api.caching",
@@ -113,6 +116,8 @@ LAYERS = {
         "lieux.admin.actions",
         # profile
         "lieux.manage.profile_actions",
+        # reports
+        "lieux.reports.actions",
     ],
 }
 # What pure domain code never touches: the web framework and the database.
