@@ -175,8 +175,9 @@ class ReportFollowUpController(Controller):
             try:
                 form = parse_resolve(data)
             except FormErrors as error:
+                errors, values = error.errors, data
                 context = _list_page(
-                    db, settings, lieu, values=data, errors=error.errors, error_for=report_id
+                    db, settings, lieu, identity, values=values, errors=errors, error_for=report_id
                 )
                 return again(request, "reports/reports.html", context)
             try:

@@ -16,6 +16,8 @@ from lieux.db import members as members_db
 from lieux.db.lieux import get_lieu
 from lieux.manage import actions, proposal_actions
 from lieux.members.invites import issue_invite
+from lieux.reports import actions as report_actions
+from lieux.reports.models import ReportForm, Shown
 from tests.conftest import DEMO_NOW, make_app
 from tests.people import (
     LIEU_A,
@@ -174,6 +176,14 @@ TABLE = {
     # live status
     "/manage/{slug:str}/status": ("/manage/{a}/status", {"state": "closed"}, MANAGERS_A),
     "/manage/{slug:str}/status/clear": ("/manage/{a}/status/clear", {}, MANAGERS_A),
+    # reports: anyone may report a problem (no account); only A's co-managers and the admins
+    # resolve A's reports (a refused resolution writes no audit entry)
+    "/lieux/{slug:str}/report": ("/lieux/{a}/report", {"kind": "wrong-hours"}, EVERYONE),
+    "/manage/{slug:str}/reports/{report_id:int}/resolve": (
+        "/manage/{a}/reports/{report}/resolve",
+        {"resolution": "fixed", "note": "Horaires corrigés"},
+        MANAGERS_A,
+    ),
 }
 
 
@@ -219,6 +229,14 @@ def _world(db_path):
         db, lieu.id, msgspec.structs.replace(rules, public_proposals=True), now=now
     )
     invite_id = db.execute("SELECT max(id) FROM invites").fetchone()[0]
+    report = report_actions.report(
+        db,
+        lieu,
+        ReportForm(kind="found-closed", message="Porte close"),
+        shown=Shown(state="open"),
+        lang="fr",
+        now=now,
+    )
     db.close()
     ids = {
         "a": LIEU_A,
@@ -228,6 +246,7 @@ def _world(db_path):
         "invite": invite.rsplit("/", 1)[1],
         "invite_id": invite_id,
         "member_a": people["member_a"],
+        "report": report.id,
     }
     return people, ids
 
@@ -279,6 +298,7 @@ PAGES = {
     "/manage/{slug:str}/invites": ("/manage/{a}/invites", MANAGERS_A),
     "/manage/{slug:str}/audit": ("/manage/{a}/audit", MANAGERS_A),
     "/manage/{slug:str}/calendars": ("/manage/{a}/calendars", MANAGERS_A),
+    "/manage/{slug:str}/reports": ("/manage/{a}/reports", MANAGERS_A),
 }
 
 
