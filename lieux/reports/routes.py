@@ -38,10 +38,12 @@ REPORT_RATE = RateLimitConfig(rate_limit=("hour", 10), store="rate_limit_reports
 ARCHIVED_FOR_VISITORS = _("Ce lieu ne fait plus partie de la liste du réseau.")
 ALREADY_RESOLVED = _("Ce signalement a déjà été traité.")
 # Where a resolve form sends the person back, by its `back` field (never a URL from the form).
+# `?resolved=1` says it is done, and makes it another URL than the page the form was on: htmx
+# (HX-Redirect) would only scroll to a fragment of the same page, not load it again.
 BACK = {
-    "dashboard": "/manage/{slug}#reports",
-    "reports": "/manage/{slug}/reports",
-    "admin": "/admin#reports",
+    "dashboard": "/manage/{slug}?resolved=1#reports",
+    "reports": "/manage/{slug}/reports?resolved=1",
+    "admin": "/admin?resolved=1#reports",
 }
 
 

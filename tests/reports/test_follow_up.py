@@ -31,14 +31,19 @@ def co_b(client, seeded_path) -> tuple[int, str]:
 
 
 def test_the_dashboard_shows_open_reports_with_what_the_site_said(client, co_b, make_report):
-    make_report(LIEU_B, message="Porte close à 14h", contact="lea@example.org")
+    _member, token = co_b
+    # through the public form (anyone may, a co-manager too): the engine says what was shown
+    data = {"kind": "found-closed", "message": "Porte close à 14h", "contact": "lea@example.org"}
+    assert post(client, token, f"/lieux/{LIEU_B}/report", data).status_code == 303
     make_report(LIEU_B, kind="wrong-contact", message="", state="closed")
     page = text_of(client.get(f"/manage/{LIEU_B}"))
     assert "2 signalements à traiter" in page
     assert "Fermé alors qu'affiché ouvert" in page and "Adresse ou téléphone erronés" in page
     assert "Porte close à 14h" in page and "lea@example.org" in page
     assert "Le site affichait alors" in page
-    assert "<strong>ouvert (horaires habituels)</strong>" in page  # what contradicts it, loud
+    # what contradicts the report, loud: Circuit was shown open until 16:00 that Monday
+    assert "<strong>ouvert jusqu'à 16:00 (horaires habituels)</strong>" in page
+    assert "fermé (horaires habituels)" in page
     assert "23/11/2026 12:00" in page  # received at the pinned noon, in Brussels time
     assert page.count('name="resolution" value="fixed"') == 2
 
@@ -57,7 +62,10 @@ def test_a_co_manager_resolves_a_report_and_it_is_audited(client, seeded_path, c
     data = {"resolution": "fixed", "note": "Horaires d'hiver corrigés", "back": "dashboard"}
     response = post(client, token, resolve_url(report), data)
     assert response.status_code == 303
-    assert response.headers["location"] == f"/manage/{LIEU_B}#reports"
+    assert response.headers["location"] == f"/manage/{LIEU_B}?resolved=1#reports"
+    assert "C'est noté : le signalement est traité." in text_of(
+        client.get(f"/manage/{LIEU_B}?resolved=1")
+    )
     [done] = stored(seeded_path)
     assert (done.resolution, done.resolution_note, done.resolved_by, done.resolved_at) == (
         "fixed",
@@ -94,7 +102,7 @@ def test_the_resolve_buttons_work_from_the_reports_page(client, seeded_path, co_
     assert 'name="back" value="reports"' in page
     data = {"resolution": "not-an-error", "back": "reports"}
     response = post(client, token, resolve_url(report), data)
-    assert response.headers["location"] == f"/manage/{LIEU_B}/reports"
+    assert response.headers["location"] == f"/manage/{LIEU_B}/reports?resolved=1"
     assert stored(seeded_path)[0].resolution == "not-an-error"
 
 
@@ -173,7 +181,9 @@ def test_admins_see_every_open_report_and_resolve_from_admin(client, seeded_path
     assert 'id="lieu-circuit"' in client.get("/admin?attention=1").text
     [_newer, older] = stored(seeded_path)
     response = post(client, token, resolve_url(older), {"resolution": "fixed", "back": "admin"})
-    assert response.status_code == 303 and response.headers["location"] == "/admin#reports"
+    assert (
+        response.status_code == 303 and response.headers["location"] == "/admin?resolved=1#reports"
+    )
     assert stored(seeded_path)[1].resolved_by == admin
     assert audit_of_reports(seeded_path)[-1][:2] == ("resolve", admin)
     assert "1 signalement à traiter" in text_of(client.get("/admin"))
