@@ -1,9 +1,9 @@
 """Signaler un problème: the public form of a lieu (GET/POST /lieux/{slug}/report), and the
 follow-up of a lieu's reports by its co-managers and the network admins (/manage/{slug}/reports).
 
-The public form is a plain page and a plain post: no JavaScript, no account. It is the one
-public write, so it gets what the public proposal form has: CSRF, a honeypot, the forms' text
-rules, and a rate limit per client address.
+The public form is a plain page and a plain post: no JavaScript, no account. Anyone may write
+through it, so it gets what the public proposal form (/propose/{slug}) has: CSRF, a honeypot,
+the forms' text rules, and a rate limit per client address.
 """
 
 from datetime import datetime
@@ -67,7 +67,6 @@ def _form_page(request: Request, lieu: Lieu, now: datetime, **extra) -> dict:
         "values": {},
         "errors": {},
         "sent": False,
-        "limited": False,
         "message_max": MESSAGE_MAX,
         "contact_max": CONTACT_MAX,
         **extra,

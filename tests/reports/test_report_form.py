@@ -245,7 +245,9 @@ def test_the_page_and_its_thanks_in_dutch_and_english(client, seeded_path, lang,
 
 def test_the_lieu_page_links_to_its_form(client):
     html = client.get(f"/lieux/{LIEU_B}").text
-    assert f'<a href="/lieux/{LIEU_B}/report">Signaler un problème</a>' in html
+    assert f'<a href="/lieux/{LIEU_B}/report?lang=fr">Signaler un problème</a>' in html
+    html = client.get(f"/lieux/{LIEU_B}?lang=en").text  # the page's language goes along
+    assert f'<a href="/lieux/{LIEU_B}/report?lang=en">Report a problem</a>' in html
 
 
 def test_the_widget_links_each_lieu_to_its_form_in_a_new_tab(client):
