@@ -85,7 +85,9 @@ def test_a_co_manager_resolves_a_report_and_it_is_audited(client, seeded_path, c
             "note": "Horaires d'hiver corrigés",
         },
     )
-    assert "à traiter" not in text_of(client.get(f"/manage/{LIEU_B}"))
+    dashboard = text_of(client.get(f"/manage/{LIEU_B}"))
+    assert "signalement à traiter" not in dashboard
+    assert "Signalements des visiteurs : aucun à traiter" in dashboard
     history = text_of(client.get(f"/manage/{LIEU_B}/reports"))
     assert "Déjà traités" in history and "corrigé" in history and "Co Circuit" in history
     log = text_of(client.get(f"/manage/{LIEU_B}/audit"))
