@@ -1,1 +1,1 @@
-"""`make bench`: measure the hot paths on a real server (see README, "Performance")."""
+"""`make bench`: measure the hot paths on a real server (see docs/performance.md)."""

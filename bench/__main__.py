@@ -1,4 +1,5 @@
-"""Run every benchmark: the widget's, then the feeds' when that module exists."""
+"""Run every benchmark: the widget's, then the feeds' when that module exists, the workers',
+the agenda's and the recurrence rules' worst cases."""
 
 import importlib
 import importlib.util
@@ -12,6 +13,7 @@ def main() -> None:
         importlib.import_module("bench.feeds").main()
     importlib.import_module("bench.workers").main()
     importlib.import_module("bench.agenda").main()
+    importlib.import_module("bench.rules").main()
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """create_app(settings): the one place that wires the service together."""
 
 import logging
+import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -22,17 +23,20 @@ from sqlite_utils import Database
 from lieux import i18n, models
 from lieux.admin.routes import AdminController
 from lieux.api.hsds_routes import HsdsController
+from lieux.api.reference_routes import ApiReferenceController
 from lieux.api.routes import ApiController
+from lieux.budget import BudgetExceeded
 from lieux.calendar.feed_cache import FeedCache
 from lieux.calendar.import_routes import CalendarImportController
 from lieux.calendar.refresh import refresh_calendars
 from lieux.calendar.routes import AgendaController, FeedController
 from lieux.clock import Clock, utc_now
-from lieux.db import connect
+from lieux.db import DatabaseError, connect
 from lieux.embed.agenda import AgendaCache
 from lieux.embed.cors import cors_middleware
 from lieux.embed.routes import AgendaWidgetController, EmbedController, embed_static_files
 from lieux.guide.routes import GuideController
+from lieux.mail.sender import send_mail
 from lieux.manage.routes import CONTROLLERS as MANAGE_CONTROLLERS
 from lieux.members.routes import MembersController
 from lieux.members.session import csrf_config, session_config
@@ -41,8 +45,9 @@ from lieux.ops.metrics import prometheus_config
 from lieux.ops.routes import MetricsController, readyz
 from lieux.poster.routes import PosterController
 from lieux.reports.routes import CONTROLLERS as REPORT_CONTROLLERS
+from lieux.security import request_budget, security_headers
 from lieux.settings import Settings, from_env
-from lieux.web.errors import http_error, out_of_range, server_error
+from lieux.web.errors import database_busy, http_error, out_of_range, over_budget, server_error
 from lieux.web.routes import PagesController, healthz, switch_language
 from lieux.widget.cache import OpenNowCache
 from lieux.widget.models import span_label
@@ -131,8 +136,9 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, scoped: bool = Tru
         *MANAGE_CONTROLLERS,
         *REPORT_CONTROLLERS,
     ]
-    # The iframe page is in the page's language (Accept-Language, cookie) when it has no lang=.
-    localised = [EmbedController]
+    # The iframe page and the API reference (/api) are in the page's language (Accept-Language,
+    # cookie) when they have no lang=.
+    localised = [EmbedController, ApiReferenceController]
     # The hot path: embeds, feeds, the JSON API, probes and static files read neither a
     # session nor the page's language (the widget's language is its ?lang=).
     machines = [
@@ -179,10 +185,13 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, scoped: bool = Tru
         middleware=[
             prometheus_config().middleware,
             cors_middleware,
+            request_budget,
             *everywhere["middleware"],
         ],
         before_request=everywhere.get("before_request"),
-        lifespan=[refresh_calendars],
+        # Security headers on every answer, 404s and static files too (lieux/security.py).
+        before_send=[security_headers],
+        lifespan=[refresh_calendars, send_mail],
         template_config=TemplateConfig(
             directory=PACKAGE / "templates",
             engine=JinjaTemplateEngine,
@@ -192,6 +201,9 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, scoped: bool = Tru
             HTTPException: http_error,
             QueryError: query_error,
             OverflowError: out_of_range,
+            sqlite3.OperationalError: database_busy,
+            DatabaseError: database_busy,
+            BudgetExceeded: over_budget,
             Exception: server_error,
         },
         # JSON only: the HTML explorers load scripts from a CDN, and we make no third-party request.
@@ -199,6 +211,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, scoped: bool = Tru
             title="Lieux de liens",
             version="0.1.0",
             path="/schema",
+            use_handler_docstrings=True,
             render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])],
         ),
     )

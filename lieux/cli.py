@@ -8,12 +8,15 @@ import argparse
 import os
 import sqlite3
 import sys
+import threading
+import time
 from contextlib import closing
 from pathlib import Path
 
 from lieux import db as database
 from lieux.clock import utc_now
 from lieux.demo import seed_demo
+from lieux.mail import outbox_cli
 from lieux.models import LANGUAGES
 from lieux.seed import seed_guide
 from lieux.settings import SettingsError, from_env, ip_list
@@ -21,6 +24,12 @@ from lieux.settings import SettingsError, from_env, ip_list
 EXIT_USAGE = 2
 # More processes than this on one SQLite file only queue on its write lock.
 MAX_WORKERS = 32
+# At SIGTERM, requests in flight get this long to finish; then uvicorn cancels them. Every
+# honest request answers in milliseconds (lieux/budget.py stops one after BUDGET_S).
+GRACEFUL_SHUTDOWN_S = 5
+# ... and a request thread that cannot be cancelled (stuck in a loop or on a slow server) gets
+# this long more before the process exits without it (deploy/systemd/lieux.service allows for both).
+STUCK_THREAD_GRACE_S = 1
 EXIT_PROBLEMS = 1  # `lieux check` found something wrong with the database
 
 
@@ -114,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     hours.add_argument("lieu", help="slug of the lieu, e.g. babel-zin")
     hours.add_argument("hours", metavar="OPENING_HOURS", help='e.g. "Mo-Fr 10:00-16:00; PH off"')
     _db_argument(hours)
+    outbox_cli.add_parser(commands)
     return parser
 
 
@@ -155,7 +165,7 @@ def _serve(settings, args) -> str:
     db = database.open_existing(settings.db)
     database.migrate(db)
     db.close()
-    # Each worker builds its own app from the environment (lieux.app.create_app_from_env): what
+    # Each worker builds its own app from the environment (serve_app below): what
     # this process decided goes there, and one secret for all, or a cookie set by one worker
     # would mean nothing to the next.
     os.environ["LIEUX_DB"] = settings.db
@@ -163,7 +173,7 @@ def _serve(settings, args) -> str:
     # Links in feeds and embeds must reach this server.
     os.environ.setdefault("LIEUX_BASE_URL", f"http://{args.host}:{args.port}")
     uvicorn.run(
-        "lieux.app:create_app_from_env",
+        "lieux.cli:serve_app",
         factory=True,
         host=args.host,
         port=args.port,
@@ -172,8 +182,44 @@ def _serve(settings, args) -> str:
         proxy_headers=bool(forwarded),
         forwarded_allow_ips=",".join(forwarded) or None,
         log_level="info",
+        # Without it uvicorn waits for requests in flight with no limit (a stuck one forever).
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
     )
     return ""
+
+
+def serve_app():
+    """The app of one `lieux serve` worker (uvicorn's factory, run in each worker process): the
+    app from the LIEUX_* variables, which exits even if a request's thread is stuck."""
+    from lieux.app import create_app_from_env
+
+    app = create_app_from_env()
+    app.on_shutdown.append(_exit_past_stuck_threads)
+    return app
+
+
+def _exit_past_stuck_threads() -> None:
+    """At shutdown (after uvicorn's graceful wait and the cancelling of the requests still in
+    flight): a sync handler's thread cannot be cancelled, and the interpreter waits for it at
+    exit (asyncio.run waits for its task, threading for the thread). So unless the process is
+    gone STUCK_THREAD_GRACE_S later, it leaves without them."""
+
+    def leave() -> None:
+        time.sleep(STUCK_THREAD_GRACE_S)
+        busy = [
+            thread.name
+            for thread in threading.enumerate()
+            if thread is not threading.main_thread() and not thread.daemon
+        ]
+        print(
+            f"lieux serve: {len(busy)} thread(s) still running {STUCK_THREAD_GRACE_S} s after "
+            f"the shutdown ({', '.join(busy) or 'the main thread'}): exiting without them",
+            file=sys.stderr,
+            flush=True,
+        )
+        os._exit(0)  # stopping was asked for: this is a clean stop, not a crash
+
+    threading.Thread(target=leave, name="lieux-exit", daemon=True).start()
 
 
 # Copies of the database hold members' names and e-mail addresses: readable by the service's
@@ -242,10 +288,11 @@ def _restore(settings, args) -> str:
         raise UsageError(f"backup {source} does not exist")
     what = "restore into a new file, then move it"
     _refuse_new_file(dest, what)
-    if found := check_file(source):
+    # The file must be sound; what its activities hold is `lieux check`'s to report after.
+    if found := check_file(source, rules=False):
         raise Problems("\n".join([f"backup {source} not restored:", *found]))
     _copy_into_new_file(source, dest, what)
-    if found := check_file(dest):
+    if found := check_file(dest, rules=False):
         raise Problems("\n".join([f"restored {dest} has problems:", *found]))
     return f"restored {source} to {dest}: ok (serve it with `lieux serve --db {dest}`)"
 
@@ -330,7 +377,8 @@ def _invite(settings, args) -> str:
 
 
 def _import_ics(settings, args) -> str:
-    from lieux.calendar.ical_import import ImportProblem, fetch, parse_calendar
+    from lieux.calendar.fetch import fetch, shown
+    from lieux.calendar.ical_import import ImportProblem, parse_calendar
     from lieux.calendar.sync import CLI, import_events
     from lieux.db.lieux import get_lieu
 
@@ -340,9 +388,9 @@ def _import_ics(settings, args) -> str:
         # Read it all before touching the database: a bad file changes nothing.
         events = parse_calendar(data, settings.zone)
     except ImportProblem as problem:
-        raise UsageError(f"{args.source}: {problem}; nothing was changed") from None
+        raise UsageError(f"{shown(args.source)}: {problem}; nothing was changed") from None
     except OSError as error:
-        raise UsageError(f"{args.source}: {error.strerror or error}") from None
+        raise UsageError(f"{shown(args.source)}: {error.strerror or error}") from None
     db = database.open_existing(settings.db)
     database.migrate(db)
     lieu = get_lieu(db, args.lieu)
@@ -358,7 +406,7 @@ def _import_ics(settings, args) -> str:
 
 
 def _refresh_ics(settings, args) -> str:
-    from lieux.calendar.sync import refresh_linked
+    from lieux.calendar.refresh import refresh_linked
 
     db = database.open_existing(settings.db)
     try:
@@ -397,6 +445,13 @@ def _hours(settings, args) -> str:
         db.close()
 
 
+def _outbox(settings, args) -> str:
+    try:
+        return outbox_cli.run(settings, args, now=utc_now())
+    except outbox_cli.OutboxCommandError as error:
+        raise UsageError(str(error)) from None
+
+
 COMMANDS = {
     "hours": _hours,
     "import-ics": _import_ics,
@@ -410,6 +465,7 @@ COMMANDS = {
     "backup": _backup,
     "check": _check,
     "restore": _restore,
+    "outbox": _outbox,
 }
 
 

@@ -6,9 +6,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays
-from dateutil.rrule import rrulestr
 from sqlite_utils import Database
 
+from lieux.calendar import rules
+from lieux.calendar.expansion import first_from
 from lieux.calendar.models import ActivityOverride, ActivityWrite
 from lieux.db import activities, hours
 from lieux.db import profile as profile_db
@@ -91,8 +92,9 @@ def demo_plan(today: date) -> list[tuple[str, str, ActivityWrite]]:
     def monthly(slug, key, kind, title, nth, weekday, start, end, **extra):
         first = anchor.replace(day=1)  # DTSTART on a day the rule itself gives
         rule = f"FREQ=MONTHLY;BYDAY={nth}{BYDAY[weekday]}"
-        occurrences = rrulestr(f"RRULE:{rule}", dtstart=_at(first, start))
-        add(slug, key, kind, title, occurrences[0].date(), start, end, rrule=rule, **extra)
+        dtstart = _at(first, start).replace(tzinfo=DEMO_ZONE)
+        day = first_from(rule, dtstart, dtstart, rules.HORIZON).date()
+        add(slug, key, kind, title, day, start, end, rrule=rule, **extra)
 
     weekly(
         "babel-zin",
@@ -372,6 +374,8 @@ def seed_demo(db: Database, *, today: date, now: datetime | None = None) -> int:
             uid = DEMO_UID.format(slug=slug, key=key)
             if lieu is None or activities.get_activity_by_uid(db, uid) is not None:
                 continue
+            # The demo obeys the recurrence model like any other write (RuleError otherwise).
+            rules.check_series(activity.starts_at, activity.ends_at, activity.rrule, DEMO_ZONE)
             activity_id = activities.insert_activity(
                 db, lieu.id, activity, uid=uid, now=now, demo=True
             )

@@ -2,9 +2,12 @@
 
 import ipaddress
 import os
+import re
 import secrets
 from collections.abc import Mapping
-from urllib.parse import urlsplit
+from email.utils import parseaddr
+from typing import Literal
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
@@ -16,6 +19,23 @@ MIN_SECRET_LENGTH = 32
 
 class SettingsError(ValueError):
     """A setting has a value we cannot use; the message names the variable."""
+
+
+class SmtpConfig(msgspec.Struct, frozen=True, kw_only=True):
+    """Where e-mail goes (LIEUX_SMTP_URL). Its repr hides the password: a settings object
+    printed in a log or a traceback must not give it away."""
+
+    host: str
+    port: int
+    # starttls: smtp:// (587 by default); tls: smtps:// (465); plain: smtp:// to this machine
+    security: Literal["starttls", "tls", "plain"]
+    username: str = ""
+    password: str = ""
+
+    def __repr__(self) -> str:
+        secret = ", password='***'" if self.password else ""
+        user = f", username={self.username!r}" if self.username else ""
+        return f"SmtpConfig({self.security}://{self.host}:{self.port}{user}{secret})"
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
@@ -35,6 +55,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     forwarded_allow_ips: tuple[str, ...] = ()
     # Who may read /metrics: addresses or networks (CIDR); everyone else gets a 404.
     metrics_allow: tuple[str, ...] = ("127.0.0.1", "::1")
+    # E-mail (docs/mail.md): None sends nothing and stores no message. Named for its variable,
+    # as every field here is; it holds the URL parsed.
+    smtp_url: SmtpConfig | None = None
+    mail_from: str = ""  # "Lieux de liens <lieux@example.org>" or a bare address
+
+    @property
+    def mail_enabled(self) -> bool:
+        return self.smtp_url is not None and bool(self.mail_from)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -67,9 +95,93 @@ def ip_list(name: str, value: str, *, anyone: bool = False) -> tuple[str, ...]:
     return items
 
 
+# Only to a server on this machine may mail go without TLS: elsewhere the password and the
+# addresses would cross the network in clear.
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+DEFAULT_PORTS = {"smtp": 587, "smtps": 465}
+# RFC 5321: an address is at most 254 characters; anything with spaces, angle brackets or
+# quotes is refused rather than parsed (it is not a person's usual address).
+_CHAR = r"[^@\s<>\"',;()\[\]\\]"  # a character of an address: no space, markup or quote
+_ADDRESS = re.compile(rf"{_CHAR}{{1,64}}@{_CHAR}+\.(?:(?!\.){_CHAR})+")
+ADDRESS_MAX = 254
+
+
+def valid_address(text: str) -> bool:
+    """A plain e-mail address: one @, a dot in the domain, no spaces or markup, not too long."""
+    return len(text) <= ADDRESS_MAX and _ADDRESS.fullmatch(text) is not None
+
+
+def _redacted(url: str) -> str:
+    """The URL as it may be shown in an error: whatever stands between the user name and the
+    last @ replaced by *** (also when a password holding / or ? broke the URL's parsing)."""
+    scheme, separator, rest = url.partition("://")
+    userinfo, at, host = rest.rpartition("@")
+    if not separator or not at or ":" not in userinfo:
+        return url
+    return f"{scheme}://{userinfo.split(':', 1)[0]}:***@{host}"
+
+
+def smtp_config(url: str) -> SmtpConfig:
+    """LIEUX_SMTP_URL -> SmtpConfig: `smtp://user:pass@host:587` (STARTTLS required),
+    `smtps://user:pass@host:465` (TLS from the start), `smtp://127.0.0.1:25` (no TLS: to this
+    machine only). Raise SettingsError naming the variable, never the password."""
+    shown = _redacted(url)
+    example = "smtp://user:password@smtp.example.org:587 or smtps://...:465"
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        raise SettingsError(f"LIEUX_SMTP_URL={shown!r}: expected {example}") from None
+    if "@" in parts.path + parts.query + parts.fragment:
+        raise SettingsError(
+            f"LIEUX_SMTP_URL={shown!r}: write a @ : / ? or # of the user name or password "
+            "percent-encoded (%40 %3A %2F %3F %23)"
+        )
+    try:
+        port = parts.port
+        if port == 0:
+            raise ValueError("port 0")
+    except ValueError:
+        raise SettingsError(
+            f"LIEUX_SMTP_URL={shown!r}: the port must be a number from 1 to 65535"
+        ) from None
+    if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
+        raise SettingsError(f"LIEUX_SMTP_URL={shown!r}: expected {example}")
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise SettingsError(f"LIEUX_SMTP_URL={shown!r}: nothing may follow host:port")
+    if parts.password is not None and not parts.username:
+        raise SettingsError(f"LIEUX_SMTP_URL={shown!r}: a password needs a user name")
+    host = parts.hostname
+    security = "tls" if parts.scheme == "smtps" else "starttls"
+    if parts.scheme == "smtp" and host in LOOPBACK_HOSTS:
+        security = "plain"
+    return SmtpConfig(
+        host=host,
+        port=port or DEFAULT_PORTS[parts.scheme],
+        security=security,
+        username=unquote(parts.username or ""),
+        password=unquote(parts.password or ""),
+    )
+
+
+def mail_from(value: str) -> str:
+    """LIEUX_MAIL_FROM: `Name <address>` or an address, kept as written once checked."""
+    name, address = parseaddr(value)
+    if (
+        not valid_address(address)
+        or any(c in value for c in "\r\n")
+        or any(c in name for c in "<>")
+    ):
+        raise SettingsError(
+            f"LIEUX_MAIL_FROM={value!r}: expected an address such as lieux@example.org "
+            "or 'Lieux de liens <lieux@example.org>'"
+        )
+    return value.strip()
+
+
 def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
     """Read the LIEUX_* variables (DB, SECRET, BASE_URL, TZ, IRIS_DAY, FEED_PAST_DAYS,
-    HOURS_STALE_DAYS, FORWARDED_ALLOW_IPS, METRICS_ALLOW); raise SettingsError."""
+    HOURS_STALE_DAYS, FORWARDED_ALLOW_IPS, METRICS_ALLOW, SMTP_URL, MAIL_FROM); raise
+    SettingsError."""
     env = os.environ if environ is None else environ
     values: dict[str, object] = {}
     if db := env.get("LIEUX_DB"):
@@ -119,5 +231,14 @@ def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> S
         values["forwarded_allow_ips"] = ip_list("LIEUX_FORWARDED_ALLOW_IPS", raw, anyone=True)
     if "LIEUX_METRICS_ALLOW" in env:
         values["metrics_allow"] = ip_list("LIEUX_METRICS_ALLOW", env["LIEUX_METRICS_ALLOW"])
+    if smtp_url := env.get("LIEUX_SMTP_URL", "").strip():
+        values["smtp_url"] = smtp_config(smtp_url)
+        if not env.get("LIEUX_MAIL_FROM", "").strip():
+            raise SettingsError(
+                "LIEUX_SMTP_URL is set but LIEUX_MAIL_FROM is not: give the sender's address, "
+                "e.g. 'Lieux de liens <lieux@example.org>'"
+            )
+    if raw_from := env.get("LIEUX_MAIL_FROM", "").strip():
+        values["mail_from"] = mail_from(raw_from)
     values.update({k: v for k, v in overrides.items() if v is not None})
     return Settings(**values)

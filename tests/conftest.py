@@ -156,7 +156,8 @@ def axe_source() -> str:
 
 def axe_violations(page, axe_source: str) -> list[str]:
     """Serious and critical WCAG 2.x A/AA violations axe-core finds on the page."""
-    page.add_script_tag(content=axe_source)
+    # Evaluated by the test driver: a <script> added to the page would be refused by our CSP.
+    page.evaluate(axe_source)
     result = page.evaluate(
         """() => axe.run(document, {runOnly: {type: 'tag',
              values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"""

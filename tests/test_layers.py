@@ -25,10 +25,12 @@ LAYERS = {
         "lieux.models",
         "lieux.*.models",
         "lieux.clock",
+        "lieux.budget",  # the request's deadline: domain loops call budget.check()
         "lieux.settings",
         "lieux.i18n",
         "lieux.data",
         "lieux.demo_texts",  # profile: demo data, no import
+        "lieux.api.hsds_models",
         "lieux.translations",
         "lieux.api",
         "lieux.calendar",
@@ -40,19 +42,26 @@ LAYERS = {
         "lieux.widget",
         "lieux.ops",
         "lieux.admin",
+        "lieux.mail",
+        # the recurrence model: a leaf (models, dateutil, icalendar) that the migration and
+        # `lieux check` apply to what is stored, as the write paths do to what comes in
+        "lieux.calendar.rules",
+        "lieux.calendar.expansion",
         "lieux.reports",
     ],
     "domain": [
+        "lieux.text",
         "lieux.qr",
         "lieux.slugs",
         "lieux.api.hsds",
+        "lieux.api.params",
+        "lieux.api.reference",
         "lieux.calendar.closures",
         "lieux.calendar.describe",
         "lieux.calendar.feeds",
         "lieux.calendar.ical_import",
         "lieux.calendar.listing",
         "lieux.calendar.recurrence",
-        "lieux.calendar.rules",
         "lieux.calendar.subscribe",
         "lieux.calendar.vtimezone",
         "lieux.widget.hours",
@@ -77,6 +86,10 @@ LAYERS = {
         "lieux.manage.profile_form",
         "lieux.web.freshness",
         "lieux.web.lieu_facts",
+        # mail
+        "lieux.mail.forms",
+        "lieux.mail.render",
+        "lieux.mail.smtp",
         # reports
         "lieux.reports.forms",
     ],
@@ -87,11 +100,13 @@ LAYERS = {
         "lieux.demo",
         "lieux.conditional",
         "lieux.web.errors",
+        "lieux.security",
         "lieux.calendar.edits",
         "lieux.manage.closed_dates",
         "lieux.widget.query",
         "lieux.widget.view",
         "lieux.calendar.feed_cache",
+        "lieux.calendar.fetch",  # network I/O: not pure, below the routes that use it
         "lieux.calendar.refresh",
         "lieux.calendar.sync",
         "lieux.widget.cache",
@@ -116,6 +131,10 @@ LAYERS = {
         "lieux.admin.actions",
         # profile
         "lieux.manage.profile_actions",
+        # mail
+        "lieux.mail.outbox",
+        "lieux.mail.sender",
+        "lieux.mail.outbox_cli",
         # reports
         "lieux.reports.actions",
     ],

@@ -13,7 +13,9 @@ from lieux.admin.forms import NAME_TAKEN, parse_helpline, parse_new_lieu
 from lieux.db import network
 from lieux.db import reports as reports_db
 from lieux.db.lieux import get_lieu
+from lieux.db.outbox import list_messages
 from lieux.i18n import mark as _
+from lieux.mail.models import UNDELIVERED
 from lieux.manage.forms import FormErrors
 from lieux.manage.responses import Form, again, done
 from lieux.members.guards import provide_admin
@@ -24,6 +26,8 @@ from lieux.qr import qr_svg
 from lieux.reports.models import NOTE_MAX as REPORT_NOTE_MAX
 from lieux.settings import Settings
 
+# The newest undelivered e-mails on the admin page; `lieux outbox list` shows them all.
+UNDELIVERED_SHOWN = 20
 FOR_ADMINS = {
     "identity": Provide(provide_identity, sync_to_thread=False),
     "by": Provide(provide_admin, sync_to_thread=False),
@@ -77,6 +81,8 @@ class AdminController(Controller):
             "stale_days": settings.hours_stale_days,
             "reports": reports,
             "report_note_max": REPORT_NOTE_MAX,
+            # admin/_undelivered.html: e-mail nobody will receive unless someone acts
+            "undelivered": list_messages(db, states=UNDELIVERED, limit=UNDELIVERED_SHOWN),
         }
         return Template("admin/lieux.html", context=context)
 

@@ -2,7 +2,8 @@
 
 The storage functions take what these decide: an RRULE already normalised, the overrides a
 moved series keeps (and where they go), a date already known to be one of the series'. Both the
-members' actions and the calendar sync write through these.
+members' actions and the calendar sync write through these, and nothing that breaks the
+recurrence model (lieux.calendar.rules) gets past them.
 """
 
 from datetime import datetime
@@ -12,7 +13,7 @@ import msgspec
 from sqlite_utils import Database
 
 from lieux.calendar.models import Activity, ActivityWrite
-from lieux.calendar.rules import is_occurrence, normalize_rrule
+from lieux.calendar.rules import check_series, is_occurrence, normalize_rrule
 from lieux.db import activities as activities_db
 from lieux.db import overrides as overrides_db
 
@@ -25,25 +26,45 @@ def update_activity(
     zone: ZoneInfo,
     now: datetime | None = None,
     expected_version: int | None = None,
+    imported: bool = False,
 ) -> Activity:
     """Replace an activity's fields (see lieux.db.activities.update_activity); when a series
     moves, its overrides move by the same amount, and those no longer on an occurrence of the
-    new rule are dropped."""
-    if changes.rrule:
-        changes = msgspec.structs.replace(changes, rrule=normalize_rrule(changes.rrule, zone))
+    new rule are dropped.
+
+    New dates or a new rule are checked against the model (RuleError); what is already stored
+    stays as it is (a status change on an old activity is not refused). `imported`: `changes`
+    come from lieux.calendar.ical_import, checked there outside the transaction, and the sync
+    sets the overrides itself right after, so there is nothing to compute here. Either way the
+    activity's flag from the migration of rules that broke the model (m200) is cleared: someone
+    or its source has rewritten it.
+    """
     before = activities_db.get_activity(db, activity_id)
     moved: dict[datetime, datetime] = {}
-    if before is not None:
-        shape = msgspec.structs.replace(before, starts_at=changes.starts_at, rrule=changes.rrule)
-        shift = changes.starts_at - before.starts_at
-        moved = {
-            o.recurrence_id: o.recurrence_id + shift
-            for o in before.overrides
-            if is_occurrence(shape, o.recurrence_id + shift, zone)
-        }
-    return activities_db.update_activity(
+    if not imported:
+        if changes.rrule:
+            changes = msgspec.structs.replace(changes, rrule=normalize_rrule(changes.rrule, zone))
+        timing = (changes.starts_at, changes.ends_at, changes.rrule)
+        if before is None or timing != (before.starts_at, before.ends_at, before.rrule):
+            check_series(changes.starts_at, changes.ends_at, changes.rrule, zone)
+        if before is not None and (changes.starts_at, changes.rrule) != (
+            before.starts_at,
+            before.rrule,
+        ):
+            shape = msgspec.structs.replace(
+                before, starts_at=changes.starts_at, rrule=changes.rrule
+            )
+            shift = changes.starts_at - before.starts_at
+            moved = {
+                o.recurrence_id: o.recurrence_id + shift
+                for o in before.overrides
+                if is_occurrence(shape, o.recurrence_id + shift, zone)
+            }
+    after = activities_db.update_activity(
         db, activity_id, changes, now=now, expected_version=expected_version, moved=moved
     )
+    activities_db.clear_rule_problem(db, activity_id)
+    return after
 
 
 def check_occurrence(

@@ -188,6 +188,7 @@ def _hours(
                     lieu_id=lieu.id,
                     starts_at=opens.astimezone(zone),
                     ends_at=closes.astimezone(zone),
+                    demo=every[lieu.id].demo,
                 )
             )
     return found

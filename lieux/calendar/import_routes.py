@@ -10,7 +10,8 @@ from litestar.di import Provide
 from litestar.response import Redirect, Template
 from sqlite_utils import Database
 
-from lieux.calendar.ical_import import MAX_BYTES, ImportProblem, fetch, parse_calendar
+from lieux.calendar.fetch import MAX_BYTES, fetch
+from lieux.calendar.ical_import import ImportProblem, parse_calendar
 from lieux.calendar.sync import import_events
 from lieux.db.sources import list_sources
 from lieux.members.guards import provide_lieu, require_manager

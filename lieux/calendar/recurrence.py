@@ -3,15 +3,19 @@
 Series are stored as local wall time and expanded in the local zone, so a weekly 14:00 activity
 stays at 14:00 across DST changes. Cancelled occurrences are kept, with status "cancelled":
 the agenda shows them struck through, feeds mark them, "open now" ignores them.
+
+Every expansion goes through `lieux.calendar.expansion.between`, bounded by construction: a stored
+rule that breaks the model yields nothing or a cut list, never a loop or a walk to year 9999.
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import msgspec
-from dateutil.rrule import rrulestr
 
+from lieux.calendar.expansion import between
 from lieux.calendar.models import Activity, Status
+from lieux.calendar.rules import is_occurrence
 
 
 class Occurrence(msgspec.Struct, frozen=True, kw_only=True):
@@ -70,11 +74,11 @@ def occurrences(
         return [o for o in found if overlaps(o)]
 
     overrides = {o.recurrence_id: o for o in activity.overrides}
-    rule = rrulestr(activity.rrule, dtstart=activity.starts_at.replace(tzinfo=zone))
+    dtstart = activity.starts_at.replace(tzinfo=zone)
     # An occurrence that started before `start` may still be running: look back one duration.
     window_start = start.astimezone(zone) - duration
     found = []
-    for first in rule.between(window_start, end.astimezone(zone), inc=True):
+    for first in between(activity.rrule, dtstart, window_start, end.astimezone(zone)):
         rid = first.replace(tzinfo=None)
         override = overrides.pop(rid, None)
         if override is None:
@@ -92,7 +96,7 @@ def occurrences(
         )
     # An occurrence moved into the window from outside it.
     for rid, override in overrides.items():
-        if override.starts_at is not None and _in_rule(rule, rid, zone):
+        if override.starts_at is not None and is_occurrence(activity, rid, zone):
             status = (
                 "cancelled" if "cancelled" in (override.status, activity.status) else "confirmed"
             )
@@ -101,11 +105,6 @@ def occurrences(
                 make(override.starts_at, ends, status, override.title or activity.title, rid)
             )
     return sorted((o for o in found if overlaps(o)), key=lambda o: o.starts_at)
-
-
-def _in_rule(rule, rid: datetime, zone: ZoneInfo) -> bool:
-    aware = rid.replace(tzinfo=zone)
-    return rule.after(aware - timedelta(seconds=1)) == aware
 
 
 def agenda(

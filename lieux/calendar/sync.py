@@ -1,6 +1,12 @@
 """The one way a calendar enters a lieu's agenda: the members' import form, `lieux import-ics`,
 the hourly refresh inside `lieux serve` and `lieux refresh-ics` all call `import_events`, which
-reconciles, remembers the fetch and writes the audit entry in one transaction."""
+reconciles, remembers the fetch and writes the audit entry in one transaction.
+
+Everything heavy happened before, outside it: `parse_calendar` checked every event against the
+recurrence model and matched each changed date against its rule. The transaction only reads
+what is stored and writes, so another lieu's write never waits long for SQLite's lock. It also
+keeps a lieu under CURRENT_ACTIVITIES_MAX: the events past it are left out, one line each.
+"""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -9,8 +15,8 @@ import msgspec
 from sqlite_utils import Database
 
 from lieux.calendar import edits
-from lieux.calendar.ical_import import ImportedEvent, ImportProblem, fetch, parse_calendar
-from lieux.calendar.rules import is_occurrence
+from lieux.calendar.ical_import import ImportedEvent
+from lieux.calendar.rules import CURRENT_ACTIVITIES_MAX
 from lieux.db import activities as activities_db
 from lieux.db import overrides as overrides_db
 from lieux.db import sources as sources_db
@@ -77,24 +83,6 @@ def import_events(
     return result
 
 
-def refresh_linked(db: Database, zone: ZoneInfo, now: datetime) -> list[str]:
-    """Re-import every linked address; one line per source saying what changed or what failed."""
-    lines = []
-    for source in sources_db.linked_sources(db):
-        # One failing calendar must not stop the others: the error is kept on the source.
-        try:
-            events = parse_calendar(fetch(source.url), zone)
-        except ImportProblem as problem:
-            sources_db.record_fetch(db, source.id, error=str(problem), now=now)
-            lines.append(f"{source.url}: {problem}")
-            continue
-        result = import_events(
-            db, source.lieu_id, events, url=source.url, actor=REFRESH, zone=zone, now=now
-        )
-        lines.append(f"{source.url}: {result.summary()}")
-    return lines
-
-
 def _reconcile(
     db: Database,
     source: sources_db.IcalSource,
@@ -109,11 +97,24 @@ def _reconcile(
     counts = {"added": 0, "updated": 0, "unchanged": 0, "removed": 0}
     skipped: list[str] = []
     seen: set[str] = set()
+    since = now.astimezone(zone).replace(tzinfo=None, microsecond=0)
+    others = activities_db.count_current(
+        db, source.lieu_id, since=since, other_than_source=source.id
+    )
+    room = CURRENT_ACTIVITIES_MAX - others
     for event in events:
         known = sources_db.activity_for_uid(db, event.uid)
         if known is not None and known[1] != source.id:
             skipped.append(f"{event.uid}: this UID already belongs to another activity")
             continue
+        if event.activity.rrule or event.activity.ends_at >= since:
+            if room <= 0:
+                skipped.append(
+                    f"{event.uid}: left out, the lieu has {CURRENT_ACTIVITIES_MAX} current "
+                    "activities (the limit per lieu)"
+                )
+                continue
+            room -= 1
         seen.add(event.uid)
         skipped += event.notes
         if known is None:
@@ -128,8 +129,10 @@ def _reconcile(
             before = activities_db.get_activity(db, activity_id)
             if activities_db.is_deleted(db, activity_id):
                 activities_db.undelete_activity(db, activity_id, now=now)
-            edits.update_activity(db, activity_id, event.activity, zone=zone, now=now)
-        skipped += _sync_overrides(db, activity_id, event, zone=zone, now=now)
+            edits.update_activity(
+                db, activity_id, event.activity, zone=zone, now=now, imported=True
+            )
+        _sync_overrides(db, activity_id, event, now=now)
         if before is not None:
             after = activities_db.get_activity(db, activity_id)
             counts["updated" if after.version != before.version else "unchanged"] += 1
@@ -140,15 +143,12 @@ def _reconcile(
     return ImportResult(**counts, skipped=tuple(skipped))
 
 
-def _sync_overrides(db, activity_id: int, event: ImportedEvent, *, zone, now) -> list[str]:
+def _sync_overrides(db, activity_id: int, event: ImportedEvent, *, now) -> None:
+    """Make the series' overrides those of the event (already matched against its rule)."""
     activity = activities_db.get_activity(db, activity_id)
     current = {o.recurrence_id: o for o in activity.overrides}
     wanted = {o.recurrence_id: o for o in event.overrides}
-    skipped = []
     for rid, override in wanted.items():
-        if not is_occurrence(activity, rid, zone):
-            skipped.append(f"{event.uid}: {rid.isoformat()} is not an occurrence of its rule")
-            continue
         existing = current.get(rid)
         if existing is not None and all(
             getattr(existing, field) == getattr(override, field) for field in _OVERRIDE_FIELDS
@@ -163,4 +163,3 @@ def _sync_overrides(db, activity_id: int, event: ImportedEvent, *, zone, now) ->
         )
     for rid in current.keys() - wanted.keys():
         overrides_db.remove_override(db, activity_id, rid, now=now)
-    return skipped

@@ -3,11 +3,14 @@
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import msgspec
 from sqlite_utils import Database
 
+from lieux.calendar import rules
 from lieux.calendar.models import Activity, ActivityOverride, ActivityWrite
+from lieux.settings import Settings
 
 
 def _utc(now: datetime | None) -> str:
@@ -281,3 +284,99 @@ def last_change(
     ]
     stamps = [datetime.fromisoformat(value) for value in found if value]
     return max(stamps) if stamps else None
+
+
+# --- the recurrence model (issue 20): caps and rules taken out of service ----------------------
+
+
+def count_current(
+    db: Database, lieu_id: int, *, since: datetime, other_than_source: int | None = None
+) -> int:
+    """How many of a lieu's activities are current: not deleted, and a series or a one-off that
+    ends at or after `since` (local wall time); those of one calendar source left out if given."""
+    sql = (
+        "SELECT count(*) FROM activities WHERE lieu_id = ? AND deleted_at IS NULL "
+        "AND (rrule IS NOT NULL OR ends_at >= ?)"
+    )
+    params: list[object] = [lieu_id, since.isoformat()]
+    if other_than_source is not None:
+        sql += " AND (source_id IS NULL OR source_id != ?)"
+        params.append(other_than_source)
+    return db.execute(sql, params).fetchone()[0]
+
+
+def clear_rule_problem(db: Database, activity_id: int) -> None:
+    """Forget that the migration took the activity's rule out of service (it was rewritten);
+    the rule it took out stays in `refused_rrule`."""
+    db.execute(
+        "UPDATE activities SET rule_problem = NULL WHERE id = ? AND rule_problem IS NOT NULL",
+        [activity_id],
+    )
+
+
+def rule_problems(db: Database, lieu_id: int) -> dict[int, str]:
+    """Why the migration took a rule out of service, by activity id, for one lieu's list."""
+    rows = db.execute(
+        "SELECT id, rule_problem FROM activities WHERE lieu_id = ? AND deleted_at IS NULL "
+        "AND rule_problem IS NOT NULL",
+        [lieu_id],
+    ).fetchall()
+    return dict(rows)
+
+
+def _stored_zone() -> ZoneInfo:
+    """The zone the migration and `lieux check` read stored wall times in: the default one (a
+    rule's UNTIL is a UTC instant; another zone moves it by hours, never into or out of the
+    model's years)."""
+    return ZoneInfo(Settings().tz)
+
+
+def breaking_the_model(db: Database, *, flagged: bool = False) -> list[tuple[Activity, str]]:
+    """Stored activities (deleted ones too) that break the recurrence model, with why; those
+    already flagged by the migration left out unless `flagged`."""
+    has_flag = "rule_problem" in db["activities"].columns_dict
+    where = "" if flagged or not has_flag else " WHERE rule_problem IS NULL"
+    found = []
+    zone = _stored_zone()
+    for row in db.query(f"SELECT id FROM activities{where} ORDER BY id"):
+        activity = get_activity(db, row["id"])
+        if (why := rules.problem(activity, zone)) is not None:
+            found.append((activity, why))
+    return found
+
+
+def neutralise_rules(db: Database) -> int:
+    """Flag every activity that breaks the model and take a series' rule out of service (kept
+    in `refused_rrule`): it is never expanded again. How many were flagged."""
+    found = breaking_the_model(db)
+    with db.atomic():
+        for activity, why in found:
+            stamp = _next_stamp(activity.updated_at, None)
+            # A series becoming a one-off changes what calendars show: SEQUENCE grows.
+            db.execute(
+                "UPDATE activities SET rule_problem = ?, refused_rrule = rrule, rrule = NULL, "
+                "sequence = sequence + (rrule IS NOT NULL), version = version + 1, "
+                "updated_at = ? WHERE id = ?",
+                [why, stamp.isoformat(), activity.id],
+            )
+    return len(found)
+
+
+# What a proposal declined by the upgrade says to its proposer (they read French first).
+BROKEN_PROPOSAL = "Refusée à la mise à jour : la répétition sort des limites du service ({why})."
+
+
+def decline_broken_proposals(db: Database) -> int:
+    """Decline every pending proposal whose activity breaks the model, saying why; how many."""
+    zone = _stored_zone()
+    declined = []
+    for row in db.query("SELECT id, activity FROM proposals WHERE status = 'pending'"):
+        write = msgspec.json.decode(row["activity"], type=ActivityWrite)
+        if (why := rules.problem(write, zone)) is not None:
+            declined.append((BROKEN_PROPOSAL.format(why=why), row["id"]))
+    with db.atomic():
+        db.conn.executemany(
+            "UPDATE proposals SET status = 'declined', message = ?, decided_at = ? WHERE id = ?",
+            [(message, _utc(None), proposal_id) for message, proposal_id in declined],
+        )
+    return len(declined)

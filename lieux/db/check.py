@@ -1,6 +1,8 @@
 """What `lieux check` and `/readyz` ask of a database file: is it sound and up to date?
 
-Each problem is one line a person can act on; no problem is an empty list.
+Each problem is one line a person can act on; no problem is an empty list. Besides the file
+itself, `lieux check` names every stored activity that breaks the recurrence model
+(lieux.calendar.rules) and is not yet taken out of service by migration m200.
 """
 
 import sqlite3
@@ -8,6 +10,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from lieux.db.activities import breaking_the_model
 from lieux.db.connection import DatabaseError, open_existing
 from lieux.db.migrations import MIGRATIONS
 
@@ -15,8 +18,9 @@ from lieux.db.migrations import MIGRATIONS
 MAX_INTEGRITY_ERRORS = 20
 
 
-def problems(db: Database) -> list[str]:
-    """Integrity, foreign keys and pending migrations of an open database."""
+def problems(db: Database, *, rules: bool = True) -> list[str]:
+    """Integrity, foreign keys and pending migrations of an open database; with `rules`, the
+    activities that break the recurrence model."""
     found = []
     for (message,) in db.execute(f"PRAGMA integrity_check({MAX_INTEGRITY_ERRORS})").fetchall():
         if message != "ok":
@@ -29,17 +33,28 @@ def problems(db: Database) -> list[str]:
         found.append(
             f"migrations: {len(pending)} pending ({names}): run `lieux init` to apply them"
         )
+    if rules and not any(line.startswith("integrity") for line in found):
+        found += rule_problems(db)
     return found
 
 
-def check_file(path: str | Path) -> list[str]:
+def rule_problems(db: Database) -> list[str]:
+    """One line per stored activity breaking the recurrence model and not yet flagged."""
+    lieux = dict(db.execute("SELECT id, slug FROM lieux").fetchall())
+    return [
+        f"activity {activity.id} ({lieux.get(activity.lieu_id, '?')}: {activity.title!r}): {why}"
+        for activity, why in breaking_the_model(db)
+    ]
+
+
+def check_file(path: str | Path, *, rules: bool = True) -> list[str]:
     """The problems of the database file at `path`, opened without creating or changing it."""
     try:
         db = open_existing(path)
     except DatabaseError as error:
         return [str(error)]
     try:
-        return problems(db)
+        return problems(db, rules=rules)
     except sqlite3.DatabaseError as error:
         return [f"database {path}: {error}"]
     finally:

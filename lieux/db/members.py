@@ -6,6 +6,7 @@ import msgspec
 from sqlite_utils import Database
 
 from lieux.db.lieux import lieu_from_row
+from lieux.mail.models import TOPICS, MailPrefs, Recipient, Topic
 from lieux.members.models import Identity, Invite, Member, Membership
 from lieux.models import Lieu
 
@@ -284,3 +285,72 @@ def role_of(db: Database, member_id: int, lieu_id: int) -> str | None:
         "SELECT role FROM roles WHERE member_id = ? AND lieu_id = ?", [member_id, lieu_id]
     ).fetchone()
     return None if row is None else row[0]
+
+
+# --- e-mail address and what a member wants to receive (docs/mail.md) ------------------------
+
+
+def mail_prefs(db: Database, member_id: int) -> MailPrefs:
+    """The member's address, its language and their choices (defaults for an unknown id)."""
+    row = next(
+        db.query(
+            "SELECT email, email_lang, mail_campaigns, mail_reports, mail_digest FROM members "
+            "WHERE id = ?",
+            [member_id],
+        ),
+        None,
+    )
+    return MailPrefs() if row is None else msgspec.convert(row, MailPrefs, strict=False)
+
+
+def set_mail_prefs(db: Database, member_id: int, prefs: MailPrefs) -> None:
+    """Store the member's address (None: remove it), its language and their choices."""
+    db.execute(
+        "UPDATE members SET email = ?, email_lang = ?, mail_campaigns = ?, mail_reports = ?, "
+        "mail_digest = ? WHERE id = ?",
+        [
+            prefs.email,
+            prefs.email_lang,
+            prefs.mail_campaigns,
+            prefs.mail_reports,
+            prefs.mail_digest,
+            member_id,
+        ],
+    )
+
+
+def stop_topic(db: Database, member_id: int, topic: Topic) -> None:
+    """The member receives no more mail of `topic` (an unsubscribe link)."""
+    if topic not in TOPICS:  # the column name comes from it
+        raise ValueError(f"unknown topic {topic!r}")
+    db.execute(f"UPDATE members SET mail_{topic} = 0 WHERE id = ?", [member_id])
+
+
+def _recipients(db: Database, sql: str, params: list) -> list[Recipient]:
+    rows = db.query(sql, params)
+    return [Recipient(address=r["email"], lang=r["email_lang"], member_id=r["id"]) for r in rows]
+
+
+def lieu_recipients(db: Database, lieu_id: int, topic: Topic) -> list[Recipient]:
+    """The lieu's co-managers who gave an address and want mail of `topic`."""
+    if topic not in TOPICS:
+        raise ValueError(f"unknown topic {topic!r}")
+    return _recipients(
+        db,
+        "SELECT m.id, m.email, m.email_lang FROM members m JOIN roles r ON r.member_id = m.id "
+        f"WHERE r.lieu_id = ? AND r.role = 'co-manager' AND m.email IS NOT NULL "
+        f"AND m.mail_{topic} ORDER BY m.id",
+        [lieu_id],
+    )
+
+
+def admin_recipients(db: Database, topic: Topic) -> list[Recipient]:
+    """The network admins who gave an address and want mail of `topic`."""
+    if topic not in TOPICS:
+        raise ValueError(f"unknown topic {topic!r}")
+    return _recipients(
+        db,
+        "SELECT id, email, email_lang FROM members WHERE is_admin AND email IS NOT NULL "
+        f"AND mail_{topic} ORDER BY id",
+        [],
+    )

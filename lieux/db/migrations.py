@@ -5,6 +5,8 @@ Never edit a migration that has shipped: add the next one.
 
 from sqlite_utils import Database, Migrations
 
+from lieux.db.activities import decline_broken_proposals, neutralise_rules
+
 MIGRATIONS = Migrations("lieux")
 
 # Tables whose changes alter what the public sees (pages, widget, feeds): a trigger bumps
@@ -377,6 +379,88 @@ def m190_leases(db: Database) -> None:
             holder TEXT NOT NULL,
             expires_at TEXT NOT NULL  -- UTC, fixed-width ISO 8601: compared as text
         );
+        """
+    )
+
+
+@MIGRATIONS()
+def m200_rule_problems(db: Database) -> None:
+    # Issue 20: a rule stored before the recurrence model (lieux.calendar.rules) can stall the
+    # service (dateutil loops forever on INTERVAL=0, walks to year 9999 on a rule that never
+    # occurs). Such a series is kept but taken out of service: its rule moves to `refused_rrule`,
+    # the reason to `rule_problem` (its co-managers see it on their list), and it shows as a
+    # one-off on its first date until someone rewrites it. A one-off outside the model's years
+    # is only flagged. Changed dates outside those years go: no series of the model has them.
+    # A pending proposal that breaks the model (an anonymous one could) is declined, saying why:
+    # accepting it would store what the forms now refuse.
+    db.executescript(
+        """
+        ALTER TABLE activities ADD COLUMN rule_problem TEXT;
+        ALTER TABLE activities ADD COLUMN refused_rrule TEXT;
+        DELETE FROM activity_overrides WHERE recurrence_id < '1970' OR recurrence_id >= '2200';
+        """
+    )
+    neutralise_rules(db)
+    decline_broken_proposals(db)
+
+
+@MIGRATIONS()
+def m300_outbox(db: Database) -> None:
+    # E-mail waiting to go, going, gone or refused (docs/mail.md). A row is written in the same
+    # transaction as the action that causes it, rendered already (subject and both bodies in
+    # the recipient's language), so a rolled-back action sends nothing and a sent message says
+    # exactly what it said when it was decided. Instants are UTC, fixed-width ISO 8601 (as in
+    # `leases`): compared as text.
+    db.executescript(
+        """
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            message_id TEXT NOT NULL UNIQUE,  -- the same on every attempt: servers deduplicate
+            recipient TEXT NOT NULL CHECK (length(recipient) <= 254),
+            member_id INTEGER REFERENCES members(id) ON DELETE SET NULL,
+            lang TEXT NOT NULL,
+            topic TEXT CHECK (topic IN ('campaigns', 'reports', 'digest')),  -- NULL: no opt-out
+            template TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            body_text TEXT NOT NULL,
+            body_html TEXT NOT NULL,
+            -- the token of its unsubscribe link, in clear: the link is in the stored bodies
+            -- anyway, and it can only turn one kind of mail off (never sign anyone in)
+            unsubscribe_token TEXT UNIQUE,
+            state TEXT NOT NULL DEFAULT 'pending'
+                CHECK (state IN ('pending', 'sending', 'sent', 'failed', 'undeliverable')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT NOT NULL,
+            claimed_at TEXT,   -- when a sender took it (state 'sending')
+            claimed_by TEXT,   -- which sender (a lease holder's name)
+            sent_at TEXT,
+            last_error TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX outbox_due ON outbox(state, next_attempt_at);
+        -- Addresses that are no member's (a lieu's public e-mail) and said "no more of these".
+        CREATE TABLE mail_suppressions (
+            address TEXT NOT NULL COLLATE NOCASE,
+            topic TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (address, topic)
+        );
+        """
+    )
+
+
+@MIGRATIONS()
+def m301_member_email(db: Database) -> None:
+    # Optional: joining needs no address. Members have no language of their own; the mail
+    # goes in the language of the page where they gave the address. What they receive is
+    # on unless they say otherwise (they gave the address to get it).
+    db.executescript(
+        """
+        ALTER TABLE members ADD COLUMN email TEXT CHECK (length(email) <= 254);
+        ALTER TABLE members ADD COLUMN email_lang TEXT NOT NULL DEFAULT 'fr';
+        ALTER TABLE members ADD COLUMN mail_campaigns INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE members ADD COLUMN mail_reports INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE members ADD COLUMN mail_digest INTEGER NOT NULL DEFAULT 1;
         """
     )
 

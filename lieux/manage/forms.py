@@ -12,29 +12,28 @@ from typing import Annotated, Literal, TypeVar
 from zoneinfo import ZoneInfo
 
 import msgspec
-from dateutil.rrule import rrulestr
 
+from lieux.calendar import expansion, rules
 from lieux.calendar.models import KINDS, ActivityWrite
 from lieux.calendar.rules import RuleError, normalize_rrule
 from lieux.i18n import mark as _
+from lieux.text import DESCRIPTION_MAX, MARKUP, NOTE_MAX, TITLE_MAX, has_markup, without_controls
 
-# Limits a person can reach by typing; the database has its own (title <= 200).
-TITLE_MAX = 200
-DESCRIPTION_MAX = 5_000
-NOTE_MAX = 500
+# Limits a person can reach by typing (the text ones are lieux.text's, shared with the imports);
+# the database has its own (title <= 200).
 NAME_MAX = 80
 MESSAGE_MAX = 1_000
 PRICE_AMOUNT_MAX = 40
+# The simple form's "every N weeks" choice; a typed RRULE may go up to expansion.INTERVAL_MAX.
 INTERVAL_MAX = 12
-COUNT_MAX = 500
+COUNT_MAX = expansion.COUNT_MAX
 SUPPORT_THRESHOLD_MAX = 50
 # A rule with no occurrence within this horizon is as good as never occurring for an agenda.
-RULE_HORIZON = timedelta(days=366 * 5)
+RULE_HORIZON = rules.HORIZON
 CSRF_FIELD = "_csrf_token"
 
-# Something that a browser would read as markup: "<b", "</", "<!--", "<script". A lone "<" as in
-# "3 < 5" is fine. Text is escaped on output anyway; this refuses it early with a clear message.
-_TAG = re.compile(r"<\s*[a-zA-Z/!?]")
+# Something that a browser would read as markup (lieux.text): refused with a clear message.
+_TAG = MARKUP
 
 Error = tuple[str, dict[str, object]]  # (French msgid, format parameters)
 
@@ -150,7 +149,7 @@ def parse(data: dict[str, object], form: type[T]) -> T:
         if isinstance(raw, list):  # a repeated field: keep the last, as browsers send checkboxes
             raw = raw[-1] if raw else None
         if isinstance(raw, str):
-            raw = raw.strip()
+            raw = without_controls(raw).strip()
             if field.type is bool:
                 raw = raw not in ("", "0", "false", "off")
             elif raw == "":
@@ -161,7 +160,7 @@ def parse(data: dict[str, object], form: type[T]) -> T:
             continue
         if isinstance(raw, str) and (hhmm := re.fullmatch(r"(\d{1,2}):(\d{2})", raw)):
             raw = f"{int(hhmm[1]):02d}:{hhmm[2]}:00"  # what <input type=time> sends
-        if isinstance(raw, str) and _TAG.search(raw):
+        if isinstance(raw, str) and has_markup(raw):
             errors[name] = (_("Pas de balises HTML ici."), {})
             continue
         try:
@@ -188,7 +187,7 @@ def build_rrule(form: ActivityForm, zone: ZoneInfo) -> str | None:
         # The 5th weekday exists in some months only: "the last one" is what people mean.
         weekday, nth = repeat_day(form.day.isoformat())
         text = f"FREQ=MONTHLY;BYDAY={nth}{_WEEKDAYS[weekday]}"
-    if form.until and "UNTIL" not in text:
+    if form.until and "UNTIL" not in text and "COUNT" not in text:
         text += f";UNTIL={form.until.strftime('%Y%m%d')}"
     elif form.count and "COUNT" not in text and "UNTIL" not in text:
         text += f";COUNT={form.count}"
@@ -230,6 +229,13 @@ def parse_activity(data: dict[str, object]) -> ActivityForm:
 def to_write(form: ActivityForm, zone: ZoneInfo) -> ActivityWrite:
     """The activity the form describes; raise FormErrors on what does not hold together."""
     errors: dict[str, Error] = {}
+    first, last = rules.EARLIEST.date(), rules.LATEST.date() - timedelta(days=1)
+    for name in ("day", "end_day"):
+        value = getattr(form, name)
+        if value is not None and not first <= value <= last:
+            errors[name] = (_RULE_MESSAGES["dates"], _range())
+    if errors:
+        raise FormErrors(errors)
     if form.all_day:
         # Stored as midnight to the midnight after the last day, as iCalendar DATE values are.
         starts = datetime.combine(form.day, time())
@@ -245,23 +251,20 @@ def to_write(form: ActivityForm, zone: ZoneInfo) -> ActivityWrite:
         errors["until"] = (_("La date de fin de répétition est avant la première date."), {})
     if form.price == "amount" and not form.price_amount:
         errors["price_amount"] = (_("Indiquez le prix."), {})
+    if not errors:
+        try:
+            rules.check_dates(starts, ends)
+        except RuleError:
+            errors["day"] = (_RULE_MESSAGES["dates"], _range())
     rrule = None
     if not errors:
         try:
             rrule = build_rrule(form, zone)
-        except (RuleError, ValueError):
-            errors["rrule"] = (_("Règle de répétition illisible."), {})
-    if rrule and not errors:
-        try:
-            rule = rrulestr(rrule, dtstart=starts.replace(tzinfo=zone))
-            first = rule.after(starts.replace(tzinfo=zone), inc=True)
-            if first is not None and first > starts.replace(tzinfo=zone) + RULE_HORIZON:
-                first = None
-        except (ValueError, TypeError, OverflowError):
-            first = None
-            errors["rrule"] = (_("Règle de répétition illisible."), {})
-        if not first and "rrule" not in errors:
-            errors["rrule"] = (_("Cette répétition ne tombe jamais : vérifiez les dates."), {})
+            rules.check_series(starts, ends, rrule, zone)
+        except RuleError as error:
+            errors[_rule_field(form, error)] = _rule_message(error)
+        except ValueError:
+            errors["rrule"] = (_RULE_MESSAGES["unreadable"], {})
     if errors:
         raise FormErrors(errors)
     return ActivityWrite(
@@ -278,6 +281,49 @@ def to_write(form: ActivityForm, zone: ZoneInfo) -> ActivityWrite:
         accessibility=form.accessibility,
         languages=form.languages,
     )
+
+
+# What a person reads when the repetition breaks the model (lieux.calendar.rules), by reason.
+_RULE_MESSAGES = {
+    "unreadable": _("Règle de répétition illisible."),
+    "frequency": _(
+        "Règle de répétition illisible : une activité se répète au plus une fois par jour."
+    ),
+    "part": _("Règle de répétition illisible : %(part)s n'est pas pris en charge."),
+    "interval": _("L'intervalle de répétition va de 1 à %(max)s."),
+    "count": _("Le nombre de fois va de 1 à %(max)s."),
+    "values": _("Règle de répétition : %(part)s prend au plus %(max)s valeurs."),
+    "dates": _("Les dates doivent être comprises entre %(first)s et %(last)s."),
+    "duration": _("Une date d'une activité répétée dure au plus %(days)s jours."),
+    "never": _("Cette répétition ne tombe jamais : vérifiez les dates."),
+    "count-span": _("Ces dates vont au-delà de %(last)s ou sont trop espacées."),
+    "count-until": _(
+        "Une répétition s'arrête à une date ou après un nombre de fois, pas les deux."
+    ),
+}
+
+
+def _range() -> dict[str, object]:
+    return {"first": rules.EARLIEST.year, "last": rules.LATEST.year - 1}
+
+
+def _rule_message(error: RuleError) -> Error:
+    if error.reason == "dates":
+        return _RULE_MESSAGES["dates"], _range()
+    return _RULE_MESSAGES.get(error.reason, _RULE_MESSAGES["unreadable"]), dict(error.params)
+
+
+def _rule_field(form: ActivityForm, error: RuleError) -> str:
+    """The field a rule error belongs to: the typed rule if any, else the choice it comes from."""
+    if form.rrule:
+        return "rrule"
+    if error.reason == "dates" and form.until:
+        return "until"
+    if error.reason in ("count", "count-span") and form.count:
+        return "count"
+    if error.reason == "interval":
+        return "interval"
+    return "rrule" if error.reason == "never" else "repeat"
 
 
 def form_values(write: ActivityWrite, version: int | None = None) -> dict[str, object]:

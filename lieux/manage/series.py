@@ -1,7 +1,8 @@
 """Changing "this date and the following ones" of a series: split it in two at one occurrence.
 
 The first part keeps its UID (calendars already have it) and ends just before the split; the
-second is a new activity from the split date on. Expansion stays dateutil's.
+second is a new activity from the split date on. Expansion is the bounded one of
+lieux.calendar.expansion.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -9,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 from icalendar import vRecur
 
+from lieux.calendar.expansion import between
 from lieux.calendar.models import Activity
-from lieux.calendar.rules import series_rule
 
 
 def head_rule(activity: Activity, split_at: datetime, zone: ZoneInfo) -> str:
@@ -27,13 +28,11 @@ def tail_count(activity: Activity, split_at: datetime, zone: ZoneInfo) -> int | 
     recur = vRecur.from_ical(activity.rrule)
     if "COUNT" not in recur:
         return None
-    before = series_rule(activity, zone).between(
-        activity.starts_at.replace(tzinfo=zone),
-        split_at.replace(tzinfo=zone),
-        inc=False,
-    )
-    # `between` excludes the first start itself when inc=False: count it back in.
-    done = len(before) + (1 if split_at > activity.starts_at else 0)
+    dtstart, split = activity.starts_at.replace(tzinfo=zone), split_at.replace(tzinfo=zone)
+    # The dates strictly between the first start and the split (a COUNT series walks at most
+    # COUNT of them), and the first start itself, as before the split.
+    found = between(activity.rrule, dtstart, dtstart, split)
+    done = len([d for d in found if dtstart < d < split]) + (1 if split > dtstart else 0)
     return max(int(recur["COUNT"][0]) - done, 1)
 
 

@@ -6,14 +6,19 @@ from typing import Annotated, Any
 from litestar import Controller, Request, Response, get, post
 from litestar.di import Provide
 from litestar.enums import RequestEncodingType
-from litestar.exceptions import NotAuthorizedException
+from litestar.exceptions import NotAuthorizedException, NotFoundException
 from litestar.params import Body
 from litestar.response import Redirect, Template
 from sqlite_utils import Database
 
 from lieux.db import members as members_db
 from lieux.db.lieux import list_lieux
+from lieux.i18n import current_lang
+from lieux.i18n import mark as _
+from lieux.mail.forms import parse_prefs
+from lieux.mail.outbox import masked, save_prefs, unsubscribe, unsubscribe_target
 from lieux.manage.forms import DisplayNameForm, FormErrors, parse
+from lieux.manage.responses import again, done
 from lieux.members.invites import accept_invite
 from lieux.members.models import Identity, Invite
 from lieux.members.session import (
@@ -194,14 +199,51 @@ class MembersController(Controller):
         return Redirect("/", status_code=303)
 
     @get("/me", sync_to_thread=True)
-    def me(self, db: Database, identity: Identity | None) -> Template:
+    def me(self, db: Database, settings: Settings, identity: Identity | None) -> Template:
         if identity is None:
             raise NotAuthorizedException(
                 "Connectez-vous en ouvrant votre lien personnel de connexion."
             )
-        # The network admin manages every lieu, including those nobody has joined yet.
-        every = list_lieux(db) if identity.member.is_admin else []
-        return Template("members/me.html", context={"identity": identity, "every": every})
+        return Template("members/me.html", context=_me_context(db, settings, identity))
+
+    @post("/me/email", sync_to_thread=True)
+    def save_email(
+        self,
+        request: Request,
+        db: Database,
+        settings: Settings,
+        now: datetime,
+        identity: Identity | None,
+        data: Form,
+    ) -> Response:
+        """The member's address (optional) and what they want to receive by e-mail."""
+        if identity is None:
+            raise NotAuthorizedException("Connectez-vous d'abord.")
+        try:
+            prefs = parse_prefs(data, current_lang.get())
+        except FormErrors as error:
+            context = _me_context(db, settings, identity, errors=error.errors, values=data)
+            return again(request, "members/me.html", context)
+        member = identity.member
+        save_prefs(db, member.id, member.display_name, prefs, settings=settings, now=now)
+        return done(request, "/me?saved=email#email")
+
+    # The link in every e-mail: no session needed, and none started. Its token is the only
+    # credential (unguessable, per message); CSRF protects a signed-in person's session, which
+    # this does not use, and mail apps POST here on their own (RFC 8058 one-click), so neither
+    # route sets or checks a CSRF cookie.
+    @get("/unsubscribe/{token:str}", sync_to_thread=True, exclude_from_csrf=True)
+    def unsubscribe_form(self, db: Database, token: str) -> Template:
+        message = _unsubscribe_message(db, token)
+        context = {"message": message, "address": masked(message.recipient), "done": False}
+        return Template("members/unsubscribe.html", context=context)
+
+    @post("/unsubscribe/{token:str}", sync_to_thread=True, exclude_from_csrf=True, status_code=200)
+    def unsubscribe_confirmed(self, db: Database, now: datetime, token: str) -> Template:
+        message = _unsubscribe_message(db, token)
+        unsubscribe(db, message, now=now)
+        context = {"message": message, "address": masked(message.recipient), "done": True}
+        return Template("members/unsubscribe.html", context=context)
 
     @post("/me/sign-in-link", sync_to_thread=True)
     def new_link(
@@ -228,6 +270,26 @@ class MembersController(Controller):
                 "qr": qr_svg(link, scale=5),
             },
         )
+
+
+def _me_context(db: Database, settings: Settings, identity: Identity, **form) -> dict:
+    return {
+        "identity": identity,
+        # The network admin manages every lieu, including those nobody has joined yet.
+        "every": list_lieux(db) if identity.member.is_admin else [],
+        "prefs": members_db.mail_prefs(db, identity.member.id),
+        "mail_enabled": settings.mail_enabled,
+        "errors": {},
+        "values": None,
+        **form,
+    }
+
+
+def _unsubscribe_message(db: Database, token: str):
+    message = unsubscribe_target(db, token)
+    if message is None:
+        raise NotFoundException(_("Ce lien de désinscription n'existe pas (ou plus)."))
+    return message
 
 
 def _lieu_of(db: Database, invite: Invite):

@@ -24,8 +24,8 @@ from lieux.widget.models import OpeningException, OpeningHours, span_label
 
 ONE_DAY = timedelta(days=1)
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-# A poster is printed for this week or one soon; far-off weeks would only make every daily
-# series expand for years (rrule walks from its first date) for a poster nobody prints.
+# A poster is printed for this week or one soon. (Expansion no longer walks from a series'
+# first date, lieux.calendar.expansion.walk; a far-off week is still a poster nobody prints.)
 MAX_YEARS_AWAY = 5
 # About how many characters fit on one line of the activities column, and the lines of a
 # day's label ("mercredi" / "25 novembre").

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 import opening_hours
 
+from lieux.text import NOTE_MAX, clean
 from lieux.widget.hours import ONE_DAY, LocalSpan, SpecialOpening, day_plan, weekly_spans
 from lieux.widget.models import HolidayRule, OpeningException, OpeningHours, OpeningSlot
 from lieux.widget.public_holidays import IRIS_DAY, public_holidays, sunday_feasts
@@ -302,9 +303,11 @@ def from_osm(
             raise OsmError(f"{text!r}: 'unknown' hours cannot be stored, leave them out instead")
         if state != opening_hours.State.OPEN:
             if comment:
+                # An OSM comment is imported text: the note the hours form would accept.
+                note = clean(comment, NOTE_MAX)
                 day = begin.date()
                 while day <= (finish or begin).date():
-                    notes.setdefault(day, comment)
+                    notes.setdefault(day, note)
                     day += ONE_DAY
             continue
         for piece in _day_pieces(begin, finish or datetime.combine(end, time(0))):

@@ -1,23 +1,18 @@
-"""Importing a lieu's existing calendar: idempotent by UID, all or nothing, no private fetches."""
+"""Importing a lieu's existing calendar: idempotent by UID, all or nothing (fetching a linked
+calendar: test_fetch.py)."""
 
-import http.server
-import threading
-import time
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from litestar.testing import TestClient
 
 from lieux import db as database
-from lieux.calendar import ical_import
-from lieux.calendar.ical_import import ImportProblem, check_address, fetch, parse_calendar
+from lieux.calendar.ical_import import ImportProblem, parse_calendar
 from lieux.cli import main
 from lieux.db import activities as activities_db
 from lieux.db.lieux import data_revision, get_lieu
 from tests.calendar.samples import SOURCE, expand
-from tests.conftest import make_app
 
 ZONE = ZoneInfo("Europe/Brussels")
 
@@ -120,60 +115,6 @@ def test_a_malformed_file_changes_nothing(seeded_path, lieu_db, tmp_path, capsys
     assert lieu_db.execute("SELECT count(*) FROM ical_sources").fetchone()[0] == 0
 
 
-@pytest.mark.parametrize(
-    "url",
-    [
-        "http://127.0.0.1/agenda.ics",
-        "http://localhost:8000/agenda.ics",
-        "http://10.1.2.3/agenda.ics",
-        "http://192.168.1.1/agenda.ics",
-        "http://169.254.169.254/latest/meta-data",
-        "http://[::1]/agenda.ics",
-        "http://[fd00::1]/agenda.ics",
-        "file:///etc/passwd",
-        "ftp://example.org/agenda.ics",
-    ],
-)
-def test_private_addresses_and_other_schemes_are_refused(url):
-    with pytest.raises(ImportProblem, match=r"refused|only http"):
-        check_address(url)
-
-
-def test_the_cli_refuses_a_loopback_url(seeded_path, capsys):
-    code, _, err = run(seeded_path, "http://127.0.0.1:9/agenda.ics", capsys)
-    assert code == 2 and "refused" in err
-
-
-class _Handler(http.server.BaseHTTPRequestHandler):
-    body = SOURCE.encode()
-
-    def do_GET(self):
-        self.send_response(200)
-        self.send_header("Content-Type", "text/calendar")
-        self.end_headers()
-        self.wfile.write(self.body)
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def local_calendar(monkeypatch):
-    """A calendar server on loopback; the address check is lifted for it alone."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    monkeypatch.setattr(ical_import, "check_address", lambda url: None)
-    yield f"http://127.0.0.1:{server.server_port}/agenda.ics"
-    server.shutdown()
-
-
-def test_fetch_downloads_within_the_size_cap(local_calendar):
-    assert fetch(local_calendar) == SOURCE.encode()
-    with pytest.raises(ImportProblem, match="larger than"):
-        fetch(local_calendar, max_bytes=100)
-
-
 def test_imported_events_show_in_the_feed_as_in_the_agenda(client, seeded_path, tmp_path, capsys):
     assert run(seeded_path, write(tmp_path, SOURCE), capsys)[0] == 0
     body = client.get("/ical/lieux/circuit.ics", params={"at": "2026-11-23T09:00:00Z"}).content
@@ -193,16 +134,6 @@ def test_imported_events_show_in_the_feed_as_in_the_agenda(client, seeded_path, 
     assert ("weekly-1@google.com", datetime(2026, 12, 16, 10, tzinfo=ZONE), "confirmed") in shown
 
 
-def test_refresh_reimports_linked_addresses(seeded_path, lieu_db, local_calendar, capsys):
-    code, out, _ = run(seeded_path, local_calendar, capsys)
-    assert code == 0 and "3 added" in out
-    assert main(["refresh-ics", "--db", str(seeded_path)]) == 0
-    out = capsys.readouterr().out
-    assert out.startswith(local_calendar) and "3 unchanged" in out
-    row = lieu_db.execute("SELECT last_fetched_at, last_error FROM ical_sources").fetchone()
-    assert row[0] is not None and row[1] is None
-
-
 def test_a_date_without_its_series_becomes_a_one_off_and_rdates_are_reported():
     orphan = SOURCE.replace(
         "UID:weekly-1@google.com\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261103T130000Z",
@@ -214,25 +145,6 @@ def test_a_date_without_its_series_becomes_a_one_off_and_rdates_are_reported():
     assert one_off.activity.starts_at == datetime(2026, 12, 16, 10)
     assert events["outlook-2@example.org"].notes
     assert not events["allday-3@example.org"].notes
-
-
-def test_the_server_rereads_linked_calendars_by_itself(
-    seeded_path, lieu_db, local_calendar, capsys, monkeypatch
-):
-    from lieux.calendar import refresh
-
-    assert run(seeded_path, local_calendar, capsys)[0] == 0
-    lieu_db.execute("UPDATE ical_sources SET last_fetched_at = NULL")
-    lieu_db.conn.commit()
-    monkeypatch.setattr(refresh, "REFRESH_EVERY_S", 0.05)
-    with TestClient(app=make_app(seeded_path)):
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            fetched = lieu_db.execute("SELECT last_fetched_at FROM ical_sources").fetchone()[0]
-            if fetched is not None:
-                break
-            time.sleep(0.05)
-    assert fetched is not None
 
 
 def test_a_rule_finer_than_daily_is_refused_and_nothing_fetched_is_echoed():

@@ -1,9 +1,11 @@
 """Co-managers import a calendar from the members' area: a file or a linked address."""
 
+import html
+
 import pytest
 
 from lieux import db as database
-from lieux.calendar import import_routes
+from lieux.calendar.fetch import NOT_PUBLIC
 from lieux.db.lieux import data_revision, get_lieu
 from tests.calendar.samples import SOURCE
 from tests.people import LIEU_A, add_member, csrf, sign_in
@@ -62,7 +64,7 @@ def test_a_malformed_file_or_a_private_address_changes_nothing(client, seeded_pa
         data={"url": "http://10.0.0.1/agenda.ics", "_csrf_token": csrf(client)},
         follow_redirects=False,
     )
-    assert private.status_code == 400 and "refused" in private.text
+    assert private.status_code == 400 and html.escape(NOT_PUBLIC) in private.text
     assert "http://10.0.0.1/agenda.ics" in private.text  # what was typed stays in the field
     db = database.connect(seeded_path)
     assert data_revision(db) == revision
@@ -70,16 +72,13 @@ def test_a_malformed_file_or_a_private_address_changes_nothing(client, seeded_pa
     assert _count(seeded_path, "SELECT count(*) FROM ical_sources") == 0
 
 
-def test_a_linked_address_is_imported(client, seeded_path, comanager, monkeypatch):
-    monkeypatch.setattr(import_routes, "fetch", lambda url: SOURCE.encode())
+def test_a_linked_address_is_imported(client, seeded_path, comanager, calendar_server):
+    linked = calendar_server.url("/gzip.ics")
     response = client.post(
-        URL,
-        data={"url": "https://calendar.example.org/lieu.ics", "_csrf_token": csrf(client)},
-        follow_redirects=False,
+        URL, data={"url": linked, "_csrf_token": csrf(client)}, follow_redirects=False
     )
-    assert response.status_code == 303
-    sql = "SELECT url FROM ical_sources"
-    assert _count(seeded_path, sql) == "https://calendar.example.org/lieu.ics"
+    assert response.status_code == 303 and "3+added" in response.headers["location"]
+    assert _count(seeded_path, "SELECT url FROM ical_sources") == linked
 
 
 def test_members_and_strangers_cannot_import(client, seeded_path):

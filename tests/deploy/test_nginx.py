@@ -191,3 +191,32 @@ def test_a_change_through_the_proxy_shows_in_the_cached_widget_within_its_max_ag
         time.sleep(0.5)
     assert response.headers["X-Cache-Status"] in {"EXPIRED", "MISS"}
     assert time.monotonic() - stored_at >= max_age - 1  # not before the cache let go of it
+
+
+def test_the_largest_calendar_file_gets_through_and_a_bigger_body_does_not(stack):
+    """What nginx lets through is what the service takes (tests/deploy/test_body_limit.py):
+    a file of MAX_BYTES reaches the service's own answer, one byte more its own refusal, and a
+    body past nginx's limit stops at nginx."""
+    from lieux.calendar.fetch import MAX_BYTES
+
+    nginx, _, path = stack
+    member = add_member(path, "Co Upload", {LIEU_A: "co-manager"})
+    with client_from("127.0.0.6", nginx.url) as browser:
+        csrf = sign_in(browser, path, member, at=datetime.now(UTC))
+        url = f"/manage/{LIEU_A}/calendars"
+
+        def upload(size: int) -> httpx.Response:
+            content = b"BEGIN:VCALENDAR\r\n" + b"X" * (size - 17)
+            return browser.post(
+                url,
+                data={"_csrf_token": csrf},
+                files={"file": ("agenda.ics", content, "text/calendar")},
+            )
+
+        largest = upload(MAX_BYTES)
+        assert largest.status_code == 400 and "larger than" not in largest.text
+        assert "Importer un agenda" in largest.text  # the service's own page
+        too_large = upload(MAX_BYTES + 1)
+        assert too_large.status_code == 400 and "larger than 5 MB" in too_large.text
+        refused = upload(6_000_000)
+        assert refused.status_code == 413 and "nginx" in refused.text

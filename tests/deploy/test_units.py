@@ -92,3 +92,14 @@ def test_the_backup_keeps_the_newest_copies(seeded_path, tmp_path):
     assert len(kept) == 3
     with sqlite3.connect(kept[-1]) as copy:
         assert copy.execute("SELECT count(*) FROM lieux").fetchone()[0] > 0
+
+
+def test_systemd_waits_longer_than_lieux_serve_takes_to_stop():
+    """systemd's stop timeout covers `lieux serve`'s own grace for requests in flight and its
+    leaving a stuck one behind (tests/test_serve.py measures both), without waiting long."""
+    from lieux.cli import GRACEFUL_SHUTDOWN_S, STUCK_THREAD_GRACE_S
+
+    [timeout] = directives(UNITS / "lieux.service")["TimeoutStopSec"]
+    assert timeout.endswith("s")
+    seconds = int(timeout.removesuffix("s"))
+    assert GRACEFUL_SHUTDOWN_S + STUCK_THREAD_GRACE_S + 5 <= seconds <= 30

@@ -51,6 +51,9 @@ TABLE = {
     "/signin/{token:str}": ("/signin/{sign_in}", {}, EVERYONE),
     "/signout": ("/signout", {}, EVERYONE),
     "/me/sign-in-link": ("/me/sign-in-link", {}, SIGNED_IN),
+    # mail: one's own address; an unsubscribe link is its own credential (unknown here: 404)
+    "/me/email": ("/me/email", {"email": "zoe@example.org", "mail_reports": "1"}, SIGNED_IN),
+    "/unsubscribe/{token:str}": ("/unsubscribe/not-a-token", {}, EVERYONE),
     "/manage/{slug:str}/activities": ("/manage/{a}/activities", ACTIVITY, MANAGERS_A),
     "/manage/{slug:str}/activities/{activity_id:int}": (
         "/manage/{a}/activities/{activity}",

@@ -31,7 +31,7 @@ def test_api_open_now_states_until_and_next_open(client):
     assert lieux["l-entr-act"]["next_open"] == "2026-11-28T11:00:00+01:00"
     assert set(lieux["club-55"]) == {
         "slug", "name", "commune", "state", "until", "next_open", "note", "url",
-        "source", "hours_stale",
+        "source", "hours_stale", "demo",
     }  # fmt: skip
 
 

@@ -46,6 +46,8 @@ def dashboard_context(
         "kinds": KINDS,
         "activities": by_next_date(activities, now, settings.zone),
         "describe_rule": describe_rule,
+        # Series whose stored rule broke the recurrence model (migration m200): to be redone.
+        "rule_problems": activities_db.rule_problems(db, lieu.id) if manager else {},
         "deleted": activities_db.list_deleted(db, lieu.id) if manager else [],
         "proposals": proposals_db.list_proposals(
             db, lieu.id, member_id=None if manager else identity.member.id
