@@ -14,6 +14,7 @@ from lieux.db import reports as reports_db
 from lieux.manage import audit_trail
 from lieux.models import Lieu
 from lieux.reports.models import Report, ReportForm, ResolveForm, Shown
+from lieux.settings import Settings
 from lieux.widget.cache import OpenNowCache
 
 # Who acted, in the lieu's audit log, when a visitor without an account did.
@@ -38,9 +39,17 @@ def shown_now(cache: OpenNowCache, lieu: Lieu, now: datetime) -> Shown:
 
 
 def report(
-    db: Database, lieu: Lieu, form: ReportForm, *, shown: Shown, lang: str, now: datetime
+    db: Database,
+    lieu: Lieu,
+    form: ReportForm,
+    *,
+    shown: Shown,
+    lang: str,
+    settings: Settings,
+    now: datetime,
 ) -> Report:
-    """Store a visitor's report on `lieu`; the lieu's co-managers and the admins see it."""
+    """Store a visitor's report on `lieu`; the lieu's co-managers and the admins see it.
+    `settings`: what the e-mail to the co-managers needs (the mail settings, the base URL)."""
     with db.atomic():
         report_id = reports_db.insert_report(
             db,
@@ -64,8 +73,11 @@ def report(
             now=now,
         )
         stored = reports_db.get_report(db, report_id)
-        # mail: notify co-managers (lieux/mail/: queue it here, in this transaction, with
-        # `stored`, so that the report and its e-mail are kept together or not at all).
+        # mail: notify co-managers. Here, in this transaction, so that the report and its
+        # e-mail are kept together or not at all (docs/mail.md), e.g.
+        #   for to in lieu_recipients(db, lieu.id, "reports"):
+        #       enqueue(db, to=to, template="report", context={"lieu": lieu, "report": stored},
+        #               topic="reports", settings=settings, now=now)
     return stored
 
 

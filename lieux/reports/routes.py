@@ -104,7 +104,13 @@ class ReportController(Controller):
         exception_handlers={TooManyRequestsException: too_many_reports},
     )
     def send(
-        self, request: Request, db: Database, lieu: Lieu, data: Form, now: datetime
+        self,
+        request: Request,
+        db: Database,
+        settings: Settings,
+        lieu: Lieu,
+        data: Form,
+        now: datetime,
     ) -> Response:
         lang = current_lang.get()
         sent = f"/lieux/{lieu.slug}/report?sent=1&lang={lang}"
@@ -116,7 +122,7 @@ class ReportController(Controller):
             context = _form_page(request, lieu, now, values=data, errors=error.errors)
             return again(request, "reports/report.html", context)
         shown = actions.shown_now(cache_of(request), lieu, now)
-        actions.report(db, lieu, form, shown=shown, lang=lang, now=now)
+        actions.report(db, lieu, form, shown=shown, lang=lang, settings=settings, now=now)
         return done(request, sent)
 
 

@@ -18,7 +18,7 @@ from lieux.manage import actions, proposal_actions
 from lieux.members.invites import issue_invite
 from lieux.reports import actions as report_actions
 from lieux.reports.models import ReportForm, Shown
-from tests.conftest import DEMO_NOW, make_app
+from tests.conftest import DEMO_NOW, make_app, make_settings
 from tests.people import (
     LIEU_A,
     LIEU_B,
@@ -238,6 +238,7 @@ def _world(db_path):
         ReportForm(kind="found-closed", message="Porte close"),
         shown=Shown(state="open"),
         lang="fr",
+        settings=make_settings(db_path),
         now=now,
     )
     db.close()

@@ -9,7 +9,7 @@ from lieux.db import reports as reports_db
 from lieux.db.lieux import get_lieu
 from lieux.reports import actions
 from lieux.reports.models import Report, ReportForm, Shown
-from tests.conftest import DEMO_NOW
+from tests.conftest import DEMO_NOW, make_settings
 
 
 def stored(db_path, slug: str | None = None) -> list[Report]:
@@ -50,7 +50,11 @@ def make_report(seeded_path):
         try:
             form = ReportForm(kind=kind, message=message, contact=contact)
             lieu = get_lieu(db, slug)
-            return actions.report(db, lieu, form, shown=Shown(state=state), lang="fr", now=DEMO_NOW)
+            shown = Shown(state=state)
+            settings = make_settings(seeded_path)
+            return actions.report(
+                db, lieu, form, shown=shown, lang="fr", settings=settings, now=DEMO_NOW
+            )
         finally:
             db.close()
 

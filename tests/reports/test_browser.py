@@ -24,7 +24,7 @@ from lieux.db.lieux import get_lieu
 from lieux.reports import actions as report_actions
 from lieux.reports.models import ReportForm, Shown
 from lieux.widget.models import HolidayRule, OpeningSlot
-from tests.conftest import axe_violations
+from tests.conftest import axe_violations, make_settings
 from tests.embed.conftest import HostSite, watch
 from tests.live_server import LiveServer
 from tests.people import add_member, new_token_for
@@ -211,7 +211,9 @@ def test_the_follow_up_pages_on_a_phone_and_a_desktop(browser, server, real_path
         form = ReportForm(kind=kind, message=message, contact=contact)
         lieu = get_lieu(db, LIEU)
         shown = Shown(state="open", until=datetime.now(UTC) + timedelta(hours=3))
-        report_actions.report(db, lieu, form, shown=shown, lang="nl", now=datetime.now(UTC))
+        settings = make_settings(real_path)
+        now = datetime.now(UTC)
+        report_actions.report(db, lieu, form, shown=shown, lang="nl", settings=settings, now=now)
     db.close()
     admin = add_member(real_path, "Coordination", admin=True)
     for name, viewport in (("360", PHONE), ("1280", DESKTOP)):
