@@ -184,7 +184,11 @@ def test_the_report_page_passes_axe_in_each_language(browser, server, axe_source
     for name, viewport in (("360", PHONE), ("1280", DESKTOP)):
         context = browser.new_context(locale="fr-BE", viewport=viewport)
         page = context.new_page()
+        # the CSP's refusals (an inline style, a script) are console errors
+        errors: list[str] = []
+        page.on("console", lambda m, errors=errors: m.type == "error" and errors.append(m.text))
         page.goto(f"{server.url}/lieux/{LIEU}/report?lang={lang}")
+        assert page.locator(".hp").bounding_box()["x"] < 0  # the honeypot is out of sight
         assert page.locator("html").get_attribute("lang") == lang
         assert axe_violations(page, axe_source) == [], (lang, name)
         fits(page, viewport["width"])
@@ -196,6 +200,9 @@ def test_the_report_page_passes_axe_in_each_language(browser, server, axe_source
         page.screenshot(path=SHOTS / f"form-errors-{lang}-{name}.png", full_page=True)
         page.goto(f"{server.url}/lieux/{LIEU}/report?sent=1&lang={lang}")
         assert axe_violations(page, axe_source) == [], (lang, name, "thanks")
+        # (the form sent with its errors answers 400: the browser logs that load, rightly)
+        refused = [e for e in errors if not e.startswith("Failed to load resource")]
+        assert refused == [], (lang, name)
         context.close()
 
 
