@@ -48,6 +48,7 @@ from lieux.models import Helpline
 from lieux.ops.metrics import prometheus_config
 from lieux.ops.routes import MetricsController, readyz
 from lieux.poster.routes import PosterController
+from lieux.reports.routes import CONTROLLERS as REPORT_CONTROLLERS
 from lieux.security import request_budget, security_headers
 from lieux.settings import Settings, from_env
 from lieux.web.errors import database_busy, http_error, out_of_range, over_budget, server_error
@@ -149,6 +150,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, scoped: bool = Tru
         AdminController,
         CampaignsController,
         *MANAGE_CONTROLLERS,
+        *REPORT_CONTROLLERS,
     ]
     # The iframe page and the API reference (/api) are in the page's language (Accept-Language,
     # cookie) when they have no lang=. A campaign's check page too: its token is the credential,

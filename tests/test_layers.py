@@ -49,6 +49,7 @@ LAYERS = {
         # `lieux check` apply to what is stored, as the write paths do to what comes in
         "lieux.calendar.rules",
         "lieux.calendar.expansion",
+        "lieux.reports",
     ],
     "domain": [
         "lieux.text",
@@ -95,6 +96,8 @@ LAYERS = {
         # campaigns
         "lieux.campaigns.forms",
         "lieux.campaigns.progress",
+        # reports
+        "lieux.reports.forms",
     ],
     "services": [
         "lieux.api.caching",
@@ -143,6 +146,8 @@ LAYERS = {
         "lieux.campaigns.actions",
         "lieux.campaigns.digest",
         "lieux.campaigns.rounds",
+        # reports
+        "lieux.reports.actions",
     ],
 }
 # What pure domain code never touches: the web framework and the database.

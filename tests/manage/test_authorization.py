@@ -16,7 +16,9 @@ from lieux.db import members as members_db
 from lieux.db.lieux import get_lieu
 from lieux.manage import actions, proposal_actions
 from lieux.members.invites import issue_invite
-from tests.conftest import DEMO_NOW, copy_database
+from lieux.reports import actions as report_actions
+from lieux.reports.models import ReportForm, Shown
+from tests.conftest import DEMO_NOW, copy_database, make_settings
 from tests.people import (
     LIEU_A,
     LIEU_B,
@@ -213,6 +215,14 @@ TABLE = {
     # live status
     "/manage/{slug:str}/status": ("/manage/{a}/status", {"state": "closed"}, MANAGERS_A),
     "/manage/{slug:str}/status/clear": ("/manage/{a}/status/clear", {}, MANAGERS_A),
+    # reports: anyone may report a problem (no account); only A's co-managers and the admins
+    # resolve A's reports (a refused resolution writes no audit entry)
+    "/lieux/{slug:str}/report": ("/lieux/{a}/report", {"kind": "wrong-hours"}, EVERYONE),
+    "/manage/{slug:str}/reports/{report_id:int}/resolve": (
+        "/manage/{a}/reports/{report}/resolve",
+        {"resolution": "fixed", "note": "Horaires corrigés"},
+        MANAGERS_A,
+    ),
 }
 
 
@@ -257,6 +267,15 @@ def _world(db_path):
         db, lieu.id, msgspec.structs.replace(rules, public_proposals=True), now=now
     )
     invite_id = db.execute("SELECT max(id) FROM invites").fetchone()[0]
+    report = report_actions.report(
+        db,
+        lieu,
+        ReportForm(kind="found-closed", message="Porte close"),
+        shown=Shown(state="open"),
+        lang="fr",
+        settings=make_settings(db_path),
+        now=now,
+    )
     db.close()
     ids = {
         "a": LIEU_A,
@@ -266,6 +285,7 @@ def _world(db_path):
         "invite": invite.rsplit("/", 1)[1],
         "invite_id": invite_id,
         "member_a": people["member_a"],
+        "report": report.id,
     }
     return people, ids
 
@@ -333,6 +353,7 @@ PAGES = {
     "/manage/{slug:str}/invites": ("/manage/{a}/invites", MANAGERS_A),
     "/manage/{slug:str}/audit": ("/manage/{a}/audit", MANAGERS_A),
     "/manage/{slug:str}/calendars": ("/manage/{a}/calendars", MANAGERS_A),
+    "/manage/{slug:str}/reports": ("/manage/{a}/reports", MANAGERS_A),
 }
 
 

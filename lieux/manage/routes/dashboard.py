@@ -13,6 +13,7 @@ from lieux.db import hours as hours_db
 from lieux.db import live_status as live_db
 from lieux.db import members as members_db
 from lieux.db import proposals as proposals_db
+from lieux.db import reports as reports_db
 from lieux.hours.live import NOTE_MAX, summary
 from lieux.i18n import current_lang
 from lieux.manage.closed_dates import closed_dates
@@ -21,6 +22,7 @@ from lieux.manage.upcoming import by_next_date
 from lieux.members.auth import can_manage
 from lieux.members.models import Identity
 from lieux.models import Lieu
+from lieux.reports.models import NOTE_MAX as REPORT_NOTE_MAX
 from lieux.settings import Settings
 from lieux.web.freshness import hours_freshness
 
@@ -74,6 +76,10 @@ def dashboard_context(
         "status_error": None,
         "status_values": {},
         "note_max": NOTE_MAX,
+        # What visitors reported ("Signaler un problème"), still open: co-managers only.
+        "reports": reports_db.list_reports(db, lieu.id, open_only=True) if manager else [],
+        "report_note_max": REPORT_NOTE_MAX,
+        "zone": settings.zone,
     }
 
 
