@@ -34,6 +34,7 @@ from lieux.embed.cors import cors_middleware
 from lieux.embed.routes import AgendaWidgetController, EmbedController, embed_static_files
 from lieux.guide.routes import GuideController
 from lieux.mail.sender import send_mail
+from lieux.manage.responses import notice
 from lieux.manage.routes import CONTROLLERS as MANAGE_CONTROLLERS
 from lieux.members.routes import MembersController
 from lieux.members.session import csrf_config, session_config
@@ -86,6 +87,7 @@ def _configure_templates(engine: JinjaTemplateEngine) -> None:
     engine.engine.filters["commune"] = i18n.commune_label
     engine.engine.globals["span_label"] = span_label
     engine.engine.globals["listening_lines"] = listening_lines
+    engine.engine.globals["notice"] = notice  # what the last form did (lieux.manage.notices)
 
 
 def listening_lines(request: Request) -> list[Helpline]:

@@ -463,3 +463,15 @@ def m301_member_email(db: Database) -> None:
         ALTER TABLE members ADD COLUMN mail_digest INTEGER NOT NULL DEFAULT 1;
         """
     )
+
+
+@MIGRATIONS()
+def m310_activity_descriptions(db: Database) -> None:
+    # An activity's description in Dutch and English, as its title already has (issue 23):
+    # empty, the pages in those languages show the French one.
+    db.executescript(
+        """
+        ALTER TABLE activities ADD COLUMN description_nl TEXT;
+        ALTER TABLE activities ADD COLUMN description_en TEXT;
+        """
+    )

@@ -57,7 +57,9 @@ def test_a_co_manager_saves_the_profile_and_it_is_audited(client, seeded_path, m
     audit_rows = count(seeded_path, "audit_log")
     response = post(client, manager, URL, form(seeded_path, name="Autre nom"))
     assert response.status_code == 303, response.text[-800:]
-    assert response.headers["location"] == f"{URL}?saved=1"
+    location = response.headers["location"]
+    assert location.startswith(f"{URL}?done=profile-saved&at=saved&entry=")
+    assert location.endswith("#saved")
     after = lieu_a(seeded_path)
     assert after.name == before.name  # ignored for a co-manager
     assert after.description_nl == "Een plek om even te landen."
@@ -114,8 +116,9 @@ def test_an_admin_renames_the_lieu(client, seeded_path, actions):
         ("phone", "02 12", "au moins 9 chiffres"),
         ("phone", "call me 0212345678", "au moins 9 chiffres"),
         ("email", "pas-une-adresse", "Une adresse e-mail"),
-        ("website", "javascript:alert(1)", "https:// ou http://"),
-        ("website", "ftp://exemple.be", "https:// ou http://"),
+        ("website", "javascript:alert(1)", "Une adresse web comme maison-soleil.be"),
+        ("website", "ftp://exemple.be", "Une adresse web comme maison-soleil.be"),
+        ("website", "maison soleil", "Une adresse web comme maison-soleil.be"),
         ("description", "<script>alert(1)</script>", "Pas de balises HTML ici"),
         ("welcome_nl", "a > b", "Pas de balises HTML ici"),
         ("description_en", "x" * 2001, "Trop long : 2000 caractères au maximum."),
