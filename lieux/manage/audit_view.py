@@ -52,8 +52,9 @@ FIELDS = {
     # a lieu's profile and facts
     "name": _("Nom"), "address": _("Adresse"), "postcode": _("Code postal"),
     "commune": _("Commune"), "lat": _("Latitude"), "lon": _("Longitude"), "phone": _("Téléphone"),
-    "email": _("E-mail"), "website": _("Site web"), "welcome": _("Accueil"),
-    "welcome_nl": _("Accueil en néerlandais"), "welcome_en": _("Accueil en anglais"),
+    "email": _("E-mail"), "website": _("Site web"), "welcome": _("Texte d'accueil"),
+    "welcome_nl": _("Texte d'accueil en néerlandais"),
+    "welcome_en": _("Texte d'accueil en anglais"),
     "price": _("Prix"), "step_free": _("Accès sans marche"),
     "accessibility_note": _("Précisions sur l'accès"), "languages": _("Langues"),
     "transport": _("Transports en commun"), "archived_at": _("Archivé le"),

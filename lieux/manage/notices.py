@@ -29,6 +29,18 @@ _TARGET = re.compile(r"[a-z][a-z0-9-]{0,79}")
 Scope = Literal["lieu", "network"]
 
 
+def ngettext(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a plural pair for extraction (babel's `ngettext` keyword) and returns it as it is:
+    the page picks the form for its count and translates it (members/_notice.html)."""
+    return singular, plural
+
+
+_DATES_CANCELLED = ngettext(
+    "%(num)d date annulée. Elle reste visible, barrée, dans l'agenda.",
+    "%(num)d dates annulées. Elles restent visibles, barrées, dans l'agenda.",
+)
+
+
 class Notice(msgspec.Struct, frozen=True, kw_only=True):
     """One message of the catalogue: its French msgid (a plural pair when it counts), and the
     label of the button that undoes it (none: nothing to undo from the message)."""
@@ -65,9 +77,7 @@ NOTICES: dict[str, Notice] = {
     "date-moved": Notice(text=_("Date déplacée."), undo=_("Annuler le déplacement")),
     "date-edited": Notice(text=_("Date modifiée."), undo=_("Annuler")),
     "dates-cancelled": Notice(
-        text=_("%(num)d date annulée. Elle reste visible, barrée, dans l'agenda."),
-        plural=_("%(num)d dates annulées. Elles restent visibles, barrées, dans l'agenda."),
-        undo=_("Rétablir ces dates"),
+        text=_DATES_CANCELLED[0], plural=_DATES_CANCELLED[1], undo=_("Rétablir ces dates")
     ),
     # Proposals: the proposal's own buttons are next to the message
     "proposal-sent": Notice(text=_("Merci ! Votre proposition est enregistrée.")),

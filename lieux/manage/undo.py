@@ -45,6 +45,8 @@ UNDOABLE = {
 }  # fmt: skip
 RULE_FIELDS = {f.name for f in msgspec.structs.fields(members_db.LieuRules)}
 _OVERRIDE_FIELDS = ("status", "starts_at", "ends_at", "title", "description")
+# An override that changes nothing: the date as the series has it.
+_PLAIN = ("confirmed", None, None, None, None)
 
 CHANGED = _(
     "Pas annulé : cela a changé depuis (le journal montre ce qui a été fait entre-temps). "
@@ -168,16 +170,17 @@ def revert_activity(
             now=now,
             expected_version=activity.version,
         )
-        wanted = {o.recurrence_id: o for o in earlier.overrides}
+        wanted = {o.recurrence_id: _override_fields(o) for o in earlier.overrides}
+        # A date changed since `earlier` goes back to the series' own, as an override that
+        # says so (as restoring a date does): its SEQUENCE grows, so calendars that kept the
+        # change hear of it (lieux.db.overrides.restore_occurrence).
         for override in after.overrides:
-            if override.recurrence_id not in wanted:
-                overrides_db.remove_override(db, activity.id, override.recurrence_id, now=now)
-        have = {o.recurrence_id: o for o in after.overrides}
-        for rid, override in wanted.items():
-            if rid in have and _override_fields(have[rid]) == _override_fields(override):
-                continue
-            fields = dict(zip(_OVERRIDE_FIELDS, _override_fields(override), strict=True))
-            overrides_db.set_override(db, activity.id, rid, now=now, **fields)
+            wanted.setdefault(override.recurrence_id, _PLAIN)
+        have = {o.recurrence_id: _override_fields(o) for o in after.overrides}
+        for rid, fields in wanted.items():
+            if have.get(rid, _PLAIN) != fields:
+                values = dict(zip(_OVERRIDE_FIELDS, fields, strict=True))
+                overrides_db.set_override(db, activity.id, rid, now=now, **values)
         final = activities_db.get_activity(db, activity.id)
         actions._record(
             db, lieu, by, "update", "activity", activity.id, before=activity, after=final, now=now

@@ -3,6 +3,7 @@ what the public outputs (widget fragment, lieu page, directory, home) say while 
 
 import html
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -206,3 +207,37 @@ def test_the_lieu_log_names_it(circuit, client):
     log = client.get(f"/manage/{LIEU_B}/audit").text
     assert "affichage · statut en ce moment" in log
     assert "retrait · statut en ce moment" in log
+
+
+def test_one_short_form_choose_add_a_note_and_an_end_then_publish(circuit, client):
+    """The note and the end time sit in the form, before "Publier" (no "Préciser…" under the
+    buttons): choosing is one tap, publishing the second (issue 23)."""
+    page = client.get(f"/manage/{LIEU_B}").text
+    form = page.split(f'action="/manage/{LIEU_B}/status" class="live-form"', 1)[1].split("</form>")[
+        0
+    ]
+    assert "<details" not in form
+    radios = re.findall(r'type="radio" id="live-([\w-]+)" name="state" value="([\w-]+)"', form)
+    assert radios == [(v, v) for v in ("open", "closed", "closes-early")]
+    assert 'name="until"' in form and 'name="note"' in form
+    # One button publishes; choosing is not publishing.
+    assert re.findall(r"<button[^>]*>", form) == ['<button type="submit" class="live-publish">']
+    assert 'type="radio"' in form and " checked" not in form
+    response = circuit.post(STATUS, {"state": "open", "until": "18:30", "note": "Soupe ce soir"})
+    page = html.unescape(client.get(response.headers["location"]).text)
+    # What the public now sees, in the lieu page's and the widget's own words.
+    view = page.split('class="public-view', 1)[1].split("</div>", 1)[0]
+    lieu = html.unescape(client.get(f"/lieux/{LIEU_B}").text)
+    headline = re.search(r'<p class="live-state[^"]*" role="status"><strong>(.*?)</strong>', lieu)[
+        1
+    ]
+    assert headline == "Ouvert maintenant, jusqu'à 18:30"
+    assert f"<strong>{headline}</strong> — Soupe ce soir" in view
+    assert "Ouvert jusqu'à 18:30 — Soupe ce soir" in view
+
+
+def test_no_choice_is_refused_and_linked(circuit):
+    response = circuit.post(STATUS, {"note": "Soupe"})
+    assert response.status_code == 422
+    assert 'href="#live-open"' in response.text and 'id="state-error"' in response.text
+    assert 'value="Soupe"' in response.text

@@ -73,7 +73,9 @@ class AuditController(Controller):
         newest first, all or nothing; back where it was asked (`back`, a page of this lieu)."""
         ids = sorted({int(v) for v in form_list(data, "entry") if v.isascii() and v.isdigit()})
         entries = [audit.get_entry(db, i) for i in ids[: notices.MAX_ENTRIES]]
-        if not entries or any(e is None or e.lieu_id != lieu.id for e in entries):
+        if not entries or any(
+            e is None or e.lieu_id != lieu.id or not undo.undoable(e) for e in entries
+        ):
             raise NotFoundException(NOTHING_TO_UNDO)
         try:
             with db.atomic(), audit_trail.collect() as written:

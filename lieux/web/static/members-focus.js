@@ -47,9 +47,10 @@
   } else {
     settle(document);
   }
-  // A form sent through htmx (hx-boost) that comes back with errors is swapped in, not loaded.
+  // A form sent through htmx (hx-boost) that comes back with errors is swapped in, not loaded;
+  // htmx scrolls a boosted page to its top right after this event, hence the next turn.
   document.addEventListener("htmx:afterSettle", function (event) {
     var root = event.detail && event.detail.elt;
-    if (root && root.querySelector) settle(root);
+    if (root && root.querySelector) window.setTimeout(function () { settle(root); }, 0);
   });
 })();
