@@ -259,22 +259,19 @@ def _hours(before: dict, after: dict, zone: ZoneInfo) -> list[Change]:
     for day in range(7):
         if old[day] != new[day]:
             changes.append(Change(weekday_name(day).capitalize(), old[day], new[day]))
-    gone = [
-        _exception(e)
-        for e in before.get("exceptions") or []
-        if e not in (after.get("exceptions") or [])
-    ]
-    added = [
-        _exception(e)
-        for e in after.get("exceptions") or []
-        if e not in (before.get("exceptions") or [])
-    ]
+    # Compared as people read them: a flag nobody sees (demo) is no change.
+    old_exceptions = [_exception(e) for e in before.get("exceptions") or []]
+    new_exceptions = [_exception(e) for e in after.get("exceptions") or []]
     label = gettext("Exception")
-    changes += [Change(label, words, "—") for words in gone]
-    changes += [Change(label, "—", words) for words in added]
-    if before.get("holiday_rule") != after.get("holiday_rule"):
-        words = (_holidays(before.get("holiday_rule")), _holidays(after.get("holiday_rule")))
-        changes.append(Change(gettext(FIELDS["holiday_rule"]), *words))
+    changes += [
+        Change(label, words, "—") for words in old_exceptions if words not in new_exceptions
+    ]
+    changes += [
+        Change(label, "—", words) for words in new_exceptions if words not in old_exceptions
+    ]
+    rules = (_holidays(before.get("holiday_rule")), _holidays(after.get("holiday_rule")))
+    if rules[0] != rules[1]:
+        changes.append(Change(gettext(FIELDS["holiday_rule"]), *rules))
     return changes
 
 
