@@ -21,6 +21,8 @@ from lieux.widget.models import LiveStatus, span_label
 
 # The key an undo adds to the "after" of its entries (lieux.manage.audit_trail writes it).
 UNDO_OF = "undo_of"
+# A detail said in no words of ours (a date and a rule, a number): shown as it is.
+AS_IS = "%(text)s"
 # A long text (a description) is shown up to this many characters in a change.
 TEXT_SHOWN = 240
 
@@ -93,7 +95,9 @@ class EntryView(msgspec.Struct, frozen=True, kw_only=True):
     who: str
     what: str  # "modification · activité"
     subject: str  # what it is about: an activity's title, a lieu's or a helpline's name
-    details: tuple[str, ...]  # sentences: "pour devenir membre", "raison : congés"
+    # Sentences as (French msgid, parameters), translated by the page, which escapes only the
+    # parameters: "pour devenir membre", "raison : congés".
+    details: tuple[tuple[str, dict], ...]
     changes: tuple[Change, ...]
     undo_of: int | None = None
     undoable: bool = False
@@ -303,7 +307,7 @@ def describe_entry(entry: AuditEntry, zone: ZoneInfo, *, subject: str = "") -> E
     (the network log names the lieu)."""
     before, after = _plain(entry.before), _plain(entry.after)
     version = after or before
-    details: list[str] = []
+    details: list[tuple[str, dict]] = []
     if entry.entity in ("activity", "proposal") and version.get("title"):
         subject = version["title"]
     elif version.get("name") and (entry.entity == "helpline" or not subject):
@@ -316,23 +320,19 @@ def describe_entry(entry: AuditEntry, zone: ZoneInfo, *, subject: str = "") -> E
         changes = _hours(before, after, zone)
     elif entry.entity == "member" and entry.action == "join":
         changes = []
-        details.append(
-            gettext("A rejoint comme %(role)s, par l'invitation #%(invite)s.")
-            % {
-                "role": gettext(WORDS.get(after.get("role"), "membre")),
-                "invite": after.get("invite_id"),
-            }
-        )
+        role = gettext(WORDS.get(after.get("role"), "membre"))
+        joined = _("A rejoint le lieu comme %(role)s, par l'invitation #%(invite)s.")
+        details.append((joined, {"role": role, "invite": after.get("invite_id")}))
     elif entry.entity == "invite" and entry.action == "create":
         changes = []
         role = gettext(WORDS.get(after.get("role"), "membre"))
-        details.append(gettext("pour devenir %(role)s") % {"role": role})
+        details.append((_("pour devenir %(role)s"), {"role": role}))
         if after.get("reusable"):
-            details.append(gettext("réutilisable"))
+            details.append((_("réutilisable"), {}))
     elif entry.entity == "proposal":
         changes = []
         if after.get("message"):
-            details.append(gettext("Message : %(message)s") % {"message": _short(after["message"])})
+            details.append((_("Message : %(message)s"), {"message": _short(after["message"])}))
     elif before and after:
         changes = _fields(before, after, zone)
         if entry.entity == "activity":
@@ -341,11 +341,11 @@ def describe_entry(entry: AuditEntry, zone: ZoneInfo, *, subject: str = "") -> E
         changes = []
         if entry.entity == "activity" and version.get("starts_at"):
             when = _moment(version["starts_at"], zone, all_day=bool(version.get("all_day")))
-            details.append(f"{when} · {_rule(version, zone)}")
+            details.append((AS_IS, {"text": f"{when} · {_rule(version, zone)}"}))
         elif entry.entity == "helpline" and version.get("number"):
-            details.append(str(version["number"]))
+            details.append((AS_IS, {"text": str(version["number"])}))
     if reason := (entry.after or {}).get("reason"):
-        details.append(gettext("raison : %(reason)s") % {"reason": reason})
+        details.append((_("raison : %(reason)s"), {"reason": reason}))
     undo_of = (entry.after or {}).get(UNDO_OF)
     who = entry.member_name or gettext(ACTORS.get(entry.actor or "", _("le système")))
     action = gettext(ACTIONS.get(entry.action, entry.action))
