@@ -9,7 +9,7 @@ CHROMIUM := /usr/bin/chromium
 NGINX := /usr/sbin/nginx
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-dates explore lint fix bench browser messages test-assets clean lock
+.PHONY: help run test test-dates test-dates-all explore lint fix bench browser messages test-assets clean lock
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -73,7 +73,7 @@ $(ICALJS):
 	rm $(dir $@)ical.js-$(ICALJS_VERSION).tgz
 
 # opening_hours.js, OpenStreetMap's reference evaluator, to read our OSM export as OSM tools do
-# (run with node by tests/widget/osm_js.py). Its CommonJS build requires one package, suncalc
+# (run with node by tests/hours/osm_js.py). Its CommonJS build requires one package, suncalc
 # (for sunrise/sunset; i18next is only used by its site/ code): both go into one folder laid out
 # as node resolves `require('suncalc')`.
 OHJS_VERSION := 3.15.0
@@ -103,8 +103,12 @@ test-assets: $(AXE) $(ICALJS) $(OHJS) $(SUNCALC) ## fetch the test-only npm asse
 
 # pytest-xdist processes: the suite runs on both cores of a small CI machine.
 TEST_WORKERS ?= 2
+# The test runs keep Python's bytecode cache (__pycache__, git-ignored) even where the shell
+# says not to write it: otherwise every pytest worker, and every `lieux` the tests start,
+# compiles the sources again (half of what collecting the suite costs).
+test test-dates test-dates-all explore: export PYTHONDONTWRITEBYTECODE :=
 
-test: $(VENV)/.test-deps browser test-assets lint ## install test dependencies, lint, run the whole suite, then again with the clock moved
+test: $(VENV)/.test-deps browser test-assets lint ## install test dependencies, lint, run the whole suite, then the tests that read the clock with it moved
 	$(BIN)/pytest -n $(TEST_WORKERS)
 	$(MAKE) --no-print-directory test-dates
 
@@ -112,21 +116,47 @@ test: $(VENV)/.test-deps browser test-assets lint ## install test dependencies, 
 # forward, the Sunday morning they go back (inside the repeated hour), New Year's Eve and a leap
 # day. faketime moves the clock by an offset (an absolute `@date` breaks time.sleep), for the
 # servers the tests start too. The browser tests are left out: Chromium does not run under it.
+# Only the tests that can read the machine's clock (marker real_clock: they start `lieux` or run
+# its CLI; every other test pins "now", and a tripwire fails it if it reads the clock) can see
+# the moved clock: `test-dates` runs those, `test-dates-all` every test (docs/testing.md).
 MOVED_CLOCKS := 2027-03-27T21:30 2027-10-31T02:15+02:00 2026-12-31T23:30 2028-02-29T09:00
 OFFSET_TO = $(BIN)/python -c 'import sys, datetime as d, zoneinfo as z; \
 	at = d.datetime.fromisoformat(sys.argv[1]); \
 	at = at if at.tzinfo else at.replace(tzinfo=z.ZoneInfo("Europe/Brussels")); \
 	print(f"{round((at - d.datetime.now(d.UTC)).total_seconds()):+d}")'
 
-test-dates: $(VENV)/.test-deps browser test-assets ## the suite but its browser tests, with the clock moved to each of MOVED_CLOCKS
-	@for at in $(MOVED_CLOCKS); do \
-		offset=$$($(OFFSET_TO) $$at) || exit 1; \
-		echo "== the clock moved to $$at (faketime $$offset s)"; \
-		faketime -f "$$offset" $(BIN)/pytest -q -n $(TEST_WORKERS) -m "not browser and not proxy" || exit 1; \
-	done
+DATES_MARKERS ?= real_clock and not browser and not proxy
+
+# The files holding such tests are found once; the moved clocks then run TEST_WORKERS at a time,
+# one pytest process each (those tests mostly wait on the processes they start: two runs side by
+# side take little longer than one), and each run's output is shown when all are done.
+test-dates: $(VENV)/.test-deps browser test-assets ## the tests that read the real clock, with the clock moved to each of MOVED_CLOCKS
+	@runs=$$(mktemp -d) && $(BIN)/pytest --collect-only -q -p no:xdist -m "$(DATES_MARKERS)" \
+		> $$runs/selected || { cat $$runs/selected; rm -rf $$runs; exit 1; }; \
+	files=$$(sed -n 's/::.*//p' $$runs/selected | sort -u); \
+	test -n "$$files" || { echo "no test selected by -m \"$(DATES_MARKERS)\""; rm -rf $$runs; exit 1; }; \
+	running=0; \
+	for at in $(MOVED_CLOCKS); do \
+		offset=$$($(OFFSET_TO) $$at) || { wait; rm -rf $$runs; exit 1; }; \
+		echo "faketime $$offset s" > $$runs/$$at.log; \
+		{ faketime -f "$$offset" $(BIN)/pytest -q -p no:xdist -m "$(DATES_MARKERS)" $$files \
+			>> $$runs/$$at.log 2>&1; echo $$? > $$runs/$$at.status; } & \
+		running=$$((running + 1)); \
+		if [ $$running -ge $(TEST_WORKERS) ]; then wait; running=0; fi; \
+	done; \
+	wait; failed=0; \
+	for at in $(MOVED_CLOCKS); do \
+		echo "== the clock moved to $$at ($$(head -n 1 $$runs/$$at.log))"; \
+		if [ "$$(cat $$runs/$$at.status)" = 0 ]; then tail -n 1 $$runs/$$at.log; \
+		else tail -n +2 $$runs/$$at.log; failed=1; fi; \
+	done; \
+	rm -rf $$runs; exit $$failed
+
+test-dates-all: ## every test but the browser and proxy ones, with the clock moved to each of MOVED_CLOCKS
+	@$(MAKE) --no-print-directory test-dates DATES_MARKERS="not browser and not proxy"
 
 explore: $(VENV)/.test-deps test-assets ## the property tests with new random examples, many more than the suite's
-	HYPOTHESIS_PROFILE=explore $(BIN)/pytest -n $(TEST_WORKERS) tests/widget/test_osm.py tests/widget/test_osm_js.py -k agree
+	HYPOTHESIS_PROFILE=explore $(BIN)/pytest -n $(TEST_WORKERS) tests/hours/test_osm.py tests/hours/test_osm_js.py -k agree
 
 lint: $(VENV)/.test-deps ## ruff check + format check
 	$(BIN)/ruff check .

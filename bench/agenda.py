@@ -36,8 +36,8 @@ def _seeded(tmp: str) -> Path:
     path = Path(tmp) / "bench.sqlite3"
     db = database.connect(path)
     database.migrate(db)
-    seed_guide(db)
-    seed_demo(db, today=date.today())
+    seed_guide(db, now=datetime.now(UTC))
+    seed_demo(db, today=date.today(), now=datetime.now(UTC))
     db.close()
     return path
 

@@ -69,17 +69,18 @@ def populate(db, today: date, *, seed: int = 5) -> None:
                 rrule=rule,
             )
             activity_id = activities_db.insert_activity(
-                db, lieu.id, write, uid=f"bench-{n}@lieux.bench"
+                db, lieu.id, write, uid=f"bench-{n}@lieux.bench", now=datetime.now(UTC)
             )
             if recurring and n % 5 == 0:
                 first = starts + timedelta(weeks=12)
-                overrides_db.cancel_occurrence(db, activity_id, first)
+                overrides_db.cancel_occurrence(db, activity_id, first, now=datetime.now(UTC))
                 overrides_db.move_occurrence(
                     db,
                     activity_id,
                     first + timedelta(weeks=1),
                     first + timedelta(weeks=1, hours=1),
                     first + timedelta(weeks=1, hours=3),
+                    now=datetime.now(UTC),
                 )
 
 
@@ -142,7 +143,7 @@ def measure_build(path: Path) -> tuple[float, float, int, int]:
     changed = msgspec.convert(
         {**msgspec.to_builtins(one), "title": one.title + " (modifié)"}, ActivityWrite, strict=False
     )
-    activities_db.update_activity(db, one.id, changed)
+    activities_db.update_activity(db, one.id, changed, now=datetime.now(UTC))
     started = time.perf_counter()
     _build(db, settings)
     after_edit = time.perf_counter() - started
@@ -156,7 +157,7 @@ def main() -> None:
         path = Path(tmp) / "bench.sqlite3"
         db = database.connect(path)
         database.migrate(db)
-        seed_guide(db)
+        seed_guide(db, now=datetime.now(UTC))
         populate(db, date.today())
         db.close()
         cold_build, after_edit, size, packed = measure_build(path)

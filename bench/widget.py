@@ -23,11 +23,11 @@ from bench.ceiling import PATH as CEILING_PATH
 from bench.ceiling import CeilingServer
 from lieux import db as database
 from lieux.demo import DEMO_SLOTS, seed_demo
+from lieux.hours.engine import state
+from lieux.hours.holidays import public_holidays
+from lieux.hours.models import HolidayRule, OpeningException, OpeningHours
 from lieux.seed import seed_guide
 from lieux.settings import Settings
-from lieux.widget.hours import state
-from lieux.widget.models import HolidayRule, OpeningException, OpeningHours
-from lieux.widget.public_holidays import public_holidays
 from tests.live_server import LiveServer
 
 CONNECTIONS = 16
@@ -98,8 +98,8 @@ def measure_server() -> dict[str, tuple[float, float, float, float]]:
         path = Path(tmp) / "bench.sqlite3"
         db = database.connect(path)
         database.migrate(db)
-        seed_guide(db)
-        seed_demo(db, today=date.today())
+        seed_guide(db, now=datetime.now(UTC))
+        seed_demo(db, today=date.today(), now=datetime.now(UTC))
         db.close()
         server = LiveServer(path)
         ceiling = CeilingServer()

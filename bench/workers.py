@@ -11,7 +11,7 @@ import asyncio
 import multiprocessing
 import statistics
 import tempfile
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from bench import widget
@@ -43,8 +43,8 @@ def measure() -> tuple[float, float]:
         path = Path(tmp) / "bench.sqlite3"
         db = database.connect(path)
         database.migrate(db)
-        seed_guide(db)
-        seed_demo(db, today=date.today())
+        seed_guide(db, now=datetime.now(UTC))
+        seed_demo(db, today=date.today(), now=datetime.now(UTC))
         db.close()
         one = Serve(path)
         several = None

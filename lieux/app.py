@@ -1,6 +1,7 @@
 """create_app(settings): the one place that wires the service together."""
 
 import logging
+import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -22,17 +23,23 @@ from sqlite_utils import Database
 from lieux import i18n, models
 from lieux.admin.routes import AdminController
 from lieux.api.hsds_routes import HsdsController
+from lieux.api.reference_routes import ApiReferenceController
 from lieux.api.routes import ApiController
+from lieux.budget import BudgetExceeded
 from lieux.calendar.feed_cache import FeedCache
 from lieux.calendar.import_routes import CalendarImportController
 from lieux.calendar.refresh import refresh_calendars
 from lieux.calendar.routes import AgendaController, FeedController
+from lieux.campaigns.check_routes import CheckController
+from lieux.campaigns.rounds import campaign_rounds
+from lieux.campaigns.routes import CampaignsController
 from lieux.clock import Clock, utc_now
-from lieux.db import connect
+from lieux.db import DatabaseError, connect
 from lieux.embed.agenda import AgendaCache
 from lieux.embed.cors import cors_middleware
 from lieux.embed.routes import AgendaWidgetController, EmbedController, embed_static_files
 from lieux.guide.routes import GuideController
+from lieux.hours.models import span_label
 from lieux.mail.sender import send_mail
 from lieux.manage.responses import notice
 from lieux.manage.routes import CONTROLLERS as MANAGE_CONTROLLERS
@@ -42,11 +49,12 @@ from lieux.models import Helpline
 from lieux.ops.metrics import prometheus_config
 from lieux.ops.routes import MetricsController, readyz
 from lieux.poster.routes import PosterController
+from lieux.reports.routes import CONTROLLERS as REPORT_CONTROLLERS
+from lieux.security import request_budget, security_headers
 from lieux.settings import Settings, from_env
-from lieux.web.errors import http_error, out_of_range, server_error
+from lieux.web.errors import database_busy, http_error, out_of_range, over_budget, server_error
 from lieux.web.routes import PagesController, healthz, switch_language
 from lieux.widget.cache import OpenNowCache
-from lieux.widget.models import span_label
 from lieux.widget.query import QueryError
 from lieux.widget.routes import WidgetController, query_error
 
@@ -108,6 +116,18 @@ def _layer(define: DefineMiddleware) -> Callable[[ASGIApp], ASGIApp]:
     return lambda app: define(app)
 
 
+def app_state(settings: Settings, clock: Clock = utc_now) -> dict:
+    """What an app keeps between requests: its settings, clock and caches. The test suite builds
+    one app per process and gives it a fresh state before each test (tests/conftest.py)."""
+    return {
+        "settings": settings,
+        "clock": clock,
+        "open_now": OpenNowCache(settings),
+        "feeds": FeedCache(settings),
+        "agenda": AgendaCache(settings),
+    }
+
+
 def create_app(settings: Settings, *, clock: Clock = utc_now, scoped: bool = True) -> Litestar:
     """The app. `scoped=False` runs the session, CSRF and language layers on every route, as
     before they were scoped: tests/ops/test_hot_path.py compares both answer for answer."""
@@ -130,10 +150,14 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, scoped: bool = Tru
         CalendarImportController,
         MembersController,
         AdminController,
+        CampaignsController,
         *MANAGE_CONTROLLERS,
+        *REPORT_CONTROLLERS,
     ]
-    # The iframe page is in the page's language (Accept-Language, cookie) when it has no lang=.
-    localised = [EmbedController]
+    # The iframe page and the API reference (/api) are in the page's language (Accept-Language,
+    # cookie) when they have no lang=. A campaign's check page too: its token is the credential,
+    # it needs no session nor cookie.
+    localised = [EmbedController, ApiReferenceController, CheckController]
     # The hot path: embeds, feeds, the JSON API, probes and static files read neither a
     # session nor the page's language (the widget's language is its ?lang=).
     machines = [
@@ -167,23 +191,18 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, scoped: bool = Tru
             "settings": Provide(provide_settings, sync_to_thread=False),
             "now": Provide(provide_now, sync_to_thread=False),
         },
-        state=State(
-            {
-                "settings": settings,
-                "clock": clock,
-                "open_now": OpenNowCache(settings),
-                "feeds": FeedCache(settings),
-                "agenda": AgendaCache(settings),
-            }
-        ),
+        state=State(app_state(settings, clock)),
         # CORS on the embeddable paths only (see lieux/embed/cors.py for why not CORSConfig).
         middleware=[
             prometheus_config().middleware,
             cors_middleware,
+            request_budget,
             *everywhere["middleware"],
         ],
         before_request=everywhere.get("before_request"),
-        lifespan=[refresh_calendars, send_mail],
+        # Security headers on every answer, 404s and static files too (lieux/security.py).
+        before_send=[security_headers],
+        lifespan=[refresh_calendars, send_mail, campaign_rounds],
         template_config=TemplateConfig(
             directory=PACKAGE / "templates",
             engine=JinjaTemplateEngine,
@@ -193,6 +212,9 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, scoped: bool = Tru
             HTTPException: http_error,
             QueryError: query_error,
             OverflowError: out_of_range,
+            sqlite3.OperationalError: database_busy,
+            DatabaseError: database_busy,
+            BudgetExceeded: over_budget,
             Exception: server_error,
         },
         # JSON only: the HTML explorers load scripts from a CDN, and we make no third-party request.
@@ -200,6 +222,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, scoped: bool = Tru
             title="Lieux de liens",
             version="0.1.0",
             path="/schema",
+            use_handler_docstrings=True,
             render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])],
         ),
     )

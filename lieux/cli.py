@@ -8,6 +8,8 @@ import argparse
 import os
 import sqlite3
 import sys
+import threading
+import time
 from contextlib import closing
 from pathlib import Path
 
@@ -22,6 +24,12 @@ from lieux.settings import SettingsError, from_env, ip_list
 EXIT_USAGE = 2
 # More processes than this on one SQLite file only queue on its write lock.
 MAX_WORKERS = 32
+# At SIGTERM, requests in flight get this long to finish; then uvicorn cancels them. Every
+# honest request answers in milliseconds (lieux/budget.py stops one after BUDGET_S).
+GRACEFUL_SHUTDOWN_S = 5
+# ... and a request thread that cannot be cancelled (stuck in a loop or on a slow server) gets
+# this long more before the process exits without it (deploy/systemd/lieux.service allows for both).
+STUCK_THREAD_GRACE_S = 1
 EXIT_PROBLEMS = 1  # `lieux check` found something wrong with the database
 
 
@@ -134,10 +142,11 @@ def _init(settings, args) -> str:
 def _seed(settings, args) -> str:
     db = database.open_existing(settings.db)
     database.migrate(db)
-    count = seed_guide(db)
+    now = utc_now()
+    count = seed_guide(db, now=now)
     message = f"{count} lieux from the guide"
     if args.demo:
-        added = seed_demo(db, today=utc_now().astimezone(settings.zone).date())
+        added = seed_demo(db, today=now.astimezone(settings.zone).date(), now=now)
         message += f", demo data loaded ({added} activities added)"
     return message
 
@@ -157,7 +166,7 @@ def _serve(settings, args) -> str:
     db = database.open_existing(settings.db)
     database.migrate(db)
     db.close()
-    # Each worker builds its own app from the environment (lieux.app.create_app_from_env): what
+    # Each worker builds its own app from the environment (serve_app below): what
     # this process decided goes there, and one secret for all, or a cookie set by one worker
     # would mean nothing to the next.
     os.environ["LIEUX_DB"] = settings.db
@@ -165,7 +174,7 @@ def _serve(settings, args) -> str:
     # Links in feeds and embeds must reach this server.
     os.environ.setdefault("LIEUX_BASE_URL", f"http://{args.host}:{args.port}")
     uvicorn.run(
-        "lieux.app:create_app_from_env",
+        "lieux.cli:serve_app",
         factory=True,
         host=args.host,
         port=args.port,
@@ -174,8 +183,44 @@ def _serve(settings, args) -> str:
         proxy_headers=bool(forwarded),
         forwarded_allow_ips=",".join(forwarded) or None,
         log_level="info",
+        # Without it uvicorn waits for requests in flight with no limit (a stuck one forever).
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
     )
     return ""
+
+
+def serve_app():
+    """The app of one `lieux serve` worker (uvicorn's factory, run in each worker process): the
+    app from the LIEUX_* variables, which exits even if a request's thread is stuck."""
+    from lieux.app import create_app_from_env
+
+    app = create_app_from_env()
+    app.on_shutdown.append(_exit_past_stuck_threads)
+    return app
+
+
+def _exit_past_stuck_threads() -> None:
+    """At shutdown (after uvicorn's graceful wait and the cancelling of the requests still in
+    flight): a sync handler's thread cannot be cancelled, and the interpreter waits for it at
+    exit (asyncio.run waits for its task, threading for the thread). So unless the process is
+    gone STUCK_THREAD_GRACE_S later, it leaves without them."""
+
+    def leave() -> None:
+        time.sleep(STUCK_THREAD_GRACE_S)
+        busy = [
+            thread.name
+            for thread in threading.enumerate()
+            if thread is not threading.main_thread() and not thread.daemon
+        ]
+        print(
+            f"lieux serve: {len(busy)} thread(s) still running {STUCK_THREAD_GRACE_S} s after "
+            f"the shutdown ({', '.join(busy) or 'the main thread'}): exiting without them",
+            file=sys.stderr,
+            flush=True,
+        )
+        os._exit(0)  # stopping was asked for: this is a clean stop, not a crash
+
+    threading.Thread(target=leave, name="lieux-exit", daemon=True).start()
 
 
 # Copies of the database hold members' names and e-mail addresses: readable by the service's
@@ -375,8 +420,8 @@ def _refresh_ics(settings, args) -> str:
 def _hours(settings, args) -> str:
     from lieux.calendar.sync import CLI
     from lieux.db.lieux import get_lieu
+    from lieux.hours.osm import OsmError
     from lieux.manage.hours_actions import set_hours_from_osm
-    from lieux.widget.osm import OsmError
 
     db = database.open_existing(settings.db)
     try:

@@ -2,7 +2,7 @@
 row by row (the pages show a banner while any of it is loaded). Idempotent. Never real facts:
 the real lieux' hours are not known (lieux/seed.py seeds their public facts only)."""
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -15,7 +15,7 @@ from lieux.db import activities, hours
 from lieux.db import profile as profile_db
 from lieux.db.lieux import get_lieu
 from lieux.demo_texts import DEMO_TEXTS, DEMO_VERIFIED_DAYS_AGO
-from lieux.widget.models import HolidayRule, OpeningException, OpeningSlot
+from lieux.hours.models import HolidayRule, OpeningException, OpeningSlot
 
 DEMO_UID = "demo-{slug}-{key}@lieux-de-liens.demo"
 DEMO_ZONE = ZoneInfo("Europe/Brussels")
@@ -389,7 +389,7 @@ def seed_demo(db: Database, *, today: date, now: datetime | None = None) -> int:
                     ActivityOverride(
                         recurrence_id=cancelled,
                         status="cancelled",
-                        updated_at=now or datetime.now(UTC),
+                        updated_at=now,
                     ),
                 )
     return added

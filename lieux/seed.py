@@ -7,6 +7,7 @@ of it is loaded. Both are idempotent.
 """
 
 import json
+from datetime import datetime
 from importlib import resources
 
 import msgspec
@@ -23,7 +24,7 @@ def load_guide() -> dict:
     return json.loads(resources.files("lieux.data").joinpath(GUIDE).read_text("utf-8"))
 
 
-def seed_guide(db: Database) -> int:
+def seed_guide(db: Database, *, now: datetime) -> int:
     """Add the guide's lieux and helplines that are not there yet; return how many lieux the guide
     has. Once a lieu or the helplines are in, the network keeps them from the web (a re-seed never
     overwrites a co-manager's edit, revives an archived lieu or a helpline an admin renamed)."""
@@ -44,6 +45,7 @@ def seed_guide(db: Database) -> int:
                     description=entry["description_fr"],
                     governance=entry["governance"],
                 ),
+                now=now,
             )
         have = {line.name: line for line in list_helplines(db)}
         for entry in guide["helplines"]:

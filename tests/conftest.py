@@ -1,10 +1,18 @@
 """Shared fixtures: a migrated temporary SQLite file, a seeded one, an app client, a live server
-started as a real `lieux serve` process, and a Chromium driven by Playwright."""
+started as a real `lieux serve` process, and a Chromium driven by Playwright.
 
+What is costly to build is built once and shared: one app per test process, reset before each
+test (`client`); databases copied from templates built once per process; one read-only
+`lieux serve` per module for the tests that only read (`read_only_server`). docs/testing.md
+says how, and what `make test-dates` runs.
+"""
+
+import logging
 import os
 import sqlite3
-from collections.abc import Iterator
-from contextlib import closing
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -12,16 +20,30 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import settings
 from jinja2 import BytecodeCache
+from litestar.logging.config import LoggingConfig
+from litestar.stores.registry import StoreRegistry
 from litestar.testing import TestClient
 
+from lieux import cli
 from lieux import db as database
-from lieux.app import create_app
+from lieux.app import app_state, create_app
+from lieux.db.lieux import data_revision
 from lieux.demo import seed_demo
 from lieux.seed import seed_guide
 from lieux.settings import Settings
-from tests.live_server import LiveServer
+from tests import real_clock
+from tests.deploy.servers import Serve
+from tests.live_server import LiveServer, run_lieux
+from tests.real_clock import real_clock_tripwire  # noqa: F401 (an autouse fixture)
 
 CHROMIUM = "/usr/bin/chromium"
+# pytest's temporary folders (every test's database) in memory where the machine has a tmpfs:
+# SQLite syncs each transaction to disk, and a shared CI disk makes every test wait for it.
+# Only this process's temporary files; `PYTEST_DEBUG_TEMPROOT` or `--basetemp` still decide.
+MEMORY = Path("/dev/shm")
+if MEMORY.is_dir() and os.access(MEMORY, os.W_OK) and "PYTEST_DEBUG_TEMPROOT" not in os.environ:
+    tempfile.tempdir = str(MEMORY)
+real_clock.STARTS_LIEUX += [LiveServer, run_lieux, Serve, cli.main]
 
 # The property tests draw the same examples on every run of the suite, so that a red CI is a
 # change's doing, not the dice's; `make explore` draws new ones, many more (README "Tests").
@@ -46,39 +68,58 @@ class Clock:
 
 
 def pytest_collection_modifyitems(items):
-    """Tests that drive Chromium are marked `browser` (Chromium does not run under faketime)."""
+    """Tests that drive Chromium are marked `browser` (Chromium does not run under faketime);
+    tests that start `lieux` or run its CLI are marked `real_clock` (tests/real_clock.py)."""
     for item in items:
         if "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
+    real_clock.mark(items)
 
 
-def _copy_database(source: Path, target: Path) -> None:
+def copy_database(source: Path, target: Path) -> None:
+    """`target` becomes a copy of the SQLite database `source` (through SQLite: consistent)."""
     with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
         src.backup(dst)
 
 
 @pytest.fixture(scope="session")
 def _template_databases(tmp_path_factory) -> dict[str, Path]:
-    """A migrated database and a seeded one, built once per test process: each test gets its own
-    copy (a few milliseconds) instead of migrating and seeding again (a third of a second)."""
+    """A migrated database, one with the real lieux only, and one with the demo data too, built
+    once per test process: each test gets its own copy (a few milliseconds) instead of
+    migrating and seeding again (a third of a second)."""
     folder = tmp_path_factory.mktemp("template-databases")
-    migrated, seeded = folder / "migrated.sqlite3", folder / "seeded.sqlite3"
-    connection = database.connect(migrated)
+    templates = {name: folder / f"{name}.sqlite3" for name in ("migrated", "real", "seeded")}
+    connection = database.connect(templates["migrated"])
     database.migrate(connection)
     connection.close()
-    _copy_database(migrated, seeded)
-    connection = database.connect(seeded)
-    seed_guide(connection)
-    seed_demo(connection, today=DEMO_TODAY)
+    copy_database(templates["migrated"], templates["real"])
+    connection = database.connect(templates["real"])
+    seed_guide(connection, now=DEMO_NOW)
     connection.close()
-    return {"migrated": migrated, "seeded": seeded}
+    copy_database(templates["real"], templates["seeded"])
+    connection = database.connect(templates["seeded"])
+    seed_demo(connection, today=DEMO_TODAY, now=DEMO_NOW)
+    connection.close()
+    return templates
+
+
+@pytest.fixture(scope="session")
+def seeded_template(_template_databases) -> Path:
+    """The seeded database every test's `seeded_path` is a copy of (never write to it)."""
+    return _template_databases["seeded"]
+
+
+@pytest.fixture(scope="session")
+def real_template(_template_databases) -> Path:
+    """What `lieux seed` without --demo loads: the real lieux and helplines, nobody's hours."""
+    return _template_databases["real"]
 
 
 @pytest.fixture
 def db_path(tmp_path: Path, _template_databases) -> Path:
     """A migrated database of the test's own, empty."""
     path = tmp_path / "lieux.sqlite3"
-    _copy_database(_template_databases["migrated"], path)
+    copy_database(_template_databases["migrated"], path)
     return path
 
 
@@ -92,7 +133,7 @@ def db(db_path: Path):
 @pytest.fixture
 def seeded_path(db_path: Path, _template_databases) -> Path:
     """A database with the real lieux and the demo data, placed around DEMO_TODAY."""
-    _copy_database(_template_databases["seeded"], db_path)
+    copy_database(_template_databases["seeded"], db_path)
     return db_path
 
 
@@ -124,23 +165,131 @@ def make_app(path: Path, clock: Clock | None = None, **overrides):
     return app
 
 
+@pytest.fixture(autouse=True)
+def _logging_back_on_stderr():
+    """Building an app configures the process's logging (Litestar's default: a handler on
+    the stderr of that moment). A test that builds one while capturing its output (`capsys`)
+    leaves that handler writing to a stream closed after it; since apps are no longer built for
+    every test, the next tests' logs would fail to print: configure it again, on stderr."""
+    root = logging.getLogger()
+    before = list(root.handlers)
+    yield
+    if root.handlers != before:
+        LoggingConfig().configure()
+
+
 @pytest.fixture
 def clock() -> Clock:
     return Clock()
 
 
-@pytest.fixture
-def client(seeded_path: Path, clock: Clock) -> Iterator[TestClient]:
-    """A client on a fresh app (rate-limit stores are per app) over the seeded database."""
-    with TestClient(app=make_app(seeded_path, clock)) as test_client:
+@pytest.fixture(scope="session")
+def _one_app(tmp_path_factory, seeded_template) -> Iterator[TestClient]:
+    """The app and client of this test process, built once (an app costs ~150 ms: 172 routes,
+    middleware, templates); `client` resets them before each test. Its own database serves
+    only its start and stop (the calendar refresh): each test points it at the test's own."""
+    path = tmp_path_factory.mktemp("one-app") / "lieux.sqlite3"
+    copy_database(seeded_template, path)
+    with TestClient(app=make_app(path)) as test_client:
         yield test_client
+
+
+# What a test may change on the client: put back before the next one (httpx's setters copy, so
+# a test that changes the headers in place changes only its own copy).
+CLIENT_ATTRIBUTES = ("headers", "params", "auth", "timeout", "follow_redirects", "base_url")
+
+
+def reset(test_client: TestClient, path: Path, clock: Clock, defaults: dict) -> TestClient:
+    """`test_client` as if just built by `make_app(path, clock)`: the app's settings, clock and
+    caches anew (lieux.app.app_state), empty rate-limit stores, no cookie, and the client's
+    headers and options as they were at first."""
+    app = test_client.app
+    app.state.clear()
+    app.state.update(app_state(make_settings(path), clock))
+    app.stores = StoreRegistry()
+    test_client.cookies.clear()
+    for name, value in defaults.items():
+        setattr(test_client, name, value)
+    return test_client
+
+
+@pytest.fixture(scope="session")
+def _client_defaults(_one_app) -> dict:
+    return {name: getattr(_one_app, name) for name in CLIENT_ATTRIBUTES}
+
+
+@pytest.fixture
+def app_over(_one_app, _client_defaults, clock: Clock) -> Callable[[Path], TestClient]:
+    """`app_over(path)`: a client on the process's one app, reset over the database at `path`,
+    its clock `clock` (at DEMO_NOW unless the test moves it). Once per test: a test that needs
+    two apps at once builds the other with `make_app`."""
+    used: list[Path] = []
+
+    def over(path: Path) -> TestClient:
+        if used:
+            raise RuntimeError(f"the one app already serves {used[0]}: use make_app for {path}")
+        used.append(path)
+        return reset(_one_app, path, clock, _client_defaults)
+
+    return over
+
+
+@pytest.fixture
+def client(app_over, seeded_path: Path) -> TestClient:
+    """A client on the app over the test's own seeded database, its clock pinned at DEMO_NOW.
+    One app serves every test of a process, reset before each (tests/test_one_app.py checks
+    that nothing a test leaves behind reaches the next)."""
+    return app_over(seeded_path)
 
 
 @pytest.fixture
 def live_server(seeded_path: Path) -> Iterator[LiveServer]:
+    """`lieux serve` over the test's own seeded database (the test may change its data)."""
     server = LiveServer(seeded_path)
     yield server
     server.stop()
+
+
+def _unchanged(path: Path) -> dict:
+    """What a read-only server must leave as it was: the data revision and every table's rows
+    (the search index and the refresh lease aside: the server keeps those itself)."""
+    connection = database.connect(path)
+    try:
+        tables = [
+            row[0]
+            for row in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE "
+                "'lieux_search%' AND name NOT IN ('search_state', 'leases')"
+            )
+        ]
+        counts = {
+            t: connection.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0] for t in tables
+        }
+        return {"revision": data_revision(connection), **counts}
+    finally:
+        connection.close()
+
+
+@contextmanager
+def read_only(path: Path) -> Iterator[LiveServer]:
+    """`lieux serve` over `path` for tests that only read: shared by the tests of a module (a
+    server takes a second to start, ten on a busy machine). Fails if they changed its data."""
+    before = _unchanged(path)
+    server = LiveServer(path)
+    try:
+        yield server
+    finally:
+        server.stop()
+    assert _unchanged(path) == before, f"a test changed the data of the read-only server {path}"
+
+
+@pytest.fixture(scope="module")
+def read_only_server(tmp_path_factory, seeded_template) -> Iterator[LiveServer]:
+    """One `lieux serve` over the seeded data for all the tests of a module that only read."""
+    path = tmp_path_factory.mktemp("read-only") / "lieux.sqlite3"
+    copy_database(seeded_template, path)
+    with read_only(path) as server:
+        yield server
 
 
 AXE = Path(__file__).parents[1] / "var" / "test-assets" / "axe-core-4.14.1.min.js"
@@ -156,7 +305,8 @@ def axe_source() -> str:
 
 def axe_violations(page, axe_source: str) -> list[str]:
     """Serious and critical WCAG 2.x A/AA violations axe-core finds on the page."""
-    page.add_script_tag(content=axe_source)
+    # Evaluated by the test driver: a <script> added to the page would be refused by our CSP.
+    page.evaluate(axe_source)
     result = page.evaluate(
         """() => axe.run(document, {runOnly: {type: 'tag',
              values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"""

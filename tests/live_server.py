@@ -1,4 +1,5 @@
-"""`lieux serve` as a real process on 127.0.0.1 and a free port (tests and `make bench`)."""
+"""`lieux` as a real process: `lieux serve` on 127.0.0.1 and a free port (tests and `make bench`),
+and a CLI command. Tests that use these read the real clock (tests/real_clock.py marks them)."""
 
 import os
 import shutil
@@ -12,6 +13,18 @@ from pathlib import Path
 import httpx
 
 
+def run_lieux(*args: str, timeout: float = 60, **options) -> subprocess.CompletedProcess:
+    """`lieux ARGS...` as a command run in a shell would be (`python -m lieux.cli`); its
+    output as text."""
+    return subprocess.run(
+        [sys.executable, "-m", "lieux.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        **options,
+    )
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -22,6 +35,7 @@ class LiveServer:
     """`lieux serve` running as a real process on 127.0.0.1 and a free port."""
 
     def __init__(self, db_path: Path, env: dict[str, str] | None = None):
+        self.db_path = db_path
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         lieux = shutil.which("lieux", path=str(Path(sys.executable).parent)) or "lieux"

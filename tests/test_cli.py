@@ -1,18 +1,16 @@
 import sqlite3
 import subprocess
-import sys
 
 import pytest
 
 from lieux import db as database
 from lieux.cli import main
 from lieux.db.lieux import list_lieux
+from tests.live_server import run_lieux
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "lieux.cli", *args], capture_output=True, text=True, timeout=60
-    )
+    return run_lieux(*args, timeout=60)
 
 
 def test_init_creates_then_is_a_no_op(tmp_path, capsys):

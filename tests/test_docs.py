@@ -248,7 +248,7 @@ REPO_PATHS = sorted(
 
 @pytest.mark.parametrize("path", REPO_PATHS)
 def test_named_path_exists(path):
-    """`lieux/widget/hours.py` in the docs is a file in the repository (a renamed module must
+    """`lieux/hours/engine.py` in the docs is a file in the repository (a renamed module must
     take its docs along)."""
     assert any(ROOT.glob(path)), f"the docs name {path}, which does not exist"
 

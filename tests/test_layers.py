@@ -25,10 +25,12 @@ LAYERS = {
         "lieux.models",
         "lieux.*.models",
         "lieux.clock",
+        "lieux.budget",  # the request's deadline: domain loops call budget.check()
         "lieux.settings",
         "lieux.i18n",
         "lieux.data",
         "lieux.demo_texts",  # profile: demo data, no import
+        "lieux.api.hsds_models",
         "lieux.translations",
         "lieux.api",
         "lieux.calendar",
@@ -38,19 +40,24 @@ LAYERS = {
         "lieux.members",
         "lieux.web",
         "lieux.widget",
+        "lieux.hours",
         "lieux.ops",
         "lieux.admin",
         "lieux.mail",
+        "lieux.campaigns",
         # the recurrence model: a leaf (models, dateutil, icalendar) that the migration and
         # `lieux check` apply to what is stored, as the write paths do to what comes in
         "lieux.calendar.rules",
         "lieux.calendar.expansion",
+        "lieux.reports",
     ],
     "domain": [
         "lieux.text",
         "lieux.qr",
         "lieux.slugs",
         "lieux.api.hsds",
+        "lieux.api.params",
+        "lieux.api.reference",
         "lieux.calendar.closures",
         "lieux.calendar.describe",
         "lieux.calendar.feeds",
@@ -59,10 +66,11 @@ LAYERS = {
         "lieux.calendar.recurrence",
         "lieux.calendar.subscribe",
         "lieux.calendar.vtimezone",
-        "lieux.widget.hours",
-        "lieux.widget.osm",
-        "lieux.widget.public_holidays",
-        "lieux.widget.live",
+        "lieux.hours.engine",
+        "lieux.hours.osm",
+        "lieux.hours.holidays",
+        "lieux.hours.live",
+        "lieux.hours.state",
         "lieux.manage.forms",
         "lieux.manage.hours_form",
         "lieux.manage.repeat_hint",
@@ -88,6 +96,11 @@ LAYERS = {
         "lieux.mail.forms",
         "lieux.mail.render",
         "lieux.mail.smtp",
+        # campaigns
+        "lieux.campaigns.forms",
+        "lieux.campaigns.progress",
+        # reports
+        "lieux.reports.forms",
     ],
     "services": [
         "lieux.api.caching",
@@ -96,6 +109,7 @@ LAYERS = {
         "lieux.demo",
         "lieux.conditional",
         "lieux.web.errors",
+        "lieux.security",
         "lieux.calendar.edits",
         "lieux.manage.closed_dates",
         "lieux.widget.query",
@@ -131,6 +145,13 @@ LAYERS = {
         "lieux.mail.outbox",
         "lieux.mail.sender",
         "lieux.mail.outbox_cli",
+        # campaigns
+        "lieux.campaigns.access",
+        "lieux.campaigns.actions",
+        "lieux.campaigns.digest",
+        "lieux.campaigns.rounds",
+        # reports
+        "lieux.reports.actions",
     ],
 }
 # What pure domain code never touches: the web framework and the database.

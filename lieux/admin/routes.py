@@ -12,6 +12,7 @@ from sqlite_utils import Database
 from lieux.admin import actions, followup
 from lieux.admin.forms import NAME_TAKEN, parse_helpline, parse_new_lieu
 from lieux.db import network
+from lieux.db import reports as reports_db
 from lieux.db.lieux import get_lieu
 from lieux.db.outbox import list_messages
 from lieux.i18n import mark as _
@@ -25,6 +26,7 @@ from lieux.members.invites import issue_invite
 from lieux.members.session import provide_identity
 from lieux.models import COMMUNES_NL, Lieu
 from lieux.qr import qr_svg
+from lieux.reports.models import NOTE_MAX as REPORT_NOTE_MAX
 from lieux.settings import Settings
 
 # The newest undelivered e-mails on the admin page; `lieux outbox list` shows them all.
@@ -70,14 +72,21 @@ class AdminController(Controller):
     def lieux(
         self, db: Database, settings: Settings, now: datetime, by: int, attention: bool = False
     ) -> Template:
+        reports = reports_db.open_reports(db)
         rows = followup.follow_up(
-            network.lieux_with_counts(db), now, settings.hours_stale_days, attention=attention
+            network.lieux_with_counts(db),
+            now,
+            settings.hours_stale_days,
+            attention=attention,
+            reports=reports,
         )
         context = {
             "rows": rows,
             "attention": attention,
             "zone": settings.zone,
             "stale_days": settings.hours_stale_days,
+            "reports": reports,
+            "report_note_max": REPORT_NOTE_MAX,
             # admin/_undelivered.html: e-mail nobody will receive unless someone acts
             "undelivered": list_messages(db, states=UNDELIVERED, limit=UNDELIVERED_SHOWN),
         }

@@ -7,12 +7,14 @@ select (`lieux.calendar.feed_cache.select`), with the feeds' TENTATIVE rule
 disagree on a date, a UID or a status.
 """
 
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
-from lieux.api import hsds
+from lieux.api import hsds, params
+from lieux.api.hsds_models import Service
 from lieux.api.models import (
     MAX_WINDOW_DAYS,
     YEARS,
@@ -20,19 +22,40 @@ from lieux.api.models import (
     ApiOccurrence,
     ApiOverride,
 )
+from lieux.api.params import COMMUNES
 from lieux.calendar.closures import occurrences_in_closures
 from lieux.calendar.feed_cache import FeedQuery, select
-from lieux.calendar.models import Activity
+from lieux.calendar.models import KINDS, Activity
 from lieux.calendar.recurrence import Occurrence, agenda
 from lieux.db import activities as activities_db
 from lieux.db.hours import all_hours
 from lieux.db.lieux import list_lieux
+from lieux.db.live_status import all_live_statuses
+from lieux.hours.models import OpeningHours
 from lieux.settings import Settings
 from lieux.slugs import slugify
+from lieux.widget.snapshot import Snapshot
 
 
 class ApiQueryError(ValueError):
-    """A parameter is wrong (unknown lieu or commune, window too long...): a JSON 400."""
+    """A parameter is wrong (unknown kind or commune, window too long...): a JSON 400."""
+
+
+class ApiNotFound(LookupError):
+    """A parameter names a lieu that does not exist (or no longer): a JSON 404, as the feeds
+    and /api/lieux/{slug} answer."""
+
+
+def parse_date(name: str, text: str | None) -> date | None:
+    """A date parameter as typed (YYYY-MM-DD); ApiQueryError saying why when it is none."""
+    if text is None:
+        return None
+    if params.DATE_SHAPE.fullmatch(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:  # 2026-12-40: date_problem says why
+            pass
+    raise ApiQueryError(f"{name}: {params.date_problem(text)}")
 
 
 def window(start: date | None, end: date | None, today: date) -> tuple[date, date]:
@@ -51,20 +74,67 @@ def window(start: date | None, end: date | None, today: date) -> tuple[date, dat
     return start, end
 
 
-def _feed_query(db: Database, lieu: str | None, commune: str | None, kind: str | None):
-    """The feeds' query for these filters; ApiQueryError for a lieu or commune we do not know."""
+def _parts(values: Iterable[str]) -> list[str]:
+    """`?commune=a&commune=b` and `?commune=a,b` alike (an empty part is an error too)."""
+    return [part.strip() for value in values for part in value.split(",")]
+
+
+def communes_named(values: Iterable[str]) -> list[str]:
+    """The communes named, as stored (French, capitalised); any case or accent may be typed.
+    ApiQueryError for a name that is none of COMMUNES."""
+    by_slug = {slugify(name): name for name in COMMUNES}
+    found = []
+    for part in _parts(values):
+        if slugify(part) not in by_slug:
+            raise ApiQueryError(
+                f"commune: unknown commune {part!r} (known communes: {params.known(COMMUNES)})"
+            )
+        found.append(by_slug[slugify(part)])
+    return list(dict.fromkeys(found))
+
+
+def kinds_named(values: Iterable[str]) -> list[str]:
+    """The kinds named; ApiQueryError for one that is not a kind of activity."""
+    found = _parts(values)
+    for part in found:
+        if part not in KINDS:
+            raise ApiQueryError(f"kind: unknown kind {part!r} (known kinds: {params.known(KINDS)})")
+    return list(dict.fromkeys(found))
+
+
+def _feed_query(
+    db: Database, lieu: str | None, commune: str | None, kind: str | None
+) -> FeedQuery | None:
+    """The feeds' query for these filters, or None when the commune has no lieu (nothing to
+    list); ApiQueryError for an unknown commune or kind, ApiNotFound for an unknown lieu."""
+    kinds = kinds_named([kind]) if kind is not None else []
+    communes = communes_named([commune]) if commune is not None else []
     every = list_lieux(db)
-    if lieu and lieu not in {x.slug for x in every}:
-        raise ApiQueryError(f"lieu: no lieu {lieu!r} (see /api/lieux for the slugs)")
-    if commune:
-        known = {slugify(x.commune): x.commune for x in every if x.commune}
-        if slugify(commune) not in known:
-            names = ", ".join(sorted(known.values()))
-            raise ApiQueryError(f"commune: no lieu in {commune!r} (known communes: {names})")
+    if lieu is not None and lieu not in {x.slug for x in every}:
+        raise ApiNotFound(f"lieu: no lieu {lieu!r} (see /api/lieux for the slugs)")
+    if communes and slugify(communes[0]) not in {slugify(x.commune) for x in every}:
+        return None
     return FeedQuery(
-        lieux=(lieu,) if lieu else (),
-        communes=(commune,) if commune else (),
-        kinds=(kind,) if kind else (),
+        lieux=(lieu,) if lieu is not None else (), communes=tuple(communes), kinds=tuple(kinds)
+    )
+
+
+def demo_slugs(snapshot: Snapshot) -> frozenset[str]:
+    """The lieux whose hours or special openings are fictional demo data (a demo instance)."""
+    openings = {activity.lieu_id for activity in snapshot.openings if activity.demo}
+    return frozenset(
+        lieu.slug
+        for lieu in snapshot.lieux
+        if lieu.id in openings or _demo_hours(snapshot.hours_of(lieu.id))
+    )
+
+
+def _demo_hours(hours: OpeningHours) -> bool:
+    rule = hours.holiday_rule
+    return (
+        any(slot.demo for slot in hours.slots)
+        or any(exception.demo for exception in hours.exceptions)
+        or (rule is not None and rule.demo)
     )
 
 
@@ -88,7 +158,10 @@ def list_occurrences(
     """The occurrences overlapping the local dates start..end (included), by start."""
     zone = settings.zone
     first, last = window(start, end, now.astimezone(zone).date())
-    lieux, activities = select(db, _feed_query(db, lieu, commune, kind))
+    query = _feed_query(db, lieu, commune, kind)
+    if query is None:
+        return []
+    lieux, activities = select(db, query)
     slugs = {x.id: x.slug for x in lieux}
     demo = {a.id: a.demo for a in activities}
     begins = datetime.combine(first, time(), zone)
@@ -170,11 +243,10 @@ def _activity(a: Activity, slug: str, settings: Settings) -> ApiActivity:
     )
 
 
-def hsds_records(
-    db: Database, settings: Settings, *, now: datetime, lang: str
-) -> list[hsds.Service]:
+def hsds_records(db: Database, settings: Settings, *, now: datetime, lang: str) -> list[Service]:
     """Every public lieu as an HSDS service (with its organization and location), by name."""
     hours = all_hours(db)
+    live = all_live_statuses(db)
     today = now.astimezone(settings.zone).date()
     return [
         hsds.service(
@@ -184,6 +256,8 @@ def hsds_records(
             today=today,
             base_url=settings.base_url,
             zone=settings.zone,
+            now=now,
+            live=live.get(lieu.id),
         )
         for lieu in list_lieux(db)
     ]

@@ -10,21 +10,34 @@ its welcome, at one physical location. Choices, documented in the README ("API")
   winter times cannot share: it is left out, and each schedule's `description` names the zone
   (Europe/Brussels). Special openings are dated schedules; closures, which HSDS cannot express,
   are written in the service's `alert` and the schedules' `notes`, and a lieu closed today is
-  "temporarily closed";
+  "temporarily closed". A live status ("Fermé aujourd'hui", "On ferme plus tôt") is such a
+  closure while it lasts, as on every page, widget and feed;
 - the fictional demo hours are never exported: a lieu with only demo hours has no schedule.
 """
 
 import uuid
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import msgspec
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 
+from lieux.api.hsds_models import (
+    Accessibility,
+    Address,
+    CostOption,
+    Language,
+    Location,
+    Organization,
+    PageInfo,
+    Phone,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+)
+from lieux.hours.models import LiveStatus, OpeningException, OpeningHours, OpeningSlot
 from lieux.i18n import translations
 from lieux.models import Lieu
-from lieux.widget.models import OpeningException, OpeningHours, OpeningSlot
 
 # Never change it: every id of the export derives from it.
 NAMESPACE = uuid.UUID("6f1c4d3e-2b7a-5c1e-9d8f-4a6b2c0e1f35")
@@ -40,138 +53,6 @@ REGION = {
 def stable_id(kind: str, slug: str, *parts: object) -> str:
     """The UUID of one record of a lieu (kind: service, organization, location...)."""
     return str(uuid.uuid5(NAMESPACE, "/".join([kind, slug, *map(str, parts)])))
-
-
-class Record(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
-    """HSDS fields are absent rather than null (its schemas type them as plain strings)."""
-
-
-class Phone(Record, frozen=True, kw_only=True):
-    id: str
-    number: str
-    service_id: str | None = None
-    organization_id: str | None = None
-    location_id: str | None = None
-    type: str
-
-
-class Language(Record, frozen=True, kw_only=True):
-    id: str
-    service_id: str | None = None
-    name: str | None = None
-    code: str | None = None
-
-
-class Address(Record, frozen=True, kw_only=True):
-    id: str
-    location_id: str
-    address_1: str
-    city: str
-    region: str
-    state_province: str
-    postal_code: str
-    country: str  # ISO 3166-1 alpha-2
-    address_type: str
-
-
-class Accessibility(Record, frozen=True, kw_only=True):
-    id: str
-    location_id: str
-    description: str | None = None
-    details: str | None = None
-
-
-class Schedule(Record, frozen=True, kw_only=True):
-    id: str
-    service_id: str | None = None
-    freq: str | None = None
-    byday: str | None = None
-    opens_at: str | None = None  # HH:MM, local time in Europe/Brussels
-    closes_at: str | None = None  # earlier than opens_at: closes the next day
-    valid_from: str | None = None  # YYYY-MM-DD
-    valid_to: str | None = None
-    description: str | None = None
-    notes: str | None = None
-
-
-class CostOption(Record, frozen=True, kw_only=True):
-    id: str
-    service_id: str
-    option: str | None = None
-    amount: float | None = None
-    currency: str | None = None
-    amount_description: str | None = None
-
-
-class Location(Record, frozen=True, kw_only=True):
-    id: str
-    location_type: str
-    organization_id: str | None = None
-    name: str | None = None
-    url: str | None = None
-    transportation: str | None = None
-    latitude: float | None = None
-    longitude: float | None = None
-    addresses: tuple[Address, ...] = ()
-    accessibility: tuple[Accessibility, ...] = ()
-
-
-class ServiceAtLocation(Record, frozen=True, kw_only=True):
-    id: str
-    service_id: str
-    location_id: str
-    location: Location | None = None
-
-
-class Organization(Record, frozen=True, kw_only=True):
-    id: str
-    name: str
-    description: str
-    email: str | None = None
-    website: str | None = None
-    uri: str | None = None
-    phones: tuple[Phone, ...] = ()
-    locations: tuple[Location, ...] = ()
-
-
-class Service(Record, frozen=True, kw_only=True):
-    id: str
-    name: str
-    status: str  # "active" or "temporarily closed"
-    organization_id: str | None = None
-    description: str | None = None
-    url: str | None = None
-    email: str | None = None
-    eligibility_description: str | None = None
-    fees_description: str | None = None
-    alert: str | None = None
-    last_modified: str | None = None
-    phones: tuple[Phone, ...] = ()
-    schedules: tuple[Schedule, ...] = ()
-    languages: tuple[Language, ...] = ()
-    cost_options: tuple[CostOption, ...] = ()
-    service_at_locations: tuple[ServiceAtLocation, ...] = ()
-    organization: Organization | None = None
-
-
-class PageInfo(msgspec.Struct, frozen=True, kw_only=True):
-    """The HSDS API's paging fields."""
-
-    total_items: int
-    total_pages: int
-    page_number: int
-    size: int
-    first_page: bool
-    last_page: bool
-    empty: bool
-
-
-class ServicePage(PageInfo, frozen=True, kw_only=True):
-    contents: tuple[Service, ...]
-
-
-class OrganizationPage(PageInfo, frozen=True, kw_only=True):
-    contents: tuple[Organization, ...]
 
 
 def page_info(total: int, page: int, per_page: int) -> tuple[PageInfo, slice]:
@@ -250,6 +131,37 @@ def _closure_text(exception: OpeningException, lang: str) -> str:
     return text + (f" ({exception.note})" if exception.note else "") + "."
 
 
+def live_closure(
+    live: LiveStatus | None, now: datetime, zone: ZoneInfo, lang: str
+) -> tuple[str | None, bool]:
+    """The alert for a live status that closes the lieu (closed, or closing early today) and is
+    in effect at `now`, and whether the lieu is closed by it at `now`; (None, False) otherwise.
+    Dates are written out: a directory may keep the record for days."""
+    if live is None or live.state == "open" or not live.active(now):
+        return None, False
+    _ = translations(lang).gettext
+    if live.state == "closes-early" and live.closes_at is not None:
+        closes = live.closes_at.astimezone(zone)
+        text = _("Ferme plus tôt le %(day)s, à %(time)s") % {
+            "day": _day(closes.date(), lang),
+            "time": _hhmm(closes.time()),
+        }
+        closed = now >= live.closes_at
+    else:
+        end = live.expires_at.astimezone(zone)
+        if end.time() == time(0):
+            text = _("Fermé exceptionnellement jusqu'au %(day)s inclus") % {
+                "day": _day(end.date() - timedelta(days=1), lang)
+            }
+        else:
+            text = _("Fermé exceptionnellement jusqu'au %(day)s à %(time)s") % {
+                "day": _day(end.date(), lang),
+                "time": _hhmm(end.time()),
+            }
+        closed = True
+    return text + (f" ({live.note})" if live.note else "") + ".", closed
+
+
 def _holiday_note(hours: OpeningHours, lang: str) -> str | None:
     _ = translations(lang).gettext
     rule = hours.holiday_rule
@@ -275,8 +187,11 @@ def service(
     today: date,
     base_url: str,
     zone: ZoneInfo,
+    now: datetime | None = None,
+    live: LiveStatus | None = None,
 ) -> Service:
-    """The lieu as a fully nested HSDS service (organization and location inside)."""
+    """The lieu as a fully nested HSDS service (organization and location inside); `live`, its
+    live status, counts while it lasts at `now`."""
     _ = translations(lang).gettext
     slug = lieu.slug
     service_id = stable_id("service", slug)
@@ -286,8 +201,10 @@ def service(
     hours = hours or OpeningHours(lieu_id=lieu.id)
     exceptions = [e for e in hours.exceptions if not e.demo and e.end_date >= today]
     closures = [e for e in exceptions if e.kind == "closed"]
-    closed_today = any(e.start_date <= today <= e.end_date for e in closures)
-    alert = " ".join(_closure_text(e, lang) for e in closures) or None
+    live_text, closed_live = live_closure(live, now, zone, lang) if now else (None, False)
+    closed_today = closed_live or any(e.start_date <= today <= e.end_date for e in closures)
+    texts = [live_text] if live_text else []
+    alert = " ".join(texts + [_closure_text(e, lang) for e in closures]) or None
     notes = " ".join(x for x in (alert, _holiday_note(hours, lang)) if x) or None
     schedules = weekly_schedules(slug, service_id, hours.slots, lang, notes)
     for e in exceptions:

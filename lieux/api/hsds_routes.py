@@ -7,13 +7,14 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from litestar import Controller, get
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import Parameter
 from sqlite_utils import Database
 
 from lieux.api import gather, hsds
 from lieux.api.caching import API_MIDDLEWARE
-from lieux.api.routes import errors
+from lieux.api.hsds_models import Organization, OrganizationPage, PageInfo, Service, ServicePage
+from lieux.api.routes import errors, example, single_values, validation_error
 from lieux.settings import Settings
 
 MAX_PER_PAGE = 100
@@ -21,19 +22,40 @@ LangParameter = Annotated[
     Literal["fr", "nl", "en"],
     Parameter(
         description="Language of the text fields (HSDS has no per-field translations): "
-        "French by default; a Dutch or English text not written yet stays French."
+        "French by default; a Dutch or English text not written yet stays French.",
+        examples=example("nl"),
     ),
 ]
-PageParameter = Annotated[int, Parameter(description="Page number, from 1.", ge=1, le=1_000_000)]
-PerPageParameter = Annotated[int, Parameter(description="Records per page.", ge=1, le=MAX_PER_PAGE)]
+PageParameter = Annotated[
+    int,
+    Parameter(
+        description="Page number, from 1 (a page past the last is empty).",
+        ge=1,
+        le=1_000_000,
+        examples=example(1),
+    ),
+]
+PerPageParameter = Annotated[
+    int,
+    Parameter(description="Records per page.", ge=1, le=MAX_PER_PAGE, examples=example(20)),
+]
 
 
 class HsdsController(Controller):
     path = "/api/hsds"
     middleware = API_MIDDLEWARE
     tags = ["HSDS 3.0"]
+    exception_handlers = {ValidationException: validation_error}
+    guards = [single_values]
 
-    @get("/services", operation_id="hsds_list_services", sync_to_thread=True, responses=errors(400))
+    @get(
+        "/services",
+        operation_id="hsds_list_services",
+        summary="HSDS services",
+        response_description="One page of services, as the HSDS API pages them.",
+        sync_to_thread=True,
+        responses=errors(400),
+    )
     def services(
         self,
         db: Database,
@@ -42,15 +64,18 @@ class HsdsController(Controller):
         page: PageParameter = 1,
         per_page: PerPageParameter = 50,
         lang: LangParameter = "fr",
-    ) -> hsds.ServicePage:
-        """Every lieu as a fully nested HSDS service (organization, location, schedules)."""
+    ) -> ServicePage:
+        """Every lieu as a fully nested Open Referral HSDS 3.0 service (organization, location,
+        schedules), by name. Fictional demo hours are never exported."""
         records = gather.hsds_records(db, settings, now=now, lang=lang)
         info, part = hsds.page_info(len(records), page, per_page)
-        return hsds.ServicePage(**_fields(info), contents=tuple(records[part]))
+        return ServicePage(**_fields(info), contents=tuple(records[part]))
 
     @get(
         "/services/{service_id:uuid}",
         operation_id="hsds_get_service",
+        summary="One HSDS service",
+        response_description="The service, fully nested.",
         sync_to_thread=True,
         responses=errors(400, 404),
     )
@@ -59,10 +84,16 @@ class HsdsController(Controller):
         db: Database,
         settings: Settings,
         now: datetime,
-        service_id: Annotated[UUID, Parameter(description="The service's id.")],
+        service_id: Annotated[
+            UUID,
+            Parameter(
+                description="The service's id.",
+                examples=example("526f354a-72ad-5c40-9406-16086ef07fdc"),
+            ),
+        ],
         lang: LangParameter = "fr",
-    ) -> hsds.Service:
-        """One service, fully nested."""
+    ) -> Service:
+        """One service, as in the list; 404 for an id no lieu has."""
         for record in gather.hsds_records(db, settings, now=now, lang=lang):
             if record.id == str(service_id):
                 return record
@@ -71,6 +102,8 @@ class HsdsController(Controller):
     @get(
         "/organizations",
         operation_id="hsds_list_organizations",
+        summary="HSDS organizations",
+        response_description="One page of organizations.",
         sync_to_thread=True,
         responses=errors(400),
     )
@@ -82,17 +115,19 @@ class HsdsController(Controller):
         page: PageParameter = 1,
         per_page: PerPageParameter = 50,
         lang: LangParameter = "fr",
-    ) -> hsds.OrganizationPage:
-        """Every lieu's organization (each lieu is its own), with its location."""
+    ) -> OrganizationPage:
+        """Every lieu's organization (each lieu is its own), with its location, by name."""
         records = [
             hsds.organization(r) for r in gather.hsds_records(db, settings, now=now, lang=lang)
         ]
         info, part = hsds.page_info(len(records), page, per_page)
-        return hsds.OrganizationPage(**_fields(info), contents=tuple(records[part]))
+        return OrganizationPage(**_fields(info), contents=tuple(records[part]))
 
     @get(
         "/organizations/{organization_id:uuid}",
         operation_id="hsds_get_organization",
+        summary="One HSDS organization",
+        response_description="The organization, with its location.",
         sync_to_thread=True,
         responses=errors(400, 404),
     )
@@ -101,15 +136,21 @@ class HsdsController(Controller):
         db: Database,
         settings: Settings,
         now: datetime,
-        organization_id: Annotated[UUID, Parameter(description="The organization's id.")],
+        organization_id: Annotated[
+            UUID,
+            Parameter(
+                description="The organization's id.",
+                examples=example("1ab13413-6f0d-5a58-83cd-49d479d050ec"),
+            ),
+        ],
         lang: LangParameter = "fr",
-    ) -> hsds.Organization:
-        """One organization."""
+    ) -> Organization:
+        """One organization, as in the list; 404 for an id no lieu has."""
         for record in gather.hsds_records(db, settings, now=now, lang=lang):
             if record.organization_id == str(organization_id):
                 return hsds.organization(record)
         raise NotFoundException(f"No organization {organization_id}")
 
 
-def _fields(info: hsds.PageInfo) -> dict:
+def _fields(info: PageInfo) -> dict:
     return {name: getattr(info, name) for name in info.__struct_fields__}

@@ -5,7 +5,7 @@ says so. Until a co-manager cancels or keeps those dates, pages flag them "à co
 mark them TENTATIVE. Pure functions: occurrences and hours in, the affected ones out; the
 co-managers' side (list the dates a new closure touches, cancel them in one step) reuses them.
 
-Which day an occurrence belongs to follows the hours engine (lieux/widget/hours.py): a timed
+Which day an occurrence belongs to follows the hours engine (lieux/hours/engine.py): a timed
 occurrence belongs to the day it starts (a 21:00–01:00 concert the evening before a closure is
 not in it), an all-day one to each of its dates. On a given day the latest-starting exception
 wins, so special hours announced inside a closure ("open on 31/12 10:00–14:00") reopen that day.
@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import msgspec
 
 from lieux.calendar.recurrence import Occurrence
-from lieux.widget.models import OpeningException, OpeningHours
+from lieux.hours.models import OpeningException, OpeningHours
 
 ONE_DAY = timedelta(days=1)
 

@@ -24,7 +24,7 @@ def update_activity(
     changes: ActivityWrite,
     *,
     zone: ZoneInfo,
-    now: datetime | None = None,
+    now: datetime,
     expected_version: int | None = None,
     imported: bool = False,
 ) -> Activity:
@@ -86,7 +86,7 @@ def check_occurrence(
         raise ValueError(f"{recurrence_id.isoformat()} is not an occurrence of this activity")
 
 
-def cancel_occurrence(db, activity_id, recurrence_id, *, zone, now=None, expected_version=None):
+def cancel_occurrence(db, activity_id, recurrence_id, *, zone, now, expected_version=None):
     """Cancel one occurrence of a series (given by its original local start)."""
     check_occurrence(db, activity_id, recurrence_id, zone=zone, expected_version=expected_version)
     return overrides_db.cancel_occurrence(
@@ -94,7 +94,7 @@ def cancel_occurrence(db, activity_id, recurrence_id, *, zone, now=None, expecte
     )
 
 
-def restore_occurrence(db, activity_id, recurrence_id, *, zone, now=None, expected_version=None):
+def restore_occurrence(db, activity_id, recurrence_id, *, zone, now, expected_version=None):
     """Undo the cancellation of one occurrence."""
     check_occurrence(db, activity_id, recurrence_id, zone=zone, expected_version=expected_version)
     return overrides_db.restore_occurrence(
@@ -103,7 +103,7 @@ def restore_occurrence(db, activity_id, recurrence_id, *, zone, now=None, expect
 
 
 def move_occurrence(
-    db, activity_id, recurrence_id, starts_at, ends_at, *, zone, now=None, expected_version=None
+    db, activity_id, recurrence_id, starts_at, ends_at, *, zone, now, expected_version=None
 ):
     """Give one occurrence of a series another local start and end."""
     check_occurrence(db, activity_id, recurrence_id, zone=zone, expected_version=expected_version)
@@ -119,7 +119,7 @@ def move_occurrence(
 
 
 def edit_occurrence(
-    db, activity_id, recurrence_id, *, title, description, zone, now=None, expected_version=None
+    db, activity_id, recurrence_id, *, title, description, zone, now, expected_version=None
 ):
     """Retitle or redescribe one occurrence (None: as the series)."""
     check_occurrence(db, activity_id, recurrence_id, zone=zone, expected_version=expected_version)

@@ -21,6 +21,8 @@ import msgspec
 from dateutil.rrule import rrule, rrulestr
 from icalendar import vRecur
 
+from lieux import budget
+
 log = logging.getLogger("lieux")
 
 ALLOWED_FREQUENCIES = {"DAILY", "WEEKLY", "MONTHLY", "YEARLY"}
@@ -189,7 +191,7 @@ class _Counted(rrule):
 
     def step(self, *, period: bool) -> None:
         """Count one period walked or one date yielded; TooFar past the caps."""
-        # budget.check() here
+        budget.check()  # defence in depth: a request past its budget stops here (503)
         if period:
             self.periods += 1
         else:

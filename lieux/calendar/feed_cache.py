@@ -17,13 +17,13 @@ from lieux.db import activities as activities_db
 from lieux.db import connect
 from lieux.db.hours import all_hours
 from lieux.db.lieux import data_revision, list_lieux
+from lieux.hours.engine import open_intervals
+from lieux.hours.holidays import public_holidays
+from lieux.hours.models import OpeningHours
 from lieux.models import Lieu
 from lieux.ops import counters
 from lieux.settings import Settings
 from lieux.slugs import slugify
-from lieux.widget.hours import open_intervals
-from lieux.widget.models import OpeningHours
-from lieux.widget.public_holidays import public_holidays
 
 # Feeds built per (filters, language, data revision, day): a few hundred variants at most.
 FEED_CACHE_SIZE = 256
@@ -188,6 +188,7 @@ def _hours(
                     lieu_id=lieu.id,
                     starts_at=opens.astimezone(zone),
                     ends_at=closes.astimezone(zone),
+                    demo=every[lieu.id].demo,
                 )
             )
     return found

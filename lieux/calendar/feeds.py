@@ -28,11 +28,13 @@ from lieux.calendar.models import KINDS, Activity, ActivityOverride
 from lieux.calendar.recurrence import occurrences
 from lieux.calendar.rules import ended_before, is_occurrence, normalize_rrule, until_date
 from lieux.calendar.vtimezone import vtimezone
+from lieux.hours.models import OpeningException, OpeningHours
 from lieux.models import LANGUAGES, Lieu, commune_name
-from lieux.widget.models import OpeningException, OpeningHours
 
 PRODID = "-//Lieux de liens//Agenda//FR"
 END = b"END:VCALENDAR\r\n"
+# On the events of fictional demo data (a demonstration instance), as the API's `demo` field.
+DEMO_FLAG = "X-LIEUX-DEMO"
 # How often clients should poll: cancellations must reach phones the same day; a 304 is cheap.
 REFRESH = timedelta(hours=1)
 
@@ -67,6 +69,7 @@ class HoursInterval(msgspec.Struct, frozen=True, kw_only=True):
     starts_at: datetime  # aware
     ends_at: datetime
     note: str = ""
+    demo: bool = False
 
 
 def label(key: str, lang: str) -> str:
@@ -192,6 +195,8 @@ def _event(
     event.add("categories", [kind_label(activity.kind, lang)])
     event.add("url", url)
     event.add("description", description(activity, lieu, text, lang, url, closure))
+    if activity.demo:  # fictional demo data, as /api/occurrences' `demo` says
+        event.add(DEMO_FLAG, "TRUE")
     if activity.all_day:
         event.add("transp", "TRANSPARENT")
     return event
@@ -356,6 +361,8 @@ def hours_events(
         event.add("description", "\n".join([*(line for line in about if line), more]))
         event.add("categories", [label("hours", lang)])
         event.add("transp", "TRANSPARENT")
+        if interval.demo:
+            event.add(DEMO_FLAG, "TRUE")
         events.append(event)
     return events
 

@@ -17,8 +17,8 @@ from babel.dates import format_date
 from lieux.calendar.closures import closure_of
 from lieux.calendar.models import KINDS
 from lieux.calendar.recurrence import Occurrence
+from lieux.hours.models import OpeningException, OpeningHours
 from lieux.models import LANGUAGES
-from lieux.widget.models import OpeningException, OpeningHours
 
 # Babel locales of the page languages: Belgian French and Dutch, British English ("Tuesday 15
 # December", day before month as in the other two).

@@ -1,7 +1,7 @@
 """Activities and their per-occurrence overrides."""
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,8 +13,8 @@ from lieux.calendar.models import Activity, ActivityOverride, ActivityWrite
 from lieux.settings import Settings
 
 
-def _utc(now: datetime | None) -> str:
-    return (now or datetime.now(UTC)).astimezone(UTC).isoformat()
+def _utc(now: datetime) -> str:
+    return now.astimezone(UTC).isoformat()
 
 
 def _marks(values: list) -> str:
@@ -87,7 +87,7 @@ def insert_activity(
     activity: ActivityWrite,
     *,
     uid: str,
-    now: datetime | None = None,
+    now: datetime,
     demo: bool = False,
 ) -> int:
     """Store a new activity; return its id."""
@@ -136,10 +136,10 @@ class StaleActivity(Exception):
     """Someone else saved the activity since it was read (its `version` moved on)."""
 
 
-def _next_stamp(previous: datetime, now: datetime | None) -> datetime:
+def _next_stamp(previous: datetime, now: datetime) -> datetime:
     """A UTC instant, whole seconds, strictly after `previous`: LAST-MODIFIED has one-second
     precision and must grow on every edit, even two in the same second."""
-    stamp = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    stamp = now.astimezone(UTC).replace(microsecond=0)
     floor = previous.astimezone(UTC).replace(microsecond=0) + timedelta(seconds=1)
     return max(stamp, floor)
 
@@ -169,7 +169,7 @@ def update_activity(
     activity_id: int,
     changes: ActivityWrite,
     *,
-    now: datetime | None = None,
+    now: datetime,
     expected_version: int | None = None,
     moved: dict[datetime, datetime] | None = None,
 ) -> Activity:
@@ -219,7 +219,7 @@ def delete_activity(
     db: Database,
     activity_id: int,
     *,
-    now: datetime | None = None,
+    now: datetime,
     expected_version: int | None = None,
 ) -> None:
     """Remove an activity from the agenda and feeds (the row stays, for the audit log)."""
@@ -246,7 +246,7 @@ def list_deleted(db: Database, lieu_id: int) -> list[Activity]:
     return [get_activity(db, row["id"]) for row in rows]
 
 
-def undelete_activity(db: Database, activity_id: int, *, now: datetime | None = None) -> None:
+def undelete_activity(db: Database, activity_id: int, *, now: datetime) -> None:
     """Put a deleted activity back as it was; raise LookupError if it is not deleted."""
     with db.atomic():
         activity = get_activity(db, activity_id)
@@ -345,13 +345,15 @@ def breaking_the_model(db: Database, *, flagged: bool = False) -> list[tuple[Act
     return found
 
 
-def neutralise_rules(db: Database) -> int:
+def neutralise_rules(db: Database, *, clock: Callable[[], datetime]) -> int:
     """Flag every activity that breaks the model and take a series' rule out of service (kept
-    in `refused_rrule`): it is never expanded again. How many were flagged."""
+    in `refused_rrule`): it is never expanded again. How many were flagged. `clock` is read
+    only if there is one (a migration has no request's "now")."""
     found = breaking_the_model(db)
+    now = clock() if found else None
     with db.atomic():
         for activity, why in found:
-            stamp = _next_stamp(activity.updated_at, None)
+            stamp = _next_stamp(activity.updated_at, now)
             # A series becoming a one-off changes what calendars show: SEQUENCE grows.
             db.execute(
                 "UPDATE activities SET rule_problem = ?, refused_rrule = rrule, rrule = NULL, "
@@ -366,17 +368,21 @@ def neutralise_rules(db: Database) -> int:
 BROKEN_PROPOSAL = "Refusée à la mise à jour : la répétition sort des limites du service ({why})."
 
 
-def decline_broken_proposals(db: Database) -> int:
-    """Decline every pending proposal whose activity breaks the model, saying why; how many."""
+def decline_broken_proposals(db: Database, *, clock: Callable[[], datetime]) -> int:
+    """Decline every pending proposal whose activity breaks the model, saying why; how many.
+    `clock` is read only if there is one."""
     zone = _stored_zone()
     declined = []
     for row in db.query("SELECT id, activity FROM proposals WHERE status = 'pending'"):
         write = msgspec.json.decode(row["activity"], type=ActivityWrite)
         if (why := rules.problem(write, zone)) is not None:
             declined.append((BROKEN_PROPOSAL.format(why=why), row["id"]))
+    if not declined:
+        return 0
+    decided_at = _utc(clock())
     with db.atomic():
         db.conn.executemany(
             "UPDATE proposals SET status = 'declined', message = ?, decided_at = ? WHERE id = ?",
-            [(message, _utc(None), proposal_id) for message, proposal_id in declined],
+            [(message, decided_at, proposal_id) for message, proposal_id in declined],
         )
     return len(declined)

@@ -1,12 +1,43 @@
 """Opening SQLite connections with the pragmas every connection needs."""
 
+import contextlib
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 from sqlite_utils import Database
 
 # Writers wait this long for a lock instead of failing at once (WAL lets readers go on).
 BUSY_TIMEOUT_MS = 5_000
+
+
+class _Database(Database):
+    """sqlite-utils' Database whose transactions take the write lock when they begin.
+
+    `Database.atomic()` opens with a plain (deferred) BEGIN: a block that reads before it
+    writes then fails at once with "database is locked" when another connection writes, since
+    SQLite cannot wait for a lock while upgrading a read transaction (busy_timeout never
+    applies). BEGIN IMMEDIATE waits up to BUSY_TIMEOUT_MS for the lock, then holds it.
+    """
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator["_Database"]:
+        if self.conn.in_transaction:  # nested: sqlite-utils' savepoints
+            with super().atomic():
+                yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            self.rollback()
+            raise
+        else:
+            try:
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.rollback()
+                raise
 
 
 class DatabaseError(Exception):
@@ -33,7 +64,7 @@ def connect(path: str | Path) -> Database:
             conn.execute("PRAGMA journal_mode = WAL")
     except sqlite3.DatabaseError as error:
         raise DatabaseError(f"cannot open {path}: {error}") from None
-    return Database(conn)
+    return _Database(conn)
 
 
 def open_existing(path: str | Path) -> Database:

@@ -5,7 +5,7 @@ from collections import defaultdict
 import msgspec
 from sqlite_utils import Database
 
-from lieux.widget.models import HolidayRule, OpeningException, OpeningHours, OpeningSlot
+from lieux.hours.models import HolidayRule, OpeningException, OpeningHours, OpeningSlot
 
 _SLOT_COLUMNS = "lieu_id, weekday, opens, closes, valid_from, valid_to, demo"
 _EXCEPTION_COLUMNS = "lieu_id, start_date, end_date, kind, opens, closes, note, demo"

@@ -9,8 +9,8 @@ from sqlite_utils import Database
 from lieux.models import Helpline, Lieu, LieuWrite
 
 
-def _utc(now: datetime | None) -> str:
-    return (now or datetime.now(UTC)).astimezone(UTC).isoformat()
+def _utc(now: datetime) -> str:
+    return now.astimezone(UTC).isoformat()
 
 
 def lieu_from_row(row: dict) -> Lieu:
@@ -47,7 +47,7 @@ def list_communes(db: Database) -> list[str]:
     return [row["commune"] for row in rows]
 
 
-def upsert_lieu(db: Database, lieu: LieuWrite, *, now: datetime | None = None) -> int:
+def upsert_lieu(db: Database, lieu: LieuWrite, *, now: datetime) -> int:
     """Insert or update the lieu with `lieu.slug`; return its id. Unchanged data writes nothing."""
     values = msgspec.to_builtins(lieu)
     values["languages"] = json.dumps(values["languages"])

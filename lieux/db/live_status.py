@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import msgspec
 from sqlite_utils import Database
 
-from lieux.widget.models import LiveStatus
+from lieux.hours.models import LiveStatus
 
 _COLUMNS = "lieu_id, state, starts_at, expires_at, closes_at, note, set_by, set_at"
 

@@ -24,7 +24,7 @@ def _set_override(
     activity_id: int,
     recurrence_id: datetime,
     *,
-    now: datetime | None,
+    now: datetime,
     expected_version: int | None,
     **fields: object,
 ) -> Activity:
@@ -73,7 +73,7 @@ def cancel_occurrence(
     activity_id: int,
     recurrence_id: datetime,
     *,
-    now: datetime | None = None,
+    now: datetime,
     expected_version: int | None = None,
 ) -> Activity:
     """Cancel one occurrence of a series (given by its original local start)."""
@@ -92,7 +92,7 @@ def restore_occurrence(
     activity_id: int,
     recurrence_id: datetime,
     *,
-    now: datetime | None = None,
+    now: datetime,
     expected_version: int | None = None,
 ) -> Activity:
     """Undo the cancellation of one occurrence (kept as an override so SEQUENCE can grow)."""
@@ -113,7 +113,7 @@ def move_occurrence(
     starts_at: datetime,
     ends_at: datetime,
     *,
-    now: datetime | None = None,
+    now: datetime,
     expected_version: int | None = None,
 ) -> Activity:
     """Give one occurrence of a series another local start and end."""
@@ -137,7 +137,7 @@ def edit_occurrence(
     *,
     title: str | None,
     description: str | None,
-    now: datetime | None = None,
+    now: datetime,
     expected_version: int | None = None,
 ) -> Activity:
     """Retitle or redescribe one occurrence (None: as the series)."""
@@ -162,7 +162,7 @@ def set_override(
     ends_at: datetime | None,
     title: str | None,
     description: str | None,
-    now: datetime | None = None,
+    now: datetime,
 ) -> Activity:
     """Set every field of one occurrence's override at once (what an import knows)."""
     return _set_override(
@@ -180,7 +180,7 @@ def set_override(
 
 
 def remove_override(
-    db: Database, activity_id: int, recurrence_id: datetime, *, now: datetime | None = None
+    db: Database, activity_id: int, recurrence_id: datetime, *, now: datetime
 ) -> None:
     """Drop one occurrence's override: it becomes an ordinary occurrence of the series again."""
     with db.atomic():

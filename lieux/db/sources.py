@@ -17,12 +17,12 @@ class IcalSource(msgspec.Struct, frozen=True, kw_only=True):
     created_at: datetime
 
 
-def _utc(now: datetime | None) -> str:
-    return (now or datetime.now(UTC)).astimezone(UTC).isoformat()
+def _utc(now: datetime) -> str:
+    return now.astimezone(UTC).isoformat()
 
 
 def source_for(
-    db: Database, lieu_id: int, *, url: str | None, label: str, now: datetime | None = None
+    db: Database, lieu_id: int, *, url: str | None, label: str, now: datetime
 ) -> IcalSource:
     """The source of this lieu with this URL (or, for a file, this label); created if new."""
     column, value = ("url", url) if url else ("label", label)
@@ -47,9 +47,7 @@ def linked_sources(db: Database) -> list[IcalSource]:
     return [msgspec.convert(row, IcalSource, strict=False) for row in rows]
 
 
-def record_fetch(
-    db: Database, source_id: int, *, error: str | None, now: datetime | None = None
-) -> None:
+def record_fetch(db: Database, source_id: int, *, error: str | None, now: datetime) -> None:
     """Remember when a source was last read, and why it failed if it did."""
     db["ical_sources"].update(source_id, {"last_fetched_at": _utc(now), "last_error": error})
 

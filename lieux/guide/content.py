@@ -11,11 +11,11 @@ from lieux.calendar.models import KINDS
 from lieux.db import hours as hours_db
 from lieux.db.activities import list_activities
 from lieux.db.lieux import has_demo_data, list_helplines, list_lieux
+from lieux.hours.models import OpeningHours, span_label
 from lieux.i18n import gettext
 from lieux.models import Helpline, Lieu, helplines_for
 from lieux.settings import Settings
 from lieux.web.lieu_facts import language_names
-from lieux.widget.models import OpeningHours, span_label
 
 # Small enough for six per A4 page, large enough for a phone camera at arm's length.
 QR_SCALE = 2

@@ -12,12 +12,12 @@ import msgspec
 from lieux.calendar.describe import describe_rule, weekday_name
 from lieux.calendar.models import KINDS, Activity
 from lieux.db.audit import AuditEntry
+from lieux.hours.live import summary
+from lieux.hours.models import LiveStatus, span_label
 from lieux.i18n import current_lang, gettext
 from lieux.i18n import mark as _
 from lieux.models import commune_name
 from lieux.web.lieu_facts import language_name
-from lieux.widget.live import summary
-from lieux.widget.models import LiveStatus, span_label
 
 # The key an undo adds to the "after" of its entries (lieux.manage.audit_trail writes it).
 UNDO_OF = "undo_of"
@@ -35,13 +35,25 @@ ACTIONS = {
     "decline": _("refus"), "support": _("soutien"), "revoke": _("révocation"),
     "withdraw": _("retrait"), "remove": _("départ"), "join": _("arrivée"),
     "set": _("affichage"), "clear": _("retrait"), "archive": _("archivage"),
+    "resolve": _("traitement"), "answer": _("réponse"), "end": _("fin"), "send": _("envoi"),
+    "link": _("lien"),
 }  # fmt: skip
 ENTITIES = {
     "activity": _("activité"), "proposal": _("proposition"), "invite": _("invitation"),
     "hours": _("horaires"), "member": _("membre du lieu"), "live_status": _("statut en ce moment"),
-    "helpline": _("ligne d'écoute"),
+    "helpline": _("ligne d'écoute"), "report": _("signalement"),
+    "campaign": _("campagne de mise à jour"),
 }  # fmt: skip
-ACTORS = {"cli": _("ligne de commande"), "refresh": _("mise à jour automatique")}
+ACTORS = {
+    "cli": _("ligne de commande"), "refresh": _("mise à jour automatique"),
+    "visitor": _("un·e visiteur·euse"), "campaign": _("lien de la campagne"),
+}  # fmt: skip
+# A visitor's report (lieux.reports) as the reports' own page names it.
+REPORT_WORDS = {
+    "found-closed": _("Fermé alors qu'affiché ouvert"), "wrong-hours": _("Horaires erronés"),
+    "wrong-contact": _("Adresse ou téléphone erronés"), "other": _("Autre chose"),
+    "fixed": _("corrigé"), "not-an-error": _("pas une erreur"),
+}  # fmt: skip
 RULES = {"governance", "support_threshold", "public_proposals"}
 FIELDS = {
     # an activity
@@ -310,6 +322,8 @@ def describe_entry(entry: AuditEntry, zone: ZoneInfo, *, subject: str = "") -> E
     details: list[tuple[str, dict]] = []
     if entry.entity in ("activity", "proposal") and version.get("title"):
         subject = version["title"]
+    elif entry.entity == "campaign" and (version.get("campaign") or version.get("name")):
+        subject = version.get("campaign") or version["name"]
     elif version.get("name") and (entry.entity == "helpline" or not subject):
         subject = version["name"]
     if entry.entity == "live_status":
@@ -329,6 +343,17 @@ def describe_entry(entry: AuditEntry, zone: ZoneInfo, *, subject: str = "") -> E
         details.append((_("pour devenir %(role)s"), {"role": role}))
         if after.get("reusable"):
             details.append((_("réutilisable"), {}))
+    elif entry.entity == "report":
+        changes = []
+        if kind := after.get("kind"):
+            words = gettext(REPORT_WORDS.get(kind, REPORT_WORDS["other"]))
+            if resolution := after.get("resolution"):
+                words += " → " + gettext(REPORT_WORDS.get(resolution, resolution))
+            if after.get("note"):
+                words += f" — {after['note']}"
+            details.append((AS_IS, {"text": words}))
+    elif entry.entity == "campaign":
+        changes = []
     elif entry.entity == "proposal":
         changes = []
         if after.get("message"):

@@ -14,9 +14,9 @@ from sqlite_utils import Database
 from lieux.calendar import closures
 from lieux.calendar.recurrence import Occurrence, agenda
 from lieux.db import activities as activities_db
+from lieux.hours.models import OpeningException, OpeningHours
 from lieux.models import Lieu
 from lieux.settings import Settings
-from lieux.widget.models import OpeningException, OpeningHours
 
 
 def in_closures(

@@ -9,11 +9,11 @@ from sqlite_utils import Database
 
 from lieux.db import hours as hours_db
 from lieux.db import profile as profile_db
+from lieux.hours.holidays import public_holidays
+from lieux.hours.models import OpeningHours
+from lieux.hours.osm import from_osm, to_osm
 from lieux.manage import audit_trail
 from lieux.models import Lieu
-from lieux.widget.models import OpeningHours
-from lieux.widget.osm import from_osm, to_osm
-from lieux.widget.public_holidays import public_holidays
 
 # Years of public holidays (this one and the next two) read to import and show an OSM string:
 # holiday rules and exceptions are typed at most a year or two ahead.

@@ -8,9 +8,9 @@ from datetime import date, time, timedelta
 
 import msgspec
 
+from lieux.hours.engine import day_plan
+from lieux.hours.models import HolidayRule, OpeningException, OpeningHours, OpeningSlot
 from lieux.manage.forms import _TAG, NOTE_MAX, Error, FormErrors, _
-from lieux.widget.hours import day_plan
-from lieux.widget.models import HolidayRule, OpeningException, OpeningHours, OpeningSlot
 
 SLOTS_PER_DAY = 2  # morning and afternoon is what the lieux we know use
 BLANK_EXCEPTIONS = 3  # empty exception rows offered after the existing ones

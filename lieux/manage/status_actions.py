@@ -5,9 +5,9 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from lieux.db import live_status as live_db
+from lieux.hours.models import LiveStatus
 from lieux.manage import audit_trail
 from lieux.models import Lieu
-from lieux.widget.models import LiveStatus
 
 ENTITY = "live_status"
 

@@ -23,13 +23,13 @@ from lieux.db import members as members_db
 from lieux.db import overrides as overrides_db
 from lieux.db import profile as profile_db
 from lieux.db.audit import AuditEntry
+from lieux.hours.models import LiveStatus, OpeningHours
 from lieux.i18n import mark as _
 from lieux.manage import actions, audit_trail, status_actions
 from lieux.manage.hours_actions import replace_hours
 from lieux.manage.profile_actions import update_profile
 from lieux.manage.profile_form import FIELDS as PROFILE_FIELDS
 from lieux.models import Lieu
-from lieux.widget.models import LiveStatus, OpeningHours
 
 # What each kind of entry can be undone from (the others: decisions told to people, joins...).
 UNDOABLE = {

@@ -2,7 +2,7 @@
 
 Pure functions. The hours are the ones *planned* (what the door should say before the week
 starts), day by day: a dated exception first, else the public-holiday rule, else the weekly
-slots (the same precedence as the "open now" engine, `lieux.widget.hours.day_plan`), plus the
+slots (the same precedence as the "open now" engine, `lieux.hours.engine.day_plan`), plus the
 agenda's openings (kind "ouverture"). Everything is local wall time: a weekly 14:00 activity is
 at 14:00 on both sides of a DST change, and a DST week still has seven days.
 """
@@ -19,8 +19,8 @@ from babel.dates import format_date
 from lieux.calendar.closures import occurrence_dates
 from lieux.calendar.listing import LOCALES, Listed, day_label, listed
 from lieux.calendar.recurrence import Occurrence
-from lieux.widget.hours import day_plan
-from lieux.widget.models import OpeningException, OpeningHours, span_label
+from lieux.hours.engine import day_plan
+from lieux.hours.models import OpeningException, OpeningHours, span_label
 
 ONE_DAY = timedelta(days=1)
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

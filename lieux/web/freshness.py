@@ -9,7 +9,7 @@ import msgspec
 from babel.dates import format_date
 
 from lieux.calendar.listing import LOCALES
-from lieux.widget import live
+from lieux.hours import live
 
 
 class Freshness(msgspec.Struct, frozen=True, kw_only=True):

@@ -13,11 +13,11 @@ from typing import Literal
 import msgspec
 
 from lieux.calendar.describe import weekday_name
+from lieux.hours.engine import Interval, open_intervals
+from lieux.hours.models import OpenState
 from lieux.i18n import gettext
 from lieux.models import Lieu
 from lieux.widget.cache import OpenNowCache
-from lieux.widget.hours import Interval, open_intervals
-from lieux.widget.models import OpenState
 from lieux.widget.query import OpenNowQuery
 from lieux.widget.view import describe, lieu_states
 

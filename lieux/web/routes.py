@@ -19,6 +19,7 @@ from lieux.db.activities import list_activities
 from lieux.db.lieux import get_lieu, has_demo_data, list_communes, list_helplines, list_lieux
 from lieux.db.search import lieu_ids_with_activities, search_lieu_ids
 from lieux.embed.assets import WIDGET_CSS, versioned
+from lieux.hours.engine import weekend
 from lieux.i18n import LANG_COOKIE, current_lang
 from lieux.i18n import mark as _
 from lieux.models import LANGUAGES, commune_name, helplines_for
@@ -27,7 +28,6 @@ from lieux.web.freshness import hours_freshness
 from lieux.web.lieu_facts import language_names
 from lieux.web.now import now_of, weekend_hours
 from lieux.widget.cache import open_now_context
-from lieux.widget.hours import weekend
 from lieux.widget.query import QueryError, parse_at, parse_query
 from lieux.widget.status import lieu_status
 

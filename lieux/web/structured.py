@@ -4,9 +4,9 @@ import json
 from datetime import datetime
 
 from lieux.calendar.recurrence import Occurrence
+from lieux.hours.models import OpeningHours
 from lieux.i18n import current_lang, gettext
 from lieux.models import Lieu
-from lieux.widget.models import OpeningHours
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 

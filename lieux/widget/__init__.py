@@ -1,1 +1,1 @@
-"""Opening hours and the 'open now' engine, and the htmx fragments that show it."""
+"""The "open now" fragment partner sites poll: its query, snapshot, cache, view and route."""

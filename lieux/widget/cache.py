@@ -19,10 +19,10 @@ from litestar import Request
 
 from lieux import db as database
 from lieux.db.lieux import data_revision
+from lieux.hours.models import LieuOpenState, LieuWithHours
+from lieux.hours.osm import to_osm
 from lieux.ops import counters
 from lieux.settings import Settings
-from lieux.widget.models import LieuOpenState, LieuWithHours
-from lieux.widget.osm import to_osm
 from lieux.widget.query import OpenNowQuery, parse_query
 from lieux.widget.snapshot import SNAPSHOT_LIFETIME, Snapshot, load_snapshot
 from lieux.widget.view import OpenNowView, build_view, lieu_states

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import msgspec
 
 from lieux.calendar.models import KINDS
+from lieux.hours.engine import to_instant
 from lieux.models import LANGUAGES
-from lieux.widget.hours import to_instant
 from lieux.widget.snapshot import Snapshot
 
 Show = Literal["open", "all"]

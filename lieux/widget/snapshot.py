@@ -13,12 +13,13 @@ from lieux.db.activities import list_activities
 from lieux.db.hours import all_hours
 from lieux.db.lieux import data_revision, has_demo_data, list_helplines, list_lieux
 from lieux.db.live_status import all_live_statuses
+from lieux.hours.engine import SpecialOpening, special_openings
+from lieux.hours.holidays import public_holidays
+from lieux.hours.live import changes_after
+from lieux.hours.models import LiveStatus, OpeningHours, OpenState
+from lieux.hours.state import lieu_state
 from lieux.models import LANGUAGES, Helpline, Lieu
 from lieux.settings import Settings
-from lieux.widget.hours import SpecialOpening, special_openings, state
-from lieux.widget.live import changes_after, hours_stale, with_live
-from lieux.widget.models import LiveStatus, OpeningHours, OpenState
-from lieux.widget.public_holidays import public_holidays
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -61,26 +62,17 @@ class Snapshot(msgspec.Struct, frozen=True, kw_only=True):
     def state_of(
         self, lieu: Lieu, at: datetime, zone: ZoneInfo, lang: str, *, live: bool = True
     ) -> OpenState:
-        """The lieu's state at `at`: its hours, holidays and agenda openings, then its live
-        status while it lasts (unless not `live`), and whether its hours need confirming."""
-        hours = self.hours_of(lieu.id)
-        holidays = self.holidays[lang]
-
-        def planned_at(instant: datetime) -> OpenState:
-            specials = self.specials_around(instant, zone).get(lieu.id, ())
-            return state(hours, instant, holidays=holidays, zone=zone, special_openings=specials)
-
-        planned = planned_at(at)
-        specials = self.specials_around(at, zone).get(lieu.id, ())
-        if planned.state == "open" and any(o.starts_at <= at < o.ends_at for o in specials):
-            planned = msgspec.structs.replace(planned, source="agenda")
-        status = self.live.get(lieu.id) if live else None
-        answer = with_live(planned, status, at, planned_at)
-        if answer.source != "live" and hours_stale(
-            lieu.hours_verified_at, hours.known, at, self.stale_days
-        ):
-            answer = msgspec.structs.replace(answer, hours_stale=True)
-        return answer
+        """The lieu's state at `at` (lieux.hours.state), its live status ignored unless `live`."""
+        return lieu_state(
+            self.hours_of(lieu.id),
+            at,
+            zone=zone,
+            holidays=self.holidays[lang],
+            specials_at=lambda instant: self.specials_around(instant, zone).get(lieu.id, ()),
+            live=self.live.get(lieu.id) if live else None,
+            verified_at=lieu.hours_verified_at,
+            stale_days=self.stale_days,
+        )
 
     def changes_after(self, lieu: Lieu, at: datetime) -> list[datetime]:
         """When the lieu's live status or its hours' freshness change by themselves after `at`."""

@@ -4,10 +4,10 @@ from datetime import datetime, timedelta
 
 import msgspec
 
+from lieux.hours.models import OpeningException
 from lieux.i18n import current_lang, gettext
 from lieux.models import Lieu
 from lieux.widget.cache import OpenNowCache
-from lieux.widget.models import OpeningException
 from lieux.widget.view import describe, until_day
 
 

@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 import msgspec
 from babel.dates import format_date
 
+from lieux.hours.engine import to_instant
+from lieux.hours.models import OpenState
 from lieux.i18n import current_lang, gettext
 from lieux.models import Helpline, Lieu
 from lieux.settings import Settings
-from lieux.widget.hours import to_instant
-from lieux.widget.models import OpenState
 from lieux.widget.query import OpenNowQuery
 from lieux.widget.snapshot import SNAPSHOT_LIFETIME, Snapshot
 

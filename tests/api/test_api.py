@@ -1,11 +1,16 @@
 """The public JSON API on the demo data: occurrences, activities, lieux, errors, caching, CORS."""
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
+from litestar.testing import TestClient
 
 from lieux import db as database
-from tests.conftest import DEMO_TODAY
+from lieux.db.hours import replace_hours
+from lieux.db.lieux import get_lieu
+from lieux.hours.models import OpeningSlot
+from lieux.seed import seed_guide
+from tests.conftest import DEMO_NOW, DEMO_TODAY, make_app
 
 WEEK_END = DEMO_TODAY + timedelta(days=6)
 
@@ -81,27 +86,91 @@ def test_filters_and_language(client):
     assert papote and papote[0]["title"] == "Koffieklets" and papote[0]["title_lang"] == "nl"
 
 
+KNOWN_KINDS = "(known kinds: cafe-papote, repas, atelier, sortie, groupe-de-parole, ouverture"
+
+
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"from": "2026-13-01"}, "from: Invalid RFC3339 encoded date"),
-        ({"to": "demain"}, "to: Invalid RFC3339 encoded date"),
+        (
+            {"from": "2026-12-40"},
+            "from: '2026-12-40' is not a date: day is out of range for month "
+            "(expected YYYY-MM-DD, years 1970 to 2200)",
+        ),
+        ({"from": "2026-13-01"}, "from: '2026-13-01' is not a date: month must be in 1..12"),
+        ({"to": "demain"}, "to: 'demain' is not a date (expected YYYY-MM-DD"),
+        ({"to": "null"}, "to: 'null' is not a date"),
+        ({"from": "20261201"}, "from: '20261201' is not a date"),
         ({"from": "2026-01-01", "to": "2026-06-01"}, "longer than 92 days"),
         ({"from": "2026-12-10", "to": "2026-12-01"}, "before"),
-        ({"from": "0001-01-01"}, "too far away"),
+        ({"from": "0001-01-01"}, "too far away (years 1970 to 2200)"),
         ({"to": "9999-12-31"}, "too far away"),
-        ({"lieu": "nulle-part"}, "no lieu 'nulle-part'"),
-        ({"commune": "Paris"}, "known communes"),
-        ({"kind": "concert"}, "kind"),
-        ({"lang": "de"}, "lang"),
+        ({"commune": "Paris"}, "commune: unknown commune 'Paris' (known communes: Anderlecht,"),
+        ({"kind": "foo"}, f"kind: unknown kind 'foo' {KNOWN_KINDS}"),
+        ({"lang": "de"}, "lang: expected one of fr, nl, en, not 'de'"),
+        ({"to": ["2026-11-25", "2026-11-30"]}, "to: given 2 times, expected once"),
     ],
 )
-def test_bad_parameters_are_a_json_400(client, params, message):
+def test_bad_parameters_are_a_json_400_saying_which_and_why(client, params, message):
     response = client.get("/api/occurrences", params=params)
     assert response.status_code == 400
     assert response.headers["content-type"].startswith("application/json")
     body = response.json()
     assert body["status_code"] == 400 and message in body["detail"]
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"kind": "foo"}, f"kind: unknown kind 'foo' {KNOWN_KINDS}"),
+        ({"kind": "repas,foo"}, "kind: unknown kind 'foo'"),
+        ({"commune": "Paris"}, "commune: unknown commune 'Paris' (known communes: Anderlecht,"),
+        ({"at": "2026-12-40T10:00"}, "at: '2026-12-40T10:00' is not a date-time"),
+        ({"at": ""}, "at: '' is not a date-time of years 1970 to 2200"),
+        ({"at": "1969-12-31T23:00"}, "at: '1969-12-31T23:00' is too far away (years 1970 to"),
+        ({"lang": "de"}, "lang: expected one of fr, nl, en, not 'de'"),
+        ({"at": ["2026-12-01", "2026-12-02"]}, "at: given 2 times"),
+    ],
+)
+def test_bad_open_now_parameters_are_a_json_400(client, params, message):
+    response = client.get("/api/open-now", params=params)
+    assert response.status_code == 400
+    assert message in response.json()["detail"]
+
+
+def test_a_lieu_no_lieu_has_is_a_404_as_in_the_feeds(client):
+    response = client.get("/api/occurrences", params={"lieu": "nulle-part"})
+    assert response.status_code == 404
+    assert response.json()["detail"] == "lieu: no lieu 'nulle-part' (see /api/lieux for the slugs)"
+    assert client.get("/ical/lieux/nulle-part.ics").status_code == 404
+
+
+def test_a_commune_without_lieu_is_an_empty_answer(client):
+    # Uccle is a Brussels commune (the document's enum) where no lieu of the demo data is.
+    assert client.get("/api/occurrences", params={"commune": "Uccle"}).json() == []
+    assert client.get("/api/open-now", params={"commune": "Uccle"}).json() == []
+    # any case and accent, as in the feeds' addresses
+    schaerbeek = client.get("/api/open-now", params={"commune": "schaerbeek,Uccle"}).json()
+    assert schaerbeek and {lieu["commune"] for lieu in schaerbeek} == {"Schaerbeek"}
+
+
+def test_open_now_kind_keeps_the_lieux_holding_such_activities_open_or_not(client):
+    every = {lieu["slug"]: lieu for lieu in client.get("/api/open-now").json()}
+    meals = client.get("/api/open-now", params={"kind": "repas"}).json()
+    occurrences = client.get(
+        "/api/occurrences", params={"kind": "repas", "from": "2026-11-01", "to": "2027-01-31"}
+    ).json()
+    assert {lieu["slug"] for lieu in meals} == {o["lieu"] for o in occurrences}
+    # whatever they are doing now: some are closed, and no meal is under way at noon on Monday
+    assert {lieu["state"] for lieu in meals} >= {"closed"}
+    assert all(every[lieu["slug"]] == lieu for lieu in meals)
+
+
+def test_an_unencoded_offset_is_read_as_the_widget_reads_it(client):
+    encoded = client.get("/api/open-now", params={"at": "2026-11-24T11:00:00+01:00"})
+    assert encoded.status_code == 200
+    plain = client.get("/api/open-now?at=2026-11-24T11:00:00+01:00")  # "+" arrives as " "
+    assert plain.status_code == 200 and plain.json() == encoded.json()
 
 
 def test_a_window_of_92_days_is_allowed(client):
@@ -138,7 +207,7 @@ def test_one_lieu_as_in_the_list_and_archived_ones_hidden(client, seeded_path):
     assert "club-55" not in {lieu["slug"] for lieu in client.get("/api/lieux").json()}
     items = client.get("/api/occurrences", params={"to": "2026-12-20"}).json()
     assert items and "club-55" not in {i["lieu"] for i in items}
-    assert client.get("/api/occurrences", params={"lieu": "club-55"}).status_code == 400
+    assert client.get("/api/occurrences", params={"lieu": "club-55"}).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -188,3 +257,31 @@ def test_the_etag_changes_with_the_data(client, seeded_path):
     after = client.get(path, headers={"If-None-Match": before})
     assert after.status_code == 200
     assert "Café-papote du mardi" in after.text
+
+
+def test_demo_data_says_so_in_every_answer(client):
+    """On a demonstration instance (every lieu's hours are fictional in the demo data)."""
+    lieux = client.get("/api/lieux").json()
+    assert lieux and all(lieu["demo"] for lieu in lieux)
+    assert client.get("/api/lieux/babel-zin").json()["demo"] is True
+    states = client.get("/api/open-now").json()
+    assert states and all(state["demo"] for state in states)
+    for path in ("/ical/network.ics", "/ical/network.ics?include=hours"):
+        feed = client.get(path).text
+        assert feed.count("BEGIN:VEVENT") == feed.count("X-LIEUX-DEMO:TRUE") > 0, path
+
+
+def test_real_data_is_not_flagged_demo(db_path):
+    db = database.connect(db_path)
+    seed_guide(db, now=DEMO_NOW)
+    lieu = get_lieu(db, "club-55")
+    slots = [OpeningSlot(weekday=0, opens=time(10), closes=time(16))]
+    replace_hours(db, lieu.id, slots=slots, exceptions=[], holiday_rule=None)
+    db.close()
+    with TestClient(app=make_app(db_path)) as client:
+        lieux = {lieu["slug"]: lieu for lieu in client.get("/api/lieux").json()}
+        states = {state["slug"]: state for state in client.get("/api/open-now").json()}
+        feed = client.get("/ical/lieux/club-55.ics?include=hours").text
+    assert lieux["club-55"]["opening_hours"] and not any(x["demo"] for x in lieux.values())
+    assert states["club-55"]["state"] == "open" and not any(x["demo"] for x in states.values())
+    assert "BEGIN:VEVENT" in feed and "X-LIEUX-DEMO" not in feed

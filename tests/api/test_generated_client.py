@@ -72,7 +72,7 @@ def test_a_generated_client_lists_this_weeks_occurrences(client, seeded_path, tm
     assert listed == expand(client.get("/ical/network.ics").content, start, end)
 
     wrong = run(ask(lieu="nulle-part"))
-    assert wrong.status_code == 400
+    assert wrong.status_code == 404
     assert type(wrong.parsed).__name__ == "ApiError"
     assert "nulle-part" in wrong.parsed.detail
 

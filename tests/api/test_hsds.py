@@ -2,7 +2,7 @@
 
 import json
 import uuid
-from datetime import date, time
+from datetime import date, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,9 +14,10 @@ from referencing.jsonschema import DRAFT202012
 from lieux import db as database
 from lieux.db.hours import replace_hours
 from lieux.db.lieux import get_lieu, upsert_lieu
+from lieux.db.live_status import set_live_status
+from lieux.hours.models import HolidayRule, LiveStatus, OpeningException, OpeningSlot
 from lieux.models import LieuWrite
 from lieux.seed import seed_guide
-from lieux.widget.models import HolidayRule, OpeningException, OpeningSlot
 from tests.conftest import DEMO_NOW, Clock, make_app
 
 HSDS = Path(__file__).parents[1] / "hsds"
@@ -99,7 +100,7 @@ def test_the_demo_export_validates_and_never_shows_demo_hours(client, lang):
 def real_path(db_path: Path) -> Path:
     """The real lieux only (`lieux seed` without --demo)."""
     db = database.connect(db_path)
-    seed_guide(db)
+    seed_guide(db, now=DEMO_NOW)
     db.close()
     return db_path
 
@@ -149,6 +150,7 @@ def profiled(real_path: Path) -> Path:
             transport="Métro Clemenceau",
             governance=lieu.governance,
         ),
+        now=DEMO_NOW,
     )
     slots = [OpeningSlot(weekday=day, opens=time(10), closes=time(16)) for day in (0, 1, 3)] + [
         OpeningSlot(weekday=4, opens=time(18), closes=time(1))
@@ -266,3 +268,72 @@ def test_bad_requests_are_json_errors(client, path, status):
     response = client.get(path)
     assert response.status_code == status
     assert response.json()["status_code"] == status and response.json()["detail"]
+
+
+def _live(path: Path, state: str, *, hours: int, closes_at=None, note: str = "") -> None:
+    """Club 55's co-manager sets a live status at DEMO_NOW that lasts `hours` hours."""
+    db = database.connect(path)
+    lieu = get_lieu(db, "club-55")
+    set_live_status(
+        db,
+        LiveStatus(
+            lieu_id=lieu.id,
+            state=state,
+            starts_at=DEMO_NOW,
+            expires_at=DEMO_NOW + timedelta(hours=hours),
+            closes_at=closes_at,
+            note=note,
+            set_at=DEMO_NOW,
+        ),
+    )
+    db.close()
+
+
+def test_a_lieu_closed_by_its_live_status_is_closed_in_hsds_as_everywhere(profiled):
+    # Monday 12:00, in its Monday hours (10:00-16:00): "Fermé aujourd'hui" until midnight.
+    _live(profiled, "closed", hours=12, note="Fuite d'eau")
+    with TestClient(app=make_app(profiled)) as client:
+        club = next(s for s in check_export(client) if s["name"] == "Club 55")
+        dutch = next(s for s in check_export(client, "nl") if s["name"] == "Club 55")
+        english = next(s for s in check_export(client, "en") if s["name"] == "Club 55")
+        state = next(s for s in client.get("/api/open-now").json() if s["slug"] == "club-55")
+        widget = client.get("/widget/open-now", params={"show": "all"}).text
+    assert (state["state"], state["source"], state["note"]) == ("closed", "live", "Fuite d'eau")
+    assert "fermé exceptionnellement" in widget
+    assert club["status"] == "temporarily closed"
+    live = "Fermé exceptionnellement jusqu'au 23 novembre 2026 inclus (Fuite d'eau)."
+    assert club["alert"] == live + " Fermé du 24 décembre 2026 au 1 janvier 2027 (Congés d'hiver)."
+    assert all(s["notes"].startswith(live) for s in club["schedules"] if s.get("freq"))
+    assert dutch["status"] == "temporarily closed"
+    assert dutch["alert"].startswith("Uitzonderlijk gesloten tot en met 23 november 2026")
+    assert english["alert"].startswith("Exceptionally closed until 23 November 2026 inclusive")
+
+
+def test_a_lieu_closing_early_is_closed_in_hsds_once_it_closes(profiled):
+    closes = DEMO_NOW + timedelta(hours=2)  # 14:00 in Brussels
+    _live(profiled, "closes-early", hours=12, closes_at=closes)
+    clock = Clock()
+    with TestClient(app=make_app(profiled, clock)) as client:
+        before = next(s for s in check_export(client) if s["name"] == "Club 55")
+        clock.now = closes + timedelta(minutes=1)
+        after = next(s for s in check_export(client) if s["name"] == "Club 55")
+        state = next(s for s in client.get("/api/open-now").json() if s["slug"] == "club-55")
+    assert before["status"] == "active"
+    assert before["alert"].startswith("Ferme plus tôt le 23 novembre 2026, à 14:00.")
+    assert (after["status"], state["state"], state["source"]) == (
+        "temporarily closed", "closed", "live",
+    )  # fmt: skip
+
+
+def test_a_live_status_that_is_over_or_open_leaves_hsds_alone(profiled):
+    _live(profiled, "open", hours=2, note="Ouvert pour la fête")
+    clock = Clock()
+    with TestClient(app=make_app(profiled, clock)) as client:
+        opened = next(s for s in check_export(client) if s["name"] == "Club 55")
+    _live(profiled, "closed", hours=1)
+    clock.now = DEMO_NOW + timedelta(hours=2)
+    with TestClient(app=make_app(profiled, clock)) as client:
+        over = next(s for s in check_export(client) if s["name"] == "Club 55")
+    for club in (opened, over):
+        assert club["status"] == "active"
+        assert club["alert"] == "Fermé du 24 décembre 2026 au 1 janvier 2027 (Congés d'hiver)."

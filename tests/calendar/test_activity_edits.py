@@ -66,11 +66,21 @@ def test_unchanged_write_changes_nothing(db, series):
 
 def test_stale_version_is_refused(db, series):
     edits.update_activity(
-        db, series, msgspec.structs.replace(WEEKLY, title="A"), zone=ZONE, expected_version=1
+        db,
+        series,
+        msgspec.structs.replace(WEEKLY, title="A"),
+        zone=ZONE,
+        expected_version=1,
+        now=T0,
     )
     with pytest.raises(activities_db.StaleActivity):
         edits.update_activity(
-            db, series, msgspec.structs.replace(WEEKLY, title="B"), zone=ZONE, expected_version=1
+            db,
+            series,
+            msgspec.structs.replace(WEEKLY, title="B"),
+            zone=ZONE,
+            expected_version=1,
+            now=T0,
         )
     assert activities_db.get_activity(db, series).title == "A"
 
@@ -91,7 +101,7 @@ def test_cancel_move_restore_occurrences(db, series):
     assert moved.overrides[0].starts_at == datetime(2026, 11, 18, 10)
     assert moved.overrides[0].sequence == 3
     with pytest.raises(ValueError, match="not an occurrence"):
-        edits.cancel_occurrence(db, series, datetime(2026, 11, 18, 14), zone=ZONE)
+        edits.cancel_occurrence(db, series, datetime(2026, 11, 18, 14), zone=ZONE, now=T0)
 
 
 def test_moving_the_series_carries_its_overrides(db, series):
@@ -106,7 +116,7 @@ def test_moving_the_series_carries_its_overrides(db, series):
     assert override.status == "cancelled"
     # to another weekday: the old override names no occurrence any more and goes
     thursday = msgspec.structs.replace(later, rrule="FREQ=WEEKLY;BYDAY=TH")
-    assert edits.update_activity(db, series, thursday, zone=ZONE).overrides == ()
+    assert edits.update_activity(db, series, thursday, zone=ZONE, now=T0).overrides == ()
 
 
 def test_delete_hides_the_activity(db, series):
@@ -114,4 +124,4 @@ def test_delete_hides_the_activity(db, series):
     assert activities_db.list_activities(db) == []
     assert activities_db.is_deleted(db, series)
     with pytest.raises(LookupError):
-        edits.cancel_occurrence(db, series, datetime(2026, 11, 17, 14), zone=ZONE)
+        edits.cancel_occurrence(db, series, datetime(2026, 11, 17, 14), zone=ZONE, now=T0)

@@ -72,11 +72,11 @@ def test_lieu_page_lists_coming_activities(client):
     assert "Café-papote" in section and "/agenda/1" in section
 
 
-def test_copy_button_only_with_javascript(live_server, browser):
+def test_copy_button_only_with_javascript(read_only_server, browser):
     for scripts in (True, False):
         context = browser.new_context(java_script_enabled=scripts)
         page = context.new_page()
-        page.goto(live_server.url + "/lieux/babel-zin")
+        page.goto(read_only_server.url + "/lieux/babel-zin")
         assert "/ical/lieux/babel-zin.ics" in page.locator("#feed-address").inner_text()
         assert page.locator("#subscribe button.copy").is_visible() is scripts
         context.close()
@@ -146,7 +146,7 @@ def test_the_subscribe_box_has_a_way_for_each_device(client):
     assert "Sur un ordinateur" not in nl and "Op een computer? Scan deze code" in nl
 
 
-def test_the_qr_code_only_on_wide_screens_and_the_box_without_javascript(live_server, browser):
+def test_the_qr_code_only_on_wide_screens_and_the_box_without_javascript(read_only_server, browser):
     shots = Path(__file__).parents[2] / "var" / "screenshots" / "agenda"
     shots.mkdir(parents=True, exist_ok=True)
     for width, shown in ((320, False), (1280, True)):
@@ -154,7 +154,7 @@ def test_the_qr_code_only_on_wide_screens_and_the_box_without_javascript(live_se
             viewport={"width": width, "height": 900}, java_script_enabled=False
         )
         page = context.new_page()
-        page.goto(live_server.url + "/lieux/babel-zin")
+        page.goto(read_only_server.url + "/lieux/babel-zin")
         assert page.locator("#subscribe figure.qr").is_visible() is shown
         assert page.locator("#subscribe a.button[href^='webcal:']").is_visible()
         google = page.locator("#subscribe details a[href^='https://calendar.google.com/']").first

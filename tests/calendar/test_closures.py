@@ -25,8 +25,9 @@ from lieux.calendar.recurrence import Occurrence, agenda
 from lieux.db import activities as activities_db
 from lieux.db.hours import all_hours, get_hours
 from lieux.db.lieux import get_lieu
+from lieux.hours.models import OpeningException, OpeningHours
 from lieux.manage import actions
-from lieux.widget.models import OpeningException, OpeningHours
+from tests.conftest import DEMO_NOW
 
 ZONE = ZoneInfo("Europe/Brussels")
 WINTER = OpeningException(
@@ -164,7 +165,7 @@ def test_the_lieu_home_and_activity_pages_flag_them_too(client, clock):
 def test_a_cancelled_date_in_the_closure_is_no_longer_flagged(client, seeded_path):
     db = database.connect(seeded_path)
     papote = activities_db.get_activity_by_uid(db, "demo-club-55-papote@lieux-de-liens.demo")
-    edits.cancel_occurrence(db, papote.id, datetime(2026, 12, 28, 10), zone=ZONE)
+    edits.cancel_occurrence(db, papote.id, datetime(2026, 12, 28, 10), zone=ZONE, now=DEMO_NOW)
     db.close()
     page = client.get("/agenda", params={"lieu": "club-55", "week": "2026-12-28"}).text
     assert sum("À confirmer" in row for row in rows(page)) == 1  # the meal of 1 January

@@ -14,7 +14,7 @@ from lieux.db import activities as activities_db
 from lieux.db.hours import all_hours
 from lieux.db.lieux import get_lieu, list_lieux
 from tests.calendar.samples import expand
-from tests.conftest import DEMO_TODAY
+from tests.conftest import DEMO_NOW, DEMO_TODAY
 
 ZONE = ZoneInfo("Europe/Brussels")
 AT = "2026-11-23T09:00:00+00:00"
@@ -132,7 +132,7 @@ def test_an_edit_changes_the_feed_sequence_and_etag(client, db_path):
     db = database.connect(db_path)
     papote = activities_db.get_activity_by_uid(db, "demo-babel-zin-papote@lieux-de-liens.demo")
     rid = papote.starts_at + timedelta(weeks=10)
-    edits.cancel_occurrence(db, papote.id, rid, zone=ZONE)
+    edits.cancel_occurrence(db, papote.id, rid, zone=ZONE, now=DEMO_NOW)
     db.close()
     after = client.get(
         "/ical/lieux/babel-zin.ics",
@@ -215,7 +215,9 @@ def test_a_lieu_without_hours_gets_no_hours_events(client, db_path):
     from lieux.models import LieuWrite
 
     db = database.connect(db_path)
-    upsert_lieu(db, LieuWrite(slug="sans-horaires", name="Sans horaires", commune="Ixelles"))
+    upsert_lieu(
+        db, LieuWrite(slug="sans-horaires", name="Sans horaires", commune="Ixelles"), now=DEMO_NOW
+    )
     db.close()
     body = client.get("/ical/lieux/sans-horaires.ics", params={"include": "hours"}).content
     assert b"BEGIN:VEVENT" not in body and b"BEGIN:VCALENDAR" in body

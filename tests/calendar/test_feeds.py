@@ -12,8 +12,8 @@ import vobject
 from lieux.calendar.feeds import build_feed
 from lieux.calendar.models import Activity, ActivityOverride
 from lieux.calendar.recurrence import agenda
+from lieux.hours.models import OpeningException, OpeningHours
 from lieux.models import Lieu
-from lieux.widget.models import OpeningException, OpeningHours
 
 ZONE = ZoneInfo("Europe/Brussels")
 GOLDEN = Path(__file__).parent / "golden"

@@ -15,6 +15,7 @@ from dateutil.rrule import rrulestr
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from lieux import budget
 from lieux.calendar import expansion, rules
 from lieux.calendar.expansion import OCCURRENCES_MAX, PERIODS_MAX, RuleError, walk
 from lieux.calendar.models import Activity
@@ -324,3 +325,13 @@ def test_expanding_whatever_is_accepted_is_bounded_and_is_dateutil_own(rule, sta
     # dateutil's own between() walks from DTSTART: compared when that stays short.
     if not found.cut and offset < 3660:
         assert found.found == rrulestr(rule, dtstart=aware(starts)).between(start, end, inc=True)
+
+
+def test_a_request_past_its_budget_stops_inside_the_walk():
+    """Defence in depth behind the caps: the walk checks the request's budget at every step, so
+    a request that has spent it ends (503) instead of holding its worker."""
+    zone = ZoneInfo("Europe/Brussels")
+    start = datetime(2026, 1, 5, 14, tzinfo=zone)
+    with budget.limit(0), pytest.raises(budget.BudgetExceeded):
+        walk("FREQ=DAILY", start, start, start + timedelta(days=30))
+    assert len(walk("FREQ=DAILY", start, start, start + timedelta(days=30)).found) == 31

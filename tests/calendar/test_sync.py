@@ -48,7 +48,7 @@ def test_a_cli_import_is_in_the_lieu_audit_log(seeded_path, tmp_path: Path, caps
 def test_a_refresh_that_changes_nothing_leaves_no_entry(db):
     from lieux.seed import seed_guide
 
-    seed_guide(db)
+    seed_guide(db, now=DEMO_NOW)
     lieu_id = get_lieu(db, "circuit").id
     events = parse_calendar(CALENDAR.encode(), ZONE)
     url = "https://example.org/agenda.ics"

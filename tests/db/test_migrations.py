@@ -7,6 +7,7 @@ from lieux import db as database
 from lieux.db.lieux import data_revision, list_helplines, upsert_helpline, upsert_lieu
 from lieux.models import LieuWrite
 from lieux.seed import seed_guide
+from tests.conftest import DEMO_NOW
 
 FIRST = database.MIGRATIONS._migrations[0].name
 
@@ -67,18 +68,18 @@ def test_foreign_keys_are_enforced(db):
 
 
 def test_schema_rejects_impossible_values(db):
-    lieu_id = upsert_lieu(db, LieuWrite(slug="x", name="X"))
+    lieu_id = upsert_lieu(db, LieuWrite(slug="x", name="X"), now=DEMO_NOW)
     with pytest.raises(sqlite3.IntegrityError):
         db["opening_slots"].insert(
             {"lieu_id": lieu_id, "weekday": 7, "opens": "10:00:00", "closes": "12:00:00"}
         )
     with pytest.raises(sqlite3.IntegrityError):
-        upsert_lieu(db, LieuWrite(slug="Pas un slug!", name="Y"))
+        upsert_lieu(db, LieuWrite(slug="Pas un slug!", name="Y"), now=DEMO_NOW)
 
 
 def test_every_public_write_bumps_the_revision(db):
     before = data_revision(db)
-    lieu_id = upsert_lieu(db, LieuWrite(slug="x", name="X"))
+    lieu_id = upsert_lieu(db, LieuWrite(slug="x", name="X"), now=DEMO_NOW)
     after_insert = data_revision(db)
     assert after_insert > before
     db["opening_slots"].insert(
@@ -88,9 +89,9 @@ def test_every_public_write_bumps_the_revision(db):
 
 
 def test_unchanged_upsert_writes_nothing(db):
-    upsert_lieu(db, LieuWrite(slug="x", name="X"))
+    upsert_lieu(db, LieuWrite(slug="x", name="X"), now=DEMO_NOW)
     before = data_revision(db)
-    upsert_lieu(db, LieuWrite(slug="x", name="X"))
+    upsert_lieu(db, LieuWrite(slug="x", name="X"), now=DEMO_NOW)
     assert data_revision(db) == before
 
 
@@ -112,7 +113,7 @@ def test_database_before_helpline_translations_keeps_its_helplines(tmp_path):
         "X",  # no translation yet: the text it has
         "24/7",
     )
-    seed_guide(upgraded)  # `lieux seed` then writes the translations it lacks
+    seed_guide(upgraded, now=DEMO_NOW)  # `lieux seed` then writes the translations it lacks
     (line,) = list_helplines(upgraded)  # and adds no line to a network's own list
     assert line.what_in("nl") == "Luisterlijn"
     assert line.what_in("fr") == "X"  # what the network wrote stays
@@ -120,9 +121,9 @@ def test_database_before_helpline_translations_keeps_its_helplines(tmp_path):
 
 
 def test_a_helpline_change_bumps_the_revision_and_an_unchanged_one_does_not(db):
-    seed_guide(db)
+    seed_guide(db, now=DEMO_NOW)
     before = data_revision(db)
-    seed_guide(db)
+    seed_guide(db, now=DEMO_NOW)
     assert data_revision(db) == before
     line = list_helplines(db)[0]
     upsert_helpline(db, msgspec.structs.replace(line, hours="jour et nuit"))

@@ -6,11 +6,11 @@ from lieux.db import hours
 from lieux.db.activities import list_activities
 from lieux.db.lieux import get_lieu, has_demo_data, list_helplines, list_lieux
 from lieux.demo import seed_demo
+from lieux.hours.models import OpeningSlot
 from lieux.models import helplines_for
 from lieux.seed import HELPLINE_WHAT, load_guide, seed_guide
 from lieux.slugs import slugify
-from lieux.widget.models import OpeningSlot
-from tests.conftest import DEMO_TODAY
+from tests.conftest import DEMO_NOW, DEMO_TODAY
 
 SHARED_GUIDE = Path(__file__).parents[3] / "shared" / "data" / "lieux-guide.json"
 
@@ -25,7 +25,7 @@ def test_shipped_guide_matches_the_networks_facts():
 
 
 def test_seed_loads_every_real_lieu_with_its_facts_and_no_hours(db):
-    assert seed_guide(db) == 11
+    assert seed_guide(db, now=DEMO_NOW) == 11
     lieux = list_lieux(db)
     assert len(lieux) == 11
     for entry in guide()["lieux"]:
@@ -44,18 +44,18 @@ def test_seed_loads_every_real_lieu_with_its_facts_and_no_hours(db):
 
 
 def test_seed_is_idempotent(db):
-    seed_guide(db)
+    seed_guide(db, now=DEMO_NOW)
     first = [(lieu.id, lieu.slug) for lieu in list_lieux(db)]
-    seed_guide(db)
+    seed_guide(db, now=DEMO_NOW)
     assert [(lieu.id, lieu.slug) for lieu in list_lieux(db)] == first
     assert len(list_helplines(db)) == len(guide()["helplines"])
 
 
 def test_demo_is_idempotent_labelled_and_covers_the_cases(db):
-    seed_guide(db)
-    added = seed_demo(db, today=DEMO_TODAY)
+    seed_guide(db, now=DEMO_NOW)
+    added = seed_demo(db, today=DEMO_TODAY, now=DEMO_NOW)
     assert added >= 20
-    assert seed_demo(db, today=DEMO_TODAY) == 0
+    assert seed_demo(db, today=DEMO_TODAY, now=DEMO_NOW) == 0
     assert has_demo_data(db)
     activities = list_activities(db)
     assert len(activities) == added
@@ -76,11 +76,11 @@ def test_demo_is_idempotent_labelled_and_covers_the_cases(db):
 
 
 def test_demo_keeps_hours_a_lieu_already_has(db):
-    seed_guide(db)
+    seed_guide(db, now=DEMO_NOW)
     lieu = get_lieu(db, "circuit")
     real = OpeningSlot(weekday=0, opens=time(9), closes=time(11))
     hours.replace_hours(db, lieu.id, slots=[real], exceptions=[], holiday_rule=None)
-    seed_demo(db, today=DEMO_TODAY)
+    seed_demo(db, today=DEMO_TODAY, now=DEMO_NOW)
     assert hours.get_hours(db, lieu.id).slots == (real,)
 
 
@@ -91,7 +91,7 @@ def test_slugify():
 
 
 def test_helplines_are_described_in_three_languages_with_the_guides_own_words(db):
-    seed_guide(db)
+    seed_guide(db, now=DEMO_NOW)
     lines = {h.name: h for h in list_helplines(db)}
     assert set(HELPLINE_WHAT) == set(lines)  # a translation for each line, and no other line
     for entry in guide()["helplines"]:
@@ -109,7 +109,7 @@ def test_helplines_are_described_in_three_languages_with_the_guides_own_words(db
 
 
 def test_helplines_in_the_order_of_each_language(db):
-    seed_guide(db)
+    seed_guide(db, now=DEMO_NOW)
     every = list_helplines(db)
     numbers = {lang: [h.number for h in helplines_for(every, lang)] for lang in ("fr", "nl", "en")}
     assert numbers["nl"][:2] == ["106", "1813"]

@@ -35,15 +35,15 @@ def stack(tmp_path_factory):
     from lieux import db as database
     from lieux.demo import seed_demo
     from lieux.seed import seed_guide
-    from tests.conftest import DEMO_TODAY
+    from tests.conftest import DEMO_NOW, DEMO_TODAY
 
     assert NGINX, "nginx is missing: `make browser` installs it"
     root = tmp_path_factory.mktemp("deploy")
     path = root / "lieux.sqlite3"
     db = database.connect(path)
     database.migrate(db)
-    seed_guide(db)
-    seed_demo(db, today=DEMO_TODAY)
+    seed_guide(db, now=DEMO_NOW)
+    seed_demo(db, today=DEMO_TODAY, now=DEMO_NOW)
     db.close()
     serve = Serve(path, "--workers", "2", "--proxy-headers")
     try:
@@ -191,3 +191,32 @@ def test_a_change_through_the_proxy_shows_in_the_cached_widget_within_its_max_ag
         time.sleep(0.5)
     assert response.headers["X-Cache-Status"] in {"EXPIRED", "MISS"}
     assert time.monotonic() - stored_at >= max_age - 1  # not before the cache let go of it
+
+
+def test_the_largest_calendar_file_gets_through_and_a_bigger_body_does_not(stack):
+    """What nginx lets through is what the service takes (tests/deploy/test_body_limit.py):
+    a file of MAX_BYTES reaches the service's own answer, one byte more its own refusal, and a
+    body past nginx's limit stops at nginx."""
+    from lieux.calendar.fetch import MAX_BYTES
+
+    nginx, _, path = stack
+    member = add_member(path, "Co Upload", {LIEU_A: "co-manager"})
+    with client_from("127.0.0.6", nginx.url) as browser:
+        csrf = sign_in(browser, path, member, at=datetime.now(UTC))
+        url = f"/manage/{LIEU_A}/calendars"
+
+        def upload(size: int) -> httpx.Response:
+            content = b"BEGIN:VCALENDAR\r\n" + b"X" * (size - 17)
+            return browser.post(
+                url,
+                data={"_csrf_token": csrf},
+                files={"file": ("agenda.ics", content, "text/calendar")},
+            )
+
+        largest = upload(MAX_BYTES)
+        assert largest.status_code == 400 and "larger than" not in largest.text
+        assert "Importer un agenda" in largest.text  # the service's own page
+        too_large = upload(MAX_BYTES + 1)
+        assert too_large.status_code == 400 and "larger than 5 MB" in too_large.text
+        refused = upload(6_000_000)
+        assert refused.status_code == 413 and "nginx" in refused.text

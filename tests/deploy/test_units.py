@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from lieux.cli import build_parser
 
 UNITS = Path(__file__).parents[2] / "deploy" / "systemd"
@@ -70,6 +72,7 @@ def test_the_service_is_sandboxed_and_runs_lieux_serve_behind_the_proxy():
     assert build_parser().parse_args(shlex.split(service["ExecStartPre"][0])[1:]).command == "init"
 
 
+@pytest.mark.real_clock  # the unit's shell script runs `lieux backup`
 def test_the_backup_keeps_the_newest_copies(seeded_path, tmp_path):
     backup = directives(UNITS / "lieux-backup.service")
     assert backup["Type"] == ["oneshot"]
@@ -92,3 +95,14 @@ def test_the_backup_keeps_the_newest_copies(seeded_path, tmp_path):
     assert len(kept) == 3
     with sqlite3.connect(kept[-1]) as copy:
         assert copy.execute("SELECT count(*) FROM lieux").fetchone()[0] > 0
+
+
+def test_systemd_waits_longer_than_lieux_serve_takes_to_stop():
+    """systemd's stop timeout covers `lieux serve`'s own grace for requests in flight and its
+    leaving a stuck one behind (tests/test_serve.py measures both), without waiting long."""
+    from lieux.cli import GRACEFUL_SHUTDOWN_S, STUCK_THREAD_GRACE_S
+
+    [timeout] = directives(UNITS / "lieux.service")["TimeoutStopSec"]
+    assert timeout.endswith("s")
+    seconds = int(timeout.removesuffix("s"))
+    assert GRACEFUL_SHUTDOWN_S + STUCK_THREAD_GRACE_S + 5 <= seconds <= 30

@@ -10,12 +10,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from lieux import db as database
-from lieux.demo import seed_demo
-from lieux.seed import seed_guide
-from tests.conftest import DEMO_TODAY
+from tests.conftest import copy_database, read_only
 from tests.live_server import LiveServer
-from tests.widget.conftest import seed_real
 
 
 class HostSite:
@@ -103,7 +99,8 @@ def watch(page) -> Watch:
 
 def run_axe(page, axe_source: str, selector: str | None = None) -> list[dict]:
     """The serious and critical axe-core violations on the page (or inside `selector`)."""
-    page.add_script_tag(content=axe_source)
+    # Evaluated by the test driver: a <script> added to the page would be refused by our CSP.
+    page.evaluate(axe_source)
     results = page.evaluate(
         """async (selector) => {
             const r = await axe.run(selector || document, {resultTypes: ['violations']});
@@ -132,22 +129,16 @@ def execute(db_path: Path, sql: str, params=()) -> None:
 # Read-only servers shared by the tests of a module (starting `lieux serve` takes a second):
 # tests that change data use the function-scoped `live_server` instead.
 @pytest.fixture(scope="module")
-def demo_server(tmp_path_factory) -> Iterator[LiveServer]:
-    """The real lieux and the demo data, as `make run` serves them."""
-    path = tmp_path_factory.mktemp("demo") / "lieux.sqlite3"
-    connection = database.connect(path)
-    database.migrate(connection)
-    seed_guide(connection)
-    seed_demo(connection, today=DEMO_TODAY)
-    connection.close()
-    server = LiveServer(path)
-    yield server
-    server.stop()
+def demo_server(read_only_server: LiveServer) -> LiveServer:
+    """The real lieux and the demo data, as `make run` serves them (tests/conftest.py's
+    `read_only_server`, under the name these tests know it by)."""
+    return read_only_server
 
 
 @pytest.fixture(scope="module")
-def real_server(tmp_path_factory) -> Iterator[LiveServer]:
+def real_server(tmp_path_factory, real_template: Path) -> Iterator[LiveServer]:
     """The real lieux only (`lieux seed` without --demo): every lieu's hours are unknown."""
-    server = LiveServer(seed_real(tmp_path_factory.mktemp("real") / "lieux.sqlite3"))
-    yield server
-    server.stop()
+    path = tmp_path_factory.mktemp("real") / "lieux.sqlite3"
+    copy_database(real_template, path)
+    with read_only(path) as server:
+        yield server

@@ -61,10 +61,10 @@ def csp(live_server, policy=SCRIPT_CSP) -> dict[str, str]:
     return {"Content-Security-Policy": policy.format(service=live_server.url)}
 
 
-def test_script_variant_shows_the_lieu_week_under_a_strict_csp(live_server, host_site, context):
-    code = agenda_snippet(live_server, "script", lieu="babel-zin")
+def test_script_variant_shows_the_lieu_week_under_a_strict_csp(demo_server, host_site, context):
+    code = agenda_snippet(demo_server, "script", lieu="babel-zin")
     assert code.startswith('<div data-lieux-widget="agenda" data-lieu="babel-zin"')
-    url = host_site.add("/", host_page(code), **csp(live_server))
+    url = host_site.add("/", host_page(code), **csp(demo_server))
     page = context.new_page()
     seen = watch(page)
     page.goto(url)
@@ -78,15 +78,17 @@ def test_script_variant_shows_the_lieu_week_under_a_strict_csp(live_server, host
         widget.locator(".ldl-when").first.evaluate("e => getComputedStyle(e).fontWeight") == "700"
     )
     assert any("/embed/static/agenda.css?v=" in u for u in seen.urls)
-    assert_clean(seen, context, {live_server.url, host_site.url})
+    assert_clean(seen, context, {demo_server.url, host_site.url})
 
 
-def test_both_custom_elements_under_a_strict_csp(live_server, host_site, context):
-    element = agenda_snippet(live_server, "element", lieu="circuit", layout="compact")
+def test_both_custom_elements_under_a_strict_csp(demo_server, host_site, context):
+    element = agenda_snippet(demo_server, "element", lieu="circuit", layout="compact")
     assert element.startswith('<lieux-agenda lieu="circuit"')
     open_now = f'<lieux-open-now at="{AT}" show="all" layout="compact"></lieux-open-now>'
     url = host_site.add(
-        "/", host_page(f"<aside>{open_now}</aside><section>{element}</section>"), **csp(live_server)
+        "/",
+        host_page(f"<aside>{open_now}</aside><section>{element}</section>"),
+        **csp(demo_server),
     )
     page = context.new_page()
     seen = watch(page)
@@ -99,11 +101,11 @@ def test_both_custom_elements_under_a_strict_csp(live_server, host_site, context
     assert page.evaluate("getComputedStyle(document.querySelector('lieux-agenda')).display") == (
         "block"
     )
-    assert_clean(seen, context, {live_server.url, host_site.url})
+    assert_clean(seen, context, {demo_server.url, host_site.url})
 
 
-def test_widgets_added_after_load_are_shown(live_server, host_site, context):
-    loader = f'<script src="{live_server.url}/embed.js" async></script>'
+def test_widgets_added_after_load_are_shown(demo_server, host_site, context):
+    loader = f'<script src="{demo_server.url}/embed.js" async></script>'
     # The host's own script (a tab, a modal, a page builder) adds the widgets a moment later.
     host_site.add(
         "/later.js",
@@ -123,7 +125,7 @@ def test_widgets_added_after_load_are_shown(live_server, host_site, context):
     )
     body = '<div id="tab"></div><div id="modal"></div>' + loader
     url = host_site.add(
-        "/", host_page(body, '<script src="/later.js" defer></script>'), **csp(live_server)
+        "/", host_page(body, '<script src="/later.js" defer></script>'), **csp(demo_server)
     )
     page = context.new_page()
     seen = watch(page)
@@ -138,14 +140,14 @@ def test_widgets_added_after_load_are_shown(live_server, host_site, context):
     # one htmx, one stylesheet of each
     assert page.locator("link[data-lieux-agenda-css]").count() == 1
     assert sum(u.endswith("/embed/static/htmx-2.0.11.min.js") for u in seen.urls) == 1
-    assert_clean(seen, context, {live_server.url, host_site.url})
+    assert_clean(seen, context, {demo_server.url, host_site.url})
 
 
-def test_iframe_variant_under_a_strict_csp_resizes_with_embed_js(live_server, host_site, context):
-    code = agenda_snippet(live_server, "iframe", lieu="babel-zin", days="7")
+def test_iframe_variant_under_a_strict_csp_resizes_with_embed_js(demo_server, host_site, context):
+    code = agenda_snippet(demo_server, "iframe", lieu="babel-zin", days="7")
     assert "/embed/agenda?" in code and 'height="520"' in code
-    loader = f'<script src="{live_server.url}/embed.js" async></script>'
-    url = host_site.add("/", host_page(code + loader), **csp(live_server))
+    loader = f'<script src="{demo_server.url}/embed.js" async></script>'
+    url = host_site.add("/", host_page(code + loader), **csp(demo_server))
     page = context.new_page()
     seen = watch(page)
     page.goto(url)
@@ -157,17 +159,17 @@ def test_iframe_variant_under_a_strict_csp_resizes_with_embed_js(live_server, ho
     assert abs(height - inner["height"]) <= 8, (height, inner)
     # links open outside the frame
     assert frame.locator("a.ldl-event-title").first.evaluate("a => a.target || a.baseURI") != ""
-    assert_clean(seen, context, {live_server.url, host_site.url})
+    assert_clean(seen, context, {demo_server.url, host_site.url})
 
 
-def test_iframe_alone_under_a_frame_only_csp(live_server, host_site, context):
-    code = agenda_snippet(live_server, "iframe", lieu="circuit")
-    url = host_site.add("/", host_page(code), **csp(live_server, FRAME_CSP))
+def test_iframe_alone_under_a_frame_only_csp(demo_server, host_site, context):
+    code = agenda_snippet(demo_server, "iframe", lieu="circuit")
+    url = host_site.add("/", host_page(code), **csp(demo_server, FRAME_CSP))
     page = context.new_page()
     seen = watch(page)
     page.goto(url)
     page.frame_locator("iframe").locator("#ldl-agenda .ldl-event").first.wait_for(timeout=TIMEOUT)
-    assert_clean(seen, context, {live_server.url, host_site.url})
+    assert_clean(seen, context, {demo_server.url, host_site.url})
 
 
 @pytest.mark.parametrize("variant", ["script", "element", "iframe"])

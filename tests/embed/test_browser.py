@@ -115,16 +115,16 @@ def test_htmx_variant_on_a_site_with_its_own_htmx(seeded_path, live_server, host
     assert_clean(seen, context, {live_server.url, host_site.url})
 
 
-def test_script_variant_beside_a_host_htmx(live_server, host_site, context):
+def test_script_variant_beside_a_host_htmx(demo_server, host_site, context):
     """embed.js uses the page's htmx, allows our origin only, and the page's own hx-get works."""
-    vendored = httpx.get(live_server.url + "/embed/static/htmx-2.0.11.min.js").content
+    vendored = httpx.get(demo_server.url + "/embed/static/htmx-2.0.11.min.js").content
     host_site.add("/htmx.min.js", vendored, "text/javascript")
     host_site.add("/hello", "<p id='hello'>bonjour</p>")
     elsewhere = "http://127.0.0.1:9/steal"  # a third origin: must stay refused
     body = (
         '<button hx-get="/hello" hx-target="#out">Hello</button><div id="out"></div>'
         f'<button hx-get="{elsewhere}" hx-target="#out">Elsewhere</button>'
-        + snippet(live_server, "script")
+        + snippet(demo_server, "script")
     )
     url = host_site.add("/", host_page(body, '<script src="/htmx.min.js"></script>'))
     page = context.new_page()
@@ -141,7 +141,7 @@ def test_script_variant_beside_a_host_htmx(live_server, host_site, context):
     assert not any(u.startswith(elsewhere) for u in seen.urls)
     # htmx logs the refused URL as an error: that one is the guard working, not a fault.
     seen.console_errors = [e for e in seen.console_errors if "htmx:invalidPath" not in e]
-    assert_clean(seen, context, {live_server.url, host_site.url})
+    assert_clean(seen, context, {demo_server.url, host_site.url})
 
 
 def test_iframe_variant_under_a_strict_csp(seeded_path, live_server, host_site, context):
@@ -164,9 +164,9 @@ def test_iframe_variant_under_a_strict_csp(seeded_path, live_server, host_site, 
     assert_clean(seen, context, {live_server.url, host_site.url})
 
 
-def test_iframe_resizes_itself_when_embed_js_is_there(live_server, host_site, context):
-    code = snippet(live_server, "iframe", layout="compact", limit="3")
-    loader = f'<script src="{live_server.url}/embed.js" async></script>'
+def test_iframe_resizes_itself_when_embed_js_is_there(demo_server, host_site, context):
+    code = snippet(demo_server, "iframe", layout="compact", limit="3")
+    loader = f'<script src="{demo_server.url}/embed.js" async></script>'
     url = host_site.add("/", host_page(code + loader))
     page = context.new_page()
     seen = watch(page)
@@ -176,7 +176,7 @@ def test_iframe_resizes_itself_when_embed_js_is_there(live_server, host_site, co
     height = page.evaluate("document.querySelector('iframe').getBoundingClientRect().height")
     inner = page.frame_locator("iframe").locator("#ldl-frame").bounding_box()
     assert abs(height - inner["height"]) <= 8, (height, inner)
-    assert_clean(seen, context, {live_server.url, host_site.url})
+    assert_clean(seen, context, {demo_server.url, host_site.url})
 
 
 @pytest.mark.parametrize("variant", ["script", "htmx", "iframe"])
@@ -209,10 +209,10 @@ def test_hostile_text_stays_text(seeded_path, live_server, host_site, context, v
     assert_clean(seen, context, {live_server.url, host_site.url})
 
 
-def test_fragment_in_a_host_page_is_accessible(live_server, host_site, context, axe_source):
+def test_fragment_in_a_host_page_is_accessible(demo_server, host_site, context, axe_source):
     for theme in ("light", "dark"):
         for layout in ("list", "compact"):
-            code = snippet(live_server, "script", theme=theme, layout=layout, show="all")
+            code = snippet(demo_server, "script", theme=theme, layout=layout, show="all")
             url = host_site.add("/", host_page(code))
             page = context.new_page()
             page.goto(url)
@@ -222,30 +222,30 @@ def test_fragment_in_a_host_page_is_accessible(live_server, host_site, context, 
 
 
 @pytest.mark.parametrize("query", ["", "?layout=compact&theme=dark&lang=nl&show=all"])
-def test_configurator_is_accessible(live_server, context, axe_source, query):
+def test_configurator_is_accessible(demo_server, context, axe_source, query):
     page = context.new_page()
     seen = watch(page)
-    page.goto(f"{live_server.url}/embed{query}")
+    page.goto(f"{demo_server.url}/embed{query}")
     assert run_axe(page, axe_source) == []
-    assert_clean(seen, context, {live_server.url})
+    assert_clean(seen, context, {demo_server.url})
 
 
-def test_configurator_preview_follows_the_form_with_javascript(live_server, context):
+def test_configurator_preview_follows_the_form_with_javascript(demo_server, context):
     page = context.new_page()
     seen = watch(page)
-    page.goto(f"{live_server.url}/embed?at={AT}")
+    page.goto(f"{demo_server.url}/embed?at={AT}")
     page.locator(".copy").first.wait_for(state="visible", timeout=TIMEOUT)
     page.get_by_label("compacte").check()
     page.locator("#embed-preview #ldl-open-now.ldl-layout-compact").wait_for(timeout=TIMEOUT)
     assert 'data-layout="compact"' in page.locator("#snippet-script").text_content()
     assert "layout=compact" in page.url
-    assert_clean(seen, context, {live_server.url})
+    assert_clean(seen, context, {demo_server.url})
 
 
-def test_configurator_preview_works_without_javascript(live_server, browser):
+def test_configurator_preview_works_without_javascript(demo_server, browser):
     context = new_context(browser, java_script_enabled=False)
     page = context.new_page()
-    page.goto(f"{live_server.url}/embed?at={AT}")
+    page.goto(f"{demo_server.url}/embed?at={AT}")
     page.get_by_label("sombres").check()
     page.get_by_role("button", name="Mettre à jour").click()
     page.locator("#embed-preview #ldl-open-now.ldl-theme-dark").wait_for(timeout=TIMEOUT)
@@ -253,11 +253,11 @@ def test_configurator_preview_works_without_javascript(live_server, browser):
     context.close()
 
 
-def test_iframe_page_is_accessible(live_server, browser, axe_source):
+def test_iframe_page_is_accessible(demo_server, browser, axe_source):
     # The page's own CSP refuses inline scripts, axe-core included: bypass it for the audit only.
     context = new_context(browser, bypass_csp=True)
     page = context.new_page()
-    page.goto(f"{live_server.url}/embed/open-now?at={AT}&show=all")
+    page.goto(f"{demo_server.url}/embed/open-now?at={AT}&show=all")
     page.locator("#ldl-open-now").wait_for(timeout=TIMEOUT)
     assert run_axe(page, axe_source) == []
     context.close()

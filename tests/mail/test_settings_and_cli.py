@@ -103,6 +103,7 @@ def test_the_password_is_not_in_the_settings_repr():
     assert "password='***'" in shown and "Sekr3t" not in shown and "h.example.org" in shown
 
 
+@pytest.mark.real_clock  # a `lieux` process
 def test_the_cli_says_a_wrong_url_in_one_line_without_the_password(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "lieux.cli", "outbox", "--db", str(tmp_path / "x.sqlite3")],

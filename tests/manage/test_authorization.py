@@ -16,7 +16,9 @@ from lieux.db import members as members_db
 from lieux.db.lieux import get_lieu
 from lieux.manage import actions, proposal_actions
 from lieux.members.invites import issue_invite
-from tests.conftest import DEMO_NOW, make_app
+from lieux.reports import actions as report_actions
+from lieux.reports.models import ReportForm, Shown
+from tests.conftest import DEMO_NOW, copy_database, make_settings
 from tests.people import (
     LIEU_A,
     LIEU_B,
@@ -176,17 +178,60 @@ TABLE = {
     "/admin/audit/{entry_id:int}/restore": ("/admin/audit/1/restore", {}, ADMIN),
     # undo a change of the lieu's log (here: the activity's creation)
     "/manage/{slug:str}/audit/undo": ("/manage/{a}/audit/undo", {"entry": "{entry}"}, MANAGERS_A),
+    # campaigns: the admin area (campaign 1 does not exist in the world below: an admin gets a
+    # 404, never a 401/403); a check link is its own credential (unknown here: 404 for anyone)
+    "/admin/campaigns": (
+        "/admin/campaigns",
+        {"name": "Horaires", "scope": "all", "sections": "hours", "start": "now"},
+        ADMIN,
+    ),
+    "/admin/campaigns/{campaign_id:int}/links": ("/admin/campaigns/1/links", {}, ADMIN),
+    "/admin/campaigns/{campaign_id:int}/end": ("/admin/campaigns/1/end", {}, ADMIN),
+    "/admin/campaigns/{campaign_id:int}/lieux/{slug:str}/answer": (
+        "/admin/campaigns/1/lieux/{a}/answer",
+        {"outcome": "confirmed", "via": "phone", "who": "Marie"},
+        ADMIN,
+    ),
+    "/admin/campaigns/{campaign_id:int}/lieux/{slug:str}/send": (
+        "/admin/campaigns/1/lieux/{a}/send",
+        {},
+        ADMIN,
+    ),
+    "/admin/campaigns/{campaign_id:int}/lieux/{slug:str}/link": (
+        "/admin/campaigns/1/lieux/{a}/link",
+        {},
+        ADMIN,
+    ),
+    "/admin/campaigns/{campaign_id:int}/lieux/{slug:str}/revoke": (
+        "/admin/campaigns/1/lieux/{a}/revoke",
+        {},
+        ADMIN,
+    ),
+    "/check/{token:str}/confirm": ("/check/not-a-token/confirm", {}, EVERYONE),
+    "/check/{token:str}/hours": (
+        "/check/not-a-token/hours",
+        {"slot-0-0-opens": "10:00", "slot-0-0-closes": "16:00"},
+        EVERYONE,
+    ),
+    "/check/{token:str}/facts": ("/check/not-a-token/facts", {"address": "Rue 1"}, EVERYONE),
     # live status
     "/manage/{slug:str}/status": ("/manage/{a}/status", {"state": "closed"}, MANAGERS_A),
     "/manage/{slug:str}/status/clear": ("/manage/{a}/status/clear", {}, MANAGERS_A),
+    # reports: anyone may report a problem (no account); only A's co-managers and the admins
+    # resolve A's reports (a refused resolution writes no audit entry)
+    "/lieux/{slug:str}/report": ("/lieux/{a}/report", {"kind": "wrong-hours"}, EVERYONE),
+    "/manage/{slug:str}/reports/{report_id:int}/resolve": (
+        "/manage/{a}/reports/{report}/resolve",
+        {"resolution": "fixed", "note": "Horaires corrigés"},
+        MANAGERS_A,
+    ),
 }
 
 
-def test_every_write_route_is_in_the_table(seeded_path):
-    app = make_app(seeded_path)
+def test_every_write_route_is_in_the_table(client):
     writes = {
         route.path
-        for route in app.routes
+        for route in client.app.routes
         if set(getattr(route, "methods", ())) - {"GET", "HEAD", "OPTIONS"}
     }
     assert writes - TABLE.keys() == set(), "add these write routes to TABLE"
@@ -229,6 +274,15 @@ def _world(db_path):
         "AND entity_id = ?",
         [activity],
     ).fetchone()[0]
+    report = report_actions.report(
+        db,
+        lieu,
+        ReportForm(kind="found-closed", message="Porte close"),
+        shown=Shown(state="open"),
+        lang="fr",
+        settings=make_settings(db_path),
+        now=now,
+    )
     db.close()
     ids = {
         "a": LIEU_A,
@@ -239,8 +293,25 @@ def _world(db_path):
         "invite_id": invite_id,
         "member_a": people["member_a"],
         "entry": entry,
+        "report": report.id,
     }
     return people, ids
+
+
+@pytest.fixture(scope="session")
+def _world_template(tmp_path_factory, seeded_template):
+    """The world above, built once per test process (it took a third of each test's time)."""
+    path = tmp_path_factory.mktemp("authorization") / "world.sqlite3"
+    copy_database(seeded_template, path)
+    return path, *_world(path)
+
+
+@pytest.fixture
+def world(seeded_path, _world_template):
+    """(people, ids): the test's database (`seeded_path`) becomes a copy of the world."""
+    template, people, ids = _world_template
+    copy_database(template, seeded_path)
+    return people, dict(ids)
 
 
 def _snapshot(db_path):
@@ -251,8 +322,8 @@ CASES = [(path, persona) for path in TABLE for persona in PERSONAS]
 
 
 @pytest.mark.parametrize(("route", "persona"), CASES)
-def test_write_route_authorization(client, seeded_path, route, persona):
-    people, ids = _world(seeded_path)
+def test_write_route_authorization(client, seeded_path, world, route, persona):
+    people, ids = world
     url_template, data, allowed = TABLE[route]
     if "{sign_in}" in url_template:
         # The sign-in link is the credential: use one of a real member's links.
@@ -292,22 +363,22 @@ PAGES = {
     "/manage/{slug:str}/invites": ("/manage/{a}/invites", MANAGERS_A),
     "/manage/{slug:str}/audit": ("/manage/{a}/audit", MANAGERS_A),
     "/manage/{slug:str}/calendars": ("/manage/{a}/calendars", MANAGERS_A),
+    "/manage/{slug:str}/reports": ("/manage/{a}/reports", MANAGERS_A),
 }
 
 
-def test_every_members_page_is_in_the_table(seeded_path):
-    app = make_app(seeded_path)
+def test_every_members_page_is_in_the_table(client):
     pages = {
         route.path
-        for route in app.routes
+        for route in client.app.routes
         if "GET" in getattr(route, "methods", ()) and route.path.split("/")[1] in {"manage", "me"}
     }
     assert pages == PAGES.keys()
 
 
 @pytest.mark.parametrize(("route", "persona"), [(r, p) for r in PAGES for p in PERSONAS])
-def test_members_page_authorization(client, seeded_path, route, persona):
-    people, ids = _world(seeded_path)
+def test_members_page_authorization(client, seeded_path, world, route, persona):
+    people, ids = world
     url_template, allowed = PAGES[route]
     if persona != "anonymous":
         sign_in(client, seeded_path, people[persona])
@@ -319,9 +390,9 @@ def test_members_page_authorization(client, seeded_path, route, persona):
         assert "<html" in response.text  # a page saying why, for people
 
 
-def test_a_co_manager_of_b_cannot_reach_a_through_b(client, seeded_path):
+def test_a_co_manager_of_b_cannot_reach_a_through_b(client, seeded_path, world):
     """An activity of A addressed under B's URL is 'not found', and stays untouched."""
-    people, ids = _world(seeded_path)
+    people, ids = world
     token = sign_in(client, seeded_path, people["comanager_b"])
     before = _snapshot(seeded_path)
     for suffix, data in [("", {**ACTIVITY, "title": "Pirate"}), ("/cancel", {}), ("/delete", {})]:

@@ -15,8 +15,8 @@ from lieux.calendar.recurrence import Occurrence
 from lieux.db import audit
 from lieux.db.activities import get_activity, list_activities
 from lieux.db.lieux import get_lieu
+from lieux.hours.models import OpeningException, OpeningHours, OpeningSlot
 from lieux.manage.closed_dates import in_closures
-from lieux.widget.models import OpeningException, OpeningHours, OpeningSlot
 from tests.conftest import DEMO_NOW
 from tests.people import LIEU_A, add_member, post, sign_in
 

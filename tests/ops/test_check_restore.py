@@ -3,22 +3,20 @@
 import sqlite3
 import stat
 import subprocess
-import sys
 
 from litestar.testing import TestClient
 
 from lieux import db as database
 from lieux.db.migrations import MIGRATIONS
 from tests.conftest import make_app
+from tests.live_server import run_lieux
 
 # What a restored database must answer byte for byte as the original did.
 SAME = ["/", "/lieux", "/lieux/babel-zin", "/ical/network.ics", "/api/lieux", "/agenda"]
 
 
 def lieux(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "lieux.cli", *args], capture_output=True, text=True, timeout=120
-    )
+    return run_lieux(*args, timeout=120)
 
 
 def test_check_passes_a_sound_database(seeded_path):

@@ -12,8 +12,8 @@ from lieux import db as database
 from lieux.calendar.models import ActivityWrite
 from lieux.db import activities, hours
 from lieux.db.lieux import get_lieu
-from lieux.widget.models import OpeningException
-from tests.conftest import DEMO_NOW, DEMO_TODAY, Clock, make_app
+from lieux.hours.models import OpeningException
+from tests.conftest import DEMO_NOW, DEMO_TODAY, Clock, copy_database, make_app, read_only
 from tests.live_server import LiveServer
 
 BUSY = "babel-zin"
@@ -45,9 +45,9 @@ def _add(db, lieu_id, key, day, start, end, kind, title, **extra):
     )
 
 
-@pytest.fixture
-def busy_path(seeded_path: Path) -> Path:
-    db = database.connect(seeded_path)
+def add_busy_week(path: Path) -> Path:
+    """The busy week added to the seeded database at `path`."""
+    db = database.connect(path)
     lieu = get_lieu(db, BUSY)
     for n in range(7):
         day = DEMO_TODAY + timedelta(days=n)
@@ -68,7 +68,12 @@ def busy_path(seeded_path: Path) -> Path:
         holiday_rule=current.holiday_rule,
     )
     db.close()
-    return seeded_path
+    return path
+
+
+@pytest.fixture
+def busy_path(seeded_path: Path) -> Path:
+    return add_busy_week(seeded_path)
 
 
 @pytest.fixture
@@ -77,8 +82,10 @@ def busy_client(busy_path: Path, clock: Clock) -> Iterator[TestClient]:
         yield test_client
 
 
-@pytest.fixture
-def busy_server(busy_path: Path) -> Iterator[LiveServer]:
-    server = LiveServer(busy_path)
-    yield server
-    server.stop()
+@pytest.fixture(scope="module")
+def busy_server(tmp_path_factory, seeded_template: Path) -> Iterator[LiveServer]:
+    """One server for the module's tests: they only read the busy week."""
+    path = tmp_path_factory.mktemp("busy") / "lieux.sqlite3"
+    copy_database(seeded_template, path)
+    with read_only(add_busy_week(path)) as server:
+        yield server

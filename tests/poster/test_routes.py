@@ -7,7 +7,7 @@ from litestar.testing import TestClient
 
 from lieux import db as database
 from lieux.seed import seed_guide
-from tests.conftest import make_app
+from tests.conftest import DEMO_NOW, make_app
 from tests.poster.conftest import BUSY, CANCELLED, HOSTILE
 
 PATH = f"/lieux/{BUSY}/poster"
@@ -57,9 +57,10 @@ def test_the_poster_shows_the_lieu_hours_activities_qr_codes_and_helplines(busy_
     assert "À confirmer" in wednesday  # activities planned on the closed day
     friday = rows[5]
     assert "Annulé" in friday and "<del>" in friday and CANCELLED in friday
-    assert html.count("<svg") == 2
+    assert html.count("<svg") == 3
     assert "http://testserver/lieux/babel-zin</span>" in html
     assert "http://testserver/ical/lieux/babel-zin.ics</span>" in html
+    assert "http://testserver/lieux/babel-zin/report</span>" in html  # "Signaler un problème"
     helplines = html[html.index('id="p-helplines"') :]
     assert helplines.index("107") < helplines.index("106")  # French page: Télé-Accueil first
     assert "@page { size: A4; margin: 12mm; }" in html
@@ -97,7 +98,7 @@ def test_the_language_of_the_page_is_the_default(client):
 
 def test_unknown_hours_are_said_never_invented(db_path, clock):
     db = database.connect(db_path)
-    seed_guide(db)  # the real lieux: no hours entered anywhere
+    seed_guide(db, now=DEMO_NOW)  # the real lieux: no hours entered anywhere
     db.close()
     with TestClient(app=make_app(db_path, clock)) as real:
         html = real.get("/lieux/club-55/poster").text

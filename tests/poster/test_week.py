@@ -8,6 +8,8 @@ import pytest
 
 from lieux.calendar.models import Activity, ActivityOverride
 from lieux.calendar.recurrence import agenda
+from lieux.hours.holidays import public_holidays
+from lieux.hours.models import HolidayRule, OpeningException, OpeningHours, OpeningSlot
 from lieux.poster.week import (
     WeekError,
     WeekTooFar,
@@ -16,8 +18,6 @@ from lieux.poster.week import (
     week_plan,
     week_window,
 )
-from lieux.widget.models import HolidayRule, OpeningException, OpeningHours, OpeningSlot
-from lieux.widget.public_holidays import public_holidays
 from tests.conftest import DEMO_NOW, DEMO_TODAY
 
 ZONE = ZoneInfo("Europe/Brussels")

@@ -1,4 +1,5 @@
-"""The public pages in a real browser: axe-core, a 320 px screen, keyboard only, no JavaScript."""
+"""The public pages in a real browser: axe-core, a 320 px screen, keyboard only, no JavaScript.
+Every test only reads: they share one server (`read_only_server`)."""
 
 import pytest
 
@@ -19,33 +20,33 @@ def page(browser):
 
 @pytest.mark.parametrize("lang", ["fr", "nl", "en"])
 @pytest.mark.parametrize("path", PAGES)
-def test_no_serious_accessibility_violation(live_server, page, axe_source, path, lang):
-    page.goto(f"{live_server.url}{path}?lang={lang}&at={AT}")
+def test_no_serious_accessibility_violation(read_only_server, page, axe_source, path, lang):
+    page.goto(f"{read_only_server.url}{path}?lang={lang}&at={AT}")
     assert page.locator("html").get_attribute("lang") == lang
     assert axe_violations(page, axe_source) == []
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_readable_on_a_320px_screen_without_horizontal_scroll(live_server, browser, path):
+def test_readable_on_a_320px_screen_without_horizontal_scroll(read_only_server, browser, path):
     context = browser.new_context(viewport={"width": 320, "height": 640})
     page = context.new_page()
-    page.goto(f"{live_server.url}{path}?at={AT}")
+    page.goto(f"{read_only_server.url}{path}?at={AT}")
     width = page.evaluate("document.documentElement.scrollWidth")
     context.close()
     assert width <= 320
 
 
-def test_zoom_200_percent_keeps_everything_on_screen(live_server, browser):
+def test_zoom_200_percent_keeps_everything_on_screen(read_only_server, browser):
     # 200 % zoom of a 1280 px window is a 640 px layout viewport with doubled pixels.
     context = browser.new_context(viewport={"width": 640, "height": 400}, device_scale_factor=2)
     page = context.new_page()
-    page.goto(f"{live_server.url}/lieux/club-55")
+    page.goto(f"{read_only_server.url}/lieux/club-55")
     assert page.evaluate("document.documentElement.scrollWidth") <= 640
     context.close()
 
 
-def test_keyboard_only_from_home_to_a_subscribe_button(live_server, page):
-    page.goto(live_server.url + "/")
+def test_keyboard_only_from_home_to_a_subscribe_button(read_only_server, page):
+    page.goto(read_only_server.url + "/")
 
     def tab_to(predicate_js: str, limit: int = 80) -> str:
         for _ in range(limit):
@@ -74,10 +75,10 @@ def test_keyboard_only_from_home_to_a_subscribe_button(live_server, page):
     assert outline != "none"  # focus is visible
 
 
-def test_pages_work_without_javascript(live_server, browser):
+def test_pages_work_without_javascript(read_only_server, browser):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(live_server.url + "/lieux")
+    page.goto(read_only_server.url + "/lieux")
     page.fill("#q", "tricot")
     page.click("button[type=submit]")
     assert page.locator("main h3").all_inner_texts() == ["Circuit"]

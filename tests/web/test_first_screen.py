@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import axe_violations
-from tests.live_server import LiveServer
+from tests.conftest import axe_violations, read_only
 from tests.widget.conftest import seed_real
 
 SCREENSHOTS = Path(__file__).parents[2] / "var" / "screenshots"
@@ -40,9 +39,9 @@ def on_first_screen(box: dict) -> bool:
 @pytest.mark.parametrize(
     ("name", "path"), [("home", "/"), ("open-now", "/lieux?open=now&")], ids=["home", "open-now"]
 )
-def test_helplines_on_the_first_screen_at_night(live_server, phone, name, path, lang):
+def test_helplines_on_the_first_screen_at_night(read_only_server, phone, name, path, lang):
     separator = "&" if "?" in path else "?"
-    phone.goto(f"{live_server.url}{path}{separator}at={NIGHT}&lang={lang}")
+    phone.goto(f"{read_only_server.url}{path}{separator}at={NIGHT}&lang={lang}")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     phone.screenshot(path=SCREENSHOTS / f"pages-{name}-night-{lang}-320.png")
     assert on_first_screen(phone.locator("#nothing-open-title").bounding_box())
@@ -57,11 +56,11 @@ def test_helplines_on_the_first_screen_at_night(live_server, phone, name, path, 
     assert first_lieu["y"] > calls[-1]["y"]
 
 
-@pytest.fixture
-def real_server(tmp_path):
-    server = LiveServer(seed_real(tmp_path / "real.sqlite3"))
-    yield server
-    server.stop()
+@pytest.fixture(scope="module")
+def real_server(tmp_path_factory):
+    """The real lieux only (no hours anywhere), for every test of the module: they only read."""
+    with read_only(seed_real(tmp_path_factory.mktemp("real") / "real.sqlite3")) as server:
+        yield server
 
 
 def test_unknown_hours_lieux_to_call_first_helplines_one_tap_away(real_server, phone):
@@ -80,9 +79,9 @@ def test_unknown_hours_lieux_to_call_first_helplines_one_tap_away(real_server, p
 
 @pytest.mark.parametrize("lang", ["fr", "nl", "en"])
 @pytest.mark.parametrize("path", ["/", "/lieux?open=now", "/lieux"])
-def test_night_pages_pass_axe(live_server, phone, axe_source, path, lang):
+def test_night_pages_pass_axe(read_only_server, phone, axe_source, path, lang):
     separator = "&" if "?" in path else "?"
-    phone.goto(f"{live_server.url}{path}{separator}at={NIGHT}&lang={lang}")
+    phone.goto(f"{read_only_server.url}{path}{separator}at={NIGHT}&lang={lang}")
     assert axe_violations(phone, axe_source) == []
 
 

@@ -16,7 +16,7 @@ from lieux import db as database
 from lieux.db import hours as hours_db
 from lieux.db import profile as profile_db
 from lieux.db.lieux import get_lieu
-from lieux.widget.models import OpeningException, OpeningSlot
+from lieux.hours.models import OpeningException, OpeningSlot
 from tests.conftest import DEMO_NOW
 
 BRUSSELS = ZoneInfo("Europe/Brussels")

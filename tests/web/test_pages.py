@@ -6,7 +6,7 @@ from litestar.testing import TestClient
 from lieux import db as database
 from lieux.db.lieux import get_lieu
 from lieux.seed import load_guide
-from tests.conftest import make_app
+from tests.conftest import DEMO_NOW, make_app
 
 
 def test_healthz_is_constant(client):
@@ -72,7 +72,9 @@ def test_member_text_is_escaped(client, seeded_path):
     from lieux.models import LieuWrite
 
     db = database.connect(seeded_path)
-    upsert_lieu(db, LieuWrite(slug="piege", name='<img src=x onerror=alert(1)>"><script>'))
+    upsert_lieu(
+        db, LieuWrite(slug="piege", name='<img src=x onerror=alert(1)>"><script>'), now=DEMO_NOW
+    )
     db.close()
     html = client.get("/lieux/piege").text
     assert "<img src=x" not in html and "<script>" not in html

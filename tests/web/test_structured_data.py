@@ -9,8 +9,9 @@ from lieux.calendar.models import ActivityWrite
 from lieux.db import hours
 from lieux.db.activities import insert_activity
 from lieux.db.lieux import get_lieu, upsert_lieu
+from lieux.hours.models import HolidayRule, OpeningSlot
 from lieux.models import LieuWrite
-from lieux.widget.models import HolidayRule, OpeningSlot
+from tests.conftest import DEMO_NOW
 
 AT = "2026-11-23T09:00:00+01:00"
 
@@ -50,6 +51,7 @@ def test_real_hours_and_events_are_described(client, seeded_path):
             ends_at=datetime(2026, 11, 24, 16),
         ),
         uid="real-1@test",
+        now=DEMO_NOW,
     )
     db.close()
     html = client.get(f"/lieux/circuit?at={AT}").text
@@ -87,6 +89,7 @@ def test_description_in_french_is_marked_when_another_language_is_read(client, s
             description_nl="Een plek voor activiteiten.",
             governance=lieu.governance,
         ),
+        now=DEMO_NOW,
     )
     db.close()
     html = client.get("/lieux/club-55?lang=nl").text

@@ -9,9 +9,9 @@ from litestar.testing import TestClient
 from lieux import db as database
 from lieux.db import hours as hours_db
 from lieux.db.lieux import get_lieu, upsert_lieu
+from lieux.hours.models import OpeningSlot
 from lieux.models import LieuWrite
-from lieux.widget.models import OpeningSlot
-from tests.conftest import Clock, make_app
+from tests.conftest import DEMO_NOW, Clock, make_app
 
 MONDAY_11 = "2026-11-23T11:00"
 MONDAY_23 = "2026-11-23T23:00"  # every demo lieu is closed
@@ -31,7 +31,7 @@ def test_api_open_now_states_until_and_next_open(client):
     assert lieux["l-entr-act"]["next_open"] == "2026-11-28T11:00:00+01:00"
     assert set(lieux["club-55"]) == {
         "slug", "name", "commune", "state", "until", "next_open", "note", "url",
-        "source", "hours_stale",
+        "source", "hours_stale", "demo",
     }  # fmt: skip
 
 
@@ -181,7 +181,9 @@ def test_fragment_escapes_what_people_typed(seeded_path):
     db = database.connect(seeded_path)
     evil = "<img src=x onerror=alert(1)>"
     lieu_id = upsert_lieu(
-        db, LieuWrite(slug="evil", name=evil, address=evil, commune="Anderlecht", phone="02 1")
+        db,
+        LieuWrite(slug="evil", name=evil, address=evil, commune="Anderlecht", phone="02 1"),
+        now=DEMO_NOW,
     )
     hours_db.replace_hours(
         db,
@@ -200,7 +202,7 @@ def test_fragment_escapes_what_people_typed(seeded_path):
 
 def test_unknown_hours_never_say_closed(seeded_path):
     db = database.connect(seeded_path)
-    upsert_lieu(db, LieuWrite(slug="nouveau", name="Nouveau lieu", commune="Jette"))
+    upsert_lieu(db, LieuWrite(slug="nouveau", name="Nouveau lieu", commune="Jette"), now=DEMO_NOW)
     db.close()
     with TestClient(app=make_app(seeded_path)) as client:
         assert by_slug(client.get(f"/api/open-now?at={MONDAY_11}"))["nouveau"]["state"] == (
@@ -212,7 +214,7 @@ def test_unknown_hours_never_say_closed(seeded_path):
 
 def test_none_open_says_how_many_lieux_have_no_hours_yet(seeded_path):
     db = database.connect(seeded_path)
-    upsert_lieu(db, LieuWrite(slug="nouveau", name="Nouveau lieu", commune="Jette"))
+    upsert_lieu(db, LieuWrite(slug="nouveau", name="Nouveau lieu", commune="Jette"), now=DEMO_NOW)
     db.close()
     with TestClient(app=make_app(seeded_path)) as client:
         html = client.get(f"/widget/open-now?at={MONDAY_23}&lang=en").text

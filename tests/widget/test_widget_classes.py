@@ -17,7 +17,7 @@ from litestar.testing import TestClient
 import lieux.embed.assets as assets
 from lieux import db as database
 from lieux.demo import seed_demo
-from tests.conftest import DEMO_TODAY, make_app
+from tests.conftest import DEMO_NOW, DEMO_TODAY, make_app
 from tests.widget.conftest import MIXED_SLUG, seed_real
 
 CSS = Path(assets.__file__).parent / "static" / "widget.css"
@@ -74,7 +74,7 @@ def every_variant(tmp_path_factory) -> dict[str, str]:
     folder = tmp_path_factory.mktemp("variants")
     demo = seed_real(folder / "demo.sqlite3")
     connection = database.connect(demo)
-    seed_demo(connection, today=DEMO_TODAY)
+    seed_demo(connection, today=DEMO_TODAY, now=DEMO_NOW)
     connection.close()
     databases = {
         "demo": demo,

@@ -13,6 +13,8 @@ from lieux.db import hours as hours_db
 from lieux.db import live_status as live_db
 from lieux.db import members as members_db
 from lieux.db import proposals as proposals_db
+from lieux.db import reports as reports_db
+from lieux.hours.live import NOTE_MAX, summary
 from lieux.i18n import current_lang
 from lieux.manage.closed_dates import closed_dates
 from lieux.manage.responses import FOR_MEMBERS, PATH
@@ -20,10 +22,10 @@ from lieux.manage.upcoming import by_next_date
 from lieux.members.auth import can_manage
 from lieux.members.models import Identity
 from lieux.models import Lieu
+from lieux.reports.models import NOTE_MAX as REPORT_NOTE_MAX
 from lieux.settings import Settings
 from lieux.web.freshness import hours_freshness
 from lieux.widget.cache import OpenNowCache, cache_of
-from lieux.widget.live import NOTE_MAX, summary
 from lieux.widget.status import lieu_status
 from lieux.widget.view import describe
 
@@ -99,6 +101,10 @@ def dashboard_context(
         "status_error": None,
         "status_values": {},
         "note_max": NOTE_MAX,
+        # What visitors reported ("Signaler un problème"), still open: co-managers only.
+        "reports": reports_db.list_reports(db, lieu.id, open_only=True) if manager else [],
+        "report_note_max": REPORT_NOTE_MAX,
+        "zone": settings.zone,
     }
 
 

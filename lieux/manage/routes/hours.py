@@ -9,6 +9,7 @@ from sqlite_utils import Database
 
 from lieux.calendar import closures
 from lieux.db import hours as hours_db
+from lieux.hours.osm import OsmError, to_osm
 from lieux.i18n import current_lang
 from lieux.manage import actions, audit_trail, forms, hours_form
 from lieux.manage.closed_dates import closed_dates
@@ -18,7 +19,6 @@ from lieux.manage.responses import FOR_MANAGERS, PATH, Form, again, done
 from lieux.models import Lieu
 from lieux.settings import Settings
 from lieux.web.freshness import hours_freshness
-from lieux.widget.osm import OsmError, to_osm
 
 OSM_UNREADABLE = forms._("Chaîne opening_hours illisible (exemple : Mo-Fr 10:00-16:00; PH off).")
 NO_DATE_CHOSEN = forms._("Cochez au moins une date à annuler.")

@@ -9,6 +9,7 @@ from datetime import datetime
 from litestar import Controller, Request, Response, post
 from sqlite_utils import Database
 
+from lieux.hours.live import LiveStatusError, make_live_status
 from lieux.manage import audit_trail, status_actions
 from lieux.manage.forms import CSRF_FIELD
 from lieux.manage.responses import FOR_MANAGERS, PATH, Form, again, done
@@ -17,7 +18,6 @@ from lieux.members.models import Identity
 from lieux.models import Lieu
 from lieux.settings import Settings
 from lieux.widget.cache import cache_of
-from lieux.widget.live import LiveStatusError, make_live_status
 
 FIELDS = ("state", "until", "note")
 

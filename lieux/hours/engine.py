@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 import msgspec
 
 from lieux.calendar.recurrence import Occurrence
-from lieux.widget.models import OpeningHours, OpenState
+from lieux.hours.models import OpeningHours, OpenState
 
 Interval = tuple[datetime, datetime]  # UTC instants, [start, end)
 LocalSpan = tuple[datetime, datetime]  # naive local wall times, [start, end)

@@ -5,9 +5,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from lieux.widget.hours import SpecialOpening, open_intervals, state, to_instant
-from lieux.widget.models import HolidayRule, OpeningException, OpeningHours, OpeningSlot
-from lieux.widget.public_holidays import public_holidays
+from lieux.hours.engine import SpecialOpening, open_intervals, state, to_instant
+from lieux.hours.holidays import public_holidays
+from lieux.hours.models import HolidayRule, OpeningException, OpeningHours, OpeningSlot
 
 BXL = ZoneInfo("Europe/Brussels")
 HOLIDAYS = public_holidays(range(2026, 2029), iris_day=True)

@@ -7,11 +7,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lieux.widget.hours import SpecialOpening, state, to_instant
-from lieux.widget.models import HolidayRule, OpeningException, OpeningHours, OpeningSlot
-from lieux.widget.osm import OsmError, from_osm
-from lieux.widget.public_holidays import public_holidays
-from tests.widget.osm_strategies import (
+from lieux.hours.engine import SpecialOpening, state, to_instant
+from lieux.hours.holidays import public_holidays
+from lieux.hours.models import HolidayRule, OpeningException, OpeningHours, OpeningSlot
+from lieux.hours.osm import OsmError, from_osm
+from tests.hours.osm_strategies import (
     BXL,
     HOLIDAYS,
     INSTANTS,

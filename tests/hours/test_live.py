@@ -10,8 +10,7 @@ import pytest
 from lieux import db as database
 from lieux.db.lieux import get_lieu
 from lieux.db.live_status import set_live_status
-from lieux.widget.cache import MAX_AGE_CAP, REVISION_CHECK_SECONDS
-from lieux.widget.live import (
+from lieux.hours.live import (
     LiveStatusError,
     end_of_day,
     hours_stale,
@@ -19,7 +18,8 @@ from lieux.widget.live import (
     summary,
     with_live,
 )
-from lieux.widget.models import LiveStatus, OpenState
+from lieux.hours.models import LiveStatus, OpenState
+from lieux.widget.cache import MAX_AGE_CAP, REVISION_CHECK_SECONDS
 from tests.conftest import DEMO_NOW
 
 ZONE = ZoneInfo("Europe/Brussels")

@@ -3,7 +3,7 @@
 Three evaluators, three lists of Belgian public holidays: the engine counts the ten legal ones
 (plus Iris Day when LIEUX_IRIS_DAY=1, as here), opening-hours-py adds Easter Sunday and Whit
 Sunday, opening_hours.js has exactly the ten legal ones. The export's dated rules for those three
-days (see lieux.widget.osm) make both evaluators give the engine's answers; the property test
+days (see lieux.hours.osm) make both evaluators give the engine's answers; the property test
 samples those days on purpose.
 """
 
@@ -13,11 +13,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lieux.widget.hours import SpecialOpening, state, to_instant
-from lieux.widget.models import HolidayRule, OpeningException, OpeningHours, OpeningSlot
-from lieux.widget.public_holidays import IRIS_DAY, public_holidays, sunday_feasts
-from tests.widget.osm_js import OpeningHoursJs
-from tests.widget.osm_strategies import (
+from lieux.hours.engine import SpecialOpening, state, to_instant
+from lieux.hours.holidays import IRIS_DAY, public_holidays, sunday_feasts
+from lieux.hours.models import HolidayRule, OpeningException, OpeningHours, OpeningSlot
+from tests.hours.osm_js import OpeningHoursJs
+from tests.hours.osm_strategies import (
     BXL,
     HOLIDAYS,
     INSTANTS,

@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 import opening_hours
 from hypothesis import strategies as st
 
-from lieux.widget.hours import SpecialOpening, to_instant
-from lieux.widget.models import HolidayRule, OpeningException, OpeningHours, OpeningSlot
-from lieux.widget.osm import to_osm
-from lieux.widget.public_holidays import public_holidays
+from lieux.hours.engine import SpecialOpening, to_instant
+from lieux.hours.holidays import public_holidays
+from lieux.hours.models import HolidayRule, OpeningException, OpeningHours, OpeningSlot
+from lieux.hours.osm import to_osm
 
 BXL = ZoneInfo("Europe/Brussels")
 START = date(2026, 11, 23)

@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
+from lieux.hours.engine import to_instant
+from lieux.hours.models import LiveStatus, OpenState
 from lieux.i18n import mark as _
-from lieux.widget.hours import to_instant
-from lieux.widget.models import LiveStatus, OpenState
 
 STATES = ("open", "closed", "closes-early")
 # A live status says what happens now, not a plan: further ahead is the hours editor's job

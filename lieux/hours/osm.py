@@ -11,7 +11,7 @@ zone) the string alone gives the engine's answers. Three things need care:
 - special openings add to whatever else applies: `,` rules at the very end.
 
 It is also complete for OpenStreetMap's reference evaluator, opening_hours.js (checked by
-tests/widget/test_osm_js.py), which counts the ten legal holidays (no Easter Sunday, Whit Sunday
+tests/hours/test_osm_js.py), which counts the ten legal holidays (no Easter Sunday, Whit Sunday
 or Iris Day): the dated rules above give the engine's answers there too. In opening_hours.js a
 comment alone means "unknown" (`11:00-17:00 "Ouverture"` is "maybe open"): a rule with times
 and a note states `open` before it, `11:00-17:00 open "Ouverture"`; closed ones say `off "Congés"`.
@@ -24,10 +24,10 @@ from zoneinfo import ZoneInfo
 
 import opening_hours
 
+from lieux.hours.engine import ONE_DAY, LocalSpan, SpecialOpening, day_plan, weekly_spans
+from lieux.hours.holidays import IRIS_DAY, public_holidays, sunday_feasts
+from lieux.hours.models import HolidayRule, OpeningException, OpeningHours, OpeningSlot
 from lieux.text import NOTE_MAX, clean
-from lieux.widget.hours import ONE_DAY, LocalSpan, SpecialOpening, day_plan, weekly_spans
-from lieux.widget.models import HolidayRule, OpeningException, OpeningHours, OpeningSlot
-from lieux.widget.public_holidays import IRIS_DAY, public_holidays, sunday_feasts
 
 # "Complete for the coming year": one day more, so a window starting today covers a full year.
 EXPORT_DAYS = 366
@@ -315,7 +315,7 @@ def from_osm(
     legal = {day for day in holidays if today <= day < end}
     feasts = {d for y in range(today.year, end.year + 1) for d in sunday_feasts(y)}
     iris = {d for d in legal if (d.month, d.day) == IRIS_DAY}
-    known_difference = feasts | iris  # see lieux.widget.public_holidays
+    known_difference = feasts | iris  # see lieux.hours.holidays
     ordinary = [
         today + timedelta(days=n)
         for n in range(EXPORT_DAYS)
