@@ -207,6 +207,7 @@ AXE_PAGES = [
     "/embed/agenda",
     "/guide",
     "/lieux/club-55/poster",
+    "/lieux/club-55/report",
     "/api",
 ]
 
@@ -230,6 +231,7 @@ SCREENS = {
     "agenda": f"/agenda?lang=ar&at={AFTERNOON}",
     "poster": f"/lieux/club-55/poster?lang=ar&week=2026-11-23&at={AFTERNOON}",
     "guide": "/guide?lang=ar",
+    "report": "/lieux/club-55/report?lang=ar",
     "night": f"/?lang=ar&at={NIGHT}",
 }
 
