@@ -1,14 +1,16 @@
 """Plain-language descriptions of a series ("chaque mardi", "14:00–16:00"), translated."""
 
+from lieux import dates
 from lieux.calendar.models import Activity
+from lieux.i18n import current_lang
 from lieux.i18n import gettext as _
 
 BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
 def weekday_name(index: int) -> str:
-    return (_("lundi"), _("mardi"), _("mercredi"), _("jeudi"), _("vendredi"), _("samedi"),
-            _("dimanche"))[index]  # fmt: skip
+    """Weekday `index` (0 is Monday) in the request's language, from CLDR ('lundi', 'الاثنين')."""
+    return dates.weekday_name(index, current_lang.get())
 
 
 def _ordinal(n: int) -> str:
