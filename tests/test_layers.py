@@ -28,6 +28,7 @@ LAYERS = {
         "lieux.budget",  # the request's deadline: domain loops call budget.check()
         "lieux.settings",
         "lieux.i18n",
+        "lieux.dates",  # dates and weekdays in the reader's language (Babel), as i18n
         "lieux.data",
         "lieux.demo_texts",  # profile: demo data, no import
         "lieux.api.hsds_models",
@@ -49,6 +50,7 @@ LAYERS = {
         # `lieux check` apply to what is stored, as the write paths do to what comes in
         "lieux.calendar.rules",
         "lieux.calendar.expansion",
+        "lieux.reports",
     ],
     "domain": [
         "lieux.text",
@@ -85,6 +87,9 @@ LAYERS = {
         "lieux.ops.counters",
         "lieux.admin.forms",
         "lieux.admin.followup",
+        # members' ux: notices after a form, the logs as people read them
+        "lieux.manage.notices",
+        "lieux.manage.audit_view",
         # profile
         "lieux.manage.profile_form",
         "lieux.web.freshness",
@@ -96,6 +101,8 @@ LAYERS = {
         # campaigns
         "lieux.campaigns.forms",
         "lieux.campaigns.progress",
+        # reports
+        "lieux.reports.forms",
     ],
     "services": [
         "lieux.api.caching",
@@ -133,6 +140,7 @@ LAYERS = {
         "lieux.web.now",
         "lieux.ops.metrics",
         "lieux.admin.actions",
+        "lieux.manage.undo",
         # profile
         "lieux.manage.profile_actions",
         # mail
@@ -144,6 +152,8 @@ LAYERS = {
         "lieux.campaigns.actions",
         "lieux.campaigns.digest",
         "lieux.campaigns.rounds",
+        # reports
+        "lieux.reports.actions",
     ],
 }
 # What pure domain code never touches: the web framework and the database.

@@ -5,18 +5,34 @@ from typing import Literal
 
 import msgspec
 
-# Kinds of activity, by slug, with their labels (fr, nl, en). "ouverture" opens the lieu while it
-# runs (special openings); the others are things to do while it is open.
+from lieux.i18n import gettext_in
+from lieux.i18n import mark as _
+from lieux.models import FULL_LANGUAGES
+
+# Kinds of activity, by slug, with their labels (fr, nl, en); the French one is also the msgid
+# that the public side's other languages translate (kind_label). "ouverture" opens the lieu while
+# it runs (special openings); the others are things to do while it is open.
 KINDS: dict[str, tuple[str, str, str]] = {
-    "cafe-papote": ("Café-papote", "Koffieklets", "Coffee & chat"),
-    "repas": ("Repas", "Maaltijd", "Meal"),
-    "atelier": ("Atelier", "Workshop", "Workshop"),
-    "sortie": ("Sortie", "Uitstap", "Outing"),
-    "groupe-de-parole": ("Groupe de parole", "Praatgroep", "Support group"),
-    "ouverture": ("Ouverture", "Opening", "Opening"),
-    "assemblee": ("Assemblée", "Vergadering", "Assembly"),
-    "autre": ("Autre", "Andere", "Other"),
+    "cafe-papote": (_("Café-papote"), "Koffieklets", "Coffee & chat"),
+    "repas": (_("Repas"), "Maaltijd", "Meal"),
+    "atelier": (_("Atelier"), "Workshop", "Workshop"),
+    "sortie": (_("Sortie"), "Uitstap", "Outing"),
+    "groupe-de-parole": (_("Groupe de parole"), "Praatgroep", "Support group"),
+    "ouverture": (_("Ouverture"), "Opening", "Opening"),
+    "assemblee": (_("Assemblée"), "Vergadering", "Assembly"),
+    "autre": (_("Autre"), "Andere", "Other"),
 }
+
+
+def kind_label(kind: str, lang: str) -> str:
+    """The label of `kind` (an unknown one is "autre") in `lang`: from the table in French,
+    Dutch and English, from the public side's catalogues in the other languages."""
+    labels = KINDS.get(kind, KINDS["autre"])
+    if lang in FULL_LANGUAGES:
+        return labels[FULL_LANGUAGES.index(lang)]
+    return gettext_in(lang, labels[0])
+
+
 Status = Literal["confirmed", "cancelled"]
 Price = Literal["free", "pay-what-you-can", "amount"]
 
@@ -43,6 +59,8 @@ class Activity(msgspec.Struct, frozen=True, kw_only=True):
     title_nl: str | None = None
     title_en: str | None = None
     description: str = ""
+    description_nl: str | None = None
+    description_en: str | None = None
     # Local wall times (naive). An all-day activity starts and ends at midnight: only the dates
     # count, `ends_at` being the day after the last one.
     starts_at: datetime
@@ -65,6 +83,10 @@ class Activity(msgspec.Struct, frozen=True, kw_only=True):
     def title_in(self, lang: str) -> str:
         return getattr(self, f"title_{lang}", None) or self.title
 
+    def description_in(self, lang: str) -> str:
+        """The description in `lang`, or the French one when nobody translated it."""
+        return getattr(self, f"description_{lang}", None) or self.description
+
 
 class ActivityWrite(msgspec.Struct, kw_only=True):
     """The fields a person or the seed sets on an activity."""
@@ -76,6 +98,8 @@ class ActivityWrite(msgspec.Struct, kw_only=True):
     title_nl: str | None = None
     title_en: str | None = None
     description: str = ""
+    description_nl: str | None = None
+    description_en: str | None = None
     all_day: bool = False
     rrule: str | None = None
     status: Status = "confirmed"
