@@ -119,7 +119,8 @@ def test_keyboard_reaches_the_week_links_and_the_print_button(busy_server, brows
     url = f"{busy_server.url}/lieux/{BUSY}/poster?week={WEEK}"
     context, page, _errors = open_page(browser, url, width=1280)
     reached = []
-    for _ in range(8):
+    # The language links come between the week links and the print button (nine languages).
+    for _ in range(16):
         page.keyboard.press("Tab")
         reached.append(page.evaluate("document.activeElement.textContent.trim()"))
     assert "Semaine suivante" in reached and "Imprimer cette affiche" in reached
