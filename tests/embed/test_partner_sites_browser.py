@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 
 from tests.embed.conftest import run_axe, watch
 from tests.embed.test_browser import TIMEOUT, assert_clean, host_page, snippet
@@ -36,10 +37,6 @@ def shot(page, name: str) -> None:
     page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
 
 
-def background(locator) -> str:
-    return locator.evaluate("element => getComputedStyle(element).backgroundColor")
-
-
 @pytest.mark.parametrize("lang", ["fr", "nl"])
 @pytest.mark.parametrize("variant", ["script", "htmx", "iframe"])
 def test_the_default_widget_stays_light_for_a_visitor_in_dark_mode(
@@ -59,9 +56,10 @@ def test_the_default_widget_stays_light_for_a_visitor_in_dark_mode(
     root = page.frame_locator("iframe") if variant == "iframe" else page
     widget = root.locator(WIDGET)
     widget.wait_for(timeout=TIMEOUT)
-    shot(page, f"partner-dark-visitor-{variant}-{lang}-360")
     assert "ldl-theme-light" in widget.get_attribute("class")
-    assert background(widget) == WHITE
+    # The stylesheet may arrive after the fragment: wait for its colours, then look.
+    expect(widget).to_have_css("background-color", WHITE, timeout=TIMEOUT)
+    shot(page, f"partner-dark-visitor-{variant}-{lang}-360")
     assert_clean(seen, context, {demo_server.url, host_site.url})
     context.close()
 
@@ -78,8 +76,8 @@ def test_the_webmaster_can_still_follow_the_visitor_or_choose_dark(
     page.goto(url)
     widget = page.locator(WIDGET)
     widget.wait_for(timeout=TIMEOUT)
+    expect(widget).to_have_css("background-color", expected, timeout=TIMEOUT)
     shot(page, f"partner-dark-visitor-theme-{theme}-1280")
-    assert background(widget) == expected
     context.close()
 
 
