@@ -5,6 +5,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Annotated
 
 from litestar import Litestar, Request, Router
 from litestar.datastructures import State
@@ -14,6 +15,7 @@ from litestar.middleware import DefineMiddleware
 from litestar.middleware.csrf import CSRFMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.params import QueryParameter
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
@@ -50,7 +52,7 @@ from lieux.settings import Settings, from_env
 from lieux.web.errors import database_busy, http_error, out_of_range, over_budget, server_error
 from lieux.web.routes import PagesController, healthz, switch_language
 from lieux.widget.cache import OpenNowCache
-from lieux.widget.query import QueryError
+from lieux.widget.query import QueryError, parse_at
 from lieux.widget.routes import WidgetController, query_error
 
 PACKAGE = Path(__file__).parent
@@ -79,8 +81,22 @@ def provide_settings(state: State) -> Settings:
 
 
 def provide_now(state: State) -> datetime:
-    """The request's "now" (UTC), from the app's clock: one reading per request."""
+    """The request's "now" (UTC), from the app's clock: one reading per request, the only one a
+    handler sees (handlers never read the clock themselves)."""
     return state.clock()
+
+
+def provide_asked_at(
+    state: State, text: Annotated[str | None, QueryParameter(name="at")] = None
+) -> datetime | None:
+    """The instant `?at=` asks about (UTC; without an offset it is local time), None without
+    one; QueryError (a 400 that says why) when it is not a date-time of years 1970 to 2200."""
+    return parse_at(text, state.settings.zone)
+
+
+def provide_at(now: datetime, asked_at: datetime | None) -> datetime:
+    """The instant a page, fragment or feed answers for: `?at=` when given, else now."""
+    return asked_at or now
 
 
 def _configure_templates(engine: JinjaTemplateEngine) -> None:
@@ -181,6 +197,8 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, scoped: bool = Tru
             "db": Provide(provide_db),
             "settings": Provide(provide_settings, sync_to_thread=False),
             "now": Provide(provide_now, sync_to_thread=False),
+            "asked_at": Provide(provide_asked_at, sync_to_thread=False),
+            "at": Provide(provide_at, sync_to_thread=False),
         },
         state=State(app_state(settings, clock)),
         # CORS on the embeddable paths only (see lieux/embed/cors.py for why not CORSConfig).

@@ -161,9 +161,13 @@ class ApiController(Controller):
     def open_now(
         self,
         request: Request,
-        at: Annotated[
+        now: datetime,
+        # Not `at`: that name is the app's instant, parsed by the widget's rules; the API's own
+        # check below names what its document promises.
+        at_text: Annotated[
             str | None,
-            Parameter(
+            QueryParameter(
+                name="at",
                 description="The instant to ask about instead of now: a date-time of years "
                 f"{YEARS[0]} to {YEARS[1]} (`2026-12-24T18:00`; without an offset it is "
                 "Brussels time; a date alone is its midnight).",
@@ -200,8 +204,7 @@ class ApiController(Controller):
         a co-manager's live status) and whether its hours need confirming. Computed from the
         same data and code as the embeddable widget."""
         cache = cache_of(request)
-        now = request.app.state.clock()
-        if at is not None and (problem := params.at_problem(at)):
+        if at_text is not None and (problem := params.at_problem(at_text)):
             raise ValidationException(f"at: {problem}")
         try:
             communes = gather.communes_named(commune or ())
@@ -209,11 +212,11 @@ class ApiController(Controller):
         except gather.ApiQueryError as error:
             raise ValidationException(str(error)) from None
         snapshot = cache.snapshot(now, fresh=False)
-        present = [name for name in communes if name.lower() in snapshot.communes]
+        present = [name for name in communes if name in snapshot.communes]
         if communes and not present:
             return []
         query = parse_query(
-            snapshot, cache.settings.zone, at=at, commune=present, kind=kinds, lang=lang
+            snapshot, cache.settings.zone, at=at_text, commune=present, kind=kinds, lang=lang
         )
         demo = gather.demo_slugs(snapshot)
         return [

@@ -23,13 +23,14 @@ from lieux.hours.engine import weekend
 from lieux.i18n import LANG_COOKIE, current_lang
 from lieux.i18n import mark as _
 from lieux.models import LANGUAGES, commune_name, helplines_for
+from lieux.slugs import match_commune
 from lieux.web import structured
 from lieux.web.freshness import hours_freshness
+from lieux.web.headline import lieu_headline
 from lieux.web.lieu_facts import language_names
 from lieux.web.now import now_of, weekend_hours
 from lieux.widget.cache import open_now_context
-from lieux.widget.query import QueryError, parse_at, parse_query
-from lieux.widget.status import lieu_status
+from lieux.widget.query import OpenNowQuery
 
 # A year: the choice of language is remembered, not tracked (the cookie holds only fr/nl/en).
 LANG_COOKIE_AGE = 365 * 24 * 3600
@@ -47,27 +48,25 @@ class PagesController(Controller):
     include_in_schema = False
 
     @get("/", sync_to_thread=True)
-    def home(self, db: Database, request: Request, now: datetime, at: str = "") -> Template:
+    def home(
+        self,
+        db: Database,
+        request: Request,
+        now: datetime,
+        at: datetime,
+        asked_at: datetime | None,
+    ) -> Template:
         cache = request.app.state.open_now
-        try:
-            query = parse_query(
-                cache.snapshot(now),
-                cache.settings.zone,
-                at=at,
-                lang=current_lang.get(),
-                show="all",
-            )
-        except QueryError as error:
-            raise ValidationException(str(error)) from None
         zone = cache.settings.zone
-        today = (query.at or now).astimezone(zone).date()
+        query = OpenNowQuery(at=asked_at, lang=current_lang.get(), show="all")
+        today = at.astimezone(zone).date()
         start = datetime.combine(today, time(), zone)
         week = list_days(
             agenda(list_activities(db), start, start + HOME_AGENDA_SPAN, zone),
             [today + timedelta(days=n) for n in range(HOME_AGENDA_SPAN.days)],
-            now=query.at or now,
+            now=at,
             zone=zone,
-            lang=current_lang.get(),
+            lang=query.lang,
             hours=hours_db.all_hours(db),
         )
         lieux = list_lieux(db)
@@ -79,7 +78,7 @@ class PagesController(Controller):
                 "lieux": {lieu.id: lieu for lieu in lieux},
                 "week": week,
                 "helplines": helplines_for(list_helplines(db), query.lang),
-                "now": now_of(cache, lieux, query.at or now, query.lang, now),
+                "now": now_of(cache, lieux, at, query.lang, now),
                 "widget_css": versioned(WIDGET_CSS),
                 "demo": has_demo_data(db),
                 "widget": msgspec.structs.replace(widget, helplines=[]),
@@ -92,19 +91,21 @@ class PagesController(Controller):
         db: Database,
         request: Request,
         now: datetime,
+        at: datetime,
         q: str = "",
         commune: list[str] | None = None,
         kind: list[str] | None = None,
         free: bool = False,
         open: str = "",
-        at: str = "",
     ) -> Template:
         """The directory; filters combine: (commune OR commune) AND (kind OR kind) AND free AND
         open now / this weekend AND the search words."""
         communes = list_communes(db)
-        chosen_communes = [c for c in commune or [] if c]
+        typed = [c for c in commune or [] if c]
+        matched = {c: match_commune(c, communes) for c in typed}
+        chosen_communes = list(dict.fromkeys(m for m in matched.values() if m is not None))
         chosen_kinds = [k for k in kind or [] if k]
-        unknown = [c for c in chosen_communes if c not in communes] + [
+        unknown = [c for c, m in matched.items() if m is None] + [
             k for k in chosen_kinds if k not in KINDS
         ]
         if open not in OPEN_FILTERS:
@@ -123,20 +124,16 @@ class PagesController(Controller):
                 (lieu for lieu in lieux if lieu.id in rank), key=lambda lieu: rank[lieu.id]
             )
         cache = request.app.state.open_now
-        try:
-            instant = parse_at(at, cache.settings.zone) or now
-        except QueryError as error:
-            raise ValidationException(str(error)) from None
         lang = current_lang.get()
         # What "now" is for the lieux the other filters leave: "nothing open" is said only of
         # lieux whose hours are known, and "try fewer filters" only when those filters emptied it.
-        situation = now_of(cache, lieux, instant, lang, now)
+        situation = now_of(cache, lieux, at, lang, now)
         weekend_hours_of: dict[int, list[str]] = {}
         shown = lieux
         if open == "now":
             shown = situation.of_state(lieux, "open")
         elif open == "weekend":
-            window = weekend(instant, cache.settings.zone)
+            window = weekend(at, cache.settings.zone)
             for lieu in lieux:
                 words = weekend_hours(cache, lieu, window, lang, now)
                 if words:
@@ -152,10 +149,8 @@ class PagesController(Controller):
                 "helplines": helplines_for(list_helplines(db), lang),
                 "communes": sorted(communes, key=lambda c: commune_name(c, lang).casefold()),
                 "kinds": KINDS,
-                "statuses": {
-                    lieu.id: lieu_status(cache, lieu, instant, lang, now) for lieu in lieux
-                },
-                "at": at,
+                "headlines": {lieu.id: lieu_headline(cache, lieu, at, lang, now) for lieu in lieux},
+                "at": request.query_params.get("at", ""),
                 "filters": {
                     "q": q,
                     "commune": chosen_communes,
@@ -170,7 +165,7 @@ class PagesController(Controller):
 
     @get("/lieux/{slug:str}", sync_to_thread=True)
     def lieu(
-        self, db: Database, request: Request, now: datetime, slug: str, at: str = ""
+        self, db: Database, request: Request, now: datetime, at: datetime, slug: str
     ) -> Template:
         lieu = get_lieu(db, slug)
         if lieu is None:
@@ -178,24 +173,19 @@ class PagesController(Controller):
                 raise HTTPException(status_code=HTTP_410_GONE, detail=ARCHIVED_FOR_VISITORS)
             raise NotFoundException(f"Aucun lieu « {slug} »")
         cache = request.app.state.open_now
-        try:
-            instant = parse_at(at, cache.settings.zone)
-        except QueryError as error:
-            raise ValidationException(str(error)) from None
         hours = hours_db.get_hours(db, lieu.id)
         activities = list_activities(db, lieu_ids=[lieu.id])
-        start = instant or now
-        coming = agenda(activities, start, start + LIEU_AGENDA_SPAN, cache.settings.zone)
+        coming = agenda(activities, at, at + LIEU_AGENDA_SPAN, cache.settings.zone)
         demo_ids = {activity.id for activity in activities if activity.demo}
         return Template(
             "web/lieu.html",
             context={
                 "lieu": lieu,
                 "hours": hours,
-                "status": lieu_status(cache, lieu, instant, current_lang.get(), now),
+                "headline": lieu_headline(cache, lieu, at, current_lang.get(), now),
                 "coming_items": listed(
                     coming,
-                    now=start,
+                    now=at,
                     zone=cache.settings.zone,
                     lang=current_lang.get(),
                     hours={lieu.id: hours},
@@ -208,7 +198,7 @@ class PagesController(Controller):
                 "languages_spoken": language_names(lieu.languages, current_lang.get()),
                 "freshness": hours_freshness(
                     lieu.hours_verified_at,
-                    instant or now,
+                    at,
                     zone=cache.settings.zone,
                     stale_days=cache.settings.hours_stale_days,
                     lang=current_lang.get(),

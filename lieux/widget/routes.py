@@ -4,15 +4,17 @@ Both answer from the in-memory cache (lieux.widget.cache) without a per-request 
 run on the event loop, which keeps the hot path as cheap as `/healthz`.
 """
 
+from datetime import datetime
+
 from litestar import Controller, MediaType, Request, Response, get
 from litestar.exceptions import ValidationException
 from litestar.response.base import ASGIResponse
 from markupsafe import escape
 
-from lieux.conditional import not_modified
+from lieux.conditional import fragment_answer
 from lieux.i18n import current_lang
 from lieux.web.errors import http_error
-from lieux.widget.cache import cache_of, query_from
+from lieux.widget.cache import MAX_AGE_CAP, cache_of, query_from
 from lieux.widget.query import QueryError
 from lieux.widget.view import OpenNowView
 
@@ -40,10 +42,9 @@ class WidgetController(Controller):
     include_in_schema = False
 
     @get("/open-now", sync_to_thread=False)
-    def open_now(self, request: Request) -> ASGIResponse:
+    def open_now(self, request: Request, now: datetime) -> ASGIResponse:
         """The HTML fragment embeds load and poll; 304 when the client has it already."""
         cache = cache_of(request)
-        now = request.app.state.clock()
 
         def render(view: OpenNowView) -> str:
             template = request.app.template_engine.engine.get_template(FRAGMENT_TEMPLATE)
@@ -60,11 +61,6 @@ class WidgetController(Controller):
             lambda snapshot: query_from(request, snapshot, cache.settings.zone),
             render,
         )
-        headers = {
-            "ETag": fragment.etag,
-            "Cache-Control": f"public, max-age={fragment.max_age(now)}",
-        }
-        # ASGIResponse skips Litestar's response conversion: half the cost of a cache hit.
-        if not_modified(request.scope["headers"], fragment.etag):
-            return ASGIResponse(status_code=304, headers=headers)
-        return ASGIResponse(body=fragment.body, media_type=MediaType.HTML, headers=headers)
+        return fragment_answer(
+            request.scope, fragment.body, fragment.etag, fragment.max_age(now, MAX_AGE_CAP)
+        )

@@ -44,7 +44,7 @@ class Snapshot(msgspec.Struct, frozen=True, kw_only=True):
     kinds: dict[int, frozenset[str]]
     helplines: tuple[Helpline, ...]
     demo: bool
-    communes: dict[str, str]  # lower case -> as written
+    communes: tuple[str, ...]  # where the lieux are, as written (lieux.slugs.match_commune)
     holidays: dict[str, dict[date, str]]  # by language
     live: dict[int, LiveStatus] = {}  # by lieu id, expired ones included (they do nothing)
     stale_days: int = 90  # Settings.hours_stale_days
@@ -110,7 +110,7 @@ def load_snapshot(db: "Database", settings: Settings, now: datetime) -> Snapshot
         kinds={lieu_id: frozenset(found) for lieu_id, found in kinds.items()},
         helplines=tuple(list_helplines(db)),
         demo=has_demo_data(db),
-        communes={lieu.commune.lower(): lieu.commune for lieu in lieux if lieu.commune},
+        communes=tuple(sorted({lieu.commune for lieu in lieux if lieu.commune})),
         holidays={
             lang: public_holidays(years, iris_day=settings.iris_day, lang=lang)
             for lang in LANGUAGES

@@ -1,4 +1,5 @@
-"""The lieu page's live state: "Ouvert maintenant, jusqu'à 16:00" and the exceptions coming."""
+"""A lieu's headline on the public pages: "Ouvert maintenant, jusqu'à 16:00" and the exceptions
+coming. (The status a co-manager sets, "closed today", is a LiveStatus: lieux.hours.live.)"""
 
 from datetime import datetime, timedelta
 
@@ -11,11 +12,12 @@ from lieux.widget.cache import OpenNowCache
 from lieux.widget.view import describe, until_day
 
 
-class LieuStatus(msgspec.Struct, frozen=True, kw_only=True):
-    """The lieu page's live state: "Ouvert maintenant, jusqu'à 16:00" and what is coming."""
+class LieuHeadline(msgspec.Struct, frozen=True, kw_only=True):
+    """What the lieu page (and a directory card) says first: its state in words, "Ouvert
+    maintenant, jusqu'à 16:00", and the closures and special hours coming."""
 
     state: str
-    headline: str
+    text: str
     note: str
     upcoming: list[OpeningException]
     source: str = "hours"  # "live": said by the lieu itself, just now
@@ -26,23 +28,23 @@ class LieuStatus(msgspec.Struct, frozen=True, kw_only=True):
 UPCOMING_DAYS = 90
 
 
-def lieu_status(
-    cache: OpenNowCache, lieu: Lieu, at: datetime | None, lang: str, now: datetime
-) -> LieuStatus:
-    """State of one lieu at `at` (or now), labelled in `lang`, with its coming exceptions."""
+def lieu_headline(
+    cache: OpenNowCache, lieu: Lieu, at: datetime, lang: str, now: datetime
+) -> LieuHeadline:
+    """State of one lieu at `at`, labelled in `lang`, with its coming exceptions (the snapshot
+    as of `now`)."""
     snapshot = cache.snapshot(now)
     zone = cache.settings.zone
-    when = at or now
     hours = snapshot.hours_of(lieu.id)
-    answer = snapshot.state_of(lieu, when, zone, lang)
+    answer = snapshot.state_of(lieu, at, zone, lang)
     token = current_lang.set(lang)
     try:
         # The hours' own words, without the live and stale marks said here in full.
         plain = msgspec.structs.replace(answer, source="hours", hours_stale=False)
-        words = describe(plain, when, zone, lang)
+        words = describe(plain, at, zone, lang)
         if answer.state == "open" and answer.until is not None:
             clock = f"{answer.until.astimezone(zone):%H:%M}"
-            if day := until_day(answer.until, when, zone, lang):
+            if day := until_day(answer.until, at, zone, lang):
                 headline = gettext("Ouvert maintenant, jusqu'à %(day)s %(time)s") % {
                     "day": day,
                     "time": clock,
@@ -63,15 +65,15 @@ def lieu_status(
             headline += " · " + gettext("horaires à confirmer")
     finally:
         current_lang.reset(token)
-    today = when.astimezone(zone).date()
+    today = at.astimezone(zone).date()
     upcoming = [
         e
         for e in hours.exceptions
         if e.end_date >= today and e.start_date <= today + timedelta(days=UPCOMING_DAYS)
     ]
-    return LieuStatus(
+    return LieuHeadline(
         state=answer.state,
-        headline=headline,
+        text=headline,
         note=answer.note,
         upcoming=upcoming,
         source=answer.source,
