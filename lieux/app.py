@@ -32,7 +32,7 @@ from lieux.calendar.feed_cache import FeedCache
 from lieux.calendar.import_routes import CalendarImportController
 from lieux.calendar.refresh import refresh_calendars
 from lieux.calendar.routes import AgendaController, FeedController
-from lieux.clock import Clock, utc_now
+from lieux.clock import Clock, request_now, utc_now
 from lieux.db import DatabaseError, connect
 from lieux.embed.agenda import AgendaCache
 from lieux.embed.cors import cors_middleware
@@ -80,10 +80,10 @@ def provide_settings(state: State) -> Settings:
     return state.settings
 
 
-def provide_now(state: State) -> datetime:
+def provide_now(request: Request) -> datetime:
     """The request's "now" (UTC), from the app's clock: one reading per request, the only one a
     handler sees (handlers never read the clock themselves)."""
-    return state.clock()
+    return request_now(request)
 
 
 def provide_asked_at(

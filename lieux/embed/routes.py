@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 from sqlite_utils import Database
 
 from lieux.calendar.models import KINDS
+from lieux.clock import request_now
 from lieux.conditional import fragment_answer, not_modified_middleware
 from lieux.db.lieux import has_demo_data, list_communes
 from lieux.embed import agenda, snippets
@@ -232,8 +233,9 @@ class AgendaWidgetController(Controller):
     include_in_schema = False
 
     @get("/")
-    async def fragment(self, request: Request, now: datetime) -> ASGIResponse:
+    async def fragment(self, request: Request) -> ASGIResponse:
         cache: agenda.AgendaCache = request.app.state.agenda
+        now = request_now(request)  # not the `now` dependency: see lieux.clock.request_now
         key = request.scope["query_string"]
         found = cache.cached(key, now)
         if found is None:

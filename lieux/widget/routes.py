@@ -4,13 +4,12 @@ Both answer from the in-memory cache (lieux.widget.cache) without a per-request 
 run on the event loop, which keeps the hot path as cheap as `/healthz`.
 """
 
-from datetime import datetime
-
 from litestar import Controller, MediaType, Request, Response, get
 from litestar.exceptions import ValidationException
 from litestar.response.base import ASGIResponse
 from markupsafe import escape
 
+from lieux.clock import request_now
 from lieux.conditional import fragment_answer
 from lieux.i18n import current_lang
 from lieux.web.errors import http_error
@@ -42,9 +41,10 @@ class WidgetController(Controller):
     include_in_schema = False
 
     @get("/open-now", sync_to_thread=False)
-    def open_now(self, request: Request, now: datetime) -> ASGIResponse:
+    def open_now(self, request: Request) -> ASGIResponse:
         """The HTML fragment embeds load and poll; 304 when the client has it already."""
         cache = cache_of(request)
+        now = request_now(request)  # not the `now` dependency: see lieux.clock.request_now
 
         def render(view: OpenNowView) -> str:
             template = request.app.template_engine.engine.get_template(FRAGMENT_TEMPLATE)
