@@ -138,9 +138,8 @@ def app_state(settings: Settings, clock: Clock = utc_now) -> dict:
     }
 
 
-def create_app(settings: Settings, *, clock: Clock = utc_now, scoped: bool = True) -> Litestar:
-    """The app. `scoped=False` runs the session, CSRF and language layers on every route, as
-    before they were scoped: tests/ops/test_hot_path.py compares both answer for answer."""
+def create_app(settings: Settings, *, clock: Clock = utc_now) -> Litestar:
+    """The app: its routes in three groups, each with only the layers it needs."""
     # What people read and write: sessions, CSRF (both skip COOKIELESS_PATHS, as always) and
     # the page's language. Litestar builds each route's middleware stack once, at start-up: a
     # route outside these routers runs none of it, not even the check that would skip it.
@@ -181,18 +180,12 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, scoped: bool = Tru
             path="/static", directories=[PACKAGE / "web" / "static"], include_in_schema=False
         ),
     ]
-    if scoped:
-        route_handlers = [
+    return Litestar(
+        route_handlers=[
             *machines,
             Router("/", route_handlers=people, **members),
             Router("/", route_handlers=localised, before_request=i18n.set_language),
-        ]
-        everywhere: dict = {"middleware": []}
-    else:
-        route_handlers = [*machines, *people, *localised]
-        everywhere = members
-    return Litestar(
-        route_handlers=route_handlers,
+        ],
         dependencies={
             "db": Provide(provide_db),
             "settings": Provide(provide_settings, sync_to_thread=False),
@@ -206,9 +199,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, scoped: bool = Tru
             prometheus_config().middleware,
             cors_middleware,
             request_budget,
-            *everywhere["middleware"],
         ],
-        before_request=everywhere.get("before_request"),
         # Security headers on every answer, 404s and static files too (lieux/security.py).
         before_send=[security_headers],
         lifespan=[refresh_calendars, send_mail],

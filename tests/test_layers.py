@@ -107,6 +107,7 @@ LAYERS = {
         "lieux.calendar.feed_builder",
         "lieux.calendar.feed_cache",
         "lieux.revision_cache",
+        "lieux.background",
         "lieux.calendar.fetch",  # network I/O: not pure, below the routes that use it
         "lieux.calendar.refresh",
         "lieux.calendar.sync",

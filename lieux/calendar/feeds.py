@@ -145,10 +145,6 @@ def _title(title: str, status: str, lang: str) -> str:
     return title
 
 
-def _status(*statuses: str) -> str:
-    return "cancelled" if "cancelled" in statuses else "confirmed"
-
-
 def _when(value: datetime, all_day: bool, zone: ZoneInfo) -> date | datetime:
     return value.date() if all_day else value.replace(tzinfo=zone)
 

@@ -18,17 +18,24 @@ from lieux.db.activities import (
     upsert_override,
 )
 
+# What an override may set; a field left out keeps its value (or the series').
+OVERRIDE_FIELDS = ("status", "starts_at", "ends_at", "title", "description")
 
-def _set_override(
+
+def set_override(
     db: Database,
     activity_id: int,
     recurrence_id: datetime,
     *,
     now: datetime,
-    expected_version: int | None,
+    expected_version: int | None = None,
     **fields: object,
 ) -> Activity:
-    """Set fields of the override of one occurrence (the caller knows it is one)."""
+    """Set fields of the override of one occurrence (the caller knows it is one): `status`
+    ("cancelled", "confirmed"), `starts_at` and `ends_at` (local), `title`, `description`
+    (None: as the series). An import sets them all at once, a form one or two."""
+    if unknown := set(fields) - set(OVERRIDE_FIELDS):
+        raise TypeError(f"an override has no field {sorted(unknown)[0]!r}")
     with db.atomic():
         activity = _require(db, activity_id, expected_version)
         existing = next((o for o in activity.overrides if o.recurrence_id == recurrence_id), None)
@@ -66,117 +73,6 @@ def _set_override(
         )
         _touch(db, activity, stamp, bump_sequence=False)
         return get_activity(db, activity_id)
-
-
-def cancel_occurrence(
-    db: Database,
-    activity_id: int,
-    recurrence_id: datetime,
-    *,
-    now: datetime,
-    expected_version: int | None = None,
-) -> Activity:
-    """Cancel one occurrence of a series (given by its original local start)."""
-    return _set_override(
-        db,
-        activity_id,
-        recurrence_id,
-        now=now,
-        expected_version=expected_version,
-        status="cancelled",
-    )
-
-
-def restore_occurrence(
-    db: Database,
-    activity_id: int,
-    recurrence_id: datetime,
-    *,
-    now: datetime,
-    expected_version: int | None = None,
-) -> Activity:
-    """Undo the cancellation of one occurrence (kept as an override so SEQUENCE can grow)."""
-    return _set_override(
-        db,
-        activity_id,
-        recurrence_id,
-        now=now,
-        expected_version=expected_version,
-        status="confirmed",
-    )
-
-
-def move_occurrence(
-    db: Database,
-    activity_id: int,
-    recurrence_id: datetime,
-    starts_at: datetime,
-    ends_at: datetime,
-    *,
-    now: datetime,
-    expected_version: int | None = None,
-) -> Activity:
-    """Give one occurrence of a series another local start and end."""
-    if ends_at < starts_at:
-        raise ValueError("an occurrence cannot end before it starts")
-    return _set_override(
-        db,
-        activity_id,
-        recurrence_id,
-        now=now,
-        expected_version=expected_version,
-        starts_at=starts_at,
-        ends_at=ends_at,
-    )
-
-
-def edit_occurrence(
-    db: Database,
-    activity_id: int,
-    recurrence_id: datetime,
-    *,
-    title: str | None,
-    description: str | None,
-    now: datetime,
-    expected_version: int | None = None,
-) -> Activity:
-    """Retitle or redescribe one occurrence (None: as the series)."""
-    return _set_override(
-        db,
-        activity_id,
-        recurrence_id,
-        now=now,
-        expected_version=expected_version,
-        title=title,
-        description=description,
-    )
-
-
-def set_override(
-    db: Database,
-    activity_id: int,
-    recurrence_id: datetime,
-    *,
-    status: str,
-    starts_at: datetime | None,
-    ends_at: datetime | None,
-    title: str | None,
-    description: str | None,
-    now: datetime,
-) -> Activity:
-    """Set every field of one occurrence's override at once (what an import knows)."""
-    return _set_override(
-        db,
-        activity_id,
-        recurrence_id,
-        now=now,
-        expected_version=None,
-        status=status,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        title=title,
-        description=description,
-    )
 
 
 def remove_override(
