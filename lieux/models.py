@@ -16,11 +16,11 @@ Price = Literal["free", "pay-what-you-can"]
 StepFree = Literal["yes", "partly", "no"]
 
 
-class Lieu(msgspec.Struct, frozen=True, kw_only=True):
-    """A lieu's public facts. The field names are the /api/lieux keys and the profile form's
-    fields; `description` and `welcome` are French, their `_nl`/`_en` twins optional."""
+class LieuWrite(msgspec.Struct, kw_only=True):
+    """A lieu's public facts, as the seed, an admin or its profile form sets them (the id and
+    timestamps are the database's). The field names are the /api/lieux keys and the profile
+    form's fields; `description` and `welcome` are French, their `_nl`/`_en` twins optional."""
 
-    id: int
     slug: str
     name: str
     address: str = ""
@@ -43,6 +43,12 @@ class Lieu(msgspec.Struct, frozen=True, kw_only=True):
     languages: tuple[str, ...] = ()
     transport: str = ""
     governance: Governance = "coordinated"
+
+
+class Lieu(LieuWrite, frozen=True, kw_only=True):
+    """A lieu as stored: its public facts, with what the database and the network keep."""
+
+    id: int
     support_threshold: int = 3
     version: int = 1
     hours_verified_at: datetime | None = None
@@ -79,33 +85,6 @@ class Lieu(msgspec.Struct, frozen=True, kw_only=True):
             return None
         digits = "".join(c for c in self.phone if c.isdigit() or c == "+")
         return "+32" + digits[1:] if digits.startswith("0") else digits
-
-
-class LieuWrite(msgspec.Struct, kw_only=True):
-    """What the seed or an admin sets on a lieu (the id and timestamps are the database's)."""
-
-    slug: str
-    name: str
-    address: str = ""
-    postcode: str = ""
-    commune: str = ""
-    lat: float | None = None
-    lon: float | None = None
-    phone: str | None = None
-    email: str | None = None
-    website: str | None = None
-    description: str = ""
-    description_nl: str | None = None
-    description_en: str | None = None
-    welcome: str = ""
-    welcome_nl: str | None = None
-    welcome_en: str | None = None
-    price: Price | None = None
-    step_free: StepFree | None = None
-    accessibility_note: str = ""
-    languages: tuple[str, ...] = ()
-    transport: str = ""
-    governance: Governance = "coordinated"
 
 
 class Helpline(msgspec.Struct, frozen=True, kw_only=True):

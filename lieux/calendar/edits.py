@@ -102,59 +102,22 @@ def change_occurrence(
     )
 
 
-def cancel_occurrence(db, activity_id, recurrence_id, *, zone, now, expected_version=None):
-    """Cancel one occurrence of a series."""
-    return change_occurrence(
-        db,
-        activity_id,
-        recurrence_id,
-        zone=zone,
-        now=now,
-        expected_version=expected_version,
-        status="cancelled",
-    )
+# The four changes a co-manager makes to one date (`options`: zone, now, expected_version).
 
 
-def restore_occurrence(db, activity_id, recurrence_id, *, zone, now, expected_version=None):
-    """Undo the cancellation of one occurrence."""
-    return change_occurrence(
-        db,
-        activity_id,
-        recurrence_id,
-        zone=zone,
-        now=now,
-        expected_version=expected_version,
-        status="confirmed",
-    )
+def cancel_occurrence(db, activity_id, recurrence_id, **options) -> Activity:
+    return change_occurrence(db, activity_id, recurrence_id, status="cancelled", **options)
 
 
-def move_occurrence(
-    db, activity_id, recurrence_id, starts_at, ends_at, *, zone, now, expected_version=None
-):
-    """Give one occurrence of a series another local start and end."""
-    return change_occurrence(
-        db,
-        activity_id,
-        recurrence_id,
-        zone=zone,
-        now=now,
-        expected_version=expected_version,
-        starts_at=starts_at,
-        ends_at=ends_at,
-    )
+def restore_occurrence(db, activity_id, recurrence_id, **options) -> Activity:
+    return change_occurrence(db, activity_id, recurrence_id, status="confirmed", **options)
 
 
-def edit_occurrence(
-    db, activity_id, recurrence_id, *, title, description, zone, now, expected_version=None
-):
-    """Retitle or redescribe one occurrence (None: as the series)."""
-    return change_occurrence(
-        db,
-        activity_id,
-        recurrence_id,
-        zone=zone,
-        now=now,
-        expected_version=expected_version,
-        title=title,
-        description=description,
-    )
+def move_occurrence(db, activity_id, recurrence_id, starts_at, ends_at, **options) -> Activity:
+    times = {"starts_at": starts_at, "ends_at": ends_at}
+    return change_occurrence(db, activity_id, recurrence_id, **times, **options)
+
+
+def edit_occurrence(db, activity_id, recurrence_id, *, title, description, **options):
+    texts = {"title": title, "description": description}
+    return change_occurrence(db, activity_id, recurrence_id, **texts, **options)

@@ -6,7 +6,7 @@ from typing import Literal
 import msgspec
 
 # Kinds of activity, by slug, with their labels (fr, nl, en). "ouverture" opens the lieu while it
-# runs (special openings); the others are things to do while it is open.
+# runs (agenda openings); the others are things to do while it is open.
 KINDS: dict[str, tuple[str, str, str]] = {
     "cafe-papote": ("Café-papote", "Koffieklets", "Coffee & chat"),
     "repas": ("Repas", "Maaltijd", "Meal"),
@@ -34,19 +34,18 @@ class ActivityOverride(msgspec.Struct, frozen=True, kw_only=True):
     updated_at: datetime  # UTC
 
 
-class Activity(msgspec.Struct, frozen=True, kw_only=True):
-    id: int
-    uid: str
-    lieu_id: int
+class ActivityWrite(msgspec.Struct, kw_only=True):
+    """The fields a person or the seed sets on an activity."""
+
     kind: str
     title: str
-    title_nl: str | None = None
-    title_en: str | None = None
-    description: str = ""
     # Local wall times (naive). An all-day activity starts and ends at midnight: only the dates
     # count, `ends_at` being the day after the last one.
     starts_at: datetime
     ends_at: datetime  # exclusive
+    title_nl: str | None = None
+    title_en: str | None = None
+    description: str = ""
     all_day: bool = False
     rrule: str | None = None
     status: Status = "confirmed"
@@ -55,6 +54,14 @@ class Activity(msgspec.Struct, frozen=True, kw_only=True):
     registration: bool = False
     accessibility: str = ""
     languages: str = ""
+
+
+class Activity(ActivityWrite, frozen=True, kw_only=True):
+    """An activity as stored: what was written, with its ids, versions and changed dates."""
+
+    id: int
+    uid: str
+    lieu_id: int
     sequence: int = 0
     version: int = 1
     created_at: datetime  # UTC
@@ -64,23 +71,3 @@ class Activity(msgspec.Struct, frozen=True, kw_only=True):
 
     def title_in(self, lang: str) -> str:
         return getattr(self, f"title_{lang}", None) or self.title
-
-
-class ActivityWrite(msgspec.Struct, kw_only=True):
-    """The fields a person or the seed sets on an activity."""
-
-    kind: str
-    title: str
-    starts_at: datetime
-    ends_at: datetime
-    title_nl: str | None = None
-    title_en: str | None = None
-    description: str = ""
-    all_day: bool = False
-    rrule: str | None = None
-    status: Status = "confirmed"
-    price: Price = "free"
-    price_amount: str | None = None
-    registration: bool = False
-    accessibility: str = ""
-    languages: str = ""

@@ -48,3 +48,9 @@ class Invite(msgspec.Struct, frozen=True, kw_only=True):
     created_at: datetime
     expires_at: datetime
     revoked_at: datetime | None = None
+
+    def usable(self, now: datetime) -> bool:
+        """Not revoked, not expired, and not already used if it is a one-time invite."""
+        return (
+            self.revoked_at is None and now < self.expires_at and (self.reusable or self.uses == 0)
+        )
