@@ -156,6 +156,40 @@ def fragment_context(state: State, options: EmbedOptions, now: datetime) -> dict
     return open_now_context(cache, query, now)
 
 
+def page_assets(page: Literal["configurator", "frame"], *, agenda: bool = False) -> dict:
+    """What the configurator and the iframe pages load: the widget's CSS (and the agenda's),
+    our copy of htmx with its SRI hash, and the page's own script (and style)."""
+    found = {
+        "widget_css": versioned(WIDGET_CSS),
+        "htmx": f"{STATIC_PATH}/{HTMX_FILE}",
+        "htmx_sri": sri(HTMX_FILE),
+    }
+    if agenda:
+        found["agenda_css"] = versioned(AGENDA_CSS)
+    if page == "configurator":
+        found["configurator_js"] = versioned("configurator.js")
+        found["configurator_css"] = versioned("configurator.css")
+    else:
+        found["frame_js"] = versioned("frame.js")
+    return found
+
+
+def frame_page(template: str, fragment_url: str, refresh: int, **context) -> Template:
+    """An iframe page: its fragment, polled every `refresh` seconds (at least the minimum),
+    under a CSP that runs only our own files."""
+    return Template(
+        template,
+        context={
+            "fragment_url": fragment_url,
+            "refresh": max(refresh, snippets.MIN_REFRESH_SECONDS),
+            **page_assets("frame", agenda=template == "embed/agenda.html"),
+            **context,
+        },
+        media_type=MediaType.HTML,
+        headers={"Content-Security-Policy": IFRAME_CSP},
+    )
+
+
 AGENDA_TEMPLATE = "embed/_agenda.html"
 
 
@@ -203,7 +237,7 @@ def agenda_configurator(
     return Template(
         "embed/configurator_agenda.html",
         context={
-            "query": query,
+            "options": query,
             "widget_lang": widget_lang,
             "snippets": snippets.build_agenda(
                 settings.base_url, pairs, iframe_title=_("Prochaines activités des lieux de liens")
@@ -215,12 +249,7 @@ def agenda_configurator(
             "limits": snippets.AGENDA_LIMIT_CHOICES,
             "iframe_height": snippets.AGENDA_IFRAME_HEIGHT,
             "preview": Markup(agenda_fragment(request, shown, now).body.decode()),
-            "widget_css": versioned(WIDGET_CSS),
-            "agenda_css": versioned(AGENDA_CSS),
-            "htmx": f"{STATIC_PATH}/{HTMX_FILE}",
-            "htmx_sri": sri(HTMX_FILE),
-            "configurator_js": versioned("configurator.js"),
-            "configurator_css": versioned("configurator.css"),
+            **page_assets("configurator", agenda=True),
             "demo": has_demo_data(db),
         },
     )
@@ -280,17 +309,14 @@ class EmbedController(Controller):
             "embed/configurator.html",
             context={
                 "options": options,
+                "widget_lang": options.lang,
                 "snippets": built,
                 "communes": list_communes(db),
                 "kinds": KINDS,
                 "limits": snippets.LIMIT_CHOICES,
                 "preview_url": snippets.iframe_url("", options),
                 "iframe_height": snippets.IFRAME_HEIGHT,
-                "widget_css": versioned(WIDGET_CSS),
-                "htmx": f"{STATIC_PATH}/{HTMX_FILE}",
-                "htmx_sri": sri(HTMX_FILE),
-                "configurator_js": versioned("configurator.js"),
-                "configurator_css": versioned("configurator.css"),
+                **page_assets("configurator"),
                 "demo": has_demo_data(db),
                 **fragment_context(state, options, now),
             },
@@ -314,20 +340,11 @@ class EmbedController(Controller):
         if not request.query_params.get("lang"):
             query = msgspec.structs.replace(query, lang=current_lang.get())
         fragment = agenda_fragment(request, query, now)
-        return Template(
+        return frame_page(
             "embed/agenda.html",
-            context={
-                "fragment": Markup(fragment.body.decode()),
-                "fragment_url": "/widget/agenda?" + urlencode(agenda.pairs(query)),
-                "refresh": max(refresh, snippets.MIN_REFRESH_SECONDS),
-                "widget_css": versioned(WIDGET_CSS),
-                "agenda_css": versioned(AGENDA_CSS),
-                "htmx": f"{STATIC_PATH}/{HTMX_FILE}",
-                "htmx_sri": sri(HTMX_FILE),
-                "frame_js": versioned("frame.js"),
-            },
-            media_type=MediaType.HTML,
-            headers={"Content-Security-Policy": IFRAME_CSP},
+            "/widget/agenda?" + urlencode(agenda.pairs(query)),
+            refresh,
+            fragment=Markup(fragment.body.decode()),
         )
 
     @get("/embed/open-now", sync_to_thread=True)
@@ -338,21 +355,12 @@ class EmbedController(Controller):
         options: EmbedOptions,
         refresh: int = snippets.DEFAULT_REFRESH_SECONDS,
     ) -> Template:
-        return Template(
+        # The polls ask for the language the first answer was in.
+        polled = msgspec.structs.replace(options, lang=options.lang or current_lang.get())
+        return frame_page(
             "embed/open_now.html",
-            context={
-                "options": options,
-                # The polls ask for the language the first answer was in.
-                "fragment_url": snippets.fragment_url(
-                    "", msgspec.structs.replace(options, lang=options.lang or current_lang.get())
-                ),
-                "refresh": max(refresh, snippets.MIN_REFRESH_SECONDS),
-                "widget_css": versioned(WIDGET_CSS),
-                "htmx": f"{STATIC_PATH}/{HTMX_FILE}",
-                "htmx_sri": sri(HTMX_FILE),
-                "frame_js": versioned("frame.js"),
-                **fragment_context(state, options, now),
-            },
-            media_type=MediaType.HTML,
-            headers={"Content-Security-Policy": IFRAME_CSP},
+            snippets.fragment_url("", polled),
+            refresh,
+            options=options,
+            **fragment_context(state, options, now),
         )
