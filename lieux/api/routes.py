@@ -104,12 +104,18 @@ async def single_values(connection: ASGIConnection, _handler: BaseRouteHandler) 
             raise ValidationException(f"{key}: given {len(values)} times, expected once")
 
 
-class ApiController(Controller):
-    path = "/api"
+class JsonApiController(Controller):
+    """What every controller of the JSON API has: ETags and Cache-Control on its answers, JSON
+    400s that say why, and one value per parameter."""
+
     middleware = API_MIDDLEWARE
-    tags = ["lieux de liens"]
     exception_handlers = {ValidationException: validation_error}
     guards = [single_values]
+
+
+class ApiController(JsonApiController):
+    path = "/api"
+    tags = ["lieux de liens"]
 
     @get(
         "/lieux",
