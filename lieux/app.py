@@ -32,6 +32,9 @@ from lieux.calendar.feed_cache import FeedCache
 from lieux.calendar.import_routes import CalendarImportController
 from lieux.calendar.refresh import refresh_calendars
 from lieux.calendar.routes import AgendaController, FeedController
+from lieux.campaigns.check_routes import CheckController
+from lieux.campaigns.rounds import campaign_rounds
+from lieux.campaigns.routes import CampaignsController
 from lieux.clock import Clock, request_now, utc_now
 from lieux.db import DatabaseError, connect
 from lieux.embed.agenda import AgendaCache
@@ -40,6 +43,7 @@ from lieux.embed.routes import AgendaWidgetController, EmbedController, embed_st
 from lieux.guide.routes import GuideController
 from lieux.hours.models import span_label
 from lieux.mail.sender import send_mail
+from lieux.manage.responses import notice
 from lieux.manage.routes import CONTROLLERS as MANAGE_CONTROLLERS
 from lieux.members.routes import MembersController
 from lieux.members.session import csrf_config, session_config
@@ -47,6 +51,7 @@ from lieux.models import Helpline
 from lieux.ops.metrics import prometheus_config
 from lieux.ops.routes import MetricsController, readyz
 from lieux.poster.routes import PosterController
+from lieux.reports.routes import CONTROLLERS as REPORT_CONTROLLERS
 from lieux.security import request_budget, security_headers
 from lieux.settings import Settings, from_env
 from lieux.web.errors import database_busy, http_error, out_of_range, over_budget, server_error
@@ -106,6 +111,7 @@ def _configure_templates(engine: JinjaTemplateEngine) -> None:
     engine.engine.filters["commune"] = i18n.commune_label
     engine.engine.globals["span_label"] = span_label
     engine.engine.globals["listening_lines"] = listening_lines
+    engine.engine.globals["notice"] = notice  # what the last form did (lieux.manage.notices)
 
 
 def listening_lines(request: Request) -> list[Helpline]:
@@ -159,11 +165,14 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Litestar:
         CalendarImportController,
         MembersController,
         AdminController,
+        CampaignsController,
         *MANAGE_CONTROLLERS,
+        *REPORT_CONTROLLERS,
     ]
     # The iframe page and the API reference (/api) are in the page's language (Accept-Language,
-    # cookie) when they have no lang=.
-    localised = [EmbedController, ApiReferenceController]
+    # cookie) when they have no lang=. A campaign's check page too: its token is the credential,
+    # it needs no session nor cookie.
+    localised = [EmbedController, ApiReferenceController, CheckController]
     # The hot path: embeds, feeds, the JSON API, probes and static files read neither a
     # session nor the page's language (the widget's language is its ?lang=).
     machines = [
@@ -202,7 +211,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Litestar:
         ],
         # Security headers on every answer, 404s and static files too (lieux/security.py).
         before_send=[security_headers],
-        lifespan=[refresh_calendars, send_mail],
+        lifespan=[refresh_calendars, send_mail, campaign_rounds],
         template_config=TemplateConfig(
             directory=PACKAGE / "templates",
             engine=JinjaTemplateEngine,

@@ -44,10 +44,12 @@ LAYERS = {
         "lieux.ops",
         "lieux.admin",
         "lieux.mail",
+        "lieux.campaigns",
         # the recurrence model: a leaf (models, dateutil, icalendar) that the migration and
         # `lieux check` apply to what is stored, as the write paths do to what comes in
         "lieux.calendar.rules",
         "lieux.calendar.expansion",
+        "lieux.reports",
     ],
     "domain": [
         "lieux.text",
@@ -83,6 +85,9 @@ LAYERS = {
         "lieux.ops.counters",
         "lieux.admin.forms",
         "lieux.admin.followup",
+        # members' ux: notices after a form, the logs as people read them
+        "lieux.manage.notices",
+        "lieux.manage.audit_view",
         # profile
         "lieux.manage.profile_form",
         "lieux.web.freshness",
@@ -91,6 +96,11 @@ LAYERS = {
         "lieux.mail.forms",
         "lieux.mail.render",
         "lieux.mail.smtp",
+        # campaigns
+        "lieux.campaigns.forms",
+        "lieux.campaigns.progress",
+        # reports
+        "lieux.reports.forms",
     ],
     "services": [
         "lieux.api.caching",
@@ -131,12 +141,20 @@ LAYERS = {
         "lieux.web.now",
         "lieux.ops.metrics",
         "lieux.admin.actions",
+        "lieux.manage.undo",
         # profile
         "lieux.manage.profile_actions",
         # mail
         "lieux.mail.outbox",
         "lieux.mail.sender",
         "lieux.mail.outbox_cli",
+        # campaigns
+        "lieux.campaigns.access",
+        "lieux.campaigns.actions",
+        "lieux.campaigns.digest",
+        "lieux.campaigns.rounds",
+        # reports
+        "lieux.reports.actions",
     ],
 }
 # What pure domain code never touches: the web framework and the database.

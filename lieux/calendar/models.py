@@ -46,6 +46,8 @@ class ActivityWrite(msgspec.Struct, kw_only=True):
     title_nl: str | None = None
     title_en: str | None = None
     description: str = ""
+    description_nl: str | None = None
+    description_en: str | None = None
     all_day: bool = False
     rrule: str | None = None
     status: Status = "confirmed"
@@ -71,3 +73,7 @@ class Activity(ActivityWrite, frozen=True, kw_only=True):
 
     def title_in(self, lang: str) -> str:
         return getattr(self, f"title_{lang}", None) or self.title
+
+    def description_in(self, lang: str) -> str:
+        """The description in `lang`, or the French one when nobody translated it."""
+        return getattr(self, f"description_{lang}", None) or self.description

@@ -465,3 +465,116 @@ def m301_member_email(db: Database) -> None:
         ALTER TABLE members ADD COLUMN mail_digest INTEGER NOT NULL DEFAULT 1;
         """
     )
+
+
+@MIGRATIONS()
+def m400_reports(db: Database) -> None:
+    # "Signaler un problème" (issue 22): what a visitor found wrong with a lieu's facts. Never
+    # public, so no revision trigger: a report changes nothing the pages or the widget show.
+    # `shown_*` is what the open-now engine said of the lieu at `created_at`, which is what
+    # makes "found closed when shown open" something a co-manager can check and act on.
+    db.executescript(
+        """
+        CREATE TABLE reports (
+            id INTEGER PRIMARY KEY,
+            lieu_id INTEGER NOT NULL REFERENCES lieux(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL
+                CHECK (kind IN ('found-closed', 'wrong-hours', 'wrong-contact', 'other')),
+            message TEXT NOT NULL DEFAULT '' CHECK (length(message) <= 1000),
+            contact TEXT NOT NULL DEFAULT '' CHECK (length(contact) <= 120),
+            lang TEXT NOT NULL DEFAULT 'fr',  -- the page's language: reply in it
+            shown_state TEXT NOT NULL CHECK (shown_state IN ('open', 'closed', 'unknown')),
+            shown_source TEXT NOT NULL DEFAULT 'hours'
+                CHECK (shown_source IN ('hours', 'agenda', 'live')),
+            shown_stale INTEGER NOT NULL DEFAULT 0,  -- "horaires à confirmer" was shown
+            shown_until TEXT,  -- UTC: when the state shown was due to change
+            created_at TEXT NOT NULL,  -- UTC
+            resolution TEXT CHECK (resolution IN ('fixed', 'not-an-error')),
+            resolution_note TEXT NOT NULL DEFAULT '' CHECK (length(resolution_note) <= 500),
+            resolved_by INTEGER REFERENCES members(id) ON DELETE SET NULL,
+            resolved_at TEXT,  -- UTC
+            CHECK ((resolution IS NULL) = (resolved_at IS NULL))
+        );
+        CREATE INDEX reports_lieu ON reports(lieu_id, resolved_at);
+        """
+    )
+
+
+@MIGRATIONS()
+def m500_campaigns(db: Database) -> None:
+    # Update campaigns (docs/campaigns.md): a coordinator asks every lieu it covers to check its
+    # hours, coming closures and facts. One `campaign_checks` row per lieu holds its progress,
+    # section by section ('pending', 'confirmed' unchanged, 'updated'; NULL: not asked); one
+    # `campaign_links` row per personal link, stored as the sha256 of its token (as invites
+    # are), with the outbox message that carried it (its state says sent or bounced).
+    # Instants are UTC, fixed-width ISO 8601 (as in `outbox`): compared as text.
+    db.executescript(
+        """
+        CREATE TABLE campaigns (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 120),
+            check_hours INTEGER NOT NULL,
+            check_closures INTEGER NOT NULL,
+            check_facts INTEGER NOT NULL,
+            starts_at TEXT NOT NULL,
+            ends_at TEXT NOT NULL,       -- its links stop working then
+            reminder_days INTEGER NOT NULL CHECK (reminder_days BETWEEN 1 AND 60),
+            created_by INTEGER REFERENCES members(id) ON DELETE SET NULL,
+            created_at TEXT NOT NULL,
+            CHECK (check_hours OR check_closures OR check_facts),
+            CHECK (ends_at >= starts_at)
+        );
+        CREATE TABLE campaign_checks (
+            id INTEGER PRIMARY KEY,
+            campaign_id INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+            lieu_id INTEGER NOT NULL REFERENCES lieux(id),
+            invited_at TEXT,      -- when its first e-mails were decided (none possible: still set)
+            last_mailed_at TEXT,  -- the last e-mail queued to it, first or reminder
+            reminders INTEGER NOT NULL DEFAULT 0,
+            opened_at TEXT,       -- the check page was first opened
+            hours_state TEXT CHECK (hours_state IN ('pending', 'confirmed', 'updated')),
+            hours_at TEXT,
+            closures_state TEXT CHECK (closures_state IN ('pending', 'confirmed', 'updated')),
+            closures_at TEXT,
+            facts_state TEXT CHECK (facts_state IN ('pending', 'confirmed', 'updated')),
+            facts_at TEXT,
+            answered_at TEXT,     -- every section asked has its answer
+            answer_via TEXT CHECK (answer_via IN ('link', 'phone', 'visit', 'email', 'other')),
+            answer_who TEXT CHECK (length(answer_who) <= 120),
+            answer_note TEXT CHECK (length(answer_note) <= 500),
+            answered_by INTEGER REFERENCES members(id) ON DELETE SET NULL,
+            UNIQUE (campaign_id, lieu_id)
+        );
+        CREATE INDEX campaign_checks_lieu ON campaign_checks(lieu_id);
+        CREATE TABLE campaign_links (
+            id INTEGER PRIMARY KEY,
+            check_id INTEGER NOT NULL REFERENCES campaign_checks(id) ON DELETE CASCADE,
+            token_hash TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL CHECK (kind IN ('mail', 'reminder', 'copy')),
+            member_id INTEGER REFERENCES members(id) ON DELETE SET NULL,
+            outbox_id INTEGER REFERENCES outbox(id) ON DELETE SET NULL,
+            created_at TEXT NOT NULL,
+            opened_at TEXT,
+            revoked_at TEXT
+        );
+        CREATE INDEX campaign_links_check ON campaign_links(check_id);
+        -- One row per ISO week whose digest was decided: never two digests the same week.
+        CREATE TABLE digests (
+            week TEXT PRIMARY KEY,  -- '2026-W49'
+            sent_at TEXT NOT NULL,
+            recipients INTEGER NOT NULL
+        );
+        """
+    )
+
+
+@MIGRATIONS()
+def m600_activity_descriptions(db: Database) -> None:
+    # An activity's description in Dutch and English, as its title already has (issue 23):
+    # empty, the pages in those languages show the French one.
+    db.executescript(
+        """
+        ALTER TABLE activities ADD COLUMN description_nl TEXT;
+        ALTER TABLE activities ADD COLUMN description_en TEXT;
+        """
+    )

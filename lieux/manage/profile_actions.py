@@ -24,10 +24,12 @@ def update_profile(
     *,
     version: int,
     by: int | None,
+    actor: str | None = None,
     now: datetime,
 ) -> Lieu:
     """Set the typed profile fields if nobody saved since `version`; audit the changed fields
-    (before/after). Raise StaleLieu when someone did (nothing written). The lieu as stored."""
+    (before/after), by member `by` and/or `actor` ("campaign": a campaign's link). Raise
+    StaleLieu when someone did (nothing written). The lieu as stored."""
     with db.atomic():
         current = profile_db.get_lieu_by_id(db, lieu.id)
         if current is None or current.version != version:
@@ -43,6 +45,7 @@ def update_profile(
             db,
             lieu_id=lieu.id,
             by=by,
+            actor=actor,
             action="update",
             entity="lieu",
             entity_id=lieu.id,

@@ -27,6 +27,8 @@ class Poster(msgspec.Struct, frozen=True, kw_only=True):
     feed_url: str
     page_qr: str  # inline SVG
     feed_qr: str
+    report_url: str  # "Signaler un problème": a door found closed, hours or phone wrong
+    report_qr: str
     helplines: list[Helpline]
     demo: bool  # fictional hours or activities on this poster (it then says so)
 
@@ -66,6 +68,8 @@ def collect(
         feed_url=feed_url,
         page_qr=qr_svg(page_url, scale=QR_SCALE),
         feed_qr=qr_svg(feed_url, scale=QR_SCALE),
+        report_url=f"{page_url}/report",
+        report_qr=qr_svg(f"{page_url}/report", scale=QR_SCALE),
         helplines=helplines_for(list_helplines(db), lang),
         demo=hours.demo or any(e.demo for e in hours.exceptions) or any(a.demo for a in activities),
     )

@@ -11,8 +11,9 @@ from sqlite_utils import Database
 from lieux.calendar.models import KINDS
 from lieux.db import proposals as proposals_db
 from lieux.manage import actions, forms, proposal_actions
-from lieux.manage.responses import FOR_MANAGERS, FOR_MEMBERS, PATH, Form, again, done, form_context
+from lieux.manage.responses import PATH, Form, again, done, form_context
 from lieux.members.auth import can_manage
+from lieux.members.guards import FOR_MANAGERS, FOR_MEMBERS
 from lieux.members.models import Identity
 from lieux.members.session import PROPOSAL_RATE
 from lieux.models import Lieu
@@ -50,6 +51,13 @@ def proposal_again(
         "kinds": KINDS,
     }
     return again(request, "manage/proposal.html", context, status=status)
+
+
+def answered(request: Request, lieu: Lieu, proposal_id: int, notice: str) -> Response:
+    """Back to the lieu's page, saying what was done at the proposal (its own buttons, such as
+    "Retirer ma proposition", are right there)."""
+    target = f"proposal-{proposal_id}"
+    return done(request, f"/manage/{lieu.slug}", notice, target=target)
 
 
 def refused(request, db, lieu, identity, proposal_id, message: str) -> Template:
@@ -91,8 +99,10 @@ class ProposalController(Controller):
                 lieu, values=data, errors=error.errors, proposing=True, action=action
             )
             return again(request, "manage/activity_form.html", context)
-        proposal_actions.propose(db, lieu, write, by=by, name=identity.member.display_name, now=now)
-        return done(request, f"/manage/{lieu.slug}?proposed=1")
+        proposal_id = proposal_actions.propose(
+            db, lieu, write, by=by, name=identity.member.display_name, now=now
+        )
+        return answered(request, lieu, proposal_id, "proposal-sent")
 
     @post("/proposals/{proposal_id:int}/support", sync_to_thread=True)
     def support_proposal(
@@ -114,7 +124,7 @@ class ProposalController(Controller):
         # AlreadyDecided: published by someone else's support at the same moment, which is fine.
         with contextlib.suppress(proposal_actions.AlreadyDecided):
             proposal_actions.support(db, lieu, proposal, by=by, uid=uid, now=now)
-        return done(request, f"/manage/{lieu.slug}")
+        return answered(request, lieu, proposal_id, "proposal-supported")
 
     @post("/proposals/{proposal_id:int}/withdraw", sync_to_thread=True)
     def withdraw_proposal(
@@ -135,7 +145,7 @@ class ProposalController(Controller):
             proposal_actions.withdraw(db, lieu, proposal, by=by, now=now)
         except proposal_actions.AlreadyDecided:
             return refused(request, db, lieu, identity, proposal_id, ALREADY_DECIDED)
-        return done(request, f"/manage/{lieu.slug}")
+        return answered(request, lieu, proposal_id, "proposal-withdrawn")
 
 
 class DecisionController(Controller):
@@ -170,7 +180,7 @@ class DecisionController(Controller):
             )
         except proposal_actions.AlreadyDecided:
             return refused(request, db, lieu, identity, proposal_id, ALREADY_DECIDED)
-        return done(request, f"/manage/{lieu.slug}")
+        return answered(request, lieu, proposal_id, "proposal-accepted")
 
     @post("/proposals/{proposal_id:int}/decline", sync_to_thread=True)
     def decline_proposal(
@@ -193,4 +203,4 @@ class DecisionController(Controller):
             proposal_actions.decline(db, lieu, proposal, by=by, message=form.message, now=now)
         except proposal_actions.AlreadyDecided:
             return refused(request, db, lieu, identity, proposal_id, ALREADY_DECIDED)
-        return done(request, f"/manage/{lieu.slug}")
+        return answered(request, lieu, proposal_id, "proposal-declined")

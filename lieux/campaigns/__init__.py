@@ -1,0 +1,1 @@
+"""Update campaigns (docs/campaigns.md): lieux check their hours and facts from a link."""
