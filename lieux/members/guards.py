@@ -43,33 +43,31 @@ def provide_lieu(db: Database, slug: str) -> Lieu:
     return lieu
 
 
-def provide_manager(identity: Identity | None, lieu: Lieu) -> int:
-    """The `by` of FOR_MANAGERS: refuse unless a co-manager of this lieu (or admin); the
-    member's id."""
+def _member_id(identity: Identity | None, allowed: bool, refusal: str) -> int:
+    """The signed-in member's id if `allowed`; 401 when nobody is signed in, else 403."""
     if identity is None:
         raise NotAuthorizedException("Connectez-vous avec votre lien personnel.")
-    if not can_manage(identity, lieu.id):
-        raise PermissionDeniedException("Réservé aux co-gestionnaires de ce lieu.")
+    if not allowed:
+        raise PermissionDeniedException(refusal)
     return identity.member.id
+
+
+def provide_manager(identity: Identity | None, lieu: Lieu) -> int:
+    """The `by` of FOR_MANAGERS: a co-manager of this lieu (or an admin)."""
+    allowed = identity is not None and can_manage(identity, lieu.id)
+    return _member_id(identity, allowed, "Réservé aux co-gestionnaires de ce lieu.")
 
 
 def provide_member(identity: Identity | None, lieu: Lieu) -> int:
-    """The `by` of FOR_MEMBERS: refuse unless a member of this lieu (any role) or admin; the
-    member's id."""
-    if identity is None:
-        raise NotAuthorizedException("Connectez-vous avec votre lien personnel.")
-    if not can_propose(identity, lieu.id):
-        raise PermissionDeniedException("Réservé aux membres de ce lieu.")
-    return identity.member.id
+    """The `by` of FOR_MEMBERS: a member of this lieu (any role), or an admin."""
+    allowed = identity is not None and can_propose(identity, lieu.id)
+    return _member_id(identity, allowed, "Réservé aux membres de ce lieu.")
 
 
 def provide_admin(identity: Identity | None) -> int:
-    """The `by` of FOR_ADMINS: refuse unless a network admin; the admin's member id."""
-    if identity is None:
-        raise NotAuthorizedException("Connectez-vous avec votre lien personnel.")
-    if not identity.member.is_admin:
-        raise PermissionDeniedException(_("Réservé aux administrateurs du réseau."))
-    return identity.member.id
+    """The `by` of FOR_ADMINS: a network admin."""
+    allowed = identity is not None and identity.member.is_admin
+    return _member_id(identity, allowed, _("Réservé aux administrateurs du réseau."))
 
 
 # Who is asking, and which lieu (404 or 410 before anything).
