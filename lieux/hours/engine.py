@@ -37,7 +37,7 @@ HORIZONS = (timedelta(days=2), timedelta(days=8), timedelta(days=400))
 ONE_DAY = timedelta(days=1)
 
 
-class SpecialOpening(msgspec.Struct, frozen=True, kw_only=True):
+class AgendaOpening(msgspec.Struct, frozen=True, kw_only=True):
     """A time the lieu is open outside its hours, from an agenda activity of kind "ouverture"."""
 
     lieu_id: int
@@ -153,12 +153,12 @@ def open_intervals(
     *,
     holidays: Mapping[date, str],
     zone: ZoneInfo,
-    special_openings: Sequence[SpecialOpening] = (),
+    agenda_openings: Sequence[AgendaOpening] = (),
 ) -> list[Interval]:
     """The merged UTC intervals during which the lieu is open that overlap [start, end)."""
     found: list[Interval] = [
         interval
-        for o in special_openings
+        for o in agenda_openings
         if o.starts_at < end and o.ends_at > start
         for interval in wall_intervals(_wall(o.starts_at, zone), _wall(o.ends_at, zone), zone)
     ]
@@ -179,7 +179,7 @@ def state(
     *,
     holidays: Mapping[date, str],
     zone: ZoneInfo,
-    special_openings: Sequence[SpecialOpening] = (),
+    agenda_openings: Sequence[AgendaOpening] = (),
 ) -> OpenState:
     """Open (until when), closed (until when) or unknown (no hours entered) at instant `at`."""
     at = at.astimezone(UTC)
@@ -191,7 +191,7 @@ def state(
             at + horizon,
             holidays=holidays,
             zone=zone,
-            special_openings=special_openings,
+            agenda_openings=agenda_openings,
         )
         current = next((iv for iv in intervals if iv[0] <= at < iv[1]), None)
         upcoming = next((iv[0] for iv in intervals if iv[0] > at), None)
@@ -201,7 +201,7 @@ def state(
                 return OpenState(
                     state="open",
                     until=until,
-                    note=_open_note(hours, at, holidays, zone, special_openings),
+                    note=_open_note(hours, at, holidays, zone, agenda_openings),
                 )
         elif upcoming is not None or last_try:
             return OpenState(
@@ -219,9 +219,9 @@ def _open_note(
     at: datetime,
     holidays: Mapping[date, str],
     zone: ZoneInfo,
-    special_openings: Sequence[SpecialOpening],
+    agenda_openings: Sequence[AgendaOpening],
 ) -> str:
-    for opening in special_openings:
+    for opening in agenda_openings:
         if opening.starts_at <= at < opening.ends_at:
             return opening.title
     day = at.astimezone(zone).date()
@@ -236,10 +236,10 @@ def _wall(instant: datetime, zone: ZoneInfo) -> datetime:
     return instant.astimezone(zone).replace(tzinfo=None)
 
 
-def special_openings(occurrences: Iterable[Occurrence], zone: ZoneInfo) -> list[SpecialOpening]:
+def agenda_openings(occurrences: Iterable[Occurrence], zone: ZoneInfo) -> list[AgendaOpening]:
     """Special openings from agenda occurrences of kind "ouverture" (cancelled ones skipped)."""
     return [
-        SpecialOpening(
+        AgendaOpening(
             lieu_id=o.lieu_id,
             # Same DST reading as the hours: go back to the wall time the activity was entered in.
             starts_at=to_instant(o.starts_at.replace(tzinfo=None), zone),

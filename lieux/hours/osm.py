@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 import opening_hours
 
-from lieux.hours.engine import ONE_DAY, LocalSpan, SpecialOpening, day_plan, weekly_spans
+from lieux.hours.engine import ONE_DAY, AgendaOpening, LocalSpan, day_plan, weekly_spans
 from lieux.hours.holidays import IRIS_DAY, public_holidays, sunday_feasts
 from lieux.hours.models import HolidayRule, OpeningException, OpeningHours, OpeningSlot
 from lieux.text import NOTE_MAX, clean
@@ -101,11 +101,11 @@ def to_osm(
     start: date,
     holidays: Mapping[date, str],
     zone: ZoneInfo,
-    special_openings: Sequence[SpecialOpening] = (),
+    agenda_openings: Sequence[AgendaOpening] = (),
 ) -> str | None:
     """The OSM string giving the engine's answers from `start` for a year; None if unknown."""
     end = start + timedelta(days=EXPORT_DAYS)
-    extra = _special_rules(special_openings, start, zone)
+    extra = _agenda_opening_rules(agenda_openings, start, zone)
     if not hours.known:
         return ", ".join(["24/7 unknown", *extra]) if extra else None
 
@@ -227,7 +227,9 @@ def to_osm(
     return ", ".join([text, *spill, *extra])
 
 
-def _special_rules(openings: Sequence[SpecialOpening], start: date, zone: ZoneInfo) -> list[str]:
+def _agenda_opening_rules(
+    openings: Sequence[AgendaOpening], start: date, zone: ZoneInfo
+) -> list[str]:
     """One rule per local day an opening covers (cut at midnights, so no overnight notation)."""
     rules = []
     for opening in openings:

@@ -105,11 +105,11 @@ def weekend_hours(
     snapshot = cache.snapshot(now)
     zone = cache.settings.zone
     hours, holidays = snapshot.hours_of(lieu.id), snapshot.holidays[lang]
-    specials = snapshot.specials_around(window[0], zone).get(lieu.id, ())
+    agenda_openings = snapshot.agenda_openings_around(window[0], zone).get(lieu.id, ())
     regular = open_intervals(hours, *window, holidays=holidays, zone=zone)
     words = []
     for start, end in open_intervals(
-        hours, *window, holidays=holidays, zone=zone, special_openings=specials
+        hours, *window, holidays=holidays, zone=zone, agenda_openings=agenda_openings
     ):
         local_start, local_end = start.astimezone(zone), end.astimezone(zone)
         text = f"{weekday_name(local_start.weekday())} {local_start:%H:%M}–{local_end:%H:%M}"

@@ -106,7 +106,7 @@ class OpenNowCache(RevisionCache[bytes, CachedFragment]):
                         start=today,
                         holidays=snapshot.holidays["fr"],
                         zone=zone,
-                        special_openings=snapshot.specials.get(lieu.id, ()),
+                        agenda_openings=snapshot.agenda_openings.get(lieu.id, ()),
                     ),
                 )
                 for lieu in snapshot.lieux

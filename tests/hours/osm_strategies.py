@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import opening_hours
 from hypothesis import strategies as st
 
-from lieux.hours.engine import SpecialOpening, to_instant
+from lieux.hours.engine import AgendaOpening, to_instant
 from lieux.hours.holidays import public_holidays
 from lieux.hours.models import HolidayRule, OpeningException, OpeningHours, OpeningSlot
 from lieux.hours.osm import to_osm
@@ -25,8 +25,8 @@ HOLIDAYS = public_holidays(range(2025, 2029), iris_day=True)
 UTC_ZONE = ZoneInfo("UTC")
 
 
-def export(h: OpeningHours, specials=()) -> str | None:
-    return to_osm(h, start=START, holidays=HOLIDAYS, zone=BXL, special_openings=specials)
+def export(h: OpeningHours, agenda_openings=()) -> str | None:
+    return to_osm(h, start=START, holidays=HOLIDAYS, zone=BXL, agenda_openings=agenda_openings)
 
 
 def osm_open(text: str, at: datetime) -> bool:
@@ -77,10 +77,10 @@ def rules(draw):
 
 
 @st.composite
-def specials(draw):
+def agenda_openings(draw):
     start = datetime.combine(draw(DAYS), draw(QUARTERS))
     end = start + timedelta(minutes=15 * draw(st.integers(1, 200)))
-    return SpecialOpening(
+    return AgendaOpening(
         lieu_id=1, starts_at=to_instant(start, BXL), ends_at=to_instant(end, BXL), title="x"
     )
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lieux.hours.engine import SpecialOpening, state, to_instant
+from lieux.hours.engine import AgendaOpening, state, to_instant
 from lieux.hours.holidays import public_holidays
 from lieux.hours.models import HolidayRule, OpeningException, OpeningHours, OpeningSlot
 from lieux.hours.osm import OsmError, from_osm
@@ -16,17 +16,17 @@ from tests.hours.osm_strategies import (
     HOLIDAYS,
     INSTANTS,
     START,
+    agenda_openings,
     exceptions,
     export,
     osm_open,
     rules,
     slots,
-    specials,
 )
 
 
-def engine_open(h: OpeningHours, at: datetime, specials=()) -> bool:
-    answer = state(h, at, holidays=HOLIDAYS, zone=BXL, special_openings=specials)
+def engine_open(h: OpeningHours, at: datetime, agenda_openings=()) -> bool:
+    answer = state(h, at, holidays=HOLIDAYS, zone=BXL, agenda_openings=agenda_openings)
     return answer.state == "open"
 
 
@@ -74,7 +74,7 @@ def test_export_adds_iris_day_which_opening_hours_py_does_not_know():
 def test_unknown_exports_nothing_unless_a_special_opening_is_planned():
     empty = OpeningHours(lieu_id=1)
     assert export(empty) is None
-    opening = SpecialOpening(
+    opening = AgendaOpening(
         lieu_id=1,
         starts_at=to_instant(datetime(2026, 11, 28, 10), BXL),
         ends_at=to_instant(datetime(2026, 11, 28, 13), BXL),
@@ -108,19 +108,19 @@ def test_opening_hours_py_counts_easter_sunday_as_a_holiday():
     st.lists(slots(), min_size=1, max_size=6),
     st.lists(exceptions(), max_size=3),
     rules(),
-    st.lists(specials(), max_size=2),
+    st.lists(agenda_openings(), max_size=2),
     st.lists(INSTANTS, min_size=1, max_size=8),
 )
-def test_engine_and_opening_hours_py_agree(slot_list, exception_list, rule, special_list, instants):
+def test_engine_and_opening_hours_py_agree(slot_list, exception_list, rule, opening_list, instants):
     h = OpeningHours(
         lieu_id=1,
         slots=tuple(slot_list),
         exceptions=tuple(sorted(exception_list, key=lambda e: e.start_date)),
         holiday_rule=rule,
     )
-    text = export(h, special_list)
+    text = export(h, opening_list)
     for at in instants:
-        assert engine_open(h, at, special_list) == osm_open(text, at), (text, at.isoformat())
+        assert engine_open(h, at, opening_list) == osm_open(text, at), (text, at.isoformat())
 
 
 # --- import ------------------------------------------------------------------------------

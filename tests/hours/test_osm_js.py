@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lieux.hours.engine import SpecialOpening, state, to_instant
+from lieux.hours.engine import AgendaOpening, state, to_instant
 from lieux.hours.holidays import IRIS_DAY, public_holidays, sunday_feasts
 from lieux.hours.models import HolidayRule, OpeningException, OpeningHours, OpeningSlot
 from tests.hours.osm_js import OpeningHoursJs
@@ -23,12 +23,12 @@ from tests.hours.osm_strategies import (
     INSTANTS,
     QUARTERS,
     START,
+    agenda_openings,
     exceptions,
     export,
     osm_open,
     rules,
     slots,
-    specials,
 )
 
 
@@ -38,8 +38,8 @@ def ohjs():
         yield evaluator
 
 
-def engine_state(h: OpeningHours, at: datetime, specials=()) -> str:
-    return state(h, at, holidays=HOLIDAYS, zone=BXL, special_openings=specials).state
+def engine_state(h: OpeningHours, at: datetime, agenda_openings=()) -> str:
+    return state(h, at, holidays=HOLIDAYS, zone=BXL, agenda_openings=agenda_openings).state
 
 
 def test_a_comment_alone_reads_as_unknown(ohjs):
@@ -75,7 +75,7 @@ def test_special_openings_and_special_hours_with_a_note_are_open(ohjs):
         ),
         holiday_rule=HolidayRule(rule="closed"),
     )
-    christmas = SpecialOpening(
+    christmas = AgendaOpening(
         lieu_id=1,
         starts_at=to_instant(datetime(2026, 12, 25, 11), BXL),
         ends_at=to_instant(datetime(2026, 12, 25, 17), BXL),
@@ -138,11 +138,11 @@ JS_INSTANTS = st.one_of(INSTANTS, ON_HOLIDAYS)
     st.lists(slots(), max_size=6),  # no slot: hours unknown, except during special openings
     st.lists(exceptions(), max_size=3),
     rules(),
-    st.lists(specials(), max_size=2),
+    st.lists(agenda_openings(), max_size=2),
     st.lists(JS_INSTANTS, min_size=1, max_size=8),
 )
 def test_engine_and_opening_hours_js_agree(
-    ohjs, slot_list, exception_list, rule, special_list, instants
+    ohjs, slot_list, exception_list, rule, opening_list, instants
 ):
     h = OpeningHours(
         lieu_id=1,
@@ -150,8 +150,8 @@ def test_engine_and_opening_hours_js_agree(
         exceptions=tuple(sorted(exception_list, key=lambda e: e.start_date)),
         holiday_rule=rule,
     )
-    text = export(h, special_list)
-    expected = [engine_state(h, at, special_list) for at in instants]
+    text = export(h, opening_list)
+    expected = [engine_state(h, at, opening_list) for at in instants]
     if text is None:
         assert set(expected) == {"unknown"}
         return
