@@ -152,31 +152,59 @@ def edit_occurrence(
     )
 
 
-def set_override(
-    db: Database,
-    activity_id: int,
-    recurrence_id: datetime,
-    *,
-    status: str,
-    starts_at: datetime | None,
-    ends_at: datetime | None,
-    title: str | None,
-    description: str | None,
-    now: datetime,
-) -> Activity:
-    """Set every field of one occurrence's override at once (what an import knows)."""
-    return _set_override(
-        db,
-        activity_id,
-        recurrence_id,
-        now=now,
-        expected_version=None,
-        status=status,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        title=title,
-        description=description,
-    )
+# What an override holds besides its date and bookkeeping; a change of the first three changes
+# when (or whether) people come, so it moves the override's SEQUENCE.
+OVERRIDE_FIELDS = ("status", "starts_at", "ends_at", "title", "description")
+_SIGNIFICANT = OVERRIDE_FIELDS[:3]
+
+
+def set_overrides(
+    db: Database, activity_id: int, wanted: dict[datetime, dict], *, now: datetime
+) -> bool:
+    """Make the series' overrides exactly `wanted` ({original start: its OVERRIDE_FIELDS}), as
+    one edit of the series: one version step and one LAST-MODIFIED however many dates change.
+    What an import knows; one edit per date held the write lock for seconds on a calendar of
+    thousands of changed dates. Whether anything changed."""
+    with db.atomic():
+        activity = _require(db, activity_id, None)
+        current = {o.recurrence_id: o for o in activity.overrides}
+        changed = {
+            rid: fields
+            for rid, fields in wanted.items()
+            if rid not in current
+            or any(getattr(current[rid], key) != fields[key] for key in OVERRIDE_FIELDS)
+        }
+        dropped = current.keys() - wanted.keys()
+        if not changed and not dropped:
+            return False
+        latest = max([activity.updated_at, *(o.updated_at for o in current.values())])
+        stamp = _next_stamp(latest, now)
+        rows = []
+        for rid, fields in changed.items():
+            existing = current.get(rid)
+            significant = existing is None or any(
+                getattr(existing, key) != fields[key] for key in _SIGNIFICANT
+            )
+            # The override's SEQUENCE never falls below the series' own: clients compare them.
+            sequence = max(existing.sequence if existing else 0, activity.sequence)
+            override = ActivityOverride(
+                recurrence_id=rid,
+                **{key: fields[key] for key in OVERRIDE_FIELDS},
+                sequence=sequence + int(significant),
+                updated_at=stamp,
+            )
+            rows.append({**msgspec.to_builtins(override), "activity_id": activity_id})
+        for rid in [*changed, *dropped]:
+            _drop_override(db, activity_id, rid.isoformat())
+        if rows:  # one statement for them all: they may be thousands, inside the write lock
+            columns = list(rows[0])
+            db.conn.executemany(
+                f"INSERT INTO activity_overrides ({', '.join(columns)}) "
+                f"VALUES ({', '.join('?' * len(columns))})",
+                [[row[column] for column in columns] for row in rows],
+            )
+        _touch(db, activity, stamp, bump_sequence=False)
+        return True
 
 
 def remove_override(
