@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import msgspec
 import pytest
 from dateutil.rrule import rrulestr
 from hypothesis import assume, given
@@ -216,6 +217,30 @@ def test_a_stored_rule_that_slipped_in_expands_to_nothing_or_little():
         window = (aware(datetime(2027, 1, 1)), aware(datetime(2027, 12, 31)))
         assert occurrences(activity, *window, ZONE) == []
         assert rules.ended_before(activity, window[0], ZONE)
+
+
+def test_which_dates_a_series_gives_is_one_walk_and_agrees_with_asking_each():
+    """The feed keeps an override only on a date its series gives: asked once per date, a lieu
+    with thousands of changed dates cost seconds per feed; one walk over their span now."""
+    stamp = datetime(2026, 1, 1)
+    weekly = Activity(
+        id=1,
+        uid="w@test",
+        lieu_id=1,
+        kind="autre",
+        title="Weekly",
+        starts_at=START,
+        ends_at=START + HOUR,
+        rrule="FREQ=WEEKLY;COUNT=300",
+        created_at=stamp,
+        updated_at=stamp,
+    )
+    dates = [START + timedelta(days=d) for d in range(0, 2200, 3)]  # 1 in 7 is an occurrence
+    found = rules.occurrences_among(weekly, dates, ZONE)
+    assert found == {d for d in dates if rules.is_occurrence(weekly, d, ZONE)}
+    assert len(found) == len(range(0, 2100, 21))  # every third week, until the 300th
+    bad = Activity(**{**msgspec.structs.asdict(weekly), "rrule": "FREQ=DAILY;INTERVAL=0"})
+    assert rules.occurrences_among(bad, dates, ZONE) == frozenset()
 
 
 # --- any rule at all: drawn by hypothesis, absurd parts included ---------------------------
