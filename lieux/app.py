@@ -41,6 +41,7 @@ from lieux.embed.routes import AgendaWidgetController, EmbedController, embed_st
 from lieux.guide.routes import GuideController
 from lieux.hours.models import span_label
 from lieux.mail.sender import send_mail
+from lieux.manage.responses import notice
 from lieux.manage.routes import CONTROLLERS as MANAGE_CONTROLLERS
 from lieux.members.routes import MembersController
 from lieux.members.session import csrf_config, session_config
@@ -94,6 +95,7 @@ def _configure_templates(engine: JinjaTemplateEngine) -> None:
     engine.engine.filters["commune"] = i18n.commune_label
     engine.engine.globals["span_label"] = span_label
     engine.engine.globals["listening_lines"] = listening_lines
+    engine.engine.globals["notice"] = notice  # what the last form did (lieux.manage.notices)
 
 
 def listening_lines(request: Request) -> list[Helpline]:

@@ -85,6 +85,9 @@ LAYERS = {
         "lieux.ops.counters",
         "lieux.admin.forms",
         "lieux.admin.followup",
+        # members' ux: notices after a form, the logs as people read them
+        "lieux.manage.notices",
+        "lieux.manage.audit_view",
         # profile
         "lieux.manage.profile_form",
         "lieux.web.freshness",
@@ -135,6 +138,7 @@ LAYERS = {
         "lieux.web.now",
         "lieux.ops.metrics",
         "lieux.admin.actions",
+        "lieux.manage.undo",
         # profile
         "lieux.manage.profile_actions",
         # mail

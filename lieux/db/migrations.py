@@ -566,3 +566,15 @@ def m500_campaigns(db: Database) -> None:
         );
         """
     )
+
+
+@MIGRATIONS()
+def m600_activity_descriptions(db: Database) -> None:
+    # An activity's description in Dutch and English, as its title already has (issue 23):
+    # empty, the pages in those languages show the French one.
+    db.executescript(
+        """
+        ALTER TABLE activities ADD COLUMN description_nl TEXT;
+        ALTER TABLE activities ADD COLUMN description_en TEXT;
+        """
+    )

@@ -79,8 +79,18 @@ def list_reports(
 def open_reports(db: Database, *, limit: int = LIST_LIMIT) -> list[Report]:
     """The open reports of every public lieu (not archived), oldest first: the network admins'
     follow-up list."""
-    sql = f"{_SELECT} WHERE r.resolved_at IS NULL AND l.archived_at IS NULL ORDER BY r.id LIMIT ?"
+    sql = f"{_SELECT} WHERE r.resolved_at IS NULL AND l.archived_at IS NULL"
+    sql += " ORDER BY r.created_at, r.id LIMIT ?"
     return [_convert(row) for row in db.query(sql, [limit])]
+
+
+def open_report_counts(db: Database) -> dict[int, int]:
+    """{lieu id: how many open reports} for every public lieu (not archived) that has any."""
+    sql = (
+        "SELECT r.lieu_id, count(*) FROM reports r JOIN lieux l ON l.id = r.lieu_id "
+        "WHERE r.resolved_at IS NULL AND l.archived_at IS NULL GROUP BY r.lieu_id"
+    )
+    return dict(db.execute(sql).fetchall())
 
 
 def resolve_report(

@@ -4,6 +4,11 @@ write with its audit entry in the same transaction.
 The audit log keeps what a report is about (its kind, what the site said), never what the
 visitor typed or how to reach them: those stay in the report alone, which only the lieu's
 co-managers and the network admins read.
+
+The lieu's co-managers who gave an address and take "reports" mail get an e-mail with the
+report, queued in the report's own transaction. The network admins get no e-mail per report:
+they follow them all on /admin, and the weekly digest lists those still open
+(lieux/campaigns/digest.py).
 """
 
 from datetime import datetime
@@ -11,6 +16,8 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from lieux.db import reports as reports_db
+from lieux.db.members import get_member
+from lieux.mail.outbox import enqueue, lieu_recipients
 from lieux.manage import audit_trail
 from lieux.models import Lieu
 from lieux.reports.models import Report, ReportForm, ResolveForm, Shown
@@ -19,6 +26,12 @@ from lieux.widget.cache import OpenNowCache
 
 # Who acted, in the lieu's audit log, when a visitor without an account did.
 VISITOR = "visitor"
+# A lieu has a handful of co-managers; a cap all the same, as on every loop over stored rows.
+RECIPIENTS_MAX = 50
+# The e-mail quotes the start of the visitor's message, enough to judge how urgent it is; the
+# whole message (up to 1000 characters) is on the reports page the e-mail links to.
+EXCERPT_CHARS = 300
+EXCERPT_LINES = 8
 
 
 class AlreadyResolved(Exception):
@@ -73,12 +86,57 @@ def report(
             now=now,
         )
         stored = reports_db.get_report(db, report_id)
-        # mail: notify co-managers. Here, in this transaction, so that the report and its
-        # e-mail are kept together or not at all (docs/mail.md), e.g.
-        #   for to in lieu_recipients(db, lieu.id, "reports"):
-        #       enqueue(db, to=to, template="report", context={"lieu": lieu, "report": stored},
-        #               topic="reports", settings=settings, now=now)
+        # In this transaction: the report and its e-mails are kept together or not at all.
+        _mail_co_managers(db, lieu, stored, settings=settings, now=now)
     return stored
+
+
+def excerpt(message: str) -> str:
+    """The start of a visitor's message as the e-mail quotes it: blank lines dropped, at most
+    EXCERPT_LINES lines and EXCERPT_CHARS characters, cut at a word, "…" when cut."""
+    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    text = "\n".join(lines[:EXCERPT_LINES])
+    cut = len(lines) > EXCERPT_LINES
+    if len(text) > EXCERPT_CHARS:
+        text = text[: EXCERPT_CHARS + 1]
+        text = text[: text.rfind(" ")] if " " in text[EXCERPT_CHARS // 2 :] else text[:-1]
+        cut = True
+    return text.rstrip() + "…" if cut else text
+
+
+def _mail_co_managers(
+    db: Database, lieu: Lieu, report: Report, *, settings: Settings, now: datetime
+) -> int:
+    """Queue the report's e-mail to each co-manager of `lieu` who gave an address and takes
+    "reports" mail, in their language, in the caller's transaction; how many were queued.
+    A lieu none of whose co-managers can be written to gets none: the admins' list shows its
+    reports all the same."""
+    if not settings.mail_enabled:
+        return 0  # enqueue would refuse each one: spare the queries
+    queued = 0
+    for to in lieu_recipients(db, lieu.id, "reports")[:RECIPIENTS_MAX]:
+        member = get_member(db, to.member_id) if to.member_id is not None else None
+        context = {
+            "lieu": lieu,
+            "report": report,
+            "name": member.display_name if member else "",
+            "excerpt": excerpt(report.message),
+            "zone": settings.zone,
+            # The anchor is the report's own article on the page.
+            "link": f"{settings.base_url}/manage/{lieu.slug}/reports?lang={to.lang}"
+            f"#report-{report.id}",
+        }
+        if enqueue(
+            db,
+            to=to,
+            template="report",
+            context=context,
+            topic="reports",
+            settings=settings,
+            now=now,
+        ):
+            queued += 1
+    return queued
 
 
 def resolve(

@@ -176,6 +176,8 @@ TABLE = {
     "/admin/helplines/{helpline_id:int}/delete": ("/admin/helplines/2/delete", {}, ADMIN),
     "/admin/invites": ("/admin/invites", {}, ADMIN),
     "/admin/audit/{entry_id:int}/restore": ("/admin/audit/1/restore", {}, ADMIN),
+    # undo a change of the lieu's log (here: the activity's creation)
+    "/manage/{slug:str}/audit/undo": ("/manage/{a}/audit/undo", {"entry": "{entry}"}, MANAGERS_A),
     # campaigns: the admin area (campaign 1 does not exist in the world below: an admin gets a
     # 404, never a 401/403); a check link is its own credential (unknown here: 404 for anyone)
     "/admin/campaigns": (
@@ -267,6 +269,11 @@ def _world(db_path):
         db, lieu.id, msgspec.structs.replace(rules, public_proposals=True), now=now
     )
     invite_id = db.execute("SELECT max(id) FROM invites").fetchone()[0]
+    entry = db.execute(
+        "SELECT id FROM audit_log WHERE entity = 'activity' AND action = 'create' "
+        "AND entity_id = ?",
+        [activity],
+    ).fetchone()[0]
     report = report_actions.report(
         db,
         lieu,
@@ -285,6 +292,7 @@ def _world(db_path):
         "invite": invite.rsplit("/", 1)[1],
         "invite_id": invite_id,
         "member_a": people["member_a"],
+        "entry": entry,
         "report": report.id,
     }
     return people, ids
@@ -324,6 +332,8 @@ def test_write_route_authorization(client, seeded_path, world, route, persona):
         sign_in(client, seeded_path, people[persona])
     token = csrf(client)
     before = _snapshot(seeded_path)
+    # Fields may name a thing of the world too (the audit entry to undo).
+    data = {k: v.format(**ids) if isinstance(v, str) else v for k, v in data.items()}
     response = client.post(
         url_template.format(**ids), data={**data, "_csrf_token": token}, follow_redirects=False
     )
