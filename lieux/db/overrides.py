@@ -152,6 +152,33 @@ def edit_occurrence(
     )
 
 
+def set_override(
+    db: Database,
+    activity_id: int,
+    recurrence_id: datetime,
+    *,
+    status: str,
+    starts_at: datetime | None,
+    ends_at: datetime | None,
+    title: str | None,
+    description: str | None,
+    now: datetime,
+) -> Activity:
+    """Set every field of one occurrence's override at once (an undo puts one date back)."""
+    return _set_override(
+        db,
+        activity_id,
+        recurrence_id,
+        now=now,
+        expected_version=None,
+        status=status,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        title=title,
+        description=description,
+    )
+
+
 # What an override holds besides its date and bookkeeping; a change of the first three changes
 # when (or whether) people come, so it moves the override's SEQUENCE.
 OVERRIDE_FIELDS = ("status", "starts_at", "ends_at", "title", "description")
