@@ -356,7 +356,7 @@ def refresh(world) -> list[Outcome]:
     return [*found, big]
 
 
-def send_hostile_writes(world) -> list[Outcome]:
+def send_hostile_writes(world, between: Callable[[], None] | None = None) -> list[Outcome]:
     """Every hostile case through every way in; what each answered (bench/hostile.py's world).
 
     The import form's link to a server that sends its headers one byte a second runs in a
@@ -375,6 +375,8 @@ def send_hostile_writes(world) -> list[Outcome]:
         found = activity_forms(world)
         found += import_form(world)
         found += import_cli(world)
+        if between:  # the hostile cases are in, the lieux not yet filled to the caps
+            between()
         found += biggest_imports(world)
         found += refresh(world)
         found.append(slow.result(timeout=120))
