@@ -148,6 +148,7 @@ FORM_CASES: list[tuple[str, dict, str | None]] = [
     ("FREQ=DAILY;INTERVAL=0", {"rrule": "FREQ=DAILY;INTERVAL=0"}, "va de 1 à 52"),
     ("INTERVAL=1000", {"rrule": "FREQ=WEEKLY;INTERVAL=1000"}, "va de 1 à 52"),
     ("never occurs (30 February)", {"rrule": "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30"}, "ne tombe"),
+    ("BYDAY=53MO monthly (a dateutil crash)", {"rrule": "FREQ=MONTHLY;BYDAY=53MO"}, "ne tombe"),
     ("starts in year 1", {"day": "0001-01-01"}, "entre 1970 et 2199"),
     ("repeats until 9999", {"repeat": "weekly", "until": "9999-12-31"}, "entre 1970 et 2199"),
     ("UNTIL=9999 typed", {"rrule": "FREQ=DAILY;UNTIL=99991231T000000Z"}, "entre 1970"),

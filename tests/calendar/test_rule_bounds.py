@@ -360,3 +360,14 @@ def test_a_request_past_its_budget_stops_inside_the_walk():
     with budget.limit(0), pytest.raises(budget.BudgetExceeded):
         walk("FREQ=DAILY", start, start, start + timedelta(days=30))
     assert len(walk("FREQ=DAILY", start, start, start + timedelta(days=30)).found) == 31
+
+
+@pytest.mark.parametrize("rule", ["FREQ=MONTHLY;BYDAY=53MO", "FREQ=YEARLY;BYMONTH=12;BYDAY=-53FR"])
+def test_a_weekday_ordinal_past_its_period_is_refused_not_a_crash(rule):
+    """dateutil raises IndexError on these (found by the property test below): the form, a
+    proposal and an import answered 500; now the rule never occurs, and says so."""
+    with pytest.raises(RuleError) as refused:
+        check_series(START, START + HOUR, rule, ZONE)
+    assert refused.value.reason == "never"
+    walked = walk(rule, aware(START), aware(START), aware(START + timedelta(days=800)), quiet=True)
+    assert walked.found == [] and walked.cut
