@@ -61,7 +61,9 @@ class CalendarImportController(Controller):
                 source_url, label = url, ""
             else:
                 raise ImportProblem(NOTHING_TO_IMPORT)
-            events = parse_calendar(data, settings.zone)
+            # Seconds of CPU for the biggest file the caps let through: in a thread, as the
+            # download, or every other request of this worker waits for it.
+            events = await sync_to_thread(parse_calendar, data, settings.zone)
         except ImportProblem as problem:
             context = self._page(db, lieu, error=str(problem), url=url)
             return Template("calendar/import.html", context=context, status_code=400)

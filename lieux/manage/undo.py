@@ -173,7 +173,7 @@ def revert_activity(
         wanted = {o.recurrence_id: _override_fields(o) for o in earlier.overrides}
         # A date changed since `earlier` goes back to the series' own, as an override that
         # says so (as restoring a date does): its SEQUENCE grows, so calendars that kept the
-        # change hear of it (lieux.db.overrides.restore_occurrence).
+        # change hear of it (lieux.calendar.edits.restore_occurrence).
         for override in after.overrides:
             wanted.setdefault(override.recurrence_id, _PLAIN)
         have = {o.recurrence_id: _override_fields(o) for o in after.overrides}
