@@ -51,6 +51,9 @@ class Period(msgspec.Struct, frozen=True, kw_only=True):
     end: date | None
     slots: tuple[OpeningSlot, ...]
 
+    def covers(self, day: date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
 
 class OpeningException(msgspec.Struct, frozen=True, kw_only=True):
     """Closed on these dates, or open only at special hours (`opens`-`closes`) on each."""
