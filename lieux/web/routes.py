@@ -82,7 +82,7 @@ class PagesController(Controller):
                 "now": now_of(cache, lieux, query.at or now, query.lang, now),
                 "widget_css": versioned(WIDGET_CSS),
                 "demo": has_demo_data(db),
-                "widget": msgspec.structs.replace(widget, helplines=[]),
+                "widget": msgspec.structs.replace(widget, helplines=[], unknown_helplines=[]),
             },
         )
 
