@@ -98,6 +98,8 @@ def test_a_period_is_saved_shown_and_exported(client, seeded_path, manager):
         "2027 Jul 01-2027 Aug 31 Mo-Fr 10:00-14:00 open &#34;Horaires d&#39;été&#34;; "
         "2027 Jul 01-2027 Aug 31 Sa-Su off" in page
     )
+    # Saving confirms the hours: the day travels with the string, as OSM's tag.
+    assert "<code>check_date:opening_hours=2026-11-23</code>" in page
 
 
 def test_saving_the_form_as_shown_changes_nothing(client, seeded_path, manager):
