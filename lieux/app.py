@@ -41,6 +41,7 @@ from lieux.embed.routes import AgendaWidgetController, EmbedController, embed_st
 from lieux.guide.routes import GuideController
 from lieux.hours.models import span_label
 from lieux.mail.sender import send_mail
+from lieux.manage.responses import notice
 from lieux.manage.routes import CONTROLLERS as MANAGE_CONTROLLERS
 from lieux.members.routes import MembersController
 from lieux.members.session import csrf_config, session_config
@@ -48,6 +49,7 @@ from lieux.models import Helpline
 from lieux.ops.metrics import prometheus_config
 from lieux.ops.routes import MetricsController, readyz
 from lieux.poster.routes import PosterController
+from lieux.reports.routes import CONTROLLERS as REPORT_CONTROLLERS
 from lieux.security import request_budget, security_headers
 from lieux.settings import Settings, from_env
 from lieux.web.errors import database_busy, http_error, out_of_range, over_budget, server_error
@@ -93,6 +95,7 @@ def _configure_templates(engine: JinjaTemplateEngine) -> None:
     engine.engine.filters["commune"] = i18n.commune_label
     engine.engine.globals["span_label"] = span_label
     engine.engine.globals["listening_lines"] = listening_lines
+    engine.engine.globals["notice"] = notice  # what the last form did (lieux.manage.notices)
 
 
 def listening_lines(request: Request) -> list[Helpline]:
@@ -152,6 +155,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, scoped: bool = Tru
         AdminController,
         CampaignsController,
         *MANAGE_CONTROLLERS,
+        *REPORT_CONTROLLERS,
     ]
     # The iframe page and the API reference (/api) are in the page's language (Accept-Language,
     # cookie) when they have no lang=. A campaign's check page too: its token is the credential,

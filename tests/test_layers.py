@@ -49,6 +49,7 @@ LAYERS = {
         # `lieux check` apply to what is stored, as the write paths do to what comes in
         "lieux.calendar.rules",
         "lieux.calendar.expansion",
+        "lieux.reports",
     ],
     "domain": [
         "lieux.text",
@@ -87,6 +88,9 @@ LAYERS = {
         "lieux.ops.counters",
         "lieux.admin.forms",
         "lieux.admin.followup",
+        # members' ux: notices after a form, the logs as people read them
+        "lieux.manage.notices",
+        "lieux.manage.audit_view",
         # profile
         "lieux.manage.profile_form",
         "lieux.web.freshness",
@@ -98,6 +102,8 @@ LAYERS = {
         # campaigns
         "lieux.campaigns.forms",
         "lieux.campaigns.progress",
+        # reports
+        "lieux.reports.forms",
     ],
     "services": [
         "lieux.api.caching",
@@ -135,6 +141,7 @@ LAYERS = {
         "lieux.web.now",
         "lieux.ops.metrics",
         "lieux.admin.actions",
+        "lieux.manage.undo",
         # profile
         "lieux.manage.profile_actions",
         # mail
@@ -146,6 +153,8 @@ LAYERS = {
         "lieux.campaigns.actions",
         "lieux.campaigns.digest",
         "lieux.campaigns.rounds",
+        # reports
+        "lieux.reports.actions",
     ],
 }
 # What pure domain code never touches: the web framework and the database.

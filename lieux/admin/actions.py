@@ -13,13 +13,27 @@ from lieux.admin.forms import LieuCreateForm, new_lieu, unique_slug
 from lieux.db import network
 from lieux.db.lieux import get_lieu
 from lieux.db.members import lieu_by_id
+from lieux.i18n import mark as _
 from lieux.manage import audit_trail
 from lieux.models import Helpline, Lieu
 from lieux.slugs import slugify
 
 
 class NotRestorable(Exception):
-    """This audit entry holds no version that can be put back."""
+    """This audit entry holds no version that can be put back now; `reason`: why, in words
+    for people (a French msgid), or "" when the entry never had one."""
+
+    def __init__(self, reason: str = ""):
+        super().__init__(reason)
+        self.reason = reason
+
+
+CHANGED_SINCE = _(
+    "Cela a changé depuis : rien n'est rétabli. Le journal montre ce qui a été fait entre-temps."
+)
+NAME_TAKEN_ELSEWHERE = _(
+    "Une autre ligne porte déjà ce nom : renommez-la avant de rétablir celle-ci."
+)
 
 
 def _facts(lieu: Lieu) -> dict:
@@ -111,46 +125,95 @@ def remove_helpline(db: Database, helpline_id: int, *, by: int, now: datetime) -
         _helpline_record(db, by, "delete", helpline_id, before, None, now)
 
 
+def _state(value: dict | None) -> dict | None:
+    """A version as the log keeps it, without what an undo adds (None if nothing is left)."""
+    if value is None:
+        return None
+    plain = {k: v for k, v in value.items() if k != audit_trail.UNDO_OF}
+    return plain or None
+
+
 def restore_version(db: Database, entry: network.NetworkEntry, *, by: int, now: datetime) -> None:
     """Put back the version from before `entry`: a helpline as it was (re-created if it was
-    removed), or a lieu's facts as they were before an edit. Audited as a "restore"."""
-    if entry.before is None or entry.entity_id is None:
+    removed, removed if it was added), a lieu archived or public again, or a lieu's facts as
+    they were before an edit; through the same audited writes, marked as the undo of `entry`.
+    NotRestorable (with a reason for people) when it changed since `entry`."""
+    if not restorable(entry):
         raise NotRestorable()
-    with db.atomic():
+    with db.atomic(), audit_trail.undoing(entry.id):
         if entry.entity == "helpline":
-            version = msgspec.convert(entry.before, Helpline)
-            current = network.get_helpline(db, entry.entity_id)
-            if network.helpline_name_taken(db, version.name, other_than=entry.entity_id):
-                raise NotRestorable()
-            if current is None:
-                network.insert_helpline(db, version, helpline_id=entry.entity_id)
-            else:
-                network.update_helpline(db, entry.entity_id, version)
-            before = None if current is None else _plain(current)
-            _helpline_record(db, by, "restore", entry.entity_id, before, version, now)
-            return
-        facts = {k: v for k, v in entry.before.items() if k in network.FACT_COLUMNS}
-        current = lieu_by_id(db, entry.entity_id)
-        if entry.entity != "lieu" or not facts or current is None:
-            raise NotRestorable()
-        network.set_facts(db, entry.entity_id, facts, now=now)
-        audit_trail.record(
-            db,
-            lieu_id=entry.entity_id,
-            by=by,
-            action="restore",
-            entity="lieu",
-            entity_id=entry.entity_id,
-            before={k: v for k, v in _facts(current).items() if k in facts},
-            after=facts,
-            now=now,
-        )
+            _restore_helpline(db, entry, by=by, now=now)
+        elif entry.action in ("archive", "restore") and _archive_only(entry.before):
+            _restore_archive(db, entry, by=by, now=now)
+        else:
+            _restore_facts(db, entry, by=by, now=now)
+
+
+def _restore_helpline(db: Database, entry: network.NetworkEntry, *, by: int, now: datetime):
+    current = network.get_helpline(db, entry.entity_id)
+    after = _state(entry.after)
+    expected = None if after is None else msgspec.convert(after, Helpline)
+    if (None if current is None else _plain(current)) != expected:
+        raise NotRestorable(CHANGED_SINCE)
+    if entry.before is None:  # it was added: take it away again
+        remove_helpline(db, entry.entity_id, by=by, now=now)
+        return
+    version = msgspec.convert(entry.before, Helpline)
+    if network.helpline_name_taken(db, version.name, other_than=entry.entity_id):
+        raise NotRestorable(NAME_TAKEN_ELSEWHERE)
+    if current is None:
+        network.insert_helpline(db, version, helpline_id=entry.entity_id)
+    else:
+        network.update_helpline(db, entry.entity_id, version)
+    before = None if current is None else _plain(current)
+    _helpline_record(db, by, "restore", entry.entity_id, before, version, now)
+
+
+def _archive_only(version: dict | None) -> bool:
+    return version is not None and set(version) == {"archived_at"}
+
+
+def _restore_archive(db: Database, entry: network.NetworkEntry, *, by: int, now: datetime):
+    current = lieu_by_id(db, entry.entity_id)
+    after = _state(entry.after) or {}
+    if current is None or (current.archived_at is None) != (after.get("archived_at") is None):
+        raise NotRestorable(CHANGED_SINCE)
+    set_archived(db, current, entry.before["archived_at"] is not None, by=by, now=now)
+
+
+def _restore_facts(db: Database, entry: network.NetworkEntry, *, by: int, now: datetime):
+    facts = {k: v for k, v in entry.before.items() if k in network.FACT_COLUMNS}
+    current = lieu_by_id(db, entry.entity_id)
+    if current is None:
+        raise NotRestorable()
+    stored = _facts(current)
+    after = _state(entry.after) or {}
+    as_json = msgspec.json.decode(msgspec.json.encode(stored))  # tuples read back as lists
+    if any(as_json.get(k) != after.get(k) for k in facts if k in after):
+        raise NotRestorable(CHANGED_SINCE)
+    network.set_facts(db, entry.entity_id, facts, now=now)
+    audit_trail.record(
+        db,
+        lieu_id=entry.entity_id,
+        by=by,
+        action="restore",
+        entity="lieu",
+        entity_id=entry.entity_id,
+        before={k: v for k, v in stored.items() if k in facts},
+        after=facts,
+        now=now,
+    )
 
 
 def restorable(entry: network.NetworkEntry) -> bool:
-    """Whether `restore_version` can put back the version from before `entry`."""
-    if entry.before is None or entry.entity_id is None:
+    """Whether `restore_version` can put back the version from before `entry` (it may still
+    refuse: someone changed it since)."""
+    if entry.entity_id is None:
         return False
     if entry.entity == "helpline":
+        return entry.before is not None or entry.action == "create"
+    if entry.entity != "lieu" or entry.before is None:
+        return False
+    if entry.action in ("archive", "restore") and _archive_only(entry.before):
         return True
-    return entry.entity == "lieu" and any(k in network.FACT_COLUMNS for k in entry.before)
+    return any(k in network.FACT_COLUMNS for k in entry.before)

@@ -1,9 +1,13 @@
-"""What /admin says about each lieu: stale hours and "needs attention", from a given `now`."""
+"""What /admin says about each lieu: stale hours, open reports and "needs attention", from a
+given `now`."""
 
+from collections import Counter
+from collections.abc import Iterable
 from datetime import datetime
 
 from lieux.admin.models import FollowUp, LieuCounts
 from lieux.hours import live
+from lieux.reports.models import Report
 
 
 def hours_stale(counts: LieuCounts, now: datetime, stale_days: int) -> bool:
@@ -13,9 +17,16 @@ def hours_stale(counts: LieuCounts, now: datetime, stale_days: int) -> bool:
 
 
 def follow_up(
-    rows: list[LieuCounts], now: datetime, stale_days: int, *, attention: bool = False
+    rows: list[LieuCounts],
+    now: datetime,
+    stale_days: int,
+    *,
+    attention: bool = False,
+    reports: Iterable[Report] = (),
 ) -> list[FollowUp]:
-    """The rows of /admin; only those that need attention if `attention`."""
+    """The rows of /admin; only those that need attention if `attention`. `reports`: the
+    open reports of the network, counted per lieu (a lieu with one needs attention)."""
+    open_reports = Counter(report.lieu_id for report in reports)
     found = [
         FollowUp(
             lieu=row.lieu,
@@ -24,6 +35,7 @@ def follow_up(
             co_managers=row.co_managers,
             pending_proposals=row.pending_proposals,
             last_change=row.last_change,
+            open_reports=open_reports[row.lieu.id],
         )
         for row in rows
     ]

@@ -26,6 +26,7 @@ class FollowUp(msgspec.Struct, frozen=True, kw_only=True):
     co_managers: int
     pending_proposals: int
     last_change: datetime | None
+    open_reports: int = 0  # visitors' reports nobody resolved yet ("Signaler un problème")
 
     @property
     def needs_attention(self) -> bool:
@@ -34,6 +35,7 @@ class FollowUp(msgspec.Struct, frozen=True, kw_only=True):
             or self.hours_stale
             or self.co_managers == 0
             or self.pending_proposals > 0
+            or self.open_reports > 0
         )
 
 

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.di import Provide
 from litestar.exceptions import ClientException, NotFoundException
@@ -11,21 +12,28 @@ from sqlite_utils import Database
 from lieux.admin import actions, followup
 from lieux.admin.forms import NAME_TAKEN, parse_helpline, parse_new_lieu
 from lieux.db import network
+from lieux.db import reports as reports_db
 from lieux.db.lieux import get_lieu
 from lieux.db.outbox import list_messages
 from lieux.i18n import mark as _
 from lieux.mail.models import UNDELIVERED
+from lieux.manage import audit_trail
+from lieux.manage.audit_view import describe_entry
 from lieux.manage.forms import FormErrors
-from lieux.manage.responses import Form, again, done
+from lieux.manage.responses import Form, again, back_to, done
 from lieux.members.guards import provide_admin
 from lieux.members.invites import issue_invite
 from lieux.members.session import provide_identity
 from lieux.models import COMMUNES_NL, Lieu
 from lieux.qr import qr_svg
+from lieux.reports.models import NOTE_MAX as REPORT_NOTE_MAX
 from lieux.settings import Settings
 
 # The newest undelivered e-mails on the admin page; `lieux outbox list` shows them all.
 UNDELIVERED_SHOWN = 20
+HELPLINES = "/admin/helplines"
+LOG = "/admin/audit"
+CANNOT_RESTORE = _("Cette version ne peut pas être rétablie.")
 FOR_ADMINS = {
     "identity": Provide(provide_identity, sync_to_thread=False),
     "by": Provide(provide_admin, sync_to_thread=False),
@@ -64,14 +72,21 @@ class AdminController(Controller):
     def lieux(
         self, db: Database, settings: Settings, now: datetime, by: int, attention: bool = False
     ) -> Template:
+        reports = reports_db.open_reports(db)
         rows = followup.follow_up(
-            network.lieux_with_counts(db), now, settings.hours_stale_days, attention=attention
+            network.lieux_with_counts(db),
+            now,
+            settings.hours_stale_days,
+            attention=attention,
+            reports=reports,
         )
         context = {
             "rows": rows,
             "attention": attention,
             "zone": settings.zone,
             "stale_days": settings.hours_stale_days,
+            "reports": reports,
+            "report_note_max": REPORT_NOTE_MAX,
             # admin/_undelivered.html: e-mail nobody will receive unless someone acts
             "undelivered": list_messages(db, states=UNDELIVERED, limit=UNDELIVERED_SHOWN),
         }
@@ -91,25 +106,28 @@ class AdminController(Controller):
             context = _new_lieu_context(errors=error.errors, values=data)
             return again(request, "admin/new_lieu.html", context)
         lieu = actions.create_lieu(db, form, by=by, now=now)
-        return done(request, f"/manage/{lieu.slug}/invites")
+        # Its invites page, inviting a co-manager by default (a lieu without one has nobody).
+        return done(request, f"/manage/{lieu.slug}/invites", "lieu-created", target="invite-form")
 
     @post("/lieux/{slug:str}/archive", sync_to_thread=True)
     def archive(
         self, request: Request, db: Database, now: datetime, by: int, slug: str, data: Form
     ) -> Response:
         lieu = _lieu(db, slug)
-        if lieu.archived_at is None:
-            actions.set_archived(db, lieu, True, by=by, now=now)
-        return done(request, "/admin")
+        with audit_trail.collect() as entries:
+            if lieu.archived_at is None:
+                actions.set_archived(db, lieu, True, by=by, now=now)
+        return done(request, "/admin", "lieu-archived", target=f"lieu-{slug}", entries=entries)
 
     @post("/lieux/{slug:str}/restore", sync_to_thread=True)
     def restore(
         self, request: Request, db: Database, now: datetime, by: int, slug: str, data: Form
     ) -> Response:
         lieu = _lieu(db, slug)
-        if lieu.archived_at is not None:
-            actions.set_archived(db, lieu, False, by=by, now=now)
-        return done(request, "/admin")
+        with audit_trail.collect() as entries:
+            if lieu.archived_at is not None:
+                actions.set_archived(db, lieu, False, by=by, now=now)
+        return done(request, "/admin", "lieu-restored", target=f"lieu-{slug}", entries=entries)
 
     @get("/helplines", sync_to_thread=True)
     def helplines(self, db: Database, by: int) -> Template:
@@ -126,8 +144,10 @@ class AdminController(Controller):
         except FormErrors as error:
             context = _helplines_context(db, error.errors, values=data, editing="new")
             return again(request, "admin/helplines.html", context)
-        actions.add_helpline(db, helpline, by=by, now=now)
-        return done(request, "/admin/helplines")
+        with audit_trail.collect() as entries:
+            helpline_id = actions.add_helpline(db, helpline, by=by, now=now)
+        target = f"helpline-{helpline_id}"
+        return done(request, HELPLINES, "helpline-added", target=target, entries=entries)
 
     @post("/helplines/{helpline_id:int}", sync_to_thread=True)
     def edit_helpline(
@@ -142,8 +162,11 @@ class AdminController(Controller):
         except FormErrors as error:
             context = _helplines_context(db, error.errors, values=data, editing=helpline_id)
             return again(request, "admin/helplines.html", context)
-        actions.edit_helpline(db, helpline_id, helpline, by=by, now=now)
-        return done(request, "/admin/helplines")
+        with audit_trail.collect() as entries:
+            actions.edit_helpline(db, helpline_id, helpline, by=by, now=now)
+        notice = "helpline-saved" if entries else "helpline-unchanged"
+        target = f"helpline-{helpline_id}"
+        return done(request, HELPLINES, notice, target=target, entries=entries)
 
     @post("/helplines/{helpline_id:int}/delete", sync_to_thread=True)
     def remove_helpline(
@@ -151,8 +174,10 @@ class AdminController(Controller):
     ) -> Response:
         if network.get_helpline(db, helpline_id) is None:
             raise NotFoundException(_("Cette ligne d'écoute n'existe pas."))
-        actions.remove_helpline(db, helpline_id, by=by, now=now)
-        return done(request, "/admin/helplines")
+        with audit_trail.collect() as entries:
+            actions.remove_helpline(db, helpline_id, by=by, now=now)
+        # Its place on the page is gone: the notice (and its undo) shows on top.
+        return done(request, HELPLINES, "helpline-removed", entries=entries)
 
     @post("/invites", sync_to_thread=True)
     def invite_admin(
@@ -165,26 +190,32 @@ class AdminController(Controller):
 
     @get("/audit", sync_to_thread=True)
     def audit(self, db: Database, settings: Settings, by: int) -> Template:
-        entries = network.network_entries(db)
-        context = {
-            "entries": entries,
-            "zone": settings.zone,
-            "restorable": {e.id for e in entries if actions.restorable(e)},
-        }
-        return Template("admin/audit.html", context=context)
+        views = [
+            msgspec.structs.replace(
+                describe_entry(e, settings.zone, subject=e.lieu_name or ""),
+                undoable=actions.restorable(e),
+            )
+            for e in network.network_entries(db)
+        ]
+        return Template("admin/audit.html", context={"entries": views, "zone": settings.zone})
 
     @post("/audit/{entry_id:int}/restore", sync_to_thread=True)
     def restore_version(
         self, request: Request, db: Database, now: datetime, by: int, entry_id: int, data: Form
     ) -> Response:
+        """Put back the version from before an entry (from the log, or a notice's "Annuler");
+        back where it was asked (`back`, `at`), else to the log."""
         entry = network.get_network_entry(db, entry_id)
         if entry is None or not actions.restorable(entry):
             raise NotFoundException(_("Aucune version à rétablir pour cette entrée."))
         try:
-            actions.restore_version(db, entry, by=by, now=now)
-        except actions.NotRestorable:
-            raise ClientException(
-                _("Une autre ligne porte déjà ce nom : renommez-la avant de rétablir celle-ci."),
-                status_code=409,
-            ) from None
-        return done(request, "/admin/audit")
+            with audit_trail.collect() as entries:
+                actions.restore_version(db, entry, by=by, now=now)
+        except actions.NotRestorable as refused:
+            raise ClientException(refused.reason or CANNOT_RESTORE, status_code=409) from None
+        url, target = back_to(data, prefix="/admin", default=LOG)
+        if url == LOG:
+            target = f"entry-{entries[-1]}"
+        elif entry.entity == "helpline" and network.get_helpline(db, entry.entity_id) is None:
+            target = ""  # it is gone from the page: the notice (and its undo) shows on top
+        return done(request, url, "version-restored", target=target, entries=entries)

@@ -240,7 +240,7 @@ def activity_events(
         ends=activity.ends_at,
         status=activity.status,
         title=activity.title_in(lang),
-        text=activity.description,
+        text=activity.description_in(lang),
         sequence=activity.sequence,
         modified=activity.updated_at,
         closure=tentative.get(None) if not activity.rrule else None,
@@ -263,7 +263,7 @@ def activity_events(
             if "cancelled" in (override.status, activity.status)
             else "confirmed",
             title=override.title or activity.title_in(lang),
-            text=override.description or activity.description,
+            text=override.description or activity.description_in(lang),
             sequence=max(activity.sequence, override.sequence),
             # the override inherits the series' fields: it changed if either did
             modified=max(activity.updated_at, override.updated_at),
@@ -282,7 +282,7 @@ def activity_events(
             ends=rid + duration,
             status=activity.status,
             title=activity.title_in(lang),
-            text=activity.description,
+            text=activity.description_in(lang),
             sequence=activity.sequence,
             modified=activity.updated_at,
             closure=closure,

@@ -43,6 +43,8 @@ class Activity(msgspec.Struct, frozen=True, kw_only=True):
     title_nl: str | None = None
     title_en: str | None = None
     description: str = ""
+    description_nl: str | None = None
+    description_en: str | None = None
     # Local wall times (naive). An all-day activity starts and ends at midnight: only the dates
     # count, `ends_at` being the day after the last one.
     starts_at: datetime
@@ -65,6 +67,10 @@ class Activity(msgspec.Struct, frozen=True, kw_only=True):
     def title_in(self, lang: str) -> str:
         return getattr(self, f"title_{lang}", None) or self.title
 
+    def description_in(self, lang: str) -> str:
+        """The description in `lang`, or the French one when nobody translated it."""
+        return getattr(self, f"description_{lang}", None) or self.description
+
 
 class ActivityWrite(msgspec.Struct, kw_only=True):
     """The fields a person or the seed sets on an activity."""
@@ -76,6 +82,8 @@ class ActivityWrite(msgspec.Struct, kw_only=True):
     title_nl: str | None = None
     title_en: str | None = None
     description: str = ""
+    description_nl: str | None = None
+    description_en: str | None = None
     all_day: bool = False
     rrule: str | None = None
     status: Status = "confirmed"

@@ -81,3 +81,16 @@ def list_entries(
         row["after"] = json.loads(row["after"]) if row["after"] else None
         entries.append(msgspec.convert(row, AuditEntry, strict=False))
     return entries
+
+
+def get_entry(db: Database, entry_id: int) -> AuditEntry | None:
+    """One entry, or None (what an undo reads back)."""
+    sql = (
+        "SELECT a.*, m.display_name AS member_name FROM audit_log a "
+        "LEFT JOIN members m ON m.id = a.member_id WHERE a.id = ?"
+    )
+    for row in db.query(sql, [entry_id]):
+        row["before"] = json.loads(row["before"]) if row["before"] else None
+        row["after"] = json.loads(row["after"]) if row["after"] else None
+        return msgspec.convert(row, AuditEntry, strict=False)
+    return None

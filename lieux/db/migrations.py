@@ -468,6 +468,39 @@ def m301_member_email(db: Database) -> None:
 
 
 @MIGRATIONS()
+def m400_reports(db: Database) -> None:
+    # "Signaler un problème" (issue 22): what a visitor found wrong with a lieu's facts. Never
+    # public, so no revision trigger: a report changes nothing the pages or the widget show.
+    # `shown_*` is what the open-now engine said of the lieu at `created_at`, which is what
+    # makes "found closed when shown open" something a co-manager can check and act on.
+    db.executescript(
+        """
+        CREATE TABLE reports (
+            id INTEGER PRIMARY KEY,
+            lieu_id INTEGER NOT NULL REFERENCES lieux(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL
+                CHECK (kind IN ('found-closed', 'wrong-hours', 'wrong-contact', 'other')),
+            message TEXT NOT NULL DEFAULT '' CHECK (length(message) <= 1000),
+            contact TEXT NOT NULL DEFAULT '' CHECK (length(contact) <= 120),
+            lang TEXT NOT NULL DEFAULT 'fr',  -- the page's language: reply in it
+            shown_state TEXT NOT NULL CHECK (shown_state IN ('open', 'closed', 'unknown')),
+            shown_source TEXT NOT NULL DEFAULT 'hours'
+                CHECK (shown_source IN ('hours', 'agenda', 'live')),
+            shown_stale INTEGER NOT NULL DEFAULT 0,  -- "horaires à confirmer" was shown
+            shown_until TEXT,  -- UTC: when the state shown was due to change
+            created_at TEXT NOT NULL,  -- UTC
+            resolution TEXT CHECK (resolution IN ('fixed', 'not-an-error')),
+            resolution_note TEXT NOT NULL DEFAULT '' CHECK (length(resolution_note) <= 500),
+            resolved_by INTEGER REFERENCES members(id) ON DELETE SET NULL,
+            resolved_at TEXT,  -- UTC
+            CHECK ((resolution IS NULL) = (resolved_at IS NULL))
+        );
+        CREATE INDEX reports_lieu ON reports(lieu_id, resolved_at);
+        """
+    )
+
+
+@MIGRATIONS()
 def m500_campaigns(db: Database) -> None:
     # Update campaigns (docs/campaigns.md): a coordinator asks every lieu it covers to check its
     # hours, coming closures and facts. One `campaign_checks` row per lieu holds its progress,
@@ -531,6 +564,18 @@ def m500_campaigns(db: Database) -> None:
             sent_at TEXT NOT NULL,
             recipients INTEGER NOT NULL
         );
+        """
+    )
+
+
+@MIGRATIONS()
+def m600_activity_descriptions(db: Database) -> None:
+    # An activity's description in Dutch and English, as its title already has (issue 23):
+    # empty, the pages in those languages show the French one.
+    db.executescript(
+        """
+        ALTER TABLE activities ADD COLUMN description_nl TEXT;
+        ALTER TABLE activities ADD COLUMN description_en TEXT;
         """
     )
 

@@ -55,6 +55,9 @@ class ActivityForm(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """The activity form as typed; `to_write` turns it into an ActivityWrite."""
 
     title: Annotated[str, msgspec.Meta(min_length=1, max_length=TITLE_MAX)]
+    # Optional translations: empty, Dutch and English pages show the French text.
+    title_nl: Annotated[str, msgspec.Meta(max_length=TITLE_MAX)] | None = None
+    title_en: Annotated[str, msgspec.Meta(max_length=TITLE_MAX)] | None = None
     kind: Literal[tuple(KINDS)]  # type: ignore[valid-type]
     day: date
     # Required unless `all_day`: parse_activity checks that.
@@ -63,6 +66,8 @@ class ActivityForm(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     end_day: date | None = None
     all_day: bool = False
     description: Text = ""
+    description_nl: Text | None = None
+    description_en: Text | None = None
     repeat: Literal["none", "weekly", "monthly"] = "none"
     interval: Annotated[int, msgspec.Meta(ge=1, le=INTERVAL_MAX)] = 1
     until: date | None = None
@@ -270,10 +275,14 @@ def to_write(form: ActivityForm, zone: ZoneInfo) -> ActivityWrite:
     return ActivityWrite(
         kind=form.kind,
         title=form.title,
+        title_nl=form.title_nl,
+        title_en=form.title_en,
         starts_at=starts,
         ends_at=ends,
         all_day=form.all_day,
         description=form.description,
+        description_nl=form.description_nl,
+        description_en=form.description_en,
         rrule=rrule,
         price=form.price,
         price_amount=form.price_amount if form.price == "amount" else None,
@@ -332,6 +341,8 @@ def form_values(write: ActivityWrite, version: int | None = None) -> dict[str, o
     last = write.ends_at - timedelta(days=1) if write.all_day else write.ends_at
     return {
         "title": write.title,
+        "title_nl": write.title_nl or "",
+        "title_en": write.title_en or "",
         "kind": write.kind,
         "day": write.starts_at.date().isoformat(),
         "start": "" if write.all_day else write.starts_at.strftime("%H:%M"),
@@ -339,6 +350,8 @@ def form_values(write: ActivityWrite, version: int | None = None) -> dict[str, o
         "end_day": last.date().isoformat() if last.date() != write.starts_at.date() else "",
         "all_day": write.all_day,
         "description": write.description,
+        "description_nl": write.description_nl or "",
+        "description_en": write.description_en or "",
         "rrule": write.rrule or "",
         "repeat": "none",
         "price": write.price,

@@ -101,6 +101,18 @@ def _languages(data: dict) -> tuple[tuple[str, ...], Error | None]:
     return tuple(code for code in LANGUAGE_CODES if code in chosen), None
 
 
+# "maison-soleil.be", "www.x.be/contact": an address as people write it, without its scheme.
+_BARE_HOST = re.compile(r"[a-z0-9][a-z0-9.-]*\.[a-z]{2,}(?:[/?#]\S*)?", re.IGNORECASE)
+
+
+def with_scheme(website: str) -> str:
+    """The web address with `https://` in front when it was typed without a scheme (as people
+    write them on posters); anything else as typed (the checks below refuse it)."""
+    if website.startswith("//"):
+        website = website[2:]
+    return f"https://{website}" if _BARE_HOST.fullmatch(website) else website
+
+
 def parse_profile(data: dict[str, object], *, rename: bool) -> tuple[dict[str, object], int | None]:
     """The lieu fields the form sets ({field: value}) and the `version` it was based on; raise
     FormErrors with one message per bad field. `rename`: the person may change the name (a
@@ -164,7 +176,7 @@ def parse_profile(data: dict[str, object], *, rename: bool) -> tuple[dict[str, o
     if email and (len(email) > LINE_MAX or not _EMAIL.fullmatch(email)):
         errors["email"] = (_("Une adresse e-mail (exemple : contact@exemple.be)."), {})
     values["email"] = email or None
-    website = typed["website"]
+    website = with_scheme(typed["website"])
     if website:
         parts = urlsplit(website)
         if (
@@ -174,7 +186,10 @@ def parse_profile(data: dict[str, object], *, rename: bool) -> tuple[dict[str, o
             or _MARKUP.search(website)
             or any(c.isspace() for c in website)
         ):
-            errors["website"] = (_("Une adresse web qui commence par https:// ou http://."), {})
+            errors["website"] = (
+                _("Une adresse web comme maison-soleil.be ou https://maison-soleil.be/contact."),
+                {},
+            )
     values["website"] = website or None
     for name, allowed in (("price", PRICES), ("step_free", STEP_FREE)):
         if typed[name] and typed[name] not in allowed:

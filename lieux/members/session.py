@@ -35,7 +35,8 @@ COOKIELESS_PATHS = [
     "^/static/",
     "^/schema",
     "^/$",
-    "^/lieux",
+    # but a lieu's report form (POST /lieux/{slug}/report), which needs its CSRF cookie
+    "^/lieux(?!/[^/]+/report/?$)",
     "^/agenda",
     "^/guide",
     "^/langue/",  # sets only the language cookie it exists for

@@ -29,6 +29,8 @@ class Poster(msgspec.Struct, frozen=True, kw_only=True):
     feed_url: str
     page_qr: str  # inline SVG
     feed_qr: str
+    report_url: str  # "Signaler un problème": a door found closed, hours or phone wrong
+    report_qr: str
     helplines: list[Helpline]  # those that answer day and night ("jour et nuit")
     other_lines: list[Helpline]  # the others: their own hours, or "heures inconnues"
     announcements: list[str]  # closures and periods announced ahead (lieux.hours.announce)
@@ -74,6 +76,8 @@ def collect(
         feed_url=feed_url,
         page_qr=qr_svg(page_url, scale=QR_SCALE),
         feed_qr=qr_svg(feed_url, scale=QR_SCALE),
+        report_url=f"{page_url}/report",
+        report_qr=qr_svg(f"{page_url}/report", scale=QR_SCALE),
         helplines=day_and_night,
         other_lines=[line for line in lines if line not in day_and_night],
         announcements=[

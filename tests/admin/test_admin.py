@@ -1,6 +1,7 @@
 """The network admin area: the lieux to follow up, creating a lieu, helplines, admin invites,
 the network's audit log and its "restore this version"."""
 
+import html
 import re
 from datetime import timedelta
 
@@ -120,9 +121,11 @@ def test_pending_proposals_and_last_change(client, seeded_path, admin):
 def test_create_lieu_gets_a_free_slug_and_is_audited(client, seeded_path, admin):
     first = post(client, admin, "/admin/lieux", NEW)
     assert first.status_code == 303
-    assert first.headers["location"] == "/manage/le-phare/invites"
+    assert first.headers["location"] == (
+        "/manage/le-phare/invites?done=lieu-created&at=invite-form#invite-form"
+    )
     second = post(client, admin, "/admin/lieux", {**NEW, "phone": "02 123 45 67"})
-    assert second.headers["location"] == "/manage/le-phare-2/invites"
+    assert second.headers["location"].startswith("/manage/le-phare-2/invites?")
     db = database.connect(seeded_path)
     lieu = get_lieu(db, "le-phare-2")
     assert (lieu.name, lieu.postcode, lieu.commune, lieu.phone) == (
@@ -280,7 +283,7 @@ def test_network_audit_lists_changes_and_restores_a_helpline(client, seeded_path
     post(client, admin, "/admin/lieux", NEW)
     post(client, admin, "/admin/lieux/le-phare/archive", {})
     post(client, admin, "/admin/invites", {})
-    page = client.get("/admin/audit").text
+    page = html.unescape(client.get("/admin/audit").text)
     for said in ("archivage · lieu", "création · lieu", "modification · ligne d'écoute"):
         assert said in page
     assert "invitation" in page and "administrateur du réseau" in page

@@ -54,7 +54,7 @@ def test_admin_creates_a_lieu_and_its_co_manager_joins(browser, live_server, see
     page.get_by_label("Code postal").fill("1000")
     page.get_by_role("button", name="Créer le lieu").click()
     page.get_by_role("heading", name="Invitations — Le Phare").wait_for()
-    assert page.url.endswith("/manage/le-phare/invites")
+    assert "/manage/le-phare/invites?done=lieu-created" in page.url
     page.get_by_label("co-gestionnaire (modifie l'agenda, les horaires, invite)").check()
     page.get_by_role("button", name="Créer le lien").click()
     link = page.locator("#invite-link").text_content().strip()

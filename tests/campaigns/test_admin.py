@@ -184,7 +184,8 @@ def test_an_answer_heard_by_phone_is_recorded_and_audited(client, admin, seeded_
         "note": "Pas de fermeture à Noël",
     }
     audit = unescape(client.get(f"/manage/{LIEU_A}/audit").text)
-    assert "answer · campaign" in audit and "Coordination" in audit
+    assert "réponse · campagne de mise à jour « Horaires de fin d'année »" in audit
+    assert "Coordination" in audit
     progress = unescape(client.get(f"/admin/campaigns/{campaign_id}").text)
     assert "confirmé" in progress
     # Answered already: the form is gone, and a second post says so.

@@ -1,7 +1,9 @@
 """The campaigns' round in `lieux serve`: one worker at a time (the lease), and the weekly
-digest to admins: from Monday 08:00, once a week, only to those who want it."""
+digest to admins: from Monday 08:00, once a week, only to those who want it; what it lists
+(stale and unknown hours, campaigns, the visitors' reports still open)."""
 
 from datetime import UTC, datetime, timedelta
+from html import unescape
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,8 +13,10 @@ from lieux.campaigns import actions, digest
 from lieux.campaigns.models import CampaignWrite
 from lieux.campaigns.rounds import round_if_holder, run_round
 from lieux.db import members as members_db
-from lieux.db.lieux import list_lieux
+from lieux.db.lieux import get_lieu, list_lieux
 from lieux.mail.models import MailPrefs
+from lieux.reports import actions as reports
+from lieux.reports.models import Report, ReportForm, ResolveForm, Shown
 from tests.campaigns.conftest import NOWHERE, outbox, query, start, with_address
 from tests.conftest import make_settings
 from tests.mail.conftest import MAIL_FROM
@@ -128,3 +132,81 @@ def test_a_round_without_smtp_still_starts_campaigns_set_for_later(client, seede
     ]
     page = client.get(f"/admin/campaigns/1/lieux/{LIEU_A}")
     assert "Créer un lien à copier" in page.text
+
+
+def reported(db_path, slug, kind, at, *, resolved=False):
+    """A visitor's report on `slug` at `at`, through the one action (mail off); resolved as
+    fixed right away if told."""
+    db = database.connect(db_path)
+    try:
+        lieu = get_lieu(db, slug)
+        form = ReportForm(kind=kind, message="Porte close")
+        report = reports.report(
+            db,
+            lieu,
+            form,
+            shown=Shown(state="open"),
+            lang="fr",
+            settings=make_settings(db_path),
+            now=at,
+        )
+        if resolved:
+            reports.resolve(db, lieu, report, ResolveForm(resolution="fixed"), by=1, now=at)
+    finally:
+        db.close()
+
+
+def test_the_digest_lists_the_open_reports_per_lieu_oldest_first(seeded_path, sdb, settings):
+    admin_with(seeded_path, "Coord", "coord@example.org")
+    reported(seeded_path, LIEU_A, "wrong-hours", MONDAY_8 - timedelta(days=2))
+    reported(seeded_path, "circuit", "found-closed", MONDAY_8 - timedelta(days=9))
+    reported(seeded_path, "circuit", "wrong-contact", MONDAY_8 - timedelta(minutes=30))
+    reported(seeded_path, "club-55", "other", MONDAY_8 - timedelta(days=1), resolved=True)
+    assert digest.send_if_due(sdb, settings, now=MONDAY_8) == 1
+    message = outbox(seeded_path)[-1]
+    text = message.body_text
+    block = text[text.index("Signalements ouverts (3) :") :]
+    assert block.startswith(
+        "Signalements ouverts (3) :\n"
+        "- Circuit (2)\n"
+        "  http://testserver/manage/circuit/reports\n"
+        "  · Fermé alors qu'affiché ouvert, reçu il y a 9 jours\n"
+        "  · Adresse ou téléphone erronés, reçu aujourd'hui\n"
+        "- Babel'Zin (1)\n"
+        f"  http://testserver/manage/{LIEU_A}/reports\n"
+        "  · Horaires erronés, reçu il y a 2 jours\n"
+    )
+    assert "Club 55" not in block  # its report is resolved
+    html = message.body_html
+    assert 'href="http://testserver/manage/circuit/reports"' in html
+    assert "Fermé alors qu'affiché ouvert, reçu il y a 9 jours" in unescape(html)
+    assert "Club 55" not in html.split("Signalements ouverts")[1]
+
+
+def test_open_reports_alone_make_a_digest(seeded_path, sdb):
+    """Hours all fresh, no campaign: an open report is still something to follow up."""
+    admin_with(seeded_path, "Coord", "coord@example.org")
+    on = make_settings(seeded_path, smtp_url=NOWHERE, mail_from=MAIL_FROM, hours_stale_days=3660)
+    reported(seeded_path, "circuit", "found-closed", MONDAY_8 - timedelta(days=1))
+    assert digest.send_if_due(sdb, on, now=MONDAY_8) == 1
+    [message] = outbox(seeded_path)
+    assert "Signalements ouverts (1) :" in message.body_text
+    assert "reçu hier" in message.body_text and "Horaires" not in message.body_text
+
+
+def test_a_lieus_reports_past_the_first_few_are_counted():
+    reports_ = [
+        Report(
+            id=n,
+            lieu_id=2,
+            lieu_slug="circuit",
+            lieu_name="Circuit",
+            kind="other",
+            shown=Shown(state="closed"),
+            created_at=MONDAY_8.astimezone(UTC) - timedelta(days=20 - n),
+        )
+        for n in range(digest.REPORTS_PER_LIEU + 2)
+    ]
+    [circuit] = digest.open_reports_per_lieu(reports_, {2: 9}, MONDAY_8, BRUSSELS)
+    assert circuit.count == 9
+    assert [r.days for r in circuit.oldest] == [20, 19, 18, 17, 16]

@@ -50,21 +50,22 @@ def test_closed_today_on_a_phone_reaches_a_partner_site(
     SHOTS.mkdir(parents=True, exist_ok=True)
     context, page = signed_in(browser, live_server, seeded_path, viewport=PHONE)
     page.goto(f"{live_server.url}/manage/{LIEU}")
-    # The big buttons are the first thing below the lieu's name on a phone's first screen.
-    closed = page.get_by_role("button", name="Fermé aujourd'hui")
+    # The big choices are the first thing below the lieu's name on a phone's first screen.
+    closed = page.locator("label[for=live-closed]")
     box = closed.bounding_box()
     assert box["y"] + box["height"] <= PHONE["height"] and box["width"] >= 250
     assert box["height"] >= 44
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.screenshot(path=SHOTS / "dashboard-320-light.png", full_page=True)
 
-    page.get_by_text("Préciser l'heure ou ajouter une note").click()
     page.get_by_label("Note affichée").fill(NOTE)
-    # Enter in the note must not choose "open" by itself.
+    # Enter in the note must not choose "open" by itself: nothing chosen, nothing published.
     page.get_by_label("Note affichée").press("Enter")
-    assert page.url == f"{live_server.url}/manage/{LIEU}"
+    page.locator("#state-error").wait_for(timeout=TIMEOUT)
+    assert "done=status-set" not in page.url
     closed.click()
-    page.get_by_text("C'est affiché").wait_for(timeout=TIMEOUT)
+    page.get_by_role("button", name="Publier").click()
+    page.get_by_text("C'est publié").wait_for(timeout=TIMEOUT)
     assert page.get_by_role("button", name=re.compile("^Annuler")).is_visible()
     page.screenshot(path=SHOTS / "dashboard-320-light-set.png", full_page=True)
     assert run_axe(page, axe_source) == []

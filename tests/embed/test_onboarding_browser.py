@@ -72,7 +72,7 @@ def test_a_coordinator_onboards_a_lieu_whose_live_status_reaches_a_partner_site(
     phone.get_by_label("Description (en français)").fill("Un lieu chaleureux pour un café.")
     phone.get_by_label("Description en néerlandais (facultatif)").fill(DUTCH)
     phone.get_by_role("button", name="Enregistrer la fiche").click()
-    phone.get_by_text("Enregistré.").wait_for(timeout=TIMEOUT)
+    phone.get_by_text("Fiche enregistrée.").wait_for(timeout=TIMEOUT)
 
     # The weekly editor, as a co-manager would: two slots a day that together run round the
     # clock (a slot may not open and close at the same time; 12:00-00:00 ends at midnight).
@@ -82,16 +82,16 @@ def test_a_coordinator_onboards_a_lieu_whose_live_status_reaches_a_partner_site(
             phone.get_by_label(f"{day}, ouverture {n}", exact=True).fill(opens)
             phone.get_by_label(f"{day}, fermeture {n}", exact=True).fill(closes)
     phone.get_by_role("button", name="Enregistrer les horaires").click()
-    phone.wait_for_url(re.compile(r"/hours\?saved="))
+    phone.wait_for_url(re.compile(r"/hours\?done=hours-saved"))
     lieu = httpx.get(f"{server.url}/api/lieux/le-phare").json()
     assert lieu["opening_hours"] and lieu["hours_verified_at"], lieu
     assert lieu["description_nl"] == DUTCH
 
     phone.goto(f"{server.url}/manage/le-phare")
-    phone.get_by_text("Préciser l'heure ou ajouter une note").click()
+    phone.get_by_label("Fermé aujourd'hui").check()
     phone.get_by_label("Note affichée").fill(NOTE)
-    phone.get_by_role("button", name="Fermé aujourd'hui").click()
-    phone.get_by_text("C'est affiché").wait_for(timeout=TIMEOUT)
+    phone.get_by_role("button", name="Publier").click()
+    phone.get_by_text("C'est publié").wait_for(timeout=TIMEOUT)
     phone.screenshot(path=SHOTS / "dashboard-closed-today.png", full_page=True)
     co.close()
 

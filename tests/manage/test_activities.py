@@ -168,8 +168,11 @@ def test_cancel_delete_and_restore_from_the_audit_log(client, seeded_path, manag
         == 303
     )
     assert CAFE["title"] not in client.get(f"/ical/lieux/{LIEU_A}.ics").text
+    # The log offers to restore it: its undo of the deletion.
     log = client.get(f"/manage/{LIEU_A}/audit").text
-    assert f"/manage/{LIEU_A}/activities/{activity_id}/restore" in log
+    deletion = entries(seeded_path)[0]
+    assert deletion.action == "delete"
+    assert f'name="entry" value="{deletion.id}"' in log and "Restaurer" in log
     assert (
         post(client, manager, f"/manage/{LIEU_A}/activities/{activity_id}/restore", {}).status_code
         == 303

@@ -113,19 +113,27 @@ def test_the_dashboard_shows_the_next_date_and_the_rule(client, manager):
     assert page.index("Sortie passée") > page.index("Atelier du mercredi")
 
 
+def summary(page: str) -> str:
+    """What the top of an activity's page says after a form (its notice, undo included)."""
+    box = page.split('id="saved"', 1)[1].split('activity-form"', 1)[0].rsplit("<form", 1)[0]
+    box = box.split(">", 1)[1]
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", box)).split())
+
+
 def test_creating_an_activity_says_it_is_saved_and_how_it_repeats(client, manager):
     created = post(client, manager, f"/manage/{LIEU_A}/activities", SERIES)
-    assert created.status_code == 303 and created.headers["location"].endswith("?created=1")
-    page = client.get(created.headers["location"]).text
-    notice = re.search(r'<p class="notice" role="status">(.*?)</p>', page, re.S)[1]
-    text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", notice)).split())
-    assert text == (
-        "Activité créée. Elle se répète chaque mercredi, à partir du mercredi 07/10/2026 14:00."
+    location = created.headers["location"]
+    assert created.status_code == 303 and "?done=activity-created&at=saved&entry=" in location
+    assert location.endswith("#saved")
+    page = client.get(location).text
+    assert summary(page) == (
+        "Activité créée. Annuler la création"
+        " Elle se répète chaque mercredi, à partir du mercredi 07/10/2026 14:00."
         " Créer une autre activité"
     )
-    # The same page opened again (no ?created) says nothing.
-    plain = client.get(created.headers["location"].split("?")[0]).text
-    assert 'role="status"' not in plain
+    # The same page opened again (no notice in its address) says nothing.
+    plain = client.get(location.split("?")[0]).text
+    assert 'role="status"' not in plain and summary(plain) == ""
 
 
 def test_saving_an_activity_repeats_what_the_series_means(client, manager):
@@ -134,18 +142,21 @@ def test_saving_an_activity_repeats_what_the_series_means(client, manager):
     version = re.search(r'name="version" value="(\d+)"', client.get(path).text)[1]
     moved = {**SERIES, "day": "2026-12-01", "version": version}  # a Tuesday now
     saved = post(client, manager, path, moved)
-    assert saved.status_code == 303 and saved.headers["location"].endswith("?saved=1")
-    page = html.unescape(client.get(saved.headers["location"]).text)
-    assert "Enregistré. Elle se répète chaque mardi, à partir du mardi 01/12/2026 14:00." in (
-        " ".join(page.split())
+    assert saved.status_code == 303 and "?done=activity-saved&" in saved.headers["location"]
+    assert summary(client.get(saved.headers["location"]).text) == (
+        "Activité enregistrée. Annuler ces changements"
+        " Elle se répète chaque mardi, à partir du mardi 01/12/2026 14:00."
     )
 
 
 def test_a_one_off_activity_confirms_its_date(client, manager):
     once = {**SERIES, "day": "2026-12-03", "repeat": "none"}
     created = post(client, manager, f"/manage/{LIEU_A}/activities", once)
-    page = " ".join(client.get(created.headers["location"]).text.split())
-    assert "Activité créée. Date : jeudi 03/12/2026 14:00." in page
+    said = summary(client.get(created.headers["location"]).text)
+    assert said == (
+        "Activité créée. Annuler la création Date : jeudi 03/12/2026 14:00. "
+        "Créer une autre activité"
+    )
 
 
 @pytest.mark.parametrize(

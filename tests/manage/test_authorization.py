@@ -16,7 +16,9 @@ from lieux.db import members as members_db
 from lieux.db.lieux import get_lieu
 from lieux.manage import actions, proposal_actions
 from lieux.members.invites import issue_invite
-from tests.conftest import DEMO_NOW, copy_database
+from lieux.reports import actions as report_actions
+from lieux.reports.models import ReportForm, Shown
+from tests.conftest import DEMO_NOW, copy_database, make_settings
 from tests.people import (
     LIEU_A,
     LIEU_B,
@@ -174,6 +176,8 @@ TABLE = {
     "/admin/helplines/{helpline_id:int}/delete": ("/admin/helplines/2/delete", {}, ADMIN),
     "/admin/invites": ("/admin/invites", {}, ADMIN),
     "/admin/audit/{entry_id:int}/restore": ("/admin/audit/1/restore", {}, ADMIN),
+    # undo a change of the lieu's log (here: the activity's creation)
+    "/manage/{slug:str}/audit/undo": ("/manage/{a}/audit/undo", {"entry": "{entry}"}, MANAGERS_A),
     # campaigns: the admin area (campaign 1 does not exist in the world below: an admin gets a
     # 404, never a 401/403); a check link is its own credential (unknown here: 404 for anyone)
     "/admin/campaigns": (
@@ -213,6 +217,14 @@ TABLE = {
     # live status
     "/manage/{slug:str}/status": ("/manage/{a}/status", {"state": "closed"}, MANAGERS_A),
     "/manage/{slug:str}/status/clear": ("/manage/{a}/status/clear", {}, MANAGERS_A),
+    # reports: anyone may report a problem (no account); only A's co-managers and the admins
+    # resolve A's reports (a refused resolution writes no audit entry)
+    "/lieux/{slug:str}/report": ("/lieux/{a}/report", {"kind": "wrong-hours"}, EVERYONE),
+    "/manage/{slug:str}/reports/{report_id:int}/resolve": (
+        "/manage/{a}/reports/{report}/resolve",
+        {"resolution": "fixed", "note": "Horaires corrigés"},
+        MANAGERS_A,
+    ),
 }
 
 
@@ -257,6 +269,20 @@ def _world(db_path):
         db, lieu.id, msgspec.structs.replace(rules, public_proposals=True), now=now
     )
     invite_id = db.execute("SELECT max(id) FROM invites").fetchone()[0]
+    entry = db.execute(
+        "SELECT id FROM audit_log WHERE entity = 'activity' AND action = 'create' "
+        "AND entity_id = ?",
+        [activity],
+    ).fetchone()[0]
+    report = report_actions.report(
+        db,
+        lieu,
+        ReportForm(kind="found-closed", message="Porte close"),
+        shown=Shown(state="open"),
+        lang="fr",
+        settings=make_settings(db_path),
+        now=now,
+    )
     db.close()
     ids = {
         "a": LIEU_A,
@@ -266,6 +292,8 @@ def _world(db_path):
         "invite": invite.rsplit("/", 1)[1],
         "invite_id": invite_id,
         "member_a": people["member_a"],
+        "entry": entry,
+        "report": report.id,
     }
     return people, ids
 
@@ -304,6 +332,8 @@ def test_write_route_authorization(client, seeded_path, world, route, persona):
         sign_in(client, seeded_path, people[persona])
     token = csrf(client)
     before = _snapshot(seeded_path)
+    # Fields may name a thing of the world too (the audit entry to undo).
+    data = {k: v.format(**ids) if isinstance(v, str) else v for k, v in data.items()}
     response = client.post(
         url_template.format(**ids), data={**data, "_csrf_token": token}, follow_redirects=False
     )
@@ -333,6 +363,7 @@ PAGES = {
     "/manage/{slug:str}/invites": ("/manage/{a}/invites", MANAGERS_A),
     "/manage/{slug:str}/audit": ("/manage/{a}/audit", MANAGERS_A),
     "/manage/{slug:str}/calendars": ("/manage/{a}/calendars", MANAGERS_A),
+    "/manage/{slug:str}/reports": ("/manage/{a}/reports", MANAGERS_A),
 }
 
 

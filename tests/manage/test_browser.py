@@ -66,7 +66,7 @@ def test_invite_join_propose_approve_publish(live_server, seeded_path, contexts,
     join(member, member_link, "Malik")
     member.goto(f"{live_server.url}/manage/{LIEU}/propose")
     assert axe_violations(member, axe_source) == []
-    member.get_by_label("Titre").fill(TITLE)
+    member.get_by_label("Titre", exact=True).fill(TITLE)
     member.get_by_label("Type").select_option("ouverture")
     member.get_by_label("Jour", exact=True).fill(DAY.isoformat())
     member.get_by_label("Début").fill("18:00")
@@ -76,8 +76,8 @@ def test_invite_join_propose_approve_publish(live_server, seeded_path, contexts,
     assert "en attente" in member.content()
 
     manager.goto(f"{live_server.url}/manage/{LIEU}")
-    # The form posts from the dashboard back to it: wait for that navigation, not the URL.
-    with manager.expect_navigation(url=f"{live_server.url}/manage/{LIEU}"):
+    # The form posts from the dashboard back to it, saying so: wait for that navigation.
+    with manager.expect_navigation(url=f"{live_server.url}/manage/{LIEU}?done=proposal-accepted*"):
         manager.get_by_role("button", name="Accepter et publier").click()
     assert "acceptée" in manager.content()
 
@@ -127,7 +127,7 @@ def test_members_pages_are_accessible_and_fit_320px(live_server, seeded_path, br
     page = context.new_page()
     join(page, link, "Claire")
     page.goto(f"{live_server.url}/manage/{LIEU}/activities/new")
-    page.get_by_label("Titre").fill("Repas <partagé>")
+    page.get_by_label("Titre", exact=True).fill("Repas <partagé>")
     page.get_by_label("Jour", exact=True).fill(DAY.isoformat())
     page.get_by_label("Début").fill("12:00")
     page.get_by_label("Fin", exact=True).fill("14:00")
@@ -135,9 +135,9 @@ def test_members_pages_are_accessible_and_fit_320px(live_server, seeded_path, br
     page.get_by_role("button", name="Enregistrer").click()
     # The title looks like markup: refused inline, then fixed.
     page.get_by_text("Pas de balises HTML ici.").wait_for()
-    page.get_by_label("Titre").fill("Repas partagé")
+    page.get_by_label("Titre", exact=True).fill("Repas partagé")
     page.get_by_role("button", name="Enregistrer").click()
-    page.wait_for_url(re.compile(r".*/activities/\d+\?created=1$"))
+    page.wait_for_url(re.compile(r".*/activities/\d+\?done=activity-created&.*#saved$"))
     activity = page.url.split("?")[0].rsplit("/", 1)[1]
     problems = {}
     for path in MANAGE_PAGES:
@@ -169,7 +169,7 @@ def test_the_same_path_works_without_javascript(live_server, seeded_path, browse
         pages.append((context, page))
     (_, manager), (_, member) = pages
     member.goto(f"{live_server.url}/manage/{LIEU}/propose")
-    member.get_by_label("Titre").fill("Sortie sans JavaScript")
+    member.get_by_label("Titre", exact=True).fill("Sortie sans JavaScript")
     member.get_by_label("Type").select_option("sortie")
     member.get_by_label("Jour", exact=True).fill(DAY.isoformat())
     member.get_by_label("Début").fill("10:00")
@@ -180,8 +180,8 @@ def test_the_same_path_works_without_javascript(live_server, seeded_path, browse
     member.get_by_role("button", name="Envoyer la proposition").click()
     member.get_by_text("Votre proposition est enregistrée").wait_for()
     manager.goto(f"{live_server.url}/manage/{LIEU}")
-    # The form posts from the dashboard back to it: wait for that navigation, not the URL.
-    with manager.expect_navigation(url=f"{live_server.url}/manage/{LIEU}"):
+    # The form posts from the dashboard back to it, saying so: wait for that navigation.
+    with manager.expect_navigation(url=f"{live_server.url}/manage/{LIEU}?done=proposal-accepted*"):
         manager.get_by_role("button", name="Accepter et publier").click()
     assert "acceptée" in manager.content()
     manager.goto(f"{live_server.url}/lieux/{LIEU}")

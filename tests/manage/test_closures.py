@@ -152,9 +152,12 @@ def test_cancelling_the_ticked_dates_cancels_each_with_the_closure_note(
         follow_redirects=False,
     )
     assert response.status_code == 303
-    assert response.headers["location"] == f"/manage/{CLUB}/hours?cancelled=2#closed-dates"
-    after = client.get(response.headers["location"]).text
-    assert 'role="status">2 dates annulées.' in after
+    location = response.headers["location"]
+    assert location.startswith(f"/manage/{CLUB}/hours?done=dates-cancelled&at=closed-dates&")
+    assert location.endswith("&n=2#closed-dates") and location.count("&entry=") == 2
+    after = client.get(location).text
+    assert 'role="status">\n  <p>2 dates annulées.' in after
+    assert "Rétablir ces dates" in after
     assert listed(after) == [WINTER[1]]
 
     db = database.connect(seeded_path)
@@ -172,7 +175,7 @@ def test_cancelling_the_ticked_dates_cancels_each_with_the_closure_note(
     assert all(e.member_name == "Co 55" for e in entries)
     # The audit page says why.
     log = html.unescape(client.get(f"/manage/{CLUB}/audit").text)
-    assert log.count("— raison : Congés d'hiver") == 2
+    assert log.count("""<p class="audit-detail">raison : Congés d'hiver</p>""") == 2
 
 
 def test_a_one_off_activity_inside_a_closure_is_cancelled_whole(client, seeded_path, club_manager):
@@ -234,7 +237,8 @@ def test_saving_a_new_closure_in_the_hours_form_lists_its_dates(client, seeded_p
     saved = post(client, token, f"/manage/{LIEU_A}/hours", fields)
     assert saved.status_code == 303
     page = client.get(saved.headers["location"]).text
-    assert re.search(r'role="status">Enregistré\. \d+ dates? d.activités? tomb', page)
+    assert 'role="status">\n  <p>Horaires enregistrés.' in page
+    assert re.search(r'<a href="#closed-dates">\d+ dates? d.activités? tomb', page)
     rows = listed(page)
     assert rows and all(r.split(" — ")[0] in titles for r in rows)
     assert all("/12/2026" in r and 7 <= int(r.rsplit(" ", 1)[1][:2]) <= 13 for r in rows)

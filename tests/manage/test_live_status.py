@@ -3,6 +3,7 @@ what the public outputs (widget fragment, lieu page, directory, home) say while 
 
 import html
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -50,10 +51,15 @@ def test_closed_today_with_a_note_shows_everywhere_then_undo(circuit, client, se
     assert 'href="/lieux/circuit"' in client.get("/lieux?open=now").text
     response = circuit.post(STATUS, {"state": "closed", "note": "Fuite d'eau"})
     assert response.status_code == 303
-    assert response.headers["location"] == f"/manage/{LIEU_B}?status=set#live-status"
-    page = html.unescape(client.get(response.headers["location"]).text)
-    assert "C'est affiché" in page
+    location = response.headers["location"]
+    assert location.startswith(f"/manage/{LIEU_B}?done=status-set&at=live-status&entry=")
+    assert location.endswith("#live-status")
+    page = html.unescape(client.get(location).text)
+    assert "C'est publié" in page
     assert "Fermé aujourd'hui, jusqu'à ce soir minuit</strong> — Fuite d'eau" in page
+    # what the public now sees, in the lieu page's and the widget's words
+    assert "Fermé exceptionnellement · ouvre demain à 10:00</strong> — Fuite d'eau" in page
+    assert "Fermé exceptionnellement · ouvre demain à 10:00 — Fuite d'eau" in page
     assert f'action="/manage/{LIEU_B}/status/clear"' in page
 
     entry = api(client)
@@ -71,8 +77,8 @@ def test_closed_today_with_a_note_shows_everywhere_then_undo(circuit, client, se
     assert (action, before, after["state"], after["note"]) == ("set", None, "closed", "Fuite d'eau")
 
     undo = circuit.post(f"{STATUS}/clear", {})
-    assert undo.headers["location"] == f"/manage/{LIEU_B}?status=cleared#live-status"
-    assert "Annulé" in client.get(undo.headers["location"]).text
+    assert "?done=status-cleared&at=live-status&entry=" in undo.headers["location"]
+    assert "Retiré : ce sont à nouveau" in client.get(undo.headers["location"]).text
     assert (api(client)["state"], api(client)["source"]) == ("open", "hours")
     assert [a for a, _b, _c in audit(seeded_path)] == ["set", "clear"]
     assert audit(seeded_path)[1][1]["note"] == "Fuite d'eau"
@@ -151,8 +157,9 @@ def test_bad_input_keeps_what_was_typed(circuit):
     response = circuit.post(STATUS, {"state": "closed", "until": "9h", "note": "Grève"})
     assert response.status_code == 422
     assert 'value="9h"' in response.text and 'value="Grève"' in response.text
-    assert 'aria-invalid="true" aria-describedby="until-error"' in response.text
-    assert "<details open>" in response.text
+    assert 'aria-describedby="live-until-hint until-error" aria-invalid="true"' in response.text
+    assert 'href="#live-until"' in response.text  # the banner links to the field
+    assert 'value="closed" checked' in response.text  # the choice is kept too
 
 
 def test_members_may_not_and_see_no_buttons(actions, client, seeded_path):
@@ -199,4 +206,38 @@ def test_the_lieu_log_names_it(circuit, client):
     circuit.post(f"{STATUS}/clear", {})
     log = client.get(f"/manage/{LIEU_B}/audit").text
     assert "affichage · statut en ce moment" in log
-    assert "annulation · statut en ce moment" in log
+    assert "retrait · statut en ce moment" in log
+
+
+def test_one_short_form_choose_add_a_note_and_an_end_then_publish(circuit, client):
+    """The note and the end time sit in the form, before "Publier" (no "Préciser…" under the
+    buttons): choosing is one tap, publishing the second (issue 23)."""
+    page = client.get(f"/manage/{LIEU_B}").text
+    form = page.split(f'action="/manage/{LIEU_B}/status" class="live-form"', 1)[1].split("</form>")[
+        0
+    ]
+    assert "<details" not in form
+    radios = re.findall(r'type="radio" id="live-([\w-]+)" name="state" value="([\w-]+)"', form)
+    assert radios == [(v, v) for v in ("open", "closed", "closes-early")]
+    assert 'name="until"' in form and 'name="note"' in form
+    # One button publishes; choosing is not publishing.
+    assert re.findall(r"<button[^>]*>", form) == ['<button type="submit" class="live-publish">']
+    assert 'type="radio"' in form and " checked" not in form
+    response = circuit.post(STATUS, {"state": "open", "until": "18:30", "note": "Soupe ce soir"})
+    page = html.unescape(client.get(response.headers["location"]).text)
+    # What the public now sees, in the lieu page's and the widget's own words.
+    view = page.split('class="public-view', 1)[1].split("</div>", 1)[0]
+    lieu = html.unescape(client.get(f"/lieux/{LIEU_B}").text)
+    headline = re.search(r'<p class="live-state[^"]*" role="status"><strong>(.*?)</strong>', lieu)[
+        1
+    ]
+    assert headline == "Ouvert maintenant, jusqu'à 18:30"
+    assert f"<strong>{headline}</strong> — Soupe ce soir" in view
+    assert "Ouvert jusqu'à 18:30 — Soupe ce soir" in view
+
+
+def test_no_choice_is_refused_and_linked(circuit):
+    response = circuit.post(STATUS, {"note": "Soupe"})
+    assert response.status_code == 422
+    assert 'href="#live-open"' in response.text and 'id="state-error"' in response.text
+    assert 'value="Soupe"' in response.text

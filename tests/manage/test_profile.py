@@ -57,7 +57,9 @@ def test_a_co_manager_saves_the_profile_and_it_is_audited(client, seeded_path, m
     audit_rows = count(seeded_path, "audit_log")
     response = post(client, manager, URL, form(seeded_path, name="Autre nom"))
     assert response.status_code == 303, response.text[-800:]
-    assert response.headers["location"] == f"{URL}?saved=1"
+    location = response.headers["location"]
+    assert location.startswith(f"{URL}?done=profile-saved&at=saved&entry=")
+    assert location.endswith("#saved")
     after = lieu_a(seeded_path)
     assert after.name == before.name  # ignored for a co-manager
     assert after.description_nl == "Een plek om even te landen."
@@ -114,8 +116,9 @@ def test_an_admin_renames_the_lieu(client, seeded_path, actions):
         ("phone", "02 12", "au moins 9 chiffres"),
         ("phone", "call me 0212345678", "au moins 9 chiffres"),
         ("email", "pas-une-adresse", "Une adresse e-mail"),
-        ("website", "javascript:alert(1)", "https:// ou http://"),
-        ("website", "ftp://exemple.be", "https:// ou http://"),
+        ("website", "javascript:alert(1)", "Une adresse web comme maison-soleil.be"),
+        ("website", "ftp://exemple.be", "Une adresse web comme maison-soleil.be"),
+        ("website", "maison soleil", "Une adresse web comme maison-soleil.be"),
         ("description", "<script>alert(1)</script>", "Pas de balises HTML ici"),
         ("welcome_nl", "a > b", "Pas de balises HTML ici"),
         ("description_en", "x" * 2001, "Trop long : 2000 caractères au maximum."),
@@ -206,3 +209,32 @@ def test_the_form_is_translated(client, manager, lang, words):
     assert {"nl": "Arabisch", "en": "Arabic"}[lang] in page.text
     # Communes in the reader's language (Dutch names on Dutch pages).
     assert ("Oudergem" in page.text) == (lang == "nl")
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("maison-soleil.be", "https://maison-soleil.be"),
+        ("www.maison-soleil.be/contact", "https://www.maison-soleil.be/contact"),
+        ("http://maison-soleil.be", "http://maison-soleil.be"),
+        ("https://maison-soleil.be/", "https://maison-soleil.be/"),
+    ],
+)
+def test_a_website_typed_without_https_gets_it(client, seeded_path, manager, typed, stored):
+    response = post(client, manager, URL, form(seeded_path, website=typed))
+    assert response.status_code == 303, response.text[-600:]
+    assert lieu_a(seeded_path).website == stored
+
+
+def test_the_error_banner_links_to_the_first_error_in_page_order(client, seeded_path, manager):
+    # The website comes after the postcode on the page, whatever order the errors come in.
+    response = post(client, manager, URL, form(seeded_path, website="a b", postcode="4000"))
+    assert response.status_code == 422
+    banner = response.text.split('<p class="form-errors" role="alert">', 1)[1].split("</p>")[0]
+    assert banner.startswith('<a href="#postcode">')
+    assert 'id="postcode"' in response.text
+    # The field is a plain text field: a phone's browser does not refuse "maison-soleil.be".
+    assert 'type="url"' not in response.text
+    # An error without a field of its own is linked to its message.
+    response = post(client, manager, URL, form(seeded_path, price="cher"))
+    assert '<a href="#price-error">' in response.text and 'id="price-error"' in response.text

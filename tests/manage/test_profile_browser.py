@@ -89,7 +89,7 @@ def test_a_co_manager_fills_the_profile_on_a_phone(live_server, joined, axe_sour
             other.close()
     field.fill("1160")
     page.get_by_role("button", name="Enregistrer la fiche").click()
-    page.get_by_text("Enregistré.").wait_for()
+    page.get_by_text("Fiche enregistrée.").wait_for()
     page.goto(f"{live_server.url}/lieux/{LIEU}?lang=nl")
     assert page.locator("p.lead").inner_text() == "Een plek om te landen."
     assert page.get_by_text("Arabisch").is_visible()

@@ -36,7 +36,10 @@ def test_one_tap_records_it_without_changing_the_hours(client, seeded_path, mana
     rows = count(seeded_path, "audit_log")
     response = post(client, manager, VERIFIED, {})
     assert response.status_code == 303
-    assert response.headers["location"] == f"/manage/{LIEU_A}/hours?verified=1"
+    location = response.headers["location"]
+    assert (
+        location == f"/manage/{LIEU_A}/hours?done=hours-verified&at=hours-reminder#hours-reminder"
+    )
     after, hours_after = lieu_a(seeded_path)
     assert after.hours_verified_at == DEMO_NOW + timedelta(days=3)
     assert hours_after == hours_before
@@ -48,7 +51,7 @@ def test_one_tap_records_it_without_changing_the_hours(client, seeded_path, mana
     assert (row["entity"], row["action"]) == ("hours", "update")
     assert json.loads(row["after"])["hours_verified_at"].startswith("2026-11-26T11:00")
     # The hours page thanks and says the new date.
-    page = client.get(f"/manage/{LIEU_A}/hours?verified=1").text
+    page = client.get(location).text
     assert "les horaires sont notés comme vérifiés" in page
     assert "Horaires vérifiés le 26 novembre 2026." in page
 
@@ -82,7 +85,7 @@ def test_the_dashboard_reminds_only_when_stale_or_never(client, seeded_path, man
     assert "Les horaires sont toujours justes" in page
     # The tap from the dashboard comes back to it, and the reminder is gone.
     response = post(client, manager, VERIFIED, {"back": "dashboard"})
-    assert response.headers["location"] == f"/manage/{LIEU_A}?verified=1"
+    assert response.headers["location"].startswith(f"/manage/{LIEU_A}?done=hours-verified&")
     assert 'id="hours-reminder"' not in client.get(f"/manage/{LIEU_A}").text
     forget(seeded_path)
     page = client.get(f"/manage/{LIEU_A}").text

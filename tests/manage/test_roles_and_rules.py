@@ -33,10 +33,11 @@ def test_each_governance_choice_has_its_own_accurate_explanation(client, seeded_
 
 
 def member_forms(page: str) -> dict[str, list[str]]:
-    """Each member row of the dashboard: the buttons it offers (name without hidden text)."""
+    """Each member row of the dashboard: the roles its buttons offer ("remove" behind its
+    confirmation)."""
     section = page.split('id="members-title"', 1)[1].split("</section>", 1)[0]
     rows = {}
-    for item in re.findall(r"<li>(.*?)</li>", section, re.S):
+    for item in re.findall(r'<li id="member-\d+" tabindex="-1">(.*?)</li>', section, re.S):
         name = item.split(" — ", 1)[0].strip()
         rows[name] = re.findall(r'name="role" value="([\w-]+)"', item)
     return rows

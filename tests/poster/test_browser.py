@@ -77,6 +77,7 @@ def test_the_qr_codes_decode_to_the_printed_urls(busy_server, browser):
     assert found == [
         (f"{busy_server.url}/lieux/{BUSY}",) * 2,
         (f"{busy_server.url}/ical/lieux/{BUSY}.ics",) * 2,
+        (f"{busy_server.url}/lieux/{BUSY}/report",) * 2,
     ]
 
 

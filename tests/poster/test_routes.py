@@ -57,9 +57,10 @@ def test_the_poster_shows_the_lieu_hours_activities_qr_codes_and_helplines(busy_
     assert "À confirmer" in wednesday  # activities planned on the closed day
     friday = rows[5]
     assert "Annulé" in friday and "<del>" in friday and CANCELLED in friday
-    assert html.count("<svg") == 2
+    assert html.count("<svg") == 3
     assert "http://testserver/lieux/babel-zin</span>" in html
     assert "http://testserver/ical/lieux/babel-zin.ics</span>" in html
+    assert "http://testserver/lieux/babel-zin/report</span>" in html  # "Signaler un problème"
     helplines = html[html.index('id="p-helplines"') :]
     assert helplines.index("107") < helplines.index("106")  # French page: Télé-Accueil first
     assert "@page { size: A4; margin: 12mm; }" in html

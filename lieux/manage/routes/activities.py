@@ -14,7 +14,7 @@ from lieux.calendar.models import Activity
 from lieux.calendar.recurrence import occurrences
 from lieux.calendar.rules import is_occurrence
 from lieux.db import audit
-from lieux.manage import actions, forms
+from lieux.manage import actions, audit_trail, forms
 from lieux.manage.responses import (
     FOR_MANAGERS,
     PATH,
@@ -25,6 +25,7 @@ from lieux.manage.responses import (
     form_context,
     version,
 )
+from lieux.manage.routes.audit import entry_views
 from lieux.models import Lieu
 from lieux.settings import Settings
 
@@ -32,6 +33,15 @@ NOT_AN_OCCURRENCE = forms._("Cette date n'est pas une occurrence de la série.")
 # How far ahead the occurrence list of a series looks.
 OCCURRENCE_WINDOW = timedelta(weeks=10)
 FORM = "manage/activity_form.html"
+# Where an activity's page shows what a form did: its summary on top, its "cancel or delete"
+# section, one of its dates (date_target).
+SAVED_TARGET = "saved"
+STATUS_TARGET = "activity-status"
+
+
+def date_target(recurrence_id: datetime) -> str:
+    """The id of one date's row on the activity's page (manage/activity_form.html)."""
+    return f"date-{recurrence_id:%Y%m%dt%H%M}"
 
 
 def edit_context(
@@ -45,7 +55,9 @@ def edit_context(
         occurrences=upcoming if activity.rrule else [],
         values=forms.form_values(actions.as_write(activity), activity.version),
         action=f"/manage/{lieu.slug}/activities/{activity.id}",
-        history=audit.list_entries(db, lieu.id, entity="activity", entity_id=activity.id),
+        history=entry_views(
+            audit.list_entries(db, lieu.id, entity="activity", entity_id=activity.id), settings
+        ),
         zone=settings.zone,
         # What the saved series means in words ("chaque mardi"), said after each save.
         rule_text=describe_rule(activity),
@@ -94,19 +106,22 @@ class Editing:
         activity = activity_of(self.db, self.lieu, activity_id)
         zone = self.settings.zone
         try:
-            actions.set_status(
-                self.db,
-                self.lieu,
-                activity,
-                status,
-                version=version(data),
-                by=by,
-                zone=zone,
-                now=self.now,
-            )
+            with audit_trail.collect() as entries:
+                actions.set_status(
+                    self.db,
+                    self.lieu,
+                    activity,
+                    status,
+                    version=version(data),
+                    by=by,
+                    zone=zone,
+                    now=self.now,
+                )
         except actions.StaleActivity:
             return self.conflict(activity_id, data)
-        return done(self.request, f"/manage/{self.lieu.slug}/activities/{activity_id}")
+        notice = "activity-cancelled" if status == "cancelled" else "activity-uncancelled"
+        url = f"/manage/{self.lieu.slug}/activities/{activity_id}"
+        return done(self.request, url, notice, target=STATUS_TARGET, entries=entries)
 
 
 class ActivityController(Controller):
@@ -137,8 +152,10 @@ class ActivityController(Controller):
             context = form_context(lieu, values=data, errors=error.errors, action=action)
             return again(request, FORM, context)
         uid = actions.uid_for(lieu, settings.base_url)
-        activity_id = actions.create_activity(db, lieu, write, by=by, uid=uid, now=now)
-        return done(request, f"/manage/{lieu.slug}/activities/{activity_id}?created=1")
+        with audit_trail.collect() as entries:
+            activity_id = actions.create_activity(db, lieu, write, by=by, uid=uid, now=now)
+        url = f"/manage/{lieu.slug}/activities/{activity_id}"
+        return done(request, url, "activity-created", target=SAVED_TARGET, entries=entries)
 
     @get("/activities/{activity_id:int}", sync_to_thread=True)
     def edit_activity(
@@ -180,16 +197,21 @@ class ActivityController(Controller):
             return page.again(activity, values=data, errors=errors)
         common = {"version": form.version, "by": by, "zone": settings.zone, "now": now}
         try:
-            if split is None:
-                actions.update_activity(db, lieu, activity, write, **common)
-            else:
-                uid = actions.uid_for(lieu, settings.base_url)
-                activity_id = actions.split_series(
-                    db, lieu, activity, split, write, uid=uid, **common
-                )
+            with audit_trail.collect() as entries:
+                if split is None:
+                    actions.update_activity(db, lieu, activity, write, **common)
+                else:
+                    uid = actions.uid_for(lieu, settings.base_url)
+                    activity_id = actions.split_series(
+                        db, lieu, activity, split, write, uid=uid, **common
+                    )
         except actions.StaleActivity:
             return page.conflict(activity.id, data)
-        return done(request, f"/manage/{lieu.slug}/activities/{activity_id}?saved=1")
+        notice = (
+            "activity-split" if split else "activity-saved" if entries else "activity-unchanged"
+        )
+        url = f"/manage/{lieu.slug}/activities/{activity_id}"
+        return done(request, url, notice, target=SAVED_TARGET, entries=entries)
 
     @post("/activities/{activity_id:int}/cancel", sync_to_thread=True)
     def cancel_activity(
@@ -236,12 +258,17 @@ class ActivityController(Controller):
         activity = activity_of(db, lieu, activity_id)
         page = Editing(request, db, settings, lieu, now)
         try:
-            actions.delete_activity(db, lieu, activity, version=version(data), by=by, now=now)
+            with audit_trail.collect() as entries:
+                actions.delete_activity(db, lieu, activity, version=version(data), by=by, now=now)
         except actions.StaleActivity:
             return page.conflict(activity_id, data)
         except LookupError:
             raise NotFoundException("Cette activité est déjà supprimée.") from None
-        return done(request, f"/manage/{lieu.slug}")
+        # The dashboard's list of deleted activities, where it can be restored.
+        target = f"deleted-{activity_id}"
+        return done(
+            request, f"/manage/{lieu.slug}", "activity-deleted", target=target, entries=entries
+        )
 
     @post("/activities/{activity_id:int}/restore", sync_to_thread=True)
     def restore_activity(
@@ -256,10 +283,12 @@ class ActivityController(Controller):
     ) -> Response:
         activity_of(db, lieu, activity_id)
         try:
-            actions.restore_activity(db, lieu, activity_id, by=by, now=now)
+            with audit_trail.collect() as entries:
+                actions.restore_activity(db, lieu, activity_id, by=by, now=now)
         except LookupError:
             raise NotFoundException("Cette activité n'est pas supprimée.") from None
-        return done(request, f"/manage/{lieu.slug}/activities/{activity_id}")
+        url = f"/manage/{lieu.slug}/activities/{activity_id}"
+        return done(request, url, "activity-restored", target=SAVED_TARGET, entries=entries)
 
     @post("/activities/{activity_id:int}/occurrence", sync_to_thread=True)
     def change_occurrence(
@@ -278,18 +307,19 @@ class ActivityController(Controller):
         page = Editing(request, db, settings, lieu, now)
         try:
             do, rid, extra = forms.parse_occurrence_change(data)
-            actions.change_occurrence(
-                db,
-                lieu,
-                activity,
-                rid,
-                action=f"{do}-occurrence",
-                version=version(data),
-                by=by,
-                zone=settings.zone,
-                now=now,
-                **extra,
-            )
+            with audit_trail.collect() as entries:
+                actions.change_occurrence(
+                    db,
+                    lieu,
+                    activity,
+                    rid,
+                    action=f"{do}-occurrence",
+                    version=version(data),
+                    by=by,
+                    zone=settings.zone,
+                    now=now,
+                    **extra,
+                )
         except forms.FormErrors as error:
             return page.again(activity, occurrence_errors=error.errors)
         except ValueError:
@@ -297,4 +327,7 @@ class ActivityController(Controller):
             return page.again(activity, occurrence_errors=errors)
         except actions.StaleActivity:
             return page.conflict(activity_id, data)
-        return done(request, f"/manage/{lieu.slug}/activities/{activity_id}")
+        notice = {"cancel": "date-cancelled", "restore": "date-restored", "move": "date-moved"}
+        url = f"/manage/{lieu.slug}/activities/{activity_id}"
+        target = date_target(rid)
+        return done(request, url, notice.get(do, "date-edited"), target=target, entries=entries)

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from litestar import Controller, get
+from litestar import Controller, Request, get
 from litestar.response import Template
 from sqlite_utils import Database
 
@@ -13,6 +13,7 @@ from lieux.db import hours as hours_db
 from lieux.db import live_status as live_db
 from lieux.db import members as members_db
 from lieux.db import proposals as proposals_db
+from lieux.db import reports as reports_db
 from lieux.hours.live import NOTE_MAX, summary
 from lieux.i18n import current_lang
 from lieux.manage.closed_dates import closed_dates
@@ -21,14 +22,39 @@ from lieux.manage.upcoming import by_next_date
 from lieux.members.auth import can_manage
 from lieux.members.models import Identity
 from lieux.models import Lieu
+from lieux.reports.models import NOTE_MAX as REPORT_NOTE_MAX
 from lieux.settings import Settings
 from lieux.web.freshness import hours_freshness
+from lieux.widget.cache import OpenNowCache, cache_of
+from lieux.widget.status import lieu_status
+from lieux.widget.view import describe
+
+
+def public_view(cache: OpenNowCache, lieu: Lieu, now: datetime) -> dict:
+    """What the public sees of the lieu now, in the lieu page's and the widget's own words (in
+    the page's language): a co-manager checks there what their last tap did."""
+    lang, zone = current_lang.get(), cache.settings.zone
+    status = lieu_status(cache, lieu, None, lang, now)
+    answer = cache.snapshot(now).state_of(lieu, now, zone, lang)
+    widget = describe(answer, now, zone, lang)
+    return {
+        "state": status.state,
+        "headline": status.headline,
+        "widget": widget[:1].upper() + widget[1:],
+        "note": status.note,
+    }
 
 
 def dashboard_context(
-    db: Database, settings: Settings, lieu: Lieu, identity: Identity, now: datetime
+    db: Database,
+    settings: Settings,
+    lieu: Lieu,
+    identity: Identity,
+    now: datetime,
+    cache: OpenNowCache | None = None,
 ) -> dict:
-    """The context of manage/dashboard.html for this person."""
+    """The context of manage/dashboard.html for this person (`cache`: the open-now data the
+    public view of the live status is read from)."""
     manager = can_manage(identity, lieu.id)
     # The live status while it lasts (co-managers set it: the big buttons come first).
     live = live_db.get_live_status(db, lieu.id) if manager else None
@@ -70,10 +96,15 @@ def dashboard_context(
         else None,
         "member_error": None,
         "live_status": live,
+        "public_view": public_view(cache, lieu, now) if manager and cache else None,
         "live_summary": summary(live, settings.zone) if live else None,
         "status_error": None,
         "status_values": {},
         "note_max": NOTE_MAX,
+        # What visitors reported ("Signaler un problème"), still open: co-managers only.
+        "reports": reports_db.list_reports(db, lieu.id, open_only=True) if manager else [],
+        "report_note_max": REPORT_NOTE_MAX,
+        "zone": settings.zone,
     }
 
 
@@ -85,6 +116,7 @@ class DashboardController(Controller):
     @get("/", sync_to_thread=True)
     def dashboard(
         self,
+        request: Request,
         db: Database,
         settings: Settings,
         lieu: Lieu,
@@ -92,5 +124,5 @@ class DashboardController(Controller):
         by: int,
         now: datetime,
     ) -> Template:
-        context = dashboard_context(db, settings, lieu, identity, now)
+        context = dashboard_context(db, settings, lieu, identity, now, cache_of(request))
         return Template("manage/dashboard.html", context=context)

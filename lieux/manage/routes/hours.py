@@ -11,7 +11,7 @@ from lieux.calendar import closures
 from lieux.db import hours as hours_db
 from lieux.hours.osm import OsmError, to_osm
 from lieux.i18n import current_lang
-from lieux.manage import actions, forms, hours_form
+from lieux.manage import actions, audit_trail, forms, hours_form
 from lieux.manage.closed_dates import closed_dates
 from lieux.manage.hours_actions import holidays_from, replace_hours, set_hours_from_osm
 from lieux.manage.profile_actions import mark_hours_verified
@@ -71,6 +71,13 @@ def osm_text_error(text: str) -> tuple | None:
     return None
 
 
+def saved(request: Request, lieu: Lieu, entries: list[int]) -> Response:
+    """Back to the hours page, at the week as it now is (saving unchanged hours still confirms
+    them: nothing to undo then)."""
+    url = f"/manage/{lieu.slug}/hours"
+    return done(request, url, "hours-saved", target="hours-preview", entries=entries)
+
+
 class HoursController(Controller):
     path = PATH
     include_in_schema = False
@@ -98,10 +105,11 @@ class HoursController(Controller):
         except forms.FormErrors as error:
             context = hours_context(db, settings, lieu, now=now, values=data, errors=error.errors)
             return again(request, PAGE, context)
-        replace_hours(
-            db, lieu, slots=slots, exceptions=exceptions, holiday_rule=rule, by=by, now=now
-        )
-        return done(request, f"/manage/{lieu.slug}/hours?saved=1")
+        with audit_trail.collect() as entries:
+            replace_hours(
+                db, lieu, slots=slots, exceptions=exceptions, holiday_rule=rule, by=by, now=now
+            )
+        return saved(request, lieu, entries)
 
     @post("/hours/verified", sync_to_thread=True)
     def hours_still_right(
@@ -110,9 +118,12 @@ class HoursController(Controller):
         """One tap on "Les horaires sont toujours justes" records it, the hours stay as they are;
         back to where the button was (`back=dashboard`, or the hours page)."""
         mark_hours_verified(db, lieu, by=by, now=now)
-        if data.get("back") == "dashboard":
-            return done(request, f"/manage/{lieu.slug}?verified=1")
-        return done(request, f"/manage/{lieu.slug}/hours?verified=1")
+        url = (
+            f"/manage/{lieu.slug}"
+            if data.get("back") == "dashboard"
+            else f"/manage/{lieu.slug}/hours"
+        )
+        return done(request, url, "hours-verified", target="hours-reminder")
 
     @post("/hours/osm", sync_to_thread=True)
     def import_osm_hours(
@@ -130,16 +141,23 @@ class HoursController(Controller):
         error = osm_text_error(text)
         if error is None:
             try:
-                set_hours_from_osm(
-                    db, lieu, text, by=by, zone=settings.zone, iris_day=settings.iris_day, now=now
-                )
+                with audit_trail.collect() as entries:
+                    set_hours_from_osm(
+                        db,
+                        lieu,
+                        text,
+                        by=by,
+                        zone=settings.zone,
+                        iris_day=settings.iris_day,
+                        now=now,
+                    )
             except OsmError:
                 error = (OSM_UNREADABLE, {})
         if error:
             errors = {"osm": error}
             context = hours_context(db, settings, lieu, now=now, errors=errors, osm_typed=text)
             return again(request, PAGE, context)
-        return done(request, f"/manage/{lieu.slug}/hours?saved=1")
+        return saved(request, lieu, entries)
 
     @post("/hours/closures", sync_to_thread=True)
     def cancel_closed_dates(
@@ -166,5 +184,9 @@ class HoursController(Controller):
             errors = {"date": (NO_DATE_CHOSEN, {})}
             context = hours_context(db, settings, lieu, now=now, closed_errors=errors)
             return again(request, PAGE, context)
-        count = actions.cancel_dates(db, lieu, dates, by=by, zone=settings.zone, now=now)
-        return done(request, f"/manage/{lieu.slug}/hours?cancelled={count}#closed-dates")
+        with audit_trail.collect() as entries:
+            count = actions.cancel_dates(db, lieu, dates, by=by, zone=settings.zone, now=now)
+        url = f"/manage/{lieu.slug}/hours"
+        return done(
+            request, url, "dates-cancelled", target="closed-dates", entries=entries, count=count
+        )

@@ -21,7 +21,15 @@ from lieux.settings import Settings
 def invites_context(db: Database, settings: Settings, lieu: Lieu, errors: dict, now: datetime):
     """The context of manage/invites.html."""
     invites = members_db.list_invites(db, lieu.id)
-    return {"lieu": lieu, "invites": invites, "errors": errors, "now": now, "zone": settings.zone}
+    return {
+        "lieu": lieu,
+        "invites": invites,
+        "errors": errors,
+        "now": now,
+        "zone": settings.zone,
+        # A lieu nobody co-manages yet (one just created) needs a co-manager first.
+        "default_role": "member" if members_db.co_manager_count(db, lieu.id) else "co-manager",
+    }
 
 
 class InviteController(Controller):
@@ -89,4 +97,5 @@ class InviteController(Controller):
         if invite is None or invite.lieu_id != lieu.id:
             raise NotFoundException("Cette invitation n'existe pas dans ce lieu.")
         actions.revoke_invite(db, lieu, invite_id, by=by, now=now)
-        return done(request, f"/manage/{lieu.slug}/invites")
+        url, target = f"/manage/{lieu.slug}/invites", f"invite-{invite_id}"
+        return done(request, url, "invite-revoked", target=target)

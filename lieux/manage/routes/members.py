@@ -6,12 +6,13 @@ from litestar import Controller, Request, Response, post
 from litestar.exceptions import NotFoundException
 from sqlite_utils import Database
 
-from lieux.manage import actions, forms
+from lieux.manage import actions, audit_trail, forms
 from lieux.manage.responses import FOR_MANAGERS, PATH, Form, again, done
 from lieux.manage.routes.dashboard import dashboard_context
 from lieux.members.models import Identity
 from lieux.models import Lieu
 from lieux.settings import Settings
+from lieux.widget.cache import cache_of
 
 LAST_CO_MANAGER = forms._("Le lieu doit garder au moins un·e co-gestionnaire.")
 
@@ -39,7 +40,8 @@ class MemberController(Controller):
         try:
             form = forms.parse(data, forms.MemberRoleForm)
             role = None if form.role == "remove" else form.role
-            actions.set_member_role(db, lieu, member_id, role, by=by, now=now)
+            with audit_trail.collect() as entries:
+                actions.set_member_role(db, lieu, member_id, role, by=by, now=now)
         except forms.FormErrors as errors:
             error = errors.errors.get("role") or next(iter(errors.errors.values()))
         except LookupError:
@@ -47,6 +49,12 @@ class MemberController(Controller):
         except actions.LastCoManager:
             error = (LAST_CO_MANAGER, {})
         if error:
-            context = dashboard_context(db, settings, lieu, identity, now)
+            context = dashboard_context(db, settings, lieu, identity, now, cache_of(request))
             return again(request, "manage/dashboard.html", {**context, "member_error": error})
-        return done(request, f"/manage/{lieu.slug}#members-title")
+        # Someone taken out of the lieu is no longer listed: the notice goes on the list.
+        notice, target = (
+            ("member-removed", "members")
+            if role is None
+            else ("role-changed", f"member-{member_id}")
+        )
+        return done(request, f"/manage/{lieu.slug}", notice, target=target, entries=entries)

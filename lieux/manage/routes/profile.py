@@ -10,9 +10,10 @@ from sqlite_utils import Database
 from lieux.db import audit
 from lieux.db.profile import get_lieu_by_id
 from lieux.i18n import current_lang
-from lieux.manage import forms
+from lieux.manage import audit_trail, forms
 from lieux.manage.profile_actions import StaleLieu, update_profile
 from lieux.manage.profile_form import (
+    FIELDS,
     LANGUAGE_CODES,
     PRICES,
     STEP_FREE,
@@ -43,6 +44,8 @@ def profile_context(lieu: Lieu, identity: Identity, **extra) -> dict:
         "language_codes": LANGUAGE_CODES,
         "prices": PRICES,
         "step_free": STEP_FREE,
+        # The fields in page order: the error banner links to the first one in error.
+        "field_order": ("name", *FIELDS),
         **extra,
     }
 
@@ -83,7 +86,8 @@ class ProfileController(Controller):
             context = profile_context(lieu, identity, values=typed, errors=error.errors)
             return again(request, PAGE, context, status=422)
         try:
-            update_profile(db, lieu, values, version=version, by=by, now=now)
+            with audit_trail.collect() as entries:
+                update_profile(db, lieu, values, version=version, by=by, now=now)
         except StaleLieu:
             # Someone saved in between: their version is stored; what this person typed stays
             # in the form, now based on it, so saving again is a deliberate choice.
@@ -96,4 +100,6 @@ class ProfileController(Controller):
             }
             extra = {"values": {**typed, "version": str(current.version)}, "conflict": conflict}
             return again(request, PAGE, profile_context(current, identity, **extra), status=409)
-        return done(request, f"/manage/{lieu.slug}/profile?saved=1")
+        notice = "profile-saved" if entries else "unchanged"
+        url = f"/manage/{lieu.slug}/profile"
+        return done(request, url, notice, target="saved", entries=entries)

@@ -52,6 +52,13 @@ def proposal_again(
     return again(request, "manage/proposal.html", context, status=status)
 
 
+def answered(request: Request, lieu: Lieu, proposal_id: int, notice: str) -> Response:
+    """Back to the lieu's page, saying what was done at the proposal (its own buttons, such as
+    "Retirer ma proposition", are right there)."""
+    target = f"proposal-{proposal_id}"
+    return done(request, f"/manage/{lieu.slug}", notice, target=target)
+
+
 def refused(request, db, lieu, identity, proposal_id, message: str) -> Template:
     """The proposal again, saying why this decision cannot be taken now (409)."""
     errors = {"message": (message, {})}
@@ -91,8 +98,10 @@ class ProposalController(Controller):
                 lieu, values=data, errors=error.errors, proposing=True, action=action
             )
             return again(request, "manage/activity_form.html", context)
-        proposal_actions.propose(db, lieu, write, by=by, name=identity.member.display_name, now=now)
-        return done(request, f"/manage/{lieu.slug}?proposed=1")
+        proposal_id = proposal_actions.propose(
+            db, lieu, write, by=by, name=identity.member.display_name, now=now
+        )
+        return answered(request, lieu, proposal_id, "proposal-sent")
 
     @post("/proposals/{proposal_id:int}/support", sync_to_thread=True)
     def support_proposal(
@@ -114,7 +123,7 @@ class ProposalController(Controller):
         # AlreadyDecided: published by someone else's support at the same moment, which is fine.
         with contextlib.suppress(proposal_actions.AlreadyDecided):
             proposal_actions.support(db, lieu, proposal, by=by, uid=uid, now=now)
-        return done(request, f"/manage/{lieu.slug}")
+        return answered(request, lieu, proposal_id, "proposal-supported")
 
     @post("/proposals/{proposal_id:int}/withdraw", sync_to_thread=True)
     def withdraw_proposal(
@@ -135,7 +144,7 @@ class ProposalController(Controller):
             proposal_actions.withdraw(db, lieu, proposal, by=by, now=now)
         except proposal_actions.AlreadyDecided:
             return refused(request, db, lieu, identity, proposal_id, ALREADY_DECIDED)
-        return done(request, f"/manage/{lieu.slug}")
+        return answered(request, lieu, proposal_id, "proposal-withdrawn")
 
 
 class DecisionController(Controller):
@@ -170,7 +179,7 @@ class DecisionController(Controller):
             )
         except proposal_actions.AlreadyDecided:
             return refused(request, db, lieu, identity, proposal_id, ALREADY_DECIDED)
-        return done(request, f"/manage/{lieu.slug}")
+        return answered(request, lieu, proposal_id, "proposal-accepted")
 
     @post("/proposals/{proposal_id:int}/decline", sync_to_thread=True)
     def decline_proposal(
@@ -193,4 +202,4 @@ class DecisionController(Controller):
             proposal_actions.decline(db, lieu, proposal, by=by, message=form.message, now=now)
         except proposal_actions.AlreadyDecided:
             return refused(request, db, lieu, identity, proposal_id, ALREADY_DECIDED)
-        return done(request, f"/manage/{lieu.slug}")
+        return answered(request, lieu, proposal_id, "proposal-declined")

@@ -8,7 +8,7 @@ from litestar.response import Template
 from sqlite_utils import Database
 
 from lieux.db import members as members_db
-from lieux.manage import actions, forms
+from lieux.manage import actions, audit_trail, forms
 from lieux.manage.responses import FOR_MANAGERS, PATH, Form, again, done
 from lieux.models import Lieu
 
@@ -34,5 +34,8 @@ class SettingsController(Controller):
             context = {"lieu": lieu, "values": data, "errors": error.errors}
             return again(request, "manage/settings.html", context)
         rules = members_db.LieuRules(**msgspec.structs.asdict(form))
-        actions.set_rules(db, lieu, rules, by=by, now=now)
-        return done(request, f"/manage/{lieu.slug}/settings?saved=1")
+        with audit_trail.collect() as entries:
+            actions.set_rules(db, lieu, rules, by=by, now=now)
+        notice = "rules-saved" if entries else "unchanged"
+        url = f"/manage/{lieu.slug}/settings"
+        return done(request, url, notice, target="saved", entries=entries)

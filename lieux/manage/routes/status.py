@@ -10,7 +10,7 @@ from litestar import Controller, Request, Response, post
 from sqlite_utils import Database
 
 from lieux.hours.live import LiveStatusError, make_live_status
-from lieux.manage import status_actions
+from lieux.manage import audit_trail, status_actions
 from lieux.manage.forms import CSRF_FIELD
 from lieux.manage.responses import FOR_MANAGERS, PATH, Form, again, done
 from lieux.manage.routes.dashboard import dashboard_context
@@ -63,19 +63,23 @@ class StatusController(Controller):
                 by=by,
             )
         except LiveStatusError as error:
-            context = dashboard_context(db, settings, lieu, identity, now)
+            context = dashboard_context(db, settings, lieu, identity, now, cache_of(request))
             values = {name: _text(data, name) for name in FIELDS}
             context |= {
                 "status_error": (error.field, error.message, error.params),
                 "status_values": values,
             }
             return again(request, "manage/dashboard.html", context, status=422)
-        status_actions.set_status(db, lieu, status, by=by, now=now)
-        return done(request, f"/manage/{lieu.slug}?status=set#live-status")
+        with audit_trail.collect() as entries:
+            status_actions.set_status(db, lieu, status, by=by, now=now)
+        url = f"/manage/{lieu.slug}"
+        return done(request, url, "status-set", target="live-status", entries=entries)
 
     @post("/status/clear", sync_to_thread=True)
     def clear_status(
         self, request: Request, db: Database, lieu: Lieu, by: int, now: datetime
     ) -> Response:
-        status_actions.clear_status(db, lieu, by=by, now=now)
-        return done(request, f"/manage/{lieu.slug}?status=cleared#live-status")
+        with audit_trail.collect() as entries:
+            status_actions.clear_status(db, lieu, by=by, now=now)
+        url = f"/manage/{lieu.slug}"
+        return done(request, url, "status-cleared", target="live-status", entries=entries)
