@@ -12,7 +12,9 @@ from lieux import db as database
 from lieux.db.lieux import list_helplines, upsert_helpline
 from lieux.hours.helplines import helplines_at
 from lieux.models import Helpline
+from lieux.seed import load_guide, seed_guide
 from lieux.widget.cache import REVISION_CHECK_SECONDS
+from tests.conftest import DEMO_NOW
 
 ZONE = ZoneInfo("Europe/Brussels")
 DAY_AND_NIGHT = Helpline(name="Jour", number="107", language="fr", what="x", opening_hours="24/7")
@@ -100,3 +102,26 @@ def test_the_guide_lines_at_night(client, clock):
     assert "107" in answering and '<span class="number">103</span>' not in answering
     assert '<span class="number">103</span>' in said
     assert "jour et nuit" in client.get("/lieux/babel-zin/poster").text
+
+
+def test_the_seed_gives_the_guides_24_7_and_nothing_where_it_gives_no_hours(db):
+    seed_guide(db, now=DEMO_NOW)
+    given = {line.number: line.opening_hours for line in list_helplines(db)}
+    guide = {entry["number"]: entry["hours"] for entry in load_guide()["helplines"]}
+    assert given == {n: ("24/7" if hours == "24/7" else None) for n, hours in guide.items()}
+    assert given["103"] is None  # Écoute-Enfants: the guide gives no hours, none is guessed
+
+
+def test_m700_carries_the_words_24_7_over_and_leaves_the_rest_unknown(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    old = database.connect(path)
+    database.MIGRATIONS.apply(old, stop_before="m700_helpline_hours")
+    for number, hours in (("107", "24/7"), ("103", None), ("02 000 00 01", "9h-17h")):
+        old["helplines"].insert(
+            {"name": number, "number": number, "hours": hours, "language": "fr", "what": "X"}
+        )
+    old.close()
+    upgraded = database.connect(path)
+    database.migrate(upgraded)
+    given = {line.number: line.opening_hours for line in list_helplines(upgraded)}
+    assert given == {"107": "24/7", "103": None, "02 000 00 01": None}
