@@ -88,6 +88,15 @@ def _language_name(code: str, lang: str) -> str | None:
         return None
 
 
+def period_note(_) -> str:
+    """A period's schedules replace the usual week's on their dates (docs/hours.md): HSDS has no
+    way to say so but in words."""
+    return " " + _(
+        "Entre ces dates, ces horaires remplacent les horaires habituels (un jour sans horaire "
+        "y est fermé)."
+    )
+
+
 def weekly_schedules(
     slug: str, service_id: str, slots: tuple[OpeningSlot, ...], lang: str, notes: str | None
 ) -> list[Schedule]:
@@ -113,7 +122,8 @@ def weekly_schedules(
                 closes_at=_hhmm(closes),
                 valid_from=valid_from.isoformat() if valid_from else None,
                 valid_to=valid_to.isoformat() if valid_to else None,
-                description=_("Heures locales de Bruxelles (fuseau Europe/Brussels)."),
+                description=_("Heures locales de Bruxelles (fuseau Europe/Brussels).")
+                + (period_note(_) if valid_from or valid_to else ""),
                 notes=notes,
             )
         )

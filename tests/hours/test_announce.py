@@ -132,3 +132,6 @@ def test_the_freshness_travels_in_the_api_and_hsds(client, clock, babel_zin):
     [service] = [s for s in services if s["name"] == lieu["name"]]
     assert service["assured_date"] == "2026-11-20"
     assert "Horaires d'été à partir du 1er juillet." in service["alert"]
+    [summer] = [s for s in service["schedules"] if s.get("valid_from") == "2027-07-01"]
+    assert (summer["valid_to"], summer["byday"]) == ("2027-08-31", "TU,WE,TH,FR")
+    assert "remplacent les horaires habituels" in summer["description"]
