@@ -169,9 +169,37 @@ fix: $(VENV)/.test-deps ## apply ruff fixes and formatting
 bench: $(VENV)/.test-deps ## measure the hot paths against /healthz on a real server
 	$(BIN)/python -m bench
 
-messages: $(VENV)/.test-deps ## extract French strings and update the nl/en catalogs
-	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 --no-location --sort-output -o lieux/translations/messages.pot .
+# fr/nl/en cover every page (babel.cfg); ar, es, pt, ro, tr, uk the public side only
+# (babel-public.cfg, docs/translating.md). A new catalogue starts from public.pot with empty
+# translations, which fall back to the French source string by string; `update` keeps what
+# translators wrote, adds new strings empty and drops the ones no longer in the source.
+PUBLIC_LANGS := ar es pt ro tr uk
+PUBLIC_HEADER := '\# The public side of Lieux de liens: pages, widgets, feeds, poster, guide.' \
+	'\# These translations need review by a native speaker: TRANSLATORS.md' \
+	'\# says who reviewed which language. Keep every placeholder, %(name)s or' \
+	'\# {name}, as it is. An empty msgstr shows the French text.' \
+	'\# How to contribute: docs/translating.md.'
+# Babel takes Spanish and Portuguese plurals from CLDR, with a form for round millions in the
+# middle ("1 millón de"); gettext's two forms are what Poedit and Weblate expect (Portuguese as
+# in Portugal: 0 is plural). A new catalogue gets them; `update` keeps a catalogue's header.
+TWO_PLURALS = $(BIN)/python -c 'import sys; from babel.messages.pofile import read_po, write_po; \
+	path = sys.argv[1]; catalog = read_po(open(path, "rb")); \
+	catalog.mime_headers = [(k, "nplurals=2; plural=(n != 1);" if k == "Plural-Forms" else v) for k, v in catalog.mime_headers]; \
+	write_po(open(path, "wb"), catalog, width=76, omit_header=False)'
+EXTRACT = $(BIN)/pybabel extract -k _ -k gettext -k ngettext:1,2 --no-location --sort-output --project "Lieux de liens"
+
+messages: $(VENV)/.test-deps ## extract the French strings; update nl/en (every page) and ar/es/pt/ro/tr/uk (the public side)
+	$(EXTRACT) -F babel.cfg -o lieux/translations/messages.pot .
 	for lang in nl en; do $(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -l $$lang -i lieux/translations/messages.pot -d lieux/translations; done
+	$(EXTRACT) -F babel-public.cfg --header-comment "$$(printf '%s\n' $(PUBLIC_HEADER))" -o lieux/translations/public.pot .
+	for lang in $(PUBLIC_LANGS); do po=lieux/translations/$$lang/LC_MESSAGES/messages.po; \
+		if [ -f $$po ]; then \
+			$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -l $$lang -i lieux/translations/public.pot -d lieux/translations || exit 1; \
+		else \
+			$(BIN)/pybabel init -l $$lang -i lieux/translations/public.pot -d lieux/translations || exit 1; \
+			case $$lang in es|pt) $(TWO_PLURALS) $$po || exit 1;; esac; \
+		fi; \
+	done
 
 clean: ## remove the virtual environment and local data
 	rm -rf $(VENV) var

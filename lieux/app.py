@@ -28,12 +28,14 @@ from lieux.api.routes import ApiController
 from lieux.budget import BudgetExceeded
 from lieux.calendar.feed_cache import FeedCache
 from lieux.calendar.import_routes import CalendarImportController
+from lieux.calendar.models import kind_label
 from lieux.calendar.refresh import refresh_calendars
 from lieux.calendar.routes import AgendaController, FeedController
 from lieux.campaigns.check_routes import CheckController
 from lieux.campaigns.rounds import campaign_rounds
 from lieux.campaigns.routes import CampaignsController
 from lieux.clock import Clock, utc_now
+from lieux.dates import numeric_date
 from lieux.db import DatabaseError, connect
 from lieux.embed.agenda import AgendaCache
 from lieux.embed.cors import cors_middleware
@@ -45,7 +47,7 @@ from lieux.manage.responses import notice
 from lieux.manage.routes import CONTROLLERS as MANAGE_CONTROLLERS
 from lieux.members.routes import MembersController
 from lieux.members.session import csrf_config, session_config
-from lieux.models import Helpline
+from lieux.models import Helpline, text_direction
 from lieux.ops.metrics import prometheus_config
 from lieux.ops.routes import MetricsController, readyz
 from lieux.poster.routes import PosterController
@@ -96,6 +98,24 @@ def _configure_templates(engine: JinjaTemplateEngine) -> None:
     engine.engine.globals["span_label"] = span_label
     engine.engine.globals["listening_lines"] = listening_lines
     engine.engine.globals["notice"] = notice  # what the last form did (lieux.manage.notices)
+    # the page's language and direction, texts in another one, dates (lieux/i18n.py)
+    engine.engine.globals.update(
+        page_dir=i18n.page_direction,
+        lang_attrs=i18n.lang_attributes,
+        ltr_dir=i18n.ltr_attribute,
+        text_dir=text_direction,
+        page_languages=i18n.page_languages,
+        weekday_name=i18n.weekday_label,
+        arrow=i18n.arrow,
+        comma=i18n.comma,
+        kind_label=lambda slug: kind_label(slug, i18n.current_lang.get()),
+    )
+    engine.engine.filters.update(
+        ltr=i18n.left_to_right,
+        bdi=i18n.isolated,
+        numeric_date=numeric_date,
+        day_month=i18n.day_month_label,
+    )
 
 
 def listening_lines(request: Request) -> list[Helpline]:

@@ -8,8 +8,30 @@ from urllib.parse import quote_plus
 import msgspec
 
 Governance = Literal["coordinated", "co-managed", "self-managed"]
-LANGUAGES = ("fr", "nl", "en")
-Lang = Literal["fr", "nl", "en"]
+# The public side (pages, widgets, feeds, poster, guide) speaks nine languages; the members' and
+# admin areas, the mails and the JSON API the first three, whose catalogues hold every string
+# (the other six hold the public side's only: babel-public.cfg).
+LANGUAGES = ("fr", "nl", "en", "ar", "es", "pt", "ro", "tr", "uk")
+FULL_LANGUAGES = LANGUAGES[:3]
+Lang = Literal["fr", "nl", "en", "ar", "es", "pt", "ro", "tr", "uk"]
+# Each language in its own name, as the language switch and the configurator offer it.
+LANGUAGE_NAMES = {
+    "fr": "Français",
+    "nl": "Nederlands",
+    "en": "English",
+    "ar": "العربية",
+    "es": "Español",
+    "pt": "Português",
+    "ro": "Română",
+    "tr": "Türkçe",
+    "uk": "Українська",
+}
+RIGHT_TO_LEFT = frozenset({"ar"})
+
+
+def text_direction(lang: str) -> str:
+    """The `dir` of a text in `lang`: "rtl" for Arabic, "ltr" for the others."""
+    return "rtl" if lang in RIGHT_TO_LEFT else "ltr"
 
 
 Price = Literal["free", "pay-what-you-can"]
@@ -131,7 +153,13 @@ class Helpline(msgspec.Struct, frozen=True, kw_only=True):
 
     def what_in(self, lang: str) -> str:
         """What the line is for, in `lang`, falling back to French."""
-        return (lang != "fr" and getattr(self, f"what_{lang}", None)) or self.what
+        return self.text_in("what", lang)[0]
+
+    def text_in(self, field: str, lang: str) -> tuple[str, str]:
+        """(text, language of the text) of `what` or `hours`: `lang` if written, else French
+        (pages mark it)."""
+        translated = lang != "fr" and getattr(self, f"{field}_{lang}", None)
+        return (translated, lang) if translated else (getattr(self, field) or "", "fr")
 
     def hours_in(self, lang: str) -> str | None:
         """When it answers ("24/7"), in `lang`, falling back to French."""

@@ -31,6 +31,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+STARTUP_S = 60
+
+
 class LiveServer:
     """`lieux serve` running as a real process on 127.0.0.1 and a free port."""
 
@@ -47,7 +50,8 @@ class LiveServer:
             stdout=subprocess.DEVNULL,
             stderr=self.log,
         )
-        deadline = time.monotonic() + 20
+        # Generous: a server starts in ~1 s, but a shared CI machine under load can take 20 s.
+        deadline = time.monotonic() + STARTUP_S
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 self.log.seek(0)
@@ -58,7 +62,7 @@ class LiveServer:
             except httpx.TransportError:
                 time.sleep(0.1)
         self.stop()
-        raise RuntimeError("lieux serve did not answer /healthz within 20 s")
+        raise RuntimeError(f"lieux serve did not answer /healthz within {STARTUP_S} s")
 
     def stop(self) -> None:
         self.process.terminate()

@@ -36,7 +36,7 @@ from lieux.api.models import (
 )
 from lieux.calendar.models import KINDS
 from lieux.hours import announce
-from lieux.models import LANGUAGES
+from lieux.models import FULL_LANGUAGES
 from lieux.settings import Settings
 from lieux.web.errors import http_error
 from lieux.widget.cache import cache_of
@@ -73,7 +73,8 @@ def list_schema(values: tuple[str, ...]) -> dict[str, Any]:
 
 
 # Parameters the framework checks against an enum: its refusal then lists the values.
-ENUMS = {"lang": LANGUAGES}
+# The JSON API speaks French, Dutch and English (api.models.Lang): its data are for developers.
+ENUMS = {"lang": FULL_LANGUAGES}
 # The parameters that may be given more than once (lists); any other is refused when repeated,
 # rather than one of its values being picked.
 REPEATABLE = {"/api/open-now": frozenset({"commune", "kind"})}

@@ -1,14 +1,16 @@
 """Plain-language descriptions of a series ("chaque mardi", "14:00–16:00"), translated."""
 
+from lieux import dates
 from lieux.calendar.models import Activity
+from lieux.i18n import comma, current_lang
 from lieux.i18n import gettext as _
 
 BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
 def weekday_name(index: int) -> str:
-    return (_("lundi"), _("mardi"), _("mercredi"), _("jeudi"), _("vendredi"), _("samedi"),
-            _("dimanche"))[index]  # fmt: skip
+    """Weekday `index` (0 is Monday) in the request's language, from CLDR ('lundi', 'الاثنين')."""
+    return dates.weekday_name(index, current_lang.get())
 
 
 def _ordinal(n: int) -> str:
@@ -29,7 +31,7 @@ def describe_rule(activity: Activity) -> str:
         names = [weekday_name(BYDAY.index(d)) for d in days if d in BYDAY] or [
             weekday_name(activity.starts_at.weekday())
         ]
-        joined = ", ".join(names)
+        joined = comma().join(names)
         if interval == 1:
             return _("chaque %(days)s") % {"days": joined}
         if interval == 2:

@@ -24,12 +24,14 @@ from icalendar import Calendar, Event, vDuration, vRecur
 from msgspec.structs import replace
 
 from lieux.calendar.closures import closure_of, closure_window
-from lieux.calendar.models import KINDS, Activity, ActivityOverride
+from lieux.calendar.models import Activity, ActivityOverride, kind_label
 from lieux.calendar.recurrence import occurrences
 from lieux.calendar.rules import ended_before, is_occurrence, normalize_rrule, until_date
 from lieux.calendar.vtimezone import vtimezone
 from lieux.hours.models import OpeningException, OpeningHours
-from lieux.models import LANGUAGES, Lieu, commune_name
+from lieux.i18n import gettext_in
+from lieux.i18n import mark as _
+from lieux.models import FULL_LANGUAGES, Lieu, commune_name
 
 PRODID = "-//Lieux de liens//Agenda//FR"
 END = b"END:VCALENDAR\r\n"
@@ -38,25 +40,25 @@ DEMO_FLAG = "X-LIEUX-DEMO"
 # How often clients should poll: cancellations must reach phones the same day; a 304 is cheap.
 REFRESH = timedelta(hours=1)
 
-# (fr, nl, en), like KINDS
+# (fr, nl, en), like KINDS; the French one is the msgid the other languages translate
 LABELS: dict[str, tuple[str, str, str]] = {
-    "cancelled": ("ANNULÉ", "GEANNULEERD", "CANCELLED"),
-    "tentative": ("À CONFIRMER", "TE BEVESTIGEN", "TO BE CONFIRMED"),
+    "cancelled": (_("ANNULÉ"), "GEANNULEERD", "CANCELLED"),
+    "tentative": (_("À CONFIRMER"), "TE BEVESTIGEN", "TO BE CONFIRMED"),
     "in-closure": (
-        "À confirmer : pendant la fermeture du lieu",
+        _("À confirmer : pendant la fermeture du lieu"),
         "Te bevestigen: tijdens de sluiting van de plek",
         "To be confirmed: during the place's closure",
     ),
-    "free": ("Gratuit", "Gratis", "Free"),
-    "pay-what-you-can": ("Prix libre", "Vrije bijdrage", "Pay what you can"),
-    "amount": ("Participation", "Bijdrage", "Price"),
-    "registration": ("Sur inscription", "Inschrijving nodig", "Registration needed"),
-    "accessibility": ("Accessibilité", "Toegankelijkheid", "Accessibility"),
-    "languages": ("Langues", "Talen", "Languages"),
-    "phone": ("Tél.", "Tel.", "Phone"),
-    "more": ("Plus d'infos", "Meer info", "More"),
-    "open": ("Ouvert", "Open", "Open"),
-    "hours": ("Horaires d'ouverture", "Openingsuren", "Opening hours"),
+    "free": (_("Gratuit"), "Gratis", "Free"),
+    "pay-what-you-can": (_("Prix libre"), "Vrije bijdrage", "Pay what you can"),
+    "amount": (_("Participation"), "Bijdrage", "Price"),
+    "registration": (_("Sur inscription"), "Inschrijving nodig", "Registration needed"),
+    "accessibility": (_("Accessibilité"), "Toegankelijkheid", "Accessibility"),
+    "languages": (_("Langues"), "Talen", "Languages"),
+    "phone": (_("Tél."), "Tel.", "Phone"),
+    "more": (_("Plus d'infos"), "Meer info", "More"),
+    "open": (_("Ouvert"), "Open", "Open"),
+    "hours": (_("Horaires d'ouverture"), "Openingsuren", "Opening hours"),
     # after a lieu's French text in a Dutch or English feed (it wrote none in that language)
     "in-french": ("", "(tekst in het Frans)", "(text in French)"),
 }
@@ -73,11 +75,11 @@ class HoursInterval(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def label(key: str, lang: str) -> str:
-    return LABELS[key][LANGUAGES.index(lang)]
-
-
-def kind_label(kind: str, lang: str) -> str:
-    return KINDS.get(kind, KINDS["autre"])[LANGUAGES.index(lang)]
+    if lang in FULL_LANGUAGES:
+        return LABELS[key][FULL_LANGUAGES.index(lang)]
+    if key == "in-french":  # the pages' marker, which the catalogues translate
+        return f"({gettext_in(lang, 'texte en français')})"
+    return gettext_in(lang, LABELS[key][0])
 
 
 def _utc(value: datetime) -> datetime:

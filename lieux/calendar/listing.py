@@ -12,17 +12,12 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 import msgspec
-from babel.dates import format_date
 
 from lieux.calendar.closures import closure_of
-from lieux.calendar.models import KINDS
+from lieux.calendar.models import kind_label
 from lieux.calendar.recurrence import Occurrence
+from lieux.dates import day_label
 from lieux.hours.models import OpeningException, OpeningHours
-from lieux.models import LANGUAGES
-
-# Babel locales of the page languages: Belgian French and Dutch, British English ("Tuesday 15
-# December", day before month as in the other two).
-LOCALES = {"fr": "fr_BE", "nl": "nl_BE", "en": "en_GB"}
 
 State = Literal["finished", "ongoing", "coming"]
 
@@ -46,15 +41,6 @@ class ListedDay(msgspec.Struct, frozen=True, kw_only=True):
     today: bool
     past: bool  # before today: everything in it is over, no need to say so on each row
     items: tuple[Listed, ...]
-
-
-def day_label(day: date, lang: str, *, this_year: int | None = None) -> str:
-    """'mardi 15 décembre', 'dinsdag 15 december', 'Tuesday 15 December' (plus the year when
-    it differs from `this_year`)."""
-    # French writes the first of the month as an ordinal, "mardi 1er décembre".
-    first = "'1er'" if lang == "fr" and day.day == 1 else "d"
-    pattern = f"EEEE {first} MMMM" + ("" if this_year in (None, day.year) else " y")
-    return format_date(day, pattern, locale=LOCALES[lang])
 
 
 def state_at(occurrence: Occurrence, now: datetime) -> State:
@@ -81,7 +67,7 @@ def listed(
     this_year = now.astimezone(zone).year
     found = []
     for o in occurrences:
-        kind = KINDS.get(o.kind, KINDS["autre"])[LANGUAGES.index(lang)]
+        kind = kind_label(o.kind, lang)
         lieu_hours = hours.get(o.lieu_id)
         local_start, local_end = o.starts_at.astimezone(zone), o.ends_at.astimezone(zone)
         found.append(

@@ -5,18 +5,34 @@ from typing import Literal
 
 import msgspec
 
-# Kinds of activity, by slug, with their labels (fr, nl, en). "ouverture" opens the lieu while it
-# runs (special openings); the others are things to do while it is open.
+from lieux.i18n import gettext_in
+from lieux.i18n import mark as _
+from lieux.models import FULL_LANGUAGES
+
+# Kinds of activity, by slug, with their labels (fr, nl, en); the French one is also the msgid
+# that the public side's other languages translate (kind_label). "ouverture" opens the lieu while
+# it runs (special openings); the others are things to do while it is open.
 KINDS: dict[str, tuple[str, str, str]] = {
-    "cafe-papote": ("Café-papote", "Koffieklets", "Coffee & chat"),
-    "repas": ("Repas", "Maaltijd", "Meal"),
-    "atelier": ("Atelier", "Workshop", "Workshop"),
-    "sortie": ("Sortie", "Uitstap", "Outing"),
-    "groupe-de-parole": ("Groupe de parole", "Praatgroep", "Support group"),
-    "ouverture": ("Ouverture", "Opening", "Opening"),
-    "assemblee": ("Assemblée", "Vergadering", "Assembly"),
-    "autre": ("Autre", "Andere", "Other"),
+    "cafe-papote": (_("Café-papote"), "Koffieklets", "Coffee & chat"),
+    "repas": (_("Repas"), "Maaltijd", "Meal"),
+    "atelier": (_("Atelier"), "Workshop", "Workshop"),
+    "sortie": (_("Sortie"), "Uitstap", "Outing"),
+    "groupe-de-parole": (_("Groupe de parole"), "Praatgroep", "Support group"),
+    "ouverture": (_("Ouverture"), "Opening", "Opening"),
+    "assemblee": (_("Assemblée"), "Vergadering", "Assembly"),
+    "autre": (_("Autre"), "Andere", "Other"),
 }
+
+
+def kind_label(kind: str, lang: str) -> str:
+    """The label of `kind` (an unknown one is "autre") in `lang`: from the table in French,
+    Dutch and English, from the public side's catalogues in the other languages."""
+    labels = KINDS.get(kind, KINDS["autre"])
+    if lang in FULL_LANGUAGES:
+        return labels[FULL_LANGUAGES.index(lang)]
+    return gettext_in(lang, labels[0])
+
+
 Status = Literal["confirmed", "cancelled"]
 Price = Literal["free", "pay-what-you-can", "amount"]
 

@@ -13,7 +13,7 @@ from sqlite_utils import Database
 from lieux.calendar import feeds
 from lieux.calendar.feed_cache import BuiltFeed, FeedCache, FeedQuery, build_fresh, select, split
 from lieux.calendar.listing import day_label, list_days, listed
-from lieux.calendar.models import KINDS
+from lieux.calendar.models import KINDS, kind_label
 from lieux.calendar.recurrence import agenda, occurrences
 from lieux.calendar.subscribe import feed_path, subscribe_context
 from lieux.conditional import etag_matches, if_none_match
@@ -248,7 +248,7 @@ class AgendaController(Controller):
                 "lieux": {lieu.id: lieu for lieu in every},
                 "all_lieux": every,
                 "communes": sorted({(slugify(x.commune), x.commune) for x in every if x.commune}),
-                "kinds": [(slug, labels[LANGUAGES.index(lang)]) for slug, labels in KINDS.items()],
+                "kinds": [(slug, kind_label(slug, lang)) for slug in KINDS],
                 "filters": filters,
                 "first": first,
                 "first_label": day_label(days[0], lang, this_year=today.year),

@@ -7,12 +7,12 @@ import segno
 from sqlite_utils import Database
 
 from lieux.calendar.describe import describe_rule, time_range, weekday_name
-from lieux.calendar.models import KINDS
+from lieux.calendar.models import kind_label
 from lieux.db import hours as hours_db
 from lieux.db.activities import list_activities
 from lieux.db.lieux import has_demo_data, list_helplines, list_lieux
 from lieux.hours.models import OpeningHours, span_label
-from lieux.i18n import gettext
+from lieux.i18n import gettext, ltr_run
 from lieux.models import Helpline, Lieu, helplines_for
 from lieux.settings import Settings
 from lieux.web.lieu_facts import language_names
@@ -25,6 +25,7 @@ class RegularActivity(msgspec.Struct, frozen=True):
     title: str
     kind: str
     when: str  # "chaque mardi 14:00–16:00"
+    title_lang: str = "fr"  # the guide's language if the title was written in it, else French
 
 
 class GuideEntry(msgspec.Struct, frozen=True):
@@ -56,10 +57,16 @@ def collect(db: Database, settings: Settings, *, today: date, lang: str) -> Guid
     by_lieu: dict[int, list[RegularActivity]] = {}
     for activity in list_activities(db):
         if activity.rrule and activity.status == "confirmed":
-            when = f"{describe_rule(activity)} {time_range(activity)}".strip()
-            label = KINDS.get(activity.kind, KINDS["autre"])[("fr", "nl", "en").index(lang)]
+            times = time_range(activity)
+            when = f"{describe_rule(activity)} {ltr_run(times, lang) if times else ''}".strip()
+            title = activity.title_in(lang)
             by_lieu.setdefault(activity.lieu_id, []).append(
-                RegularActivity(title=activity.title_in(lang), kind=label, when=when)
+                RegularActivity(
+                    title=title,
+                    kind=kind_label(activity.kind, lang),
+                    when=when,
+                    title_lang=lang if title != activity.title else "fr",
+                )
             )
     entries = []
     for lieu in list_lieux(db):

@@ -12,9 +12,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 import msgspec
-from babel.dates import format_date
-
-from lieux.calendar.listing import LOCALES
+from lieux.dates import day_month, long_date
 from lieux.hours.models import OpeningHours
 from lieux.i18n import translations
 
@@ -72,9 +70,9 @@ def announced(
 
 def day_words(day: date, today: date, lang: str) -> str:
     """'1er juillet', '24 december', '2 January'; with the year when far away."""
-    first = "'1er'" if lang == "fr" and day.day == 1 else "d"
-    year = " y" if abs((day - today).days) > WITH_YEAR_DAYS else ""
-    return format_date(day, f"{first} MMMM{year}", locale=LOCALES[lang])
+    if abs((day - today).days) > WITH_YEAR_DAYS:
+        return long_date(day, lang)
+    return day_month(day, lang)
 
 
 def words(announcement: Announcement, today: date, lang: str) -> str:

@@ -14,7 +14,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from lieux import i18n
 from lieux.mail.models import Rendered
-from lieux.models import LANGUAGES
+from lieux.models import FULL_LANGUAGES
 
 TEMPLATES = Path(__file__).parents[1] / "templates"
 _NAME = re.compile(r"[a-z][a-z0-9_]{0,40}")
@@ -44,7 +44,7 @@ def render(template: str, lang: str, context: dict) -> Rendered:
     the site)."""
     if not _NAME.fullmatch(template):
         raise UnknownTemplate(f"not an e-mail template name: {template!r}")
-    lang = lang if lang in LANGUAGES else i18n.DEFAULT_LANG
+    lang = lang if lang in FULL_LANGUAGES else i18n.DEFAULT_LANG
     environment = _environment()
     token = i18n.current_lang.set(lang)
     try:

@@ -14,11 +14,11 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 import msgspec
-from babel.dates import format_date
 
 from lieux.calendar.closures import occurrence_dates
-from lieux.calendar.listing import LOCALES, Listed, day_label, listed
+from lieux.calendar.listing import Listed, listed
 from lieux.calendar.recurrence import Occurrence
+from lieux.dates import day_label, day_month, long_date
 from lieux.hours.engine import day_plan
 from lieux.hours.models import OpeningException, OpeningHours, span_label
 
@@ -138,20 +138,15 @@ def week_window(monday: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
     )
 
 
-def _day_month(day: date, lang: str) -> str:
-    first = "'1er'" if lang == "fr" and day.day == 1 else "d"  # "1er décembre"
-    return format_date(day, f"{first} MMMM", locale=LOCALES[lang])
-
-
 def week_labels(monday: date, lang: str) -> tuple[str, str]:
     """("23", "29 novembre 2026"), ("30 novembre", "6 décembre 2026") or, across New Year,
     ("28 décembre 2026", "3 janvier 2027"): the two ends of "Semaine du … au …"."""
     sunday = monday + 6 * ONE_DAY
-    end = f"{_day_month(sunday, lang)} {sunday.year}"
+    end = long_date(sunday, lang)
     if monday.year != sunday.year:
-        return f"{_day_month(monday, lang)} {monday.year}", end
+        return long_date(monday, lang), end
     if monday.month != sunday.month:
-        return _day_month(monday, lang), end
+        return day_month(monday, lang), end
     return ("1er" if lang == "fr" and monday.day == 1 else str(monday.day)), end
 
 

@@ -6,9 +6,8 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import msgspec
-from babel.dates import format_date
 
-from lieux.calendar.listing import LOCALES
+from lieux.dates import long_date
 from lieux.hours import live
 
 
@@ -21,8 +20,7 @@ class Freshness(msgspec.Struct, frozen=True, kw_only=True):
 
 def date_label(day: date, lang: str) -> str:
     """'3 novembre 2026' ('1er novembre 2026'), '3 november 2026', '3 November 2026'."""
-    first = "'1er'" if lang == "fr" and day.day == 1 else "d"
-    return format_date(day, f"{first} MMMM y", locale=LOCALES[lang])
+    return long_date(day, lang)
 
 
 def hours_freshness(

@@ -3,7 +3,7 @@ offered ISO 639-1 codes, and their names in the reader's language (from Babel's 
 
 from babel import Locale
 
-from lieux.calendar.listing import LOCALES
+from lieux.dates import babel_locale
 
 # Languages often spoken in Brussels' lieux, offered as checkboxes (ISO 639-1).
 LANGUAGE_CODES = (
@@ -14,7 +14,7 @@ LANGUAGE_CODES = (
 
 def language_name(code: str, lang: str) -> str:
     """The language `code` named in `lang` ("Néerlandais", "Nederlands", "Dutch")."""
-    name = Locale.parse(LOCALES[lang]).languages.get(code, code)
+    name = Locale.parse(babel_locale(lang)).languages.get(code, code)
     return name[:1].upper() + name[1:]
 
 

@@ -16,7 +16,7 @@ from lieux.calendar.describe import weekday_name
 from lieux.hours.engine import Interval, open_intervals
 from lieux.hours.helplines import HelplinesNow
 from lieux.hours.models import OpenState
-from lieux.i18n import gettext
+from lieux.i18n import gettext, ltr_run
 from lieux.models import Lieu, helplines_for
 from lieux.widget.cache import OpenNowCache
 from lieux.widget.query import OpenNowQuery
@@ -123,7 +123,8 @@ def weekend_hours(
         hours, *window, holidays=holidays, zone=zone, special_openings=specials
     ):
         local_start, local_end = start.astimezone(zone), end.astimezone(zone)
-        text = f"{weekday_name(local_start.weekday())} {local_start:%H:%M}–{local_end:%H:%M}"
+        hours = ltr_run(f"{local_start:%H:%M}–{local_end:%H:%M}", lang)
+        text = f"{weekday_name(local_start.weekday())} {hours}"
         # Longer than one night: say the day it ends.
         if (local_end.date() - local_start.date()).days > 1 or (
             local_end.date() > local_start.date() and local_end.time() > local_start.time()

@@ -5,8 +5,8 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 import msgspec
-from babel.dates import format_date
 
+from lieux.dates import day_month, full_date, weekday
 from lieux.hours.announce import words
 from lieux.hours.engine import to_instant
 from lieux.hours.models import OpenState
@@ -35,10 +35,6 @@ def lieu_states(
 # --- words -------------------------------------------------------------------------------------
 
 
-def _babel_locale(lang: str) -> str:
-    return {"fr": "fr_BE", "nl": "nl_BE", "en": "en_GB"}[lang]
-
-
 def _when(moment: datetime, at: datetime, zone: ZoneInfo, lang: str) -> tuple[str, str]:
     """('today'|'tomorrow'|'week'|'later', day words) for a local moment seen from `at`."""
     day, today = moment.astimezone(zone).date(), at.astimezone(zone).date()
@@ -47,8 +43,8 @@ def _when(moment: datetime, at: datetime, zone: ZoneInfo, lang: str) -> tuple[st
     if day == today + timedelta(days=1):
         return "tomorrow", ""
     if day < today + timedelta(days=7):
-        return "week", format_date(day, "EEEE", locale=_babel_locale(lang))
-    return "later", format_date(day, "d MMMM", locale=_babel_locale(lang))
+        return "week", weekday(day, lang)
+    return "later", day_month(day, lang)
 
 
 def until_day(until: datetime, at: datetime, zone: ZoneInfo, lang: str) -> str:
@@ -57,7 +53,7 @@ def until_day(until: datetime, at: datetime, zone: ZoneInfo, lang: str) -> str:
     if until - at <= timedelta(hours=18):
         return ""
     _kind, words = _when(until, at, zone, lang)
-    return words or format_date(until.astimezone(zone), "EEEE", locale=_babel_locale(lang))
+    return words or weekday(until.astimezone(zone).date(), lang)
 
 
 def describe(answer: OpenState, at: datetime, zone: ZoneInfo, lang: str) -> str:
@@ -195,7 +191,7 @@ def build_view(
         as_of = ""
         if query.at is not None:
             local = query.at.astimezone(zone)
-            day = format_date(local, "EEEE d MMMM y", locale=_babel_locale(query.lang))
+            day = full_date(local.date(), query.lang)
             as_of = f"{day} {local:%H:%M}"
     finally:
         current_lang.reset(token)

@@ -12,14 +12,14 @@ from pathlib import Path
 
 import httpx
 
-from tests.live_server import free_port
+from tests.live_server import STARTUP_S, free_port
 
 SITE = Path(__file__).parents[2] / "deploy" / "nginx" / "lieux.conf"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
 def _wait_until_up(url: str, process: subprocess.Popen, log, what: str) -> None:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + STARTUP_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
             log.seek(0)
@@ -29,7 +29,7 @@ def _wait_until_up(url: str, process: subprocess.Popen, log, what: str) -> None:
                 return
         except httpx.TransportError:
             time.sleep(0.1)
-    raise RuntimeError(f"{what} did not answer {url} within 30 s")
+    raise RuntimeError(f"{what} did not answer {url} within {STARTUP_S} s")
 
 
 def _stop(process: subprocess.Popen) -> None:

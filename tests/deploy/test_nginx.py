@@ -23,10 +23,10 @@ WIDGET = "/widget/open-now?show=all&lang=fr"
 PLAIN = {"Accept-Encoding": "identity"}
 
 
-def client_from(address: str, base_url: str) -> httpx.Client:
+def client_from(address: str, base_url: str, timeout: float = 10) -> httpx.Client:
     """A client whose connections leave from `address` (any 127.x.y.z is this machine)."""
     transport = httpx.HTTPTransport(local_address=address)
-    return httpx.Client(base_url=base_url, transport=transport, timeout=10)
+    return httpx.Client(base_url=base_url, transport=transport, timeout=timeout)
 
 
 @pytest.fixture(scope="module")
@@ -201,7 +201,8 @@ def test_the_largest_calendar_file_gets_through_and_a_bigger_body_does_not(stack
 
     nginx, _, path = stack
     member = add_member(path, "Co Upload", {LIEU_A: "co-manager"})
-    with client_from("127.0.0.6", nginx.url) as browser:
+    # Parsing a 5 MB file takes seconds on a loaded 2-core CI machine: a generous client deadline.
+    with client_from("127.0.0.6", nginx.url, timeout=60) as browser:
         csrf = sign_in(browser, path, member, at=datetime.now(UTC))
         url = f"/manage/{LIEU_A}/calendars"
 
