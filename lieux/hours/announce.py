@@ -12,6 +12,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 import msgspec
+
 from lieux.dates import day_month, long_date
 from lieux.hours.models import OpeningHours
 from lieux.i18n import translations
