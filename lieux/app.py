@@ -136,10 +136,13 @@ def _configure_templates(engine: JinjaTemplateEngine) -> None:
 
 def listening_lines(request: Request) -> list[Helpline]:
     """The footer's lines, from the helplines network admins keep (the open-now snapshot holds
-    them: no query of its own), for the page's language."""
+    them: no query of its own) whose hours say they answer day and night, for the page's
+    language."""
     state = request.app.state
     try:
-        helplines = state.open_now.snapshot(request_now(request), fresh=False).helplines
+        now = request_now(request)
+        snapshot = state.open_now.snapshot(now, fresh=False)
+        helplines = snapshot.helplines_at(now, state.open_now.settings.zone).round_the_clock
     except Exception:  # the error page shows this footer too: it must render whatever failed
         log.exception("the footer's helplines could not be read")
         return []

@@ -111,7 +111,9 @@ class Lieu(LieuWrite, frozen=True, kw_only=True):
 
 class Helpline(msgspec.Struct, frozen=True, kw_only=True):
     """A listening line. `language` is the one it answers in; `what` and `hours` describe it in
-    French, `what_nl`/`what_en` and `hours_nl`/`hours_en` in Dutch and English when written."""
+    French, `what_nl`/`what_en` and `hours_nl`/`hours_en` in Dutch and English when written.
+    `opening_hours` says when it answers, as an OpenStreetMap string (`24/7`) that the hours
+    engine reads (lieux.hours.helplines); None: unknown, never said to answer."""
 
     name: str
     number: str
@@ -122,6 +124,7 @@ class Helpline(msgspec.Struct, frozen=True, kw_only=True):
     what_en: str | None = None
     hours_nl: str | None = None
     hours_en: str | None = None
+    opening_hours: str | None = None
 
     @property
     def tel(self) -> str:
@@ -151,11 +154,12 @@ def helplines_for(helplines: Iterable[Helpline], lang: str) -> list[Helpline]:
 
 
 def listening_lines(helplines: Iterable[Helpline], lang: str) -> list[Helpline]:
-    """The lines every page's footer offers: the first 24/7 line in French and the first in
-    Dutch (Télé-Accueil 107, Tele-Onthaal 106 in the guide), in the order `lang` reads them."""
+    """The lines every page's footer offers, among `helplines` (those that answer day and
+    night, lieux.hours.helplines): the first in French and the first in Dutch (Télé-Accueil
+    107, Tele-Onthaal 106 in the guide), in the order `lang` reads them."""
     first: dict[str, Helpline] = {}
     for line in helplines:
-        if line.hours == "24/7" and line.language in ("fr", "nl"):
+        if line.language in ("fr", "nl"):
             first.setdefault(line.language, line)
     return helplines_for(first.values(), lang)
 

@@ -258,6 +258,7 @@ def hsds_records(db: Database, settings: Settings, *, now: datetime, lang: str) 
             zone=settings.zone,
             now=now,
             live=live.get(lieu.id),
+            announce_days=settings.announce_days,
         )
         for lieu in list_lieux(db)
     ]

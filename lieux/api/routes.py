@@ -27,6 +27,7 @@ from lieux.api.models import (
     MAX_WINDOW_DAYS,
     YEARS,
     ApiActivity,
+    ApiAnnouncement,
     ApiError,
     ApiLieu,
     ApiOccurrence,
@@ -34,6 +35,7 @@ from lieux.api.models import (
     Lang,
 )
 from lieux.calendar.models import KINDS
+from lieux.hours import announce
 from lieux.models import FULL_LANGUAGES
 from lieux.settings import Settings
 from lieux.web.errors import http_error
@@ -352,5 +354,25 @@ class ApiController(JsonApiController):
 
 def _lieux(request: Request, now: datetime) -> list[ApiLieu]:
     cache = cache_of(request)
-    demo = gather.demo_slugs(cache.snapshot(now))
-    return [ApiLieu(**asdict(lieu), demo=lieu.slug in demo) for lieu in cache.lieux_with_hours(now)]
+    snapshot = cache.snapshot(now)
+    demo = gather.demo_slugs(snapshot)
+    zone = cache.settings.zone
+    today = now.astimezone(zone).date()
+    return [
+        ApiLieu(
+            **asdict(lieu),
+            demo=lieu.slug in demo,
+            announcements=tuple(
+                ApiAnnouncement(
+                    kind=a.kind,
+                    start=a.start,
+                    end=a.end,
+                    note=a.note,
+                    text=announce.words(a, today, "fr"),
+                )
+                for a in snapshot.announced(lieu, now, zone)
+            ),
+            check_date=lieu.hours_verified_at and lieu.hours_verified_at.astimezone(zone).date(),
+        )
+        for lieu in cache.lieux_with_hours(now)
+    ]

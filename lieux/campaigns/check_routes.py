@@ -104,8 +104,7 @@ def _hours_context(found: Access, db: Database, **extra) -> dict:
         "lieu": found.lieu,
         "values": values,
         "errors": {},
-        "rows": hours_form.exception_rows(values),
-        "slots_per_day": hours_form.SLOTS_PER_DAY,
+        **hours_form.form_context(values),
         **extra,
     }
 

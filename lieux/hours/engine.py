@@ -5,9 +5,10 @@ engine works on UTC instants internally, because Python compares two datetimes o
 by wall time, ignoring `fold`, which gives wrong answers in the repeated hour of October.
 
 Precedence on a given day: a dated exception, else the holiday rule on a public holiday, else the
-weekly slots. A slot belongs to the day it starts: Fr 20:00-02:00 still runs until 02:00 when
-Saturday is a holiday or the first day of a closed period. Special openings (agenda activities of
-kind "ouverture") open the lieu while they run, whatever the rest says.
+weekly slots: those of a period covering the day if there is one (it replaces the usual week),
+else the usual week's. A slot belongs to the day it starts: Fr 20:00-02:00 still runs until 02:00
+when Saturday is a holiday or the first day of a closed period. Special openings (agenda
+activities of kind "ouverture") open the lieu while they run, whatever the rest says.
 
 A lieu is open while the local clock reads a time inside one of its spans: that is how both
 OpenStreetMap evaluators (opening-hours-py and opening_hours.js) read hours, so the OSM export and
@@ -123,14 +124,12 @@ def day_plan(
 
 
 def weekly_spans(hours: OpeningHours, day: date) -> list[LocalSpan]:
-    """What the weekly slots alone give on `day`."""
-    return [
-        _span(day, slot.opens, slot.closes)
-        for slot in hours.slots
-        if slot.weekday == day.weekday()
-        and (slot.valid_from is None or slot.valid_from <= day)
-        and (slot.valid_to is None or day <= slot.valid_to)
-    ]
+    """What the weekly slots alone give on `day`: those of the periods covering it, if any
+    does (a period replaces the usual week, closing its weekdays without a slot), else the
+    usual week's."""
+    covering = [slot for slot in hours.slots if slot.dated and slot.covers(day)]
+    chosen = covering or [slot for slot in hours.slots if not slot.dated]
+    return [_span(day, s.opens, s.closes) for s in chosen if s.weekday == day.weekday()]
 
 
 def _merge(intervals: Iterable[Interval]) -> list[Interval]:

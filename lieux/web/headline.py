@@ -5,7 +5,8 @@ from datetime import datetime, timedelta
 
 import msgspec
 
-from lieux.hours.models import OpeningException
+from lieux.hours import announce
+from lieux.hours.models import OpeningException, Period
 from lieux.i18n import current_lang, gettext
 from lieux.models import Lieu
 from lieux.widget.cache import OpenNowCache
@@ -22,6 +23,9 @@ class LieuHeadline(msgspec.Struct, frozen=True, kw_only=True):
     upcoming: list[OpeningException]
     source: str = "hours"  # "live": said by the lieu itself, just now
     hours_stale: bool = False
+    # The closures and periods announced ahead (lieux.hours.announce), in words.
+    announcements: list[str] = []
+    periods: list[Period] = []  # the periods not over yet, by first day
 
 
 # Closures and special days announced this far ahead are listed on the lieu page.
@@ -78,4 +82,6 @@ def lieu_headline(
         upcoming=upcoming,
         source=answer.source,
         hours_stale=answer.hours_stale,
+        announcements=[announce.words(a, today, lang) for a in snapshot.announced(lieu, at, zone)],
+        periods=[p for p in hours.periods if p.end is None or p.end >= today],
     )

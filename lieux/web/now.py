@@ -14,9 +14,10 @@ import msgspec
 
 from lieux.calendar.describe import weekday_name
 from lieux.hours.engine import Interval, open_intervals
+from lieux.hours.helplines import HelplinesNow
 from lieux.hours.models import OpenState
 from lieux.i18n import gettext, ltr_run
-from lieux.models import Lieu
+from lieux.models import Lieu, helplines_for
 from lieux.widget.cache import OpenNowCache
 from lieux.widget.query import OpenNowQuery
 from lieux.widget.view import describe, lieu_states
@@ -40,6 +41,8 @@ class Now(msgspec.Struct, frozen=True, kw_only=True):
     unknown_count: int
     headline: str  # "Il est 03:00 : aucun lieu n'est ouvert", when none is known to be open
     next_openings: list[NextOpening]  # the soonest to open, when none is open
+    # The helplines at that instant, by their hours, each group ordered for the page's language.
+    helplines: HelplinesNow
 
     def of_state(self, lieux: Iterable[Lieu], state: str) -> list[Lieu]:
         """Those of `lieux` in `state`, the closed ones soonest to open first."""
@@ -88,12 +91,20 @@ def now_of(cache: OpenNowCache, lieux: list[Lieu], at: datetime, lang: str, now:
         "closed": gettext("Il est %(time)s : aucun lieu n'est ouvert"),
         "mixed": gettext("Il est %(time)s : aucun lieu aux horaires connus n'est ouvert"),
     }.get(situation, "") % {"time": clock}
+    lines = cache.snapshot(now).helplines_at(at, zone)
     return Now(
         situation=situation,
         states=states,
         unknown_count=sum(answer.state == "unknown" for answer in states.values()),
         headline=headline,
         next_openings=next_openings,
+        helplines=msgspec.structs.replace(
+            lines,
+            answering=helplines_for(lines.answering, lang),
+            later=helplines_for(lines.later, lang),
+            unknown=helplines_for(lines.unknown, lang),
+            round_the_clock=helplines_for(lines.round_the_clock, lang),
+        ),
     )
 
 

@@ -16,13 +16,13 @@ from lieux.calendar.recurrence import agenda
 from lieux.calendar.subscribe import subscribe_context
 from lieux.db import hours as hours_db
 from lieux.db.activities import list_activities
-from lieux.db.lieux import get_lieu, has_demo_data, list_communes, list_helplines, list_lieux
+from lieux.db.lieux import get_lieu, has_demo_data, list_communes, list_lieux
 from lieux.db.search import lieu_ids_with_activities, search_lieu_ids
 from lieux.embed.assets import WIDGET_CSS, versioned
 from lieux.hours.engine import weekend
 from lieux.i18n import LANG_COOKIE, current_lang
 from lieux.i18n import mark as _
-from lieux.models import LANGUAGES, commune_name, helplines_for
+from lieux.models import LANGUAGES, commune_name
 from lieux.slugs import match_commune
 from lieux.web import structured
 from lieux.web.freshness import hours_freshness
@@ -77,11 +77,10 @@ class PagesController(Controller):
             context={
                 "lieux": {lieu.id: lieu for lieu in lieux},
                 "week": week,
-                "helplines": helplines_for(list_helplines(db), query.lang),
                 "now": now_of(cache, lieux, at, query.lang, now),
                 "widget_css": versioned(WIDGET_CSS),
                 "demo": has_demo_data(db),
-                "widget": msgspec.structs.replace(widget, helplines=[]),
+                "widget": msgspec.structs.replace(widget, helplines=[], unknown_helplines=[]),
             },
         )
 
@@ -146,7 +145,6 @@ class PagesController(Controller):
                 "candidates": lieux,
                 "now": situation,
                 "weekend_hours": weekend_hours_of,
-                "helplines": helplines_for(list_helplines(db), lang),
                 "communes": sorted(communes, key=lambda c: commune_name(c, lang).casefold()),
                 "kinds": KINDS,
                 "headlines": {lieu.id: lieu_headline(cache, lieu, at, lang, now) for lieu in lieux},

@@ -13,7 +13,9 @@ from lieux.db.activities import list_activities
 from lieux.db.hours import all_hours
 from lieux.db.lieux import data_revision, has_demo_data, list_helplines, list_lieux
 from lieux.db.live_status import all_live_statuses
+from lieux.hours.announce import Announcement, announced
 from lieux.hours.engine import AgendaOpening, agenda_openings
+from lieux.hours.helplines import HelplinesNow, helplines_at
 from lieux.hours.holidays import public_holidays
 from lieux.hours.live import changes_after
 from lieux.hours.models import LiveStatus, OpeningHours, OpenState
@@ -49,6 +51,8 @@ class Snapshot(msgspec.Struct, frozen=True, kw_only=True):
     holidays: dict[str, dict[date, str]]  # by language
     live: dict[int, LiveStatus] = {}  # by lieu id, expired ones included (they do nothing)
     stale_days: int = 90  # Settings.hours_stale_days
+    announce_days: int = 15  # Settings.announce_days
+    iris_day: bool = True  # Settings.iris_day: the helplines' hours read it
 
     def hours_of(self, lieu_id: int) -> OpeningHours:
         return self.hours.get(lieu_id) or OpeningHours(lieu_id=lieu_id)
@@ -78,6 +82,14 @@ class Snapshot(msgspec.Struct, frozen=True, kw_only=True):
             verified_at=lieu.hours_verified_at,
             stale_days=self.stale_days,
         )
+
+    def announced(self, lieu: Lieu, at: datetime, zone: ZoneInfo) -> tuple[Announcement, ...]:
+        """The closures and periods the lieu announces at `at` (lieux.hours.announce)."""
+        return announced(self.hours_of(lieu.id), at, zone=zone, days=self.announce_days)
+
+    def helplines_at(self, at: datetime, zone: ZoneInfo) -> HelplinesNow:
+        """Which helplines answer at `at`, by their hours (lieux.hours.helplines)."""
+        return helplines_at(self.helplines, at, zone=zone, iris_day=self.iris_day)
 
     def changes_after(self, lieu: Lieu, at: datetime) -> list[datetime]:
         """When the lieu's live status or its hours' freshness change by themselves after `at`."""
@@ -122,4 +134,6 @@ def load_snapshot(db: "Database", settings: Settings, now: datetime) -> Snapshot
         },
         live=all_live_statuses(db),
         stale_days=settings.hours_stale_days,
+        announce_days=settings.announce_days,
+        iris_day=settings.iris_day,
     )

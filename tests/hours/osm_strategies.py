@@ -53,6 +53,26 @@ def slots(draw):
 
 
 @st.composite
+def periods(draw):
+    """A period: several weekly slots sharing their dates and name, which replace the usual
+    week on those dates (periods may overlap: the engine then takes the slots of all)."""
+    first = draw(DAYS)
+    last = first + timedelta(days=draw(st.integers(0, 120)))
+    name = draw(st.sampled_from(["", "Horaires d'été", 'dit "travaux"']))
+    return [
+        OpeningSlot(
+            weekday=draw(st.integers(0, 6)),
+            opens=draw(QUARTERS),
+            closes=draw(QUARTERS),
+            valid_from=first,
+            valid_to=last,
+            period=name,
+        )
+        for _ in range(draw(st.integers(1, 4)))
+    ]
+
+
+@st.composite
 def exceptions(draw):
     first = draw(DAYS)
     kind = draw(st.sampled_from(["closed", "special"]))
@@ -97,3 +117,18 @@ INSTANTS = st.one_of(
         lambda t: t[0] + timedelta(minutes=15 * t[1])
     ),
 )
+
+
+def edge_instants(period_list) -> st.SearchStrategy[datetime]:
+    """Instants around the periods' first and last days within the export's year (from the
+    evening before to the morning after, every quarter hour): where a period's week takes over
+    or hands back."""
+    edges = sorted(
+        day
+        for day in {slot.valid_from for period in period_list for slot in period}
+        | {slot.valid_to + timedelta(days=1) for period in period_list for slot in period}
+        if START <= day <= START + timedelta(days=364)  # the export covers a year from START
+    ) or [START]
+    return st.tuples(st.sampled_from(edges), st.integers(-4 * 6, 4 * 30)).map(
+        lambda t: to_instant(datetime.combine(t[0], time(0)), BXL) + timedelta(minutes=15 * t[1])
+    )

@@ -24,9 +24,11 @@ from tests.hours.osm_strategies import (
     QUARTERS,
     START,
     agenda_openings,
+    edge_instants,
     exceptions,
     export,
     osm_open,
+    periods,
     rules,
     slots,
 )
@@ -136,17 +138,18 @@ JS_INSTANTS = st.one_of(INSTANTS, ON_HOLIDAYS)
 @settings(suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(slots(), max_size=6),  # no slot: hours unknown, except during special openings
+    st.lists(periods(), max_size=2),
     st.lists(exceptions(), max_size=3),
     rules(),
     st.lists(agenda_openings(), max_size=2),
     st.lists(JS_INSTANTS, min_size=1, max_size=8),
 )
 def test_engine_and_opening_hours_js_agree(
-    ohjs, slot_list, exception_list, rule, opening_list, instants
+    ohjs, slot_list, period_list, exception_list, rule, opening_list, instants
 ):
     h = OpeningHours(
         lieu_id=1,
-        slots=tuple(slot_list),
+        slots=(*slot_list, *(slot for period in period_list for slot in period)),
         exceptions=tuple(sorted(exception_list, key=lambda e: e.start_date)),
         holiday_rule=rule,
     )
@@ -160,6 +163,51 @@ def test_engine_and_opening_hours_js_agree(
         if JS_SPILL_BUG[0] <= at < JS_SPILL_BUG[1]:
             continue  # opening_hours.js is wrong there (see below); opening-hours-py is not
         assert engine == js, (text, at.isoformat(), comment)
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(slots(), max_size=4), st.lists(periods(), min_size=1, max_size=2), st.data())
+def test_engine_and_opening_hours_js_agree_where_periods_begin_and_end(
+    ohjs, slot_list, period_list, data
+):
+    """As tests/hours/test_osm.py's: instants on the evenings and nights around the periods'
+    first and last days, read by opening_hours.js."""
+    h = OpeningHours(
+        lieu_id=1, slots=(*slot_list, *(slot for period in period_list for slot in period))
+    )
+    text = export(h)
+    instants = data.draw(st.lists(edge_instants(period_list), min_size=1, max_size=8))
+    expected = [engine_state(h, at) for at in instants]
+    found = ohjs.evaluate([(text, at) for at in instants])
+    for at, engine, (js, comment) in zip(instants, expected, found, strict=True):
+        if JS_SPILL_BUG[0] <= at < JS_SPILL_BUG[1]:
+            continue
+        assert engine == js, (text, at.isoformat(), comment)
+
+
+def test_summer_hours_read_by_opening_hours_js(ohjs):
+    usual = tuple(OpeningSlot(weekday=d, opens=time(10), closes=time(16)) for d in range(6))
+    summer = tuple(
+        OpeningSlot(
+            weekday=d, opens=time(10), closes=time(14), valid_from=date(2027, 7, 1),
+            valid_to=date(2027, 8, 31), period="Horaires d'été",
+        )
+        for d in range(5)
+    )  # fmt: skip
+    h = OpeningHours(lieu_id=1, slots=usual + summer)
+    text = export(h)
+    asked = [
+        datetime(2027, 6, 30, 15, tzinfo=BXL),  # the usual week's last day
+        datetime(2027, 7, 1, 13, tzinfo=BXL),  # summer hours
+        datetime(2027, 7, 1, 15, tzinfo=BXL),
+        datetime(2027, 7, 3, 11, tzinfo=BXL),  # a Saturday in summer: closed
+        datetime(2027, 9, 4, 11, tzinfo=BXL),  # back to the usual week
+    ]
+    expected = ["open", "open", "closed", "closed", "open"]
+    assert [engine_state(h, at) for at in asked] == expected
+    found = ohjs.evaluate([(text, at) for at in asked])
+    assert [answer for answer, _comment in found] == expected
+    assert found[1] == ("open", "Horaires d'été")
 
 
 # After the 23-hour Sunday of 28 March 2027, opening_hours.js applies Saturday's part past
