@@ -72,7 +72,7 @@ def measure_build(path: Path) -> float:
     database: what a cache miss costs before rendering."""
     settings = Settings(db=str(path))
     db = database.connect(path)
-    query = parse_agenda_query(list_lieux(db), days="92", limit="50")
+    query = parse_agenda_query(list_lieux(db), days="92", limit="50", zone=settings.zone)
     now = datetime.now(UTC)
     runs = []
     for _ in range(BUILD_REPEATS):

@@ -73,14 +73,16 @@ def populate(db, today: date, *, seed: int = 5) -> None:
             )
             if recurring and n % 5 == 0:
                 first = starts + timedelta(weeks=12)
-                overrides_db.cancel_occurrence(db, activity_id, first, now=datetime.now(UTC))
-                overrides_db.move_occurrence(
+                overrides_db.set_override(
+                    db, activity_id, first, now=datetime.now(UTC), status="cancelled"
+                )
+                overrides_db.set_override(
                     db,
                     activity_id,
                     first + timedelta(weeks=1),
-                    first + timedelta(weeks=1, hours=1),
-                    first + timedelta(weeks=1, hours=3),
                     now=datetime.now(UTC),
+                    starts_at=first + timedelta(weeks=1, hours=1),
+                    ends_at=first + timedelta(weeks=1, hours=3),
                 )
 
 

@@ -5,6 +5,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Annotated
 
 from litestar import Litestar, Request, Router
 from litestar.datastructures import State
@@ -14,6 +15,7 @@ from litestar.middleware import DefineMiddleware
 from litestar.middleware.csrf import CSRFMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.params import QueryParameter
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
@@ -34,7 +36,7 @@ from lieux.calendar.routes import AgendaController, FeedController
 from lieux.campaigns.check_routes import CheckController
 from lieux.campaigns.rounds import campaign_rounds
 from lieux.campaigns.routes import CampaignsController
-from lieux.clock import Clock, utc_now
+from lieux.clock import Clock, request_now, utc_now
 from lieux.dates import numeric_date
 from lieux.db import DatabaseError, connect
 from lieux.embed.agenda import AgendaCache
@@ -57,7 +59,7 @@ from lieux.settings import Settings, from_env
 from lieux.web.errors import database_busy, http_error, out_of_range, over_budget, server_error
 from lieux.web.routes import PagesController, healthz, switch_language
 from lieux.widget.cache import OpenNowCache
-from lieux.widget.query import QueryError
+from lieux.widget.query import QueryError, parse_at
 from lieux.widget.routes import WidgetController, query_error
 
 PACKAGE = Path(__file__).parent
@@ -85,9 +87,23 @@ def provide_settings(state: State) -> Settings:
     return state.settings
 
 
-def provide_now(state: State) -> datetime:
-    """The request's "now" (UTC), from the app's clock: one reading per request."""
-    return state.clock()
+def provide_now(request: Request) -> datetime:
+    """The request's "now" (UTC), from the app's clock: one reading per request, the only one a
+    handler sees (handlers never read the clock themselves)."""
+    return request_now(request)
+
+
+def provide_asked_at(
+    state: State, text: Annotated[str | None, QueryParameter(name="at")] = None
+) -> datetime | None:
+    """The instant `?at=` asks about (UTC; without an offset it is local time), None without
+    one; QueryError (a 400 that says why) when it is not a date-time of years 1970 to 2200."""
+    return parse_at(text, state.settings.zone)
+
+
+def provide_at(now: datetime, asked_at: datetime | None) -> datetime:
+    """The instant a page, fragment or feed answers for: `?at=` when given, else now."""
+    return asked_at or now
 
 
 def _configure_templates(engine: JinjaTemplateEngine) -> None:
@@ -120,10 +136,13 @@ def _configure_templates(engine: JinjaTemplateEngine) -> None:
 
 def listening_lines(request: Request) -> list[Helpline]:
     """The footer's lines, from the helplines network admins keep (the open-now snapshot holds
-    them: no query of its own), for the page's language."""
+    them: no query of its own) whose hours say they answer day and night, for the page's
+    language."""
     state = request.app.state
     try:
-        helplines = state.open_now.snapshot(state.clock(), fresh=False).helplines
+        now = request_now(request)
+        snapshot = state.open_now.snapshot(now, fresh=False)
+        helplines = snapshot.helplines_at(now, state.open_now.settings.zone).round_the_clock
     except Exception:  # the error page shows this footer too: it must render whatever failed
         log.exception("the footer's helplines could not be read")
         return []
@@ -148,9 +167,8 @@ def app_state(settings: Settings, clock: Clock = utc_now) -> dict:
     }
 
 
-def create_app(settings: Settings, *, clock: Clock = utc_now, scoped: bool = True) -> Litestar:
-    """The app. `scoped=False` runs the session, CSRF and language layers on every route, as
-    before they were scoped: tests/ops/test_hot_path.py compares both answer for answer."""
+def create_app(settings: Settings, *, clock: Clock = utc_now) -> Litestar:
+    """The app: its routes in three groups, each with only the layers it needs."""
     # What people read and write: sessions, CSRF (both skip COOKIELESS_PATHS, as always) and
     # the page's language. Litestar builds each route's middleware stack once, at start-up: a
     # route outside these routers runs none of it, not even the check that would skip it.
@@ -194,22 +212,18 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, scoped: bool = Tru
             path="/static", directories=[PACKAGE / "web" / "static"], include_in_schema=False
         ),
     ]
-    if scoped:
-        route_handlers = [
+    return Litestar(
+        route_handlers=[
             *machines,
             Router("/", route_handlers=people, **members),
             Router("/", route_handlers=localised, before_request=i18n.set_language),
-        ]
-        everywhere: dict = {"middleware": []}
-    else:
-        route_handlers = [*machines, *people, *localised]
-        everywhere = members
-    return Litestar(
-        route_handlers=route_handlers,
+        ],
         dependencies={
             "db": Provide(provide_db),
             "settings": Provide(provide_settings, sync_to_thread=False),
             "now": Provide(provide_now, sync_to_thread=False),
+            "asked_at": Provide(provide_asked_at, sync_to_thread=False),
+            "at": Provide(provide_at, sync_to_thread=False),
         },
         state=State(app_state(settings, clock)),
         # CORS on the embeddable paths only (see lieux/embed/cors.py for why not CORSConfig).
@@ -217,9 +231,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, scoped: bool = Tru
             prometheus_config().middleware,
             cors_middleware,
             request_budget,
-            *everywhere["middleware"],
         ],
-        before_request=everywhere.get("before_request"),
         # Security headers on every answer, 404s and static files too (lieux/security.py).
         before_send=[security_headers],
         lifespan=[refresh_calendars, send_mail, campaign_rounds],

@@ -409,14 +409,14 @@ def _invite(settings, args) -> str:
 
 
 def _import_ics(settings, args) -> str:
-    from lieux.calendar.fetch import fetch, shown
+    from lieux.calendar.fetch import fetch, read_file, shown
     from lieux.calendar.ical_import import ImportProblem, parse_calendar
     from lieux.calendar.sync import CLI, import_events
     from lieux.db.lieux import get_lieu
 
     is_url = "://" in args.source
     try:
-        data = fetch(args.source) if is_url else Path(args.source).read_bytes()
+        data = fetch(args.source) if is_url else read_file(Path(args.source))
         # Read it all before touching the database: a bad file changes nothing.
         events = parse_calendar(data, settings.zone)
     except ImportProblem as problem:

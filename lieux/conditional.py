@@ -8,6 +8,8 @@ cached fragment's answer.
 
 from collections.abc import Iterable
 
+from litestar import MediaType
+from litestar.response.base import ASGIResponse
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 
@@ -35,6 +37,17 @@ def not_modified(headers: Iterable[tuple[bytes, bytes]], etag: str, *, weak: boo
     """Whether the client already holds `etag`: answer 304 then."""
     tags = if_none_match(headers)
     return tags is not None and etag_matches(tags, etag, weak=weak)
+
+
+def fragment_answer(scope: Scope, body: bytes, etag: str, max_age: int) -> ASGIResponse:
+    """A cached HTML fragment (open now, agenda), or a 304 when the client holds it already.
+
+    An ASGIResponse skips Litestar's response conversion: half the cost of a cache hit.
+    """
+    headers = {"ETag": etag, "Cache-Control": f"public, max-age={max_age}"}
+    if not_modified(scope["headers"], etag):
+        return ASGIResponse(status_code=304, headers=headers)
+    return ASGIResponse(body=body, media_type=MediaType.HTML, headers=headers)
 
 
 # What a 304 must not carry: it has no body (RFC 9110, 15.4.5).

@@ -38,11 +38,11 @@ Price = Literal["free", "pay-what-you-can"]
 StepFree = Literal["yes", "partly", "no"]
 
 
-class Lieu(msgspec.Struct, frozen=True, kw_only=True):
-    """A lieu's public facts. The field names are the /api/lieux keys and the profile form's
-    fields; `description` and `welcome` are French, their `_nl`/`_en` twins optional."""
+class LieuWrite(msgspec.Struct, kw_only=True):
+    """A lieu's public facts, as the seed, an admin or its profile form sets them (the id and
+    timestamps are the database's). The field names are the /api/lieux keys and the profile
+    form's fields; `description` and `welcome` are French, their `_nl`/`_en` twins optional."""
 
-    id: int
     slug: str
     name: str
     address: str = ""
@@ -65,6 +65,12 @@ class Lieu(msgspec.Struct, frozen=True, kw_only=True):
     languages: tuple[str, ...] = ()
     transport: str = ""
     governance: Governance = "coordinated"
+
+
+class Lieu(LieuWrite, frozen=True, kw_only=True):
+    """A lieu as stored: its public facts, with what the database and the network keep."""
+
+    id: int
     support_threshold: int = 3
     version: int = 1
     hours_verified_at: datetime | None = None
@@ -103,36 +109,11 @@ class Lieu(msgspec.Struct, frozen=True, kw_only=True):
         return "+32" + digits[1:] if digits.startswith("0") else digits
 
 
-class LieuWrite(msgspec.Struct, kw_only=True):
-    """What the seed or an admin sets on a lieu (the id and timestamps are the database's)."""
-
-    slug: str
-    name: str
-    address: str = ""
-    postcode: str = ""
-    commune: str = ""
-    lat: float | None = None
-    lon: float | None = None
-    phone: str | None = None
-    email: str | None = None
-    website: str | None = None
-    description: str = ""
-    description_nl: str | None = None
-    description_en: str | None = None
-    welcome: str = ""
-    welcome_nl: str | None = None
-    welcome_en: str | None = None
-    price: Price | None = None
-    step_free: StepFree | None = None
-    accessibility_note: str = ""
-    languages: tuple[str, ...] = ()
-    transport: str = ""
-    governance: Governance = "coordinated"
-
-
 class Helpline(msgspec.Struct, frozen=True, kw_only=True):
     """A listening line. `language` is the one it answers in; `what` and `hours` describe it in
-    French, `what_nl`/`what_en` and `hours_nl`/`hours_en` in Dutch and English when written."""
+    French, `what_nl`/`what_en` and `hours_nl`/`hours_en` in Dutch and English when written.
+    `opening_hours` says when it answers, as an OpenStreetMap string (`24/7`) that the hours
+    engine reads (lieux.hours.helplines); None: unknown, never said to answer."""
 
     name: str
     number: str
@@ -143,6 +124,7 @@ class Helpline(msgspec.Struct, frozen=True, kw_only=True):
     what_en: str | None = None
     hours_nl: str | None = None
     hours_en: str | None = None
+    opening_hours: str | None = None
 
     @property
     def tel(self) -> str:
@@ -172,11 +154,12 @@ def helplines_for(helplines: Iterable[Helpline], lang: str) -> list[Helpline]:
 
 
 def listening_lines(helplines: Iterable[Helpline], lang: str) -> list[Helpline]:
-    """The lines every page's footer offers: the first 24/7 line in French and the first in
-    Dutch (Télé-Accueil 107, Tele-Onthaal 106 in the guide), in the order `lang` reads them."""
+    """The lines every page's footer offers, among `helplines` (those that answer day and
+    night, lieux.hours.helplines): the first in French and the first in Dutch (Télé-Accueil
+    107, Tele-Onthaal 106 in the guide), in the order `lang` reads them."""
     first: dict[str, Helpline] = {}
     for line in helplines:
-        if line.hours == "24/7" and line.language in ("fr", "nl"):
+        if line.language in ("fr", "nl"):
             first.setdefault(line.language, line)
     return helplines_for(first.values(), lang)
 

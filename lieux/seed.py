@@ -57,6 +57,8 @@ def seed_guide(db: Database, *, now: datetime) -> int:
     return len(guide["lieux"])
 
 
+# The guide's words for a line that answers day and night, an OpenStreetMap string as it is.
+ROUND_THE_CLOCK = "24/7"
 # What each of the guide's helplines is for, in the three languages (the guide says it once, in
 # the line's own language: that wording is kept). Numbers and hours come from the guide only.
 HELPLINE_WHAT: dict[str, dict[str, str]] = {
@@ -104,4 +106,7 @@ def helpline(entry: dict) -> Helpline:
         what=what.get("fr", entry["what"]),
         what_nl=what.get("nl"),
         what_en=what.get("en"),
+        # When it answers, as the hours engine reads it: the guide's "24/7", or nothing where
+        # the guide gives no hours (never guessed: unknown, the line is never said to answer).
+        opening_hours=entry["hours"] if entry["hours"] == ROUND_THE_CLOCK else None,
     )

@@ -15,6 +15,8 @@ import msgspec
 DEFAULT_DB = "var/lieux.sqlite3"
 # A shorter secret could be guessed; 32 characters is what `secrets.token_urlsafe(24)` gives.
 MIN_SECRET_LENGTH = 32
+# Announcing further ahead than a year says nothing useful: the OSM export covers a year.
+MAX_ANNOUNCE_DAYS = 365
 
 
 class SettingsError(ValueError):
@@ -50,6 +52,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     feed_past_days: int = 30
     # Hours nobody has confirmed for this many days are shown as "to be confirmed" (issue 12).
     hours_stale_days: int = 90
+    # Coming closures and period hours ("Horaires d'été") are announced this many days ahead on
+    # the widget, the pages, the poster and the API (issue 22).
+    announce_days: int = 15
     # Proxies whose X-Forwarded-For/-Proto `lieux serve` believes (addresses, networks or *);
     # none: the header is ignored and nobody can spoof an address.
     forwarded_allow_ips: tuple[str, ...] = ()
@@ -180,8 +185,8 @@ def mail_from(value: str) -> str:
 
 def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
     """Read the LIEUX_* variables (DB, SECRET, BASE_URL, TZ, IRIS_DAY, FEED_PAST_DAYS,
-    HOURS_STALE_DAYS, FORWARDED_ALLOW_IPS, METRICS_ALLOW, SMTP_URL, MAIL_FROM); raise
-    SettingsError."""
+    HOURS_STALE_DAYS, ANNOUNCE_DAYS, FORWARDED_ALLOW_IPS, METRICS_ALLOW, SMTP_URL, MAIL_FROM);
+    raise SettingsError."""
     env = os.environ if environ is None else environ
     values: dict[str, object] = {}
     if db := env.get("LIEUX_DB"):
@@ -226,6 +231,14 @@ def from_env(environ: Mapping[str, str] | None = None, **overrides: object) -> S
                 f"LIEUX_HOURS_STALE_DAYS={raw!r}: expected a number of days between 1 and 3660"
             )
         values["hours_stale_days"] = int(raw)
+    if "LIEUX_ANNOUNCE_DAYS" in env:
+        raw = env["LIEUX_ANNOUNCE_DAYS"]
+        if not raw.strip().isdigit() or int(raw) > MAX_ANNOUNCE_DAYS:
+            raise SettingsError(
+                f"LIEUX_ANNOUNCE_DAYS={raw!r}: expected a number of days between 0 and "
+                f"{MAX_ANNOUNCE_DAYS}"
+            )
+        values["announce_days"] = int(raw)
     if "LIEUX_FORWARDED_ALLOW_IPS" in env:
         raw = env["LIEUX_FORWARDED_ALLOW_IPS"]
         values["forwarded_allow_ips"] = ip_list("LIEUX_FORWARDED_ALLOW_IPS", raw, anyone=True)

@@ -80,20 +80,6 @@ def set_archived(db: Database, lieu: Lieu, archived: bool, *, by: int, now: date
     return after
 
 
-def _helpline_record(db, by, action, helpline_id, before, after, now) -> None:
-    audit_trail.record(
-        db,
-        lieu_id=None,
-        by=by,
-        action=action,
-        entity="helpline",
-        entity_id=helpline_id,
-        before=before,
-        after=after,
-        now=now,
-    )
-
-
 def _plain(helpline: Helpline) -> Helpline:
     """The helpline without its id (what the log keeps as before/after)."""
     fields = {f.name for f in msgspec.structs.fields(Helpline)}
@@ -103,7 +89,17 @@ def _plain(helpline: Helpline) -> Helpline:
 def add_helpline(db: Database, helpline: Helpline, *, by: int, now: datetime) -> int:
     with db.atomic():
         helpline_id = network.insert_helpline(db, helpline)
-        _helpline_record(db, by, "create", helpline_id, None, helpline, now)
+        audit_trail.record(
+            db,
+            lieu_id=None,
+            by=by,
+            action="create",
+            entity="helpline",
+            entity_id=helpline_id,
+            before=None,
+            after=helpline,
+            now=now,
+        )
     return helpline_id
 
 
@@ -115,14 +111,34 @@ def edit_helpline(
         before = _plain(network.get_helpline(db, helpline_id))
         if before != helpline:
             network.update_helpline(db, helpline_id, helpline)
-            _helpline_record(db, by, "update", helpline_id, before, helpline, now)
+            audit_trail.record(
+                db,
+                lieu_id=None,
+                by=by,
+                action="update",
+                entity="helpline",
+                entity_id=helpline_id,
+                before=before,
+                after=helpline,
+                now=now,
+            )
 
 
 def remove_helpline(db: Database, helpline_id: int, *, by: int, now: datetime) -> None:
     with db.atomic():
         before = _plain(network.get_helpline(db, helpline_id))
         network.delete_helpline(db, helpline_id)
-        _helpline_record(db, by, "delete", helpline_id, before, None, now)
+        audit_trail.record(
+            db,
+            lieu_id=None,
+            by=by,
+            action="delete",
+            entity="helpline",
+            entity_id=helpline_id,
+            before=before,
+            after=None,
+            now=now,
+        )
 
 
 def _state(value: dict | None) -> dict | None:
@@ -166,7 +182,17 @@ def _restore_helpline(db: Database, entry: network.NetworkEntry, *, by: int, now
     else:
         network.update_helpline(db, entry.entity_id, version)
     before = None if current is None else _plain(current)
-    _helpline_record(db, by, "restore", entry.entity_id, before, version, now)
+    audit_trail.record(
+        db,
+        lieu_id=None,
+        by=by,
+        action="restore",
+        entity="helpline",
+        entity_id=entry.entity_id,
+        before=before,
+        after=version,
+        now=now,
+    )
 
 
 def _archive_only(version: dict | None) -> bool:

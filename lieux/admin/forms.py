@@ -6,9 +6,11 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from lieux.hours import osm
 from lieux.i18n import mark as _
 from lieux.manage.forms import Error, FormErrors, parse
 from lieux.models import COMMUNES_NL, Helpline, LieuWrite
+from lieux.text import NOTE_MAX
 
 NAME_MAX = 200  # the database's limit on a lieu's name
 ADDRESS_MAX = 200
@@ -43,6 +45,7 @@ class HelplineForm(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     hours: Short | None = None
     hours_nl: Short | None = None
     hours_en: Short | None = None
+    opening_hours: Annotated[str, msgspec.Meta(max_length=NOTE_MAX)] | None = None
 
 
 def phone_error(number: str) -> Error | None:
@@ -91,6 +94,10 @@ def new_lieu(form: LieuCreateForm, slug: str) -> LieuWrite:
 
 
 NAME_TAKEN: Error = (_("Une autre ligne porte déjà ce nom."), {})
+HOURS_UNREADABLE: Error = (
+    _("Horaires illisibles : 24/7, ou une chaîne OpenStreetMap (Mo-Fr 09:00-17:00)."),
+    {},
+)
 
 
 def parse_helpline(data: dict[str, object]) -> Helpline:
@@ -101,6 +108,11 @@ def parse_helpline(data: dict[str, object]) -> Helpline:
         form, errors = None, dict(error.errors)
     if form is not None and (problem := phone_error(form.number)):
         errors["number"] = problem
+    if form is not None and form.opening_hours and "opening_hours" not in errors:
+        try:
+            osm.parse(form.opening_hours)
+        except osm.OsmError:
+            errors["opening_hours"] = HOURS_UNREADABLE
     if errors:
         raise FormErrors(errors)
     return Helpline(**msgspec.structs.asdict(form))

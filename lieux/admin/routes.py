@@ -4,7 +4,6 @@ from datetime import datetime
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
-from litestar.di import Provide
 from litestar.exceptions import ClientException, NotFoundException
 from litestar.response import Template
 from sqlite_utils import Database
@@ -21,9 +20,8 @@ from lieux.manage import audit_trail
 from lieux.manage.audit_view import describe_entry
 from lieux.manage.forms import FormErrors
 from lieux.manage.responses import Form, again, back_to, done
-from lieux.members.guards import provide_admin
+from lieux.members.guards import FOR_ADMINS
 from lieux.members.invites import issue_invite
-from lieux.members.session import provide_identity
 from lieux.models import COMMUNES_NL, Lieu
 from lieux.qr import qr_svg
 from lieux.reports.models import NOTE_MAX as REPORT_NOTE_MAX
@@ -34,10 +32,6 @@ UNDELIVERED_SHOWN = 20
 HELPLINES = "/admin/helplines"
 LOG = "/admin/audit"
 CANNOT_RESTORE = _("Cette version ne peut pas être rétablie.")
-FOR_ADMINS = {
-    "identity": Provide(provide_identity, sync_to_thread=False),
-    "by": Provide(provide_admin, sync_to_thread=False),
-}
 
 
 def _lieu(db: Database, slug: str) -> Lieu:

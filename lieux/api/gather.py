@@ -2,7 +2,7 @@
 activity series, and the data of the HSDS export.
 
 The occurrences are those of `lieux.calendar.recurrence.agenda` over the activities the feeds
-select (`lieux.calendar.feed_cache.select`), with the feeds' TENTATIVE rule
+select (`lieux.calendar.feed_builder.select`), with the feeds' TENTATIVE rule
 (`lieux.calendar.closures.occurrences_in_closures`): the API, the agenda and the feeds never
 disagree on a date, a UID or a status.
 """
@@ -24,7 +24,7 @@ from lieux.api.models import (
 )
 from lieux.api.params import COMMUNES
 from lieux.calendar.closures import occurrences_in_closures
-from lieux.calendar.feed_cache import FeedQuery, select
+from lieux.calendar.feed_builder import FeedQuery, select
 from lieux.calendar.models import KINDS, Activity
 from lieux.calendar.recurrence import Occurrence, agenda
 from lieux.db import activities as activities_db
@@ -33,7 +33,7 @@ from lieux.db.lieux import list_lieux
 from lieux.db.live_status import all_live_statuses
 from lieux.hours.models import OpeningHours
 from lieux.settings import Settings
-from lieux.slugs import slugify
+from lieux.slugs import match_commune
 from lieux.widget.snapshot import Snapshot
 
 
@@ -80,16 +80,16 @@ def _parts(values: Iterable[str]) -> list[str]:
 
 
 def communes_named(values: Iterable[str]) -> list[str]:
-    """The communes named, as stored (French, capitalised); any case or accent may be typed.
-    ApiQueryError for a name that is none of COMMUNES."""
-    by_slug = {slugify(name): name for name in COMMUNES}
+    """The communes named, as stored (French, capitalised), matched as on every route
+    (lieux.slugs.match_commune: any case or accent, a slug, the Dutch name). ApiQueryError for
+    a name that is none of COMMUNES."""
     found = []
     for part in _parts(values):
-        if slugify(part) not in by_slug:
+        if (commune := match_commune(part, COMMUNES)) is None:
             raise ApiQueryError(
                 f"commune: unknown commune {part!r} (known communes: {params.known(COMMUNES)})"
             )
-        found.append(by_slug[slugify(part)])
+        found.append(commune)
     return list(dict.fromkeys(found))
 
 
@@ -112,7 +112,7 @@ def _feed_query(
     every = list_lieux(db)
     if lieu is not None and lieu not in {x.slug for x in every}:
         raise ApiNotFound(f"lieu: no lieu {lieu!r} (see /api/lieux for the slugs)")
-    if communes and slugify(communes[0]) not in {slugify(x.commune) for x in every}:
+    if communes and communes[0] not in {x.commune for x in every}:
         return None
     return FeedQuery(
         lieux=(lieu,) if lieu is not None else (), communes=tuple(communes), kinds=tuple(kinds)
@@ -258,6 +258,7 @@ def hsds_records(db: Database, settings: Settings, *, now: datetime, lang: str) 
             zone=settings.zone,
             now=now,
             live=live.get(lieu.id),
+            announce_days=settings.announce_days,
         )
         for lieu in list_lieux(db)
     ]

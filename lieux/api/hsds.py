@@ -35,6 +35,7 @@ from lieux.api.hsds_models import (
     Service,
     ServiceAtLocation,
 )
+from lieux.hours.announce import announced, words
 from lieux.hours.models import LiveStatus, OpeningException, OpeningHours, OpeningSlot
 from lieux.i18n import translations
 from lieux.models import Lieu
@@ -87,6 +88,15 @@ def _language_name(code: str, lang: str) -> str | None:
         return None
 
 
+def period_note(_) -> str:
+    """A period's schedules replace the usual week's on their dates (docs/hours.md): HSDS has no
+    way to say so but in words."""
+    return " " + _(
+        "Entre ces dates, ces horaires remplacent les horaires habituels (un jour sans horaire "
+        "y est fermé)."
+    )
+
+
 def weekly_schedules(
     slug: str, service_id: str, slots: tuple[OpeningSlot, ...], lang: str, notes: str | None
 ) -> list[Schedule]:
@@ -112,7 +122,8 @@ def weekly_schedules(
                 closes_at=_hhmm(closes),
                 valid_from=valid_from.isoformat() if valid_from else None,
                 valid_to=valid_to.isoformat() if valid_to else None,
-                description=_("Heures locales de Bruxelles (fuseau Europe/Brussels)."),
+                description=_("Heures locales de Bruxelles (fuseau Europe/Brussels).")
+                + (period_note(_) if valid_from or valid_to else ""),
                 notes=notes,
             )
         )
@@ -189,9 +200,11 @@ def service(
     zone: ZoneInfo,
     now: datetime | None = None,
     live: LiveStatus | None = None,
+    announce_days: int = 15,
 ) -> Service:
     """The lieu as a fully nested HSDS service (organization and location inside); `live`, its
-    live status, counts while it lasts at `now`."""
+    live status, counts while it lasts at `now`; periods of other hours beginning within
+    `announce_days` days are said in its alert (lieux.hours.announce)."""
     _ = translations(lang).gettext
     slug = lieu.slug
     service_id = stable_id("service", slug)
@@ -204,7 +217,11 @@ def service(
     live_text, closed_live = live_closure(live, now, zone, lang) if now else (None, False)
     closed_today = closed_live or any(e.start_date <= today <= e.end_date for e in closures)
     texts = [live_text] if live_text else []
-    alert = " ".join(texts + [_closure_text(e, lang) for e in closures]) or None
+    texts += [_closure_text(e, lang) for e in closures]
+    if now is not None:
+        periods = announced(hours, now, zone=zone, days=announce_days)
+        texts += [words(a, today, lang) + "." for a in periods if a.kind == "period"]
+    alert = " ".join(texts) or None
     notes = " ".join(x for x in (alert, _holiday_note(hours, lang)) if x) or None
     schedules = weekly_schedules(slug, service_id, hours.slots, lang, notes)
     for e in exceptions:
@@ -277,6 +294,11 @@ def service(
         fees_description=_price(lieu, lang),
         alert=alert,
         last_modified=_stamp(lieu.updated_at),
+        assured_date=(
+            lieu.hours_verified_at.astimezone(zone).date().isoformat()
+            if lieu.hours_verified_at
+            else None
+        ),
         phones=phones,
         schedules=tuple(schedules),
         languages=tuple(

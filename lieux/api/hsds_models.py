@@ -162,6 +162,10 @@ class Service(Record, frozen=True, kw_only=True):
     last_modified: Annotated[
         str | None, about("When the lieu's profile last changed (UTC, milliseconds).")
     ] = None
+    assured_date: Annotated[
+        str | None,
+        about("The day (YYYY-MM-DD, Brussels) the lieu last confirmed its hours; or none."),
+    ] = None
     phones: Annotated[tuple[Phone, ...], about("The lieu's phone.")] = ()
     schedules: Annotated[
         tuple[Schedule, ...],

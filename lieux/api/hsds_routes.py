@@ -3,18 +3,17 @@ HSDS API lays them out (paginated lists, one record by id). See lieux/api/hsds.p
 lieu becomes and the choices made."""
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 from uuid import UUID
 
-from litestar import Controller, get
-from litestar.exceptions import NotFoundException, ValidationException
+from litestar import get
+from litestar.exceptions import NotFoundException
 from litestar.params import Parameter
 from sqlite_utils import Database
 
 from lieux.api import gather, hsds
-from lieux.api.caching import API_MIDDLEWARE
-from lieux.api.hsds_models import Organization, OrganizationPage, PageInfo, Service, ServicePage
-from lieux.api.routes import errors, example, single_values, validation_error
+from lieux.api.hsds_models import Organization, OrganizationPage, Service, ServicePage
+from lieux.api.routes import JsonApiController, errors, example
 from lieux.settings import Settings
 
 MAX_PER_PAGE = 100
@@ -41,12 +40,9 @@ PerPageParameter = Annotated[
 ]
 
 
-class HsdsController(Controller):
+class HsdsController(JsonApiController):
     path = "/api/hsds"
-    middleware = API_MIDDLEWARE
     tags = ["HSDS 3.0"]
-    exception_handlers = {ValidationException: validation_error}
-    guards = [single_values]
 
     @get(
         "/services",
@@ -68,8 +64,7 @@ class HsdsController(Controller):
         """Every lieu as a fully nested Open Referral HSDS 3.0 service (organization, location,
         schedules), by name. Fictional demo hours are never exported."""
         records = gather.hsds_records(db, settings, now=now, lang=lang)
-        info, part = hsds.page_info(len(records), page, per_page)
-        return ServicePage(**_fields(info), contents=tuple(records[part]))
+        return _page(ServicePage, records, page, per_page)
 
     @get(
         "/services/{service_id:uuid}",
@@ -120,8 +115,7 @@ class HsdsController(Controller):
         records = [
             hsds.organization(r) for r in gather.hsds_records(db, settings, now=now, lang=lang)
         ]
-        info, part = hsds.page_info(len(records), page, per_page)
-        return OrganizationPage(**_fields(info), contents=tuple(records[part]))
+        return _page(OrganizationPage, records, page, per_page)
 
     @get(
         "/organizations/{organization_id:uuid}",
@@ -152,5 +146,11 @@ class HsdsController(Controller):
         raise NotFoundException(f"No organization {organization_id}")
 
 
-def _fields(info: PageInfo) -> dict:
-    return {name: getattr(info, name) for name in info.__struct_fields__}
+Page = TypeVar("Page", ServicePage, OrganizationPage)
+
+
+def _page(kind: type[Page], records: list, page: int, per_page: int) -> Page:
+    """Page `page` (from 1) of `records`, with the HSDS API's paging fields."""
+    info, part = hsds.page_info(len(records), page, per_page)
+    fields = {name: getattr(info, name) for name in info.__struct_fields__}
+    return kind(**fields, contents=tuple(records[part]))

@@ -2,7 +2,7 @@
 JSON error body. Every field carries the description the OpenAPI document (and the reference
 page at /api) shows: tests/api/test_descriptions.py fails on a field without one."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 import msgspec
@@ -35,6 +35,25 @@ class ApiError(msgspec.Struct, frozen=True, kw_only=True):
             description="What is wrong, for a person: the parameter first (`from: ...`), "
             "then why and what is expected (the known kinds, communes or slugs)."
         ),
+    ]
+
+
+class ApiAnnouncement(msgspec.Struct, frozen=True, kw_only=True):
+    """A closure or a period of other hours the lieu announces ahead (issue 22)."""
+
+    kind: Annotated[
+        Literal["closed", "period"],
+        Meta(description="`closed`: a dated closure; `period`: other weekly hours for a while."),
+    ]
+    start: Annotated[date, Meta(description="Its first day (local date in Brussels).")]
+    end: Annotated[
+        date | None, Meta(description="Its last day, included; null: a period with no end.")
+    ]
+    note: Annotated[
+        str, Meta(description="The closure's note or the period's name; empty when none.")
+    ]
+    text: Annotated[
+        str, Meta(description='In French, as the pages say it ("Fermé du 24 décembre au …").')
     ]
 
 
@@ -150,6 +169,20 @@ class ApiLieu(msgspec.Struct, frozen=True, kw_only=True):
             "(the address and phone are real)."
         ),
     ]
+    announcements: Annotated[
+        tuple[ApiAnnouncement, ...],
+        Meta(
+            description="The closures and periods of other hours under way or beginning within "
+            "the instance's announce window (15 days by default), by first day."
+        ),
+    ] = ()
+    check_date: Annotated[
+        date | None,
+        Meta(
+            description="OpenStreetMap's `check_date:opening_hours`: the day (in Brussels) "
+            "the lieu last confirmed its hours; null if never."
+        ),
+    ] = msgspec.field(default=None, name="check_date:opening_hours")
 
 
 class ApiOpenState(msgspec.Struct, frozen=True, kw_only=True):

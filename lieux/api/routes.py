@@ -27,6 +27,7 @@ from lieux.api.models import (
     MAX_WINDOW_DAYS,
     YEARS,
     ApiActivity,
+    ApiAnnouncement,
     ApiError,
     ApiLieu,
     ApiOccurrence,
@@ -34,6 +35,7 @@ from lieux.api.models import (
     Lang,
 )
 from lieux.calendar.models import KINDS
+from lieux.hours import announce
 from lieux.models import FULL_LANGUAGES
 from lieux.settings import Settings
 from lieux.web.errors import http_error
@@ -105,12 +107,18 @@ async def single_values(connection: ASGIConnection, _handler: BaseRouteHandler) 
             raise ValidationException(f"{key}: given {len(values)} times, expected once")
 
 
-class ApiController(Controller):
-    path = "/api"
+class JsonApiController(Controller):
+    """What every controller of the JSON API has: ETags and Cache-Control on its answers, JSON
+    400s that say why, and one value per parameter."""
+
     middleware = API_MIDDLEWARE
-    tags = ["lieux de liens"]
     exception_handlers = {ValidationException: validation_error}
     guards = [single_values]
+
+
+class ApiController(JsonApiController):
+    path = "/api"
+    tags = ["lieux de liens"]
 
     @get(
         "/lieux",
@@ -162,9 +170,13 @@ class ApiController(Controller):
     def open_now(
         self,
         request: Request,
-        at: Annotated[
+        now: datetime,
+        # Not `at`: that name is the app's instant, parsed by the widget's rules; the API's own
+        # check below names what its document promises.
+        at_text: Annotated[
             str | None,
-            Parameter(
+            QueryParameter(
+                name="at",
                 description="The instant to ask about instead of now: a date-time of years "
                 f"{YEARS[0]} to {YEARS[1]} (`2026-12-24T18:00`; without an offset it is "
                 "Brussels time; a date alone is its midnight).",
@@ -201,8 +213,7 @@ class ApiController(Controller):
         a co-manager's live status) and whether its hours need confirming. Computed from the
         same data and code as the embeddable widget."""
         cache = cache_of(request)
-        now = request.app.state.clock()
-        if at is not None and (problem := params.at_problem(at)):
+        if at_text is not None and (problem := params.at_problem(at_text)):
             raise ValidationException(f"at: {problem}")
         try:
             communes = gather.communes_named(commune or ())
@@ -210,11 +221,11 @@ class ApiController(Controller):
         except gather.ApiQueryError as error:
             raise ValidationException(str(error)) from None
         snapshot = cache.snapshot(now, fresh=False)
-        present = [name for name in communes if name.lower() in snapshot.communes]
+        present = [name for name in communes if name in snapshot.communes]
         if communes and not present:
             return []
         query = parse_query(
-            snapshot, cache.settings.zone, at=at, commune=present, kind=kinds, lang=lang
+            snapshot, cache.settings.zone, at=at_text, commune=present, kind=kinds, lang=lang
         )
         demo = gather.demo_slugs(snapshot)
         return [
@@ -343,5 +354,25 @@ class ApiController(Controller):
 
 def _lieux(request: Request, now: datetime) -> list[ApiLieu]:
     cache = cache_of(request)
-    demo = gather.demo_slugs(cache.snapshot(now))
-    return [ApiLieu(**asdict(lieu), demo=lieu.slug in demo) for lieu in cache.lieux_with_hours(now)]
+    snapshot = cache.snapshot(now)
+    demo = gather.demo_slugs(snapshot)
+    zone = cache.settings.zone
+    today = now.astimezone(zone).date()
+    return [
+        ApiLieu(
+            **asdict(lieu),
+            demo=lieu.slug in demo,
+            announcements=tuple(
+                ApiAnnouncement(
+                    kind=a.kind,
+                    start=a.start,
+                    end=a.end,
+                    note=a.note,
+                    text=announce.words(a, today, "fr"),
+                )
+                for a in snapshot.announced(lieu, now, zone)
+            ),
+            check_date=lieu.hours_verified_at and lieu.hours_verified_at.astimezone(zone).date(),
+        )
+        for lieu in cache.lieux_with_hours(now)
+    ]

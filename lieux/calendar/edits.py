@@ -86,49 +86,38 @@ def check_occurrence(
         raise ValueError(f"{recurrence_id.isoformat()} is not an occurrence of this activity")
 
 
-def cancel_occurrence(db, activity_id, recurrence_id, *, zone, now, expected_version=None):
-    """Cancel one occurrence of a series (given by its original local start)."""
+def change_occurrence(
+    db, activity_id, recurrence_id, *, zone, now, expected_version=None, **fields
+) -> Activity:
+    """Change one occurrence of a series (given by its original local start) on its own:
+    cancel it (`status="cancelled"`), restore it (`status="confirmed"`), move it (`starts_at`,
+    `ends_at`: local), retitle or redescribe it (`title`, `description`; None: as the series).
+    ValueError for a date the rule does not give, or an end before the start."""
     check_occurrence(db, activity_id, recurrence_id, zone=zone, expected_version=expected_version)
-    return overrides_db.cancel_occurrence(
-        db, activity_id, recurrence_id, now=now, expected_version=expected_version
+    starts_at, ends_at = fields.get("starts_at"), fields.get("ends_at")
+    if starts_at is not None and ends_at is not None and ends_at < starts_at:
+        raise ValueError("an occurrence cannot end before it starts")
+    return overrides_db.set_override(
+        db, activity_id, recurrence_id, now=now, expected_version=expected_version, **fields
     )
 
 
-def restore_occurrence(db, activity_id, recurrence_id, *, zone, now, expected_version=None):
-    """Undo the cancellation of one occurrence."""
-    check_occurrence(db, activity_id, recurrence_id, zone=zone, expected_version=expected_version)
-    return overrides_db.restore_occurrence(
-        db, activity_id, recurrence_id, now=now, expected_version=expected_version
-    )
+# The four changes a co-manager makes to one date (`options`: zone, now, expected_version).
 
 
-def move_occurrence(
-    db, activity_id, recurrence_id, starts_at, ends_at, *, zone, now, expected_version=None
-):
-    """Give one occurrence of a series another local start and end."""
-    check_occurrence(db, activity_id, recurrence_id, zone=zone, expected_version=expected_version)
-    return overrides_db.move_occurrence(
-        db,
-        activity_id,
-        recurrence_id,
-        starts_at,
-        ends_at,
-        now=now,
-        expected_version=expected_version,
-    )
+def cancel_occurrence(db, activity_id, recurrence_id, **options) -> Activity:
+    return change_occurrence(db, activity_id, recurrence_id, status="cancelled", **options)
 
 
-def edit_occurrence(
-    db, activity_id, recurrence_id, *, title, description, zone, now, expected_version=None
-):
-    """Retitle or redescribe one occurrence (None: as the series)."""
-    check_occurrence(db, activity_id, recurrence_id, zone=zone, expected_version=expected_version)
-    return overrides_db.edit_occurrence(
-        db,
-        activity_id,
-        recurrence_id,
-        title=title,
-        description=description,
-        now=now,
-        expected_version=expected_version,
-    )
+def restore_occurrence(db, activity_id, recurrence_id, **options) -> Activity:
+    return change_occurrence(db, activity_id, recurrence_id, status="confirmed", **options)
+
+
+def move_occurrence(db, activity_id, recurrence_id, starts_at, ends_at, **options) -> Activity:
+    times = {"starts_at": starts_at, "ends_at": ends_at}
+    return change_occurrence(db, activity_id, recurrence_id, **times, **options)
+
+
+def edit_occurrence(db, activity_id, recurrence_id, *, title, description, **options):
+    texts = {"title": title, "description": description}
+    return change_occurrence(db, activity_id, recurrence_id, **texts, **options)

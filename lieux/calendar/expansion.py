@@ -253,7 +253,9 @@ def walk(
         cut = True
         if not quiet:
             _refused(text, f"stopped after {rule.periods} periods, {rule.occurrences} dates")
-    except (ValueError, OverflowError) as error:  # dates at the ends of what datetime holds
+    # ValueError, OverflowError: dates at the ends of what datetime holds; IndexError: a
+    # dateutil bug with a BYDAY ordinal past its period (FREQ=MONTHLY;BYDAY=53MO).
+    except (ValueError, OverflowError, IndexError) as error:
         cut = True
         if not quiet:
             _refused(text, str(error))

@@ -1,197 +1,33 @@
-"""The feed service: what a feed URL selects (FeedQuery), the built feed (BuiltFeed) and the
-built feeds of one app (FeedCache, made by create_app like the widget's OpenNowCache)."""
+"""The built feeds of one app (made by create_app, like the widget's OpenNowCache): a feed is
+built once per (query, local day) and data revision by lieux.calendar.feed_builder."""
 
-import gzip
-import hashlib
-import threading
-from collections import OrderedDict
-from datetime import UTC, datetime, time, timedelta
+from datetime import date, datetime
 
-import msgspec
-from litestar.exceptions import NotFoundException
-from sqlite_utils import Database
-
-from lieux.calendar import feeds
-from lieux.calendar.models import KINDS, Activity
-from lieux.db import activities as activities_db
-from lieux.db import connect
-from lieux.db.hours import all_hours
-from lieux.db.lieux import data_revision, list_lieux
-from lieux.hours.engine import open_intervals
-from lieux.hours.holidays import public_holidays
-from lieux.hours.models import OpeningHours
-from lieux.models import Lieu
+from lieux.calendar.feed_builder import BuiltFeed, FeedQuery
 from lieux.ops import counters
+from lieux.revision_cache import RevisionCache
 from lieux.settings import Settings
-from lieux.slugs import slugify
 
-# Feeds built per (filters, language, data revision, day): a few hundred variants at most.
+# Feeds kept per (filters, language, day): a few hundred variants at most.
 FEED_CACHE_SIZE = 256
-# Opening hours are expanded, not a rule: keep the window short so the feed stays small.
-HOURS_WEEKS = 8
+
+FeedKey = tuple[FeedQuery, date]
 
 
-class BuiltFeed(msgspec.Struct, frozen=True):
-    body: bytes
-    etag: str
-    last_modified: datetime | None
-    # A big network feed is mostly repeated text: gzip divides it by ten or so, which matters
-    # to phones polling it every hour. Compressed once here, not per request.
-    gzipped: bytes = b""
+class FeedCache(RevisionCache[FeedKey, BuiltFeed]):
+    """Built feeds, valid while the data revision and the local day stay the same.
 
-    @property
-    def gzip_etag(self) -> str:
-        # Another representation needs another strong validator (RFC 9110, 8.8.3).
-        return self.etag[:-1] + '-gzip"'
-
-
-class FeedQuery(msgspec.Struct, frozen=True, kw_only=True):
-    """What a feed URL selects; every filter present must match (kinds OR'ed among themselves)."""
-
-    lieux: tuple[str, ...] = ()
-    kinds: tuple[str, ...] = ()
-    communes: tuple[str, ...] = ()
-    include_hours: bool = False
-    lang: str = "fr"
-
-
-def split(value: str | None) -> tuple[str, ...]:
-    return tuple(sorted({part.strip() for part in (value or "").split(",") if part.strip()}))
-
-
-def select(db: Database, query: FeedQuery) -> tuple[list[Lieu], list[Activity]]:
-    """The lieux and activities a feed query names; 404 for a name we do not know."""
-    every = list_lieux(db)
-    lieux = every
-    if query.lieux:
-        by_slug = {lieu.slug: lieu for lieu in every}
-        unknown = [slug for slug in query.lieux if slug not in by_slug]
-        if unknown:
-            raise NotFoundException(f"Aucun lieu « {unknown[0]} »")
-        lieux = [by_slug[slug] for slug in query.lieux]
-    if query.communes:
-        known = {slugify(lieu.commune) for lieu in every if lieu.commune}
-        wanted = {slugify(commune) for commune in query.communes}
-        if unknown := sorted(wanted - known):
-            raise NotFoundException(f"Aucune commune « {unknown[0]} »")
-        lieux = [lieu for lieu in lieux if slugify(lieu.commune) in wanted]
-    if unknown := [kind for kind in query.kinds if kind not in KINDS]:
-        raise NotFoundException(f"Aucun type d'activité « {unknown[0]} »")
-    found = activities_db.list_activities(
-        db, lieu_ids=[lieu.id for lieu in lieux], kinds=query.kinds or None
-    )
-    return lieux, found
-
-
-def _feed_name(query: FeedQuery, lieux: list[Lieu]) -> str:
-    lang, network = query.lang, "Lieux de liens"
-    parts = []
-    if query.lieux:
-        parts.append(", ".join(lieu.name for lieu in lieux))
-    if query.kinds:
-        parts.append(", ".join(feeds.kind_label(kind, lang) for kind in query.kinds))
-    if query.communes and not query.lieux:
-        parts.append(", ".join(sorted({lieu.commune for lieu in lieux})) or query.communes[0])
-    return " – ".join([*parts, network]) if parts else f"{network} – agenda"
-
-
-def build(db: Database, settings: Settings, query: FeedQuery, now: datetime) -> BuiltFeed:
-    """The feed for `query` as of `now`."""
-    lieux, found = select(db, query)
-    every_hours = all_hours(db)
-    hours = _hours(every_hours, settings, lieux, now) if query.include_hours else ()
-    body = feeds.build_feed(
-        found,
-        {lieu.id: lieu for lieu in lieux},
-        name=_feed_name(query, lieux),
-        lang=query.lang,
-        base_url=settings.base_url,
-        zone=settings.zone,
-        now=now,
-        past_days=settings.feed_past_days,
-        hours=hours,
-        closures={lieu.id: every_hours[lieu.id] for lieu in lieux if lieu.id in every_hours},
-    )
-    # Opening hours carry no edit time: such a feed is validated by its ETag alone.
-    modified = None
-    if not query.include_hours:
-        modified = activities_db.last_change(db, [lieu.id for lieu in lieux], query.kinds or None)
-    return BuiltFeed(
-        body=body,
-        etag='"' + hashlib.sha256(body).hexdigest()[:32] + '"',
-        last_modified=modified.astimezone(UTC).replace(microsecond=0) if modified else None,
-        gzipped=gzip.compress(body, compresslevel=6, mtime=0),
-    )
-
-
-class FeedCache:
-    """Built feeds of one app, valid while the data revision and the day stay the same.
-
-    A hit costs one tiny query on a connection kept for that purpose (another process, such as
-    `lieux import-ics`, may have changed the data), so a 304 never opens a connection.
+    The revision is read at every request (a calendar app polls a feed hourly, not every
+    second): a feed changes as soon as its data does, and a 304 never opens a connection.
     """
 
     def __init__(self, settings: Settings):
-        self.settings = settings
-        self._lock = threading.Lock()
-        self._db: Database | None = None
-        self._built: OrderedDict[tuple, BuiltFeed] = OrderedDict()
+        super().__init__(settings, size=FEED_CACHE_SIZE)
 
-    def key(self, query: FeedQuery, now: datetime) -> tuple:
-        with self._lock:
-            if self._db is None:
-                self._db = connect(self.settings.db)
-            revision = data_revision(self._db)
-        return (query, revision, now.astimezone(self.settings.zone).date())
+    def key(self, query: FeedQuery, now: datetime) -> FeedKey:
+        return (query, now.astimezone(self.settings.zone).date())
 
-    def get(self, key: tuple) -> BuiltFeed | None:
-        with self._lock:
-            found = self._built.get(key)
+    def get(self, key: FeedKey) -> BuiltFeed | None:
+        found = super().get(key)
         (counters.feed_miss if found is None else counters.feed_hit)()
         return found
-
-    def put(self, key: tuple, feed: BuiltFeed) -> None:
-        with self._lock:
-            self._built[key] = feed
-            while len(self._built) > FEED_CACHE_SIZE:
-                self._built.popitem(last=False)
-
-
-def build_fresh(settings: Settings, query: FeedQuery, now: datetime) -> BuiltFeed:
-    db = connect(settings.db)
-    try:
-        return build(db, settings, query, now)
-    finally:
-        db.close()
-
-
-def _hours(
-    every: dict[int, OpeningHours], settings: Settings, lieux: list[Lieu], now: datetime
-) -> list[feeds.HoursInterval]:
-    """The lieux's opening hours over the coming weeks, from the hours engine.
-
-    Special openings are not added: they are activities of kind "ouverture", already events.
-    """
-    zone = settings.zone
-    start = datetime.combine(now.astimezone(zone).date(), time(), zone)
-    end = start + timedelta(weeks=HOURS_WEEKS)
-    holidays = public_holidays(range(start.year, end.year + 1), iris_day=settings.iris_day)
-    found = []
-    for lieu in lieux:
-        if lieu.id not in every:
-            continue
-        for opens, closes in open_intervals(
-            every[lieu.id], start, end, holidays=holidays, zone=zone
-        ):
-            found.append(
-                feeds.HoursInterval(
-                    lieu_id=lieu.id,
-                    starts_at=opens.astimezone(zone),
-                    ends_at=closes.astimezone(zone),
-                    demo=every[lieu.id].demo,
-                )
-            )
-    return found
-
-
-# Opening hours are expanded, not a rule: keep the window short so the feed stays small.

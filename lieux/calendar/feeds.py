@@ -26,7 +26,7 @@ from msgspec.structs import replace
 from lieux.calendar.closures import closure_of, closure_window
 from lieux.calendar.models import Activity, ActivityOverride, kind_label
 from lieux.calendar.recurrence import occurrences
-from lieux.calendar.rules import ended_before, is_occurrence, normalize_rrule, until_date
+from lieux.calendar.rules import ended_before, normalize_rrule, occurrences_among, until_date
 from lieux.calendar.vtimezone import vtimezone
 from lieux.hours.models import OpeningException, OpeningHours
 from lieux.i18n import gettext_in
@@ -145,10 +145,6 @@ def _title(title: str, status: str, lang: str) -> str:
     if status in ("cancelled", "tentative"):
         return f"{label(status, lang)} – {title}"
     return title
-
-
-def _status(*statuses: str) -> str:
-    return "cancelled" if "cancelled" in statuses else "confirmed"
 
 
 def _when(value: datetime, all_day: bool, zone: ZoneInfo) -> date | datetime:
@@ -300,10 +296,11 @@ def _current(activity: Activity, cutoff: datetime, zone: ZoneInfo) -> Activity:
     if not activity.overrides:
         return activity
     duration = activity.ends_at - activity.starts_at
+    # An override left behind by a rule change names no occurrence: writing it adds one.
+    dates = occurrences_among(activity, [o.recurrence_id for o in activity.overrides], zone)
 
     def keep(override: ActivityOverride) -> bool:
-        # An override left behind by a rule change names no occurrence: writing it adds one.
-        if not is_occurrence(activity, override.recurrence_id, zone):
+        if override.recurrence_id not in dates:
             return False
         ends = override.ends_at or (override.starts_at or override.recurrence_id) + duration
         original_end = override.recurrence_id + duration

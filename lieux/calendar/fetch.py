@@ -24,6 +24,7 @@ import threading
 import time
 import zlib
 from collections.abc import Iterable
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import httpcore
@@ -344,3 +345,13 @@ def _body(response: httpcore.Response, max_bytes: int) -> bytes:
     if inflater:
         inflater.finish()
     return bytes(body)
+
+
+def read_file(path: Path) -> bytes:
+    """A calendar file from disk (`lieux import-ics FILE`), under the same cap as a download or
+    an upload: a bigger one is refused before it is read in full, let alone parsed."""
+    with path.open("rb") as file:
+        data = file.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise ImportProblem(f"larger than {MAX_BYTES // 1_000_000} MB")
+    return data

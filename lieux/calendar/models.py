@@ -11,7 +11,7 @@ from lieux.models import FULL_LANGUAGES
 
 # Kinds of activity, by slug, with their labels (fr, nl, en); the French one is also the msgid
 # that the public side's other languages translate (kind_label). "ouverture" opens the lieu while
-# it runs (special openings); the others are things to do while it is open.
+# it runs (agenda openings); the others are things to do while it is open.
 KINDS: dict[str, tuple[str, str, str]] = {
     "cafe-papote": (_("Café-papote"), "Koffieklets", "Coffee & chat"),
     "repas": (_("Repas"), "Maaltijd", "Meal"),
@@ -50,21 +50,20 @@ class ActivityOverride(msgspec.Struct, frozen=True, kw_only=True):
     updated_at: datetime  # UTC
 
 
-class Activity(msgspec.Struct, frozen=True, kw_only=True):
-    id: int
-    uid: str
-    lieu_id: int
+class ActivityWrite(msgspec.Struct, kw_only=True):
+    """The fields a person or the seed sets on an activity."""
+
     kind: str
     title: str
+    # Local wall times (naive). An all-day activity starts and ends at midnight: only the dates
+    # count, `ends_at` being the day after the last one.
+    starts_at: datetime
+    ends_at: datetime  # exclusive
     title_nl: str | None = None
     title_en: str | None = None
     description: str = ""
     description_nl: str | None = None
     description_en: str | None = None
-    # Local wall times (naive). An all-day activity starts and ends at midnight: only the dates
-    # count, `ends_at` being the day after the last one.
-    starts_at: datetime
-    ends_at: datetime  # exclusive
     all_day: bool = False
     rrule: str | None = None
     status: Status = "confirmed"
@@ -73,6 +72,14 @@ class Activity(msgspec.Struct, frozen=True, kw_only=True):
     registration: bool = False
     accessibility: str = ""
     languages: str = ""
+
+
+class Activity(ActivityWrite, frozen=True, kw_only=True):
+    """An activity as stored: what was written, with its ids, versions and changed dates."""
+
+    id: int
+    uid: str
+    lieu_id: int
     sequence: int = 0
     version: int = 1
     created_at: datetime  # UTC
@@ -86,25 +93,3 @@ class Activity(msgspec.Struct, frozen=True, kw_only=True):
     def description_in(self, lang: str) -> str:
         """The description in `lang`, or the French one when nobody translated it."""
         return getattr(self, f"description_{lang}", None) or self.description
-
-
-class ActivityWrite(msgspec.Struct, kw_only=True):
-    """The fields a person or the seed sets on an activity."""
-
-    kind: str
-    title: str
-    starts_at: datetime
-    ends_at: datetime
-    title_nl: str | None = None
-    title_en: str | None = None
-    description: str = ""
-    description_nl: str | None = None
-    description_en: str | None = None
-    all_day: bool = False
-    rrule: str | None = None
-    status: Status = "confirmed"
-    price: Price = "free"
-    price_amount: str | None = None
-    registration: bool = False
-    accessibility: str = ""
-    languages: str = ""

@@ -12,11 +12,7 @@ expires after LEASE_TTL, so another worker takes over at its next round; a clean
 up at once.
 """
 
-import asyncio
 import logging
-import os
-import secrets
-import socket
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import asynccontextmanager
@@ -25,12 +21,13 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
+from lieux import background
 from lieux.calendar.fetch import FETCH_TIMEOUT, fetch
 from lieux.calendar.ical_import import ImportedEvent, ImportProblem, parse_calendar
 from lieux.calendar.sync import REFRESH, import_events
 from lieux.db import connect
 from lieux.db import sources as sources_db
-from lieux.db.leases import release_lease, take_lease
+from lieux.db.leases import take_lease
 
 log = logging.getLogger("lieux")
 # Google publishes changes to its ICS addresses within hours; an hour is as fresh as it gets.
@@ -86,11 +83,6 @@ def refresh_linked(
     return [lines[source.id] for source in sources]
 
 
-def new_holder() -> str:
-    """A name for this process, unique across processes and restarts."""
-    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
-
-
 def refresh_if_holder(path: str, zone: ZoneInfo, now: datetime, holder: str) -> list[str] | None:
     """Refresh the linked calendars if `holder` takes or renews the lease at `now`; None when
     another process holds it (nothing done)."""
@@ -103,41 +95,24 @@ def refresh_if_holder(path: str, zone: ZoneInfo, now: datetime, holder: str) -> 
         db.close()
 
 
-def give_up(path: str, holder: str) -> None:
-    db = connect(path)
-    try:
-        release_lease(db, LEASE, holder)
-    finally:
-        db.close()
-
-
 @asynccontextmanager
 async def refresh_calendars(app) -> AsyncIterator[None]:
     """Lifespan of the app: every REFRESH_EVERY_S, in a thread, re-read the linked calendars if
-    this process holds the lease."""
+    this process holds the lease (lieux.background.rounds)."""
     settings = app.state.settings
-    holder = new_holder()
 
-    async def every_hour() -> None:
-        while True:
-            await asyncio.sleep(REFRESH_EVERY_S)
-            try:
-                lines = await asyncio.to_thread(
-                    refresh_if_holder, settings.db, settings.zone, app.state.clock(), holder
-                )
-                if lines is None:
-                    log.debug("calendar refresh: another process holds the lease")
-                for line in lines or ():
-                    log.info("calendar refresh: %s", line)
-            except Exception:  # a bad day for one refresh must not end the next ones
-                log.exception("calendar refresh failed")
+    def work(holder: str, _stop) -> None:
+        lines = refresh_if_holder(settings.db, settings.zone, app.state.clock(), holder)
+        if lines is None:
+            log.debug("calendar refresh: another process holds the lease")
+        for line in lines or ():
+            log.info("calendar refresh: %s", line)
 
-    task = asyncio.create_task(every_hour())
-    try:
+    async with background.rounds(
+        path=settings.db,
+        lease=LEASE,
+        work=work,
+        every=REFRESH_EVERY_S,
+        first_after=REFRESH_EVERY_S,
+    ):
         yield
-    finally:
-        task.cancel()
-        try:
-            give_up(settings.db, holder)
-        except Exception:  # stopping must not fail because the database went away
-            log.exception("could not give up the calendar refresh lease")

@@ -4,14 +4,24 @@ from datetime import date, datetime, time, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from urllib.parse import urlencode
 
+import msgspec
 from litestar import Controller, Request, Response, get, route
 from litestar.concurrency import sync_to_thread
+from litestar.di import Provide
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.response import Template
 from sqlite_utils import Database
 
 from lieux.calendar import feeds
-from lieux.calendar.feed_cache import BuiltFeed, FeedCache, FeedQuery, build_fresh, select, split
+from lieux.calendar.feed_builder import (
+    BuiltFeed,
+    FeedQuery,
+    UnknownFilter,
+    build_fresh,
+    select,
+    split,
+)
+from lieux.calendar.feed_cache import FeedCache
 from lieux.calendar.listing import day_label, list_days, listed
 from lieux.calendar.models import KINDS, kind_label
 from lieux.calendar.recurrence import agenda, occurrences
@@ -24,7 +34,6 @@ from lieux.i18n import current_lang
 from lieux.models import LANGUAGES
 from lieux.settings import Settings
 from lieux.slugs import slugify
-from lieux.widget.query import parse_at
 
 ICS = "text/calendar"  # Litestar adds "; charset=utf-8" to text/ types
 # Clients poll every REFRESH; a proxy or browser may reuse an answer for five minutes.
@@ -56,24 +65,47 @@ def _not_modified(request: Request, etag: str, feed: BuiltFeed) -> bool:
     return False
 
 
+def feed_query(
+    kinds: str | None = None,
+    communes: str | None = None,
+    lieux: str | None = None,
+    include: str | None = None,
+    lang: str | None = None,
+) -> FeedQuery:
+    """A feed's filters from its query string (each comma-separated; `include=hours`). The feed
+    of one lieu, kind or commune names it in its path (/ical/lieux/babel-zin.ics), which wins
+    over the same filter in the query."""
+    lang = lang or "fr"
+    if lang not in LANGUAGES:
+        raise NotFoundException(f"lang={lang}: expected one of {', '.join(LANGUAGES)}")
+    return FeedQuery(
+        kinds=split(kinds),
+        communes=split(communes),
+        lieux=split(lieux),
+        include_hours="hours" in split(include),
+        lang=lang,
+    )
+
+
 class FeedController(Controller):
     path = "/ical"
     include_in_schema = False
+    dependencies = {"feed": Provide(feed_query, sync_to_thread=False)}
 
     async def _answer(
-        self, request: Request, query: FeedQuery, filename: str, at: str | None
+        self, request: Request, query: FeedQuery, filename: str, at: datetime
     ) -> Response:
-        if query.lang not in LANGUAGES:
-            raise NotFoundException(f"lang={query.lang}: expected one of {', '.join(LANGUAGES)}")
-        state = request.app.state
-        cache: FeedCache = state.feeds
-        now = parse_at(at, state.settings.zone) or state.clock()
-        key = cache.key(query, now)
+        cache: FeedCache = request.app.state.feeds
+        revision = cache.revision()
+        key = cache.key(query, at)
         feed = cache.get(key)
         if feed is None:
             # Building takes up to a second or two on a big network: off the event loop.
-            feed = await sync_to_thread(build_fresh, cache.settings, query, now)
-            cache.put(key, feed)
+            try:
+                feed = await sync_to_thread(build_fresh, cache.settings, query, at)
+            except UnknownFilter as unknown:
+                raise NotFoundException(str(unknown)) from None
+            cache.put(key, feed, revision)
         compressed = _accepts_gzip(request)
         body, etag = (feed.gzipped, feed.gzip_etag) if compressed else (feed.body, feed.etag)
         headers = {
@@ -94,73 +126,33 @@ class FeedController(Controller):
             return Response(b"", media_type=ICS, headers=headers)
         return Response(body, media_type=ICS, headers=headers)
 
-    @staticmethod
-    def _query(
-        kinds: str | None,
-        communes: str | None,
-        lieux: str | None,
-        include: str | None,
-        lang: str | None,
-        path_filter: dict[str, str] | None = None,
-    ) -> FeedQuery:
-        values = {"kinds": split(kinds), "communes": split(communes), "lieux": split(lieux)}
-        values.update({name: (value,) for name, value in (path_filter or {}).items()})
-        return FeedQuery(**values, include_hours="hours" in split(include), lang=lang or "fr")
-
     @route("/network.ics", http_method=["GET", "HEAD"])
-    async def network(
-        self,
-        request: Request,
-        kinds: str | None = None,
-        communes: str | None = None,
-        lieux: str | None = None,
-        include: str | None = None,
-        lang: str | None = None,
-        at: str | None = None,
+    async def network(self, request: Request, feed: FeedQuery, at: datetime) -> Response:
+        return await self._answer(request, feed, "network.ics", at)
+
+    async def _one(
+        self, request: Request, feed: FeedQuery, at: datetime, name: str, filename: str
     ) -> Response:
-        query = self._query(kinds, communes, lieux, include, lang)
-        return await self._answer(request, query, "network.ics", at)
+        feed = msgspec.structs.replace(feed, **{name: (_strip_ics(filename),)})
+        return await self._answer(request, feed, filename, at)
 
     @route("/lieux/{filename:str}", http_method=["GET", "HEAD"])
     async def lieu(
-        self,
-        request: Request,
-        filename: str,
-        kinds: str | None = None,
-        include: str | None = None,
-        lang: str | None = None,
-        at: str | None = None,
+        self, request: Request, feed: FeedQuery, at: datetime, filename: str
     ) -> Response:
-        query = self._query(kinds, None, None, include, lang, {"lieux": _strip_ics(filename)})
-        return await self._answer(request, query, filename, at)
+        return await self._one(request, feed, at, "lieux", filename)
 
     @route("/kinds/{filename:str}", http_method=["GET", "HEAD"])
     async def kind(
-        self,
-        request: Request,
-        filename: str,
-        communes: str | None = None,
-        lieux: str | None = None,
-        include: str | None = None,
-        lang: str | None = None,
-        at: str | None = None,
+        self, request: Request, feed: FeedQuery, at: datetime, filename: str
     ) -> Response:
-        query = self._query(None, communes, lieux, include, lang, {"kinds": _strip_ics(filename)})
-        return await self._answer(request, query, filename, at)
+        return await self._one(request, feed, at, "kinds", filename)
 
     @route("/communes/{filename:str}", http_method=["GET", "HEAD"])
     async def commune(
-        self,
-        request: Request,
-        filename: str,
-        kinds: str | None = None,
-        lieux: str | None = None,
-        include: str | None = None,
-        lang: str | None = None,
-        at: str | None = None,
+        self, request: Request, feed: FeedQuery, at: datetime, filename: str
     ) -> Response:
-        query = self._query(kinds, None, lieux, include, lang, {"communes": _strip_ics(filename)})
-        return await self._answer(request, query, filename, at)
+        return await self._one(request, feed, at, "communes", filename)
 
 
 # --- public agenda ------------------------------------------------------------------------------
@@ -199,17 +191,15 @@ class AgendaController(Controller):
         self,
         db: Database,
         settings: Settings,
-        now: datetime,
+        at: datetime,
         lieu: str | None = None,
         kind: str | None = None,
         commune: str | None = None,
         week: str | None = None,
         view: str = "list",
-        at: str | None = None,
     ) -> Template:
         zone = settings.zone
-        now = parse_at(at, zone) or now
-        today = now.astimezone(zone).date()
+        today = at.astimezone(zone).date()
         if view not in AGENDA_VIEWS:
             raise ValidationException(f"view={view!r}: expected one of {', '.join(AGENDA_VIEWS)}")
         if week:
@@ -227,7 +217,10 @@ class AgendaController(Controller):
             kinds=(kind,) if kind else (),
             communes=(commune,) if commune else (),
         )
-        _lieux, found = select(db, query)
+        try:
+            _lieux, found = select(db, query)
+        except UnknownFilter as unknown:
+            raise NotFoundException(str(unknown)) from None
         if view == "weekend":
             days = weekend_days(first, today)
         elif from_today:
@@ -240,7 +233,7 @@ class AgendaController(Controller):
         listing = list_days(
             agenda(found, start, end, zone),
             days,
-            now=now,
+            now=at,
             zone=zone,
             lang=lang,
             hours=all_hours(db),
@@ -292,21 +285,15 @@ class AgendaController(Controller):
 
     @get("/{activity_id:int}", sync_to_thread=True)
     def activity(
-        self,
-        db: Database,
-        settings: Settings,
-        now: datetime,
-        activity_id: int,
-        at: str | None = None,
+        self, db: Database, settings: Settings, at: datetime, activity_id: int
     ) -> Template:
         found = activities_db.get_activity(db, activity_id)
         if found is None or activities_db.is_deleted(db, activity_id):
             raise NotFoundException(f"Aucune activité {activity_id}")
-        now = parse_at(at, settings.zone) or now
         lieu = next((x for x in list_lieux(db) if x.id == found.lieu_id), None)
         if lieu is None:  # its lieu is archived
             raise NotFoundException(f"Aucune activité {activity_id}")
-        coming = occurrences(found, now, now + timedelta(weeks=12), settings.zone)
+        coming = occurrences(found, at, at + timedelta(weeks=12), settings.zone)
         lang = current_lang.get()
         return Template(
             "calendar/activity.html",
@@ -317,7 +304,7 @@ class AgendaController(Controller):
                 "kind": feeds.kind_label(found.kind, lang),
                 "occurrences": listed(
                     coming[:ACTIVITY_DATES],
-                    now=now,
+                    now=at,
                     zone=settings.zone,
                     lang=lang,
                     hours={lieu.id: get_hours(db, lieu.id)},

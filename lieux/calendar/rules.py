@@ -168,6 +168,26 @@ def is_occurrence(activity: Activity, recurrence_id: datetime, zone: ZoneInfo) -
     return expansion.between(activity.rrule, dtstart, aware, aware) == [aware]
 
 
+def occurrences_among(
+    activity: Activity, recurrence_ids: list[datetime], zone: ZoneInfo
+) -> frozenset[datetime]:
+    """Which of the local starts `recurrence_ids` the series' rule gives (`is_occurrence` of
+    each): one bounded walk over their span, not one per date (an imported series may carry
+    500 changed dates, a lieu's feed thousands); a date the walk's caps left unreached is then
+    asked alone."""
+    if not activity.rrule or not recurrence_ids:
+        return frozenset()
+    dtstart = activity.starts_at.replace(tzinfo=zone)
+    aware = sorted(rid.replace(tzinfo=zone) for rid in recurrence_ids)
+    walked = expansion.walk(activity.rrule, dtstart, aware[0], aware[-1], quiet=True)
+    found = set(walked.found)
+    return frozenset(
+        rid
+        for rid in recurrence_ids
+        if rid.replace(tzinfo=zone) in found or (walked.cut and is_occurrence(activity, rid, zone))
+    )
+
+
 def ended_before(activity: Activity, cutoff: datetime, zone: ZoneInfo) -> bool:
     """Whether every occurrence of the activity, moved ones included, ended before `cutoff`.
 

@@ -25,7 +25,6 @@ from lieux.manage import audit_trail
 # Who asked, for the audit log when no member did.
 CLI = "cli"
 REFRESH = "refresh"
-_OVERRIDE_FIELDS = ("status", "starts_at", "ends_at", "title", "description")
 
 
 class ImportResult(msgspec.Struct, frozen=True, kw_only=True):
@@ -144,22 +143,10 @@ def _reconcile(
 
 
 def _sync_overrides(db, activity_id: int, event: ImportedEvent, *, now) -> None:
-    """Make the series' overrides those of the event (already matched against its rule)."""
-    activity = activities_db.get_activity(db, activity_id)
-    current = {o.recurrence_id: o for o in activity.overrides}
-    wanted = {o.recurrence_id: o for o in event.overrides}
-    for rid, override in wanted.items():
-        existing = current.get(rid)
-        if existing is not None and all(
-            getattr(existing, field) == getattr(override, field) for field in _OVERRIDE_FIELDS
-        ):
-            continue
-        overrides_db.set_override(
-            db,
-            activity_id,
-            rid,
-            **{field: getattr(override, field) for field in _OVERRIDE_FIELDS},
-            now=now,
-        )
-    for rid in current.keys() - wanted.keys():
-        overrides_db.remove_override(db, activity_id, rid, now=now)
+    """Make the series' overrides those of the event (already matched against its rule), in
+    one write of the series."""
+    wanted = {
+        o.recurrence_id: {field: getattr(o, field) for field in overrides_db.OVERRIDE_FIELDS}
+        for o in event.overrides
+    }
+    overrides_db.set_overrides(db, activity_id, wanted, now=now)

@@ -38,8 +38,8 @@ from lieux.manage.responses import Form
 from lieux.models import COMMUNES_NL, commune_name
 from lieux.settings import Settings
 from lieux.web.freshness import hours_freshness
+from lieux.web.headline import lieu_headline
 from lieux.web.lieu_facts import language_names
-from lieux.widget.status import lieu_status
 
 # A person checking a lieu opens a few pages a minute; a script trying tokens gets stopped
 # (a token is 256 random bits: this is against load, not guessing).
@@ -81,7 +81,7 @@ def _page_context(request: Request, settings: Settings, found: Access, db: Datab
         "campaign": found.campaign,
         "check": found.check,
         "hours": hours_db.get_hours(db, lieu.id),
-        "status": lieu_status(request.app.state.open_now, lieu, None, lang, now),
+        "headline": lieu_headline(request.app.state.open_now, lieu, now, lang, now),
         "freshness": hours_freshness(
             lieu.hours_verified_at,
             now,
@@ -104,8 +104,7 @@ def _hours_context(found: Access, db: Database, **extra) -> dict:
         "lieu": found.lieu,
         "values": values,
         "errors": {},
-        "rows": hours_form.exception_rows(values),
-        "slots_per_day": hours_form.SLOTS_PER_DAY,
+        **hours_form.form_context(values),
         **extra,
     }
 

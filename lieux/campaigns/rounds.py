@@ -8,7 +8,6 @@ check's first e-mails, a reminder and a week's digest are each claimed by a cond
 so a round that dies half-way is finished by the next one.
 """
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -17,12 +16,12 @@ from datetime import datetime, timedelta
 import msgspec
 from sqlite_utils import Database
 
-from lieux.calendar.refresh import new_holder
+from lieux import background
 from lieux.campaigns import actions, digest
 from lieux.campaigns.models import Campaign, Check
 from lieux.db import campaigns as campaigns_db
 from lieux.db import connect
-from lieux.db.leases import release_lease, take_lease
+from lieux.db.leases import take_lease
 from lieux.settings import Settings
 
 log = logging.getLogger("lieux")
@@ -74,39 +73,19 @@ def round_if_holder(path: str, settings: Settings, now: datetime, holder: str):
         db.close()
 
 
-def _give_up(path: str, holder: str) -> None:
-    db = connect(path)
-    try:
-        release_lease(db, LEASE, holder)
-    finally:
-        db.close()
-
-
 @asynccontextmanager
 async def campaign_rounds(app) -> AsyncIterator[None]:
     """Lifespan of the app: a round every EVERY_S, in a thread, if this process holds the
-    lease. The first round waits a little, so starting the server stays quick."""
+    lease (lieux.background.rounds). The first round waits a little, so starting the server
+    stays quick."""
     settings: Settings = app.state.settings
-    holder = new_holder()
 
-    async def rounds() -> None:
-        while True:
-            await asyncio.sleep(EVERY_S)
-            try:
-                report = await asyncio.to_thread(
-                    round_if_holder, settings.db, settings, app.state.clock(), holder
-                )
-                if report and (report.invited or report.reminded or report.digest):
-                    log.info("campaigns: %s", msgspec.json.encode(report).decode())
-            except Exception:  # a bad round (database locked...) must not end the next ones
-                log.exception("campaigns: a round failed")
+    def work(holder: str, _stop) -> None:
+        report = round_if_holder(settings.db, settings, app.state.clock(), holder)
+        if report and (report.invited or report.reminded or report.digest):
+            log.info("campaigns: %s", msgspec.json.encode(report).decode())
 
-    task = asyncio.create_task(rounds())
-    try:
+    async with background.rounds(
+        path=settings.db, lease=LEASE, work=work, every=EVERY_S, first_after=EVERY_S
+    ):
         yield
-    finally:
-        task.cancel()
-        try:
-            await asyncio.to_thread(_give_up, settings.db, holder)
-        except Exception:  # stopping must not fail because the database went away
-            log.exception("could not give up the campaigns lease")

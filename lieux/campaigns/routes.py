@@ -3,7 +3,6 @@
 from datetime import datetime, timedelta
 
 from litestar import Controller, Request, Response, get, post
-from litestar.di import Provide
 from litestar.exceptions import NotFoundException
 from litestar.response import Template
 from sqlite_utils import Database
@@ -18,14 +17,9 @@ from lieux.i18n import mark as _
 from lieux.mail.outbox import masked
 from lieux.manage.forms import FormErrors
 from lieux.manage.responses import Form, again, done
-from lieux.members.guards import provide_admin
-from lieux.members.session import provide_identity
+from lieux.members.guards import FOR_ADMINS
 from lieux.settings import Settings
 
-FOR_ADMINS = {
-    "identity": Provide(provide_identity, sync_to_thread=False),
-    "by": Provide(provide_admin, sync_to_thread=False),
-}
 NO_CAMPAIGN = _("Cette campagne n'existe pas.")
 NOT_COVERED = _("Cette campagne ne couvre pas ce lieu.")
 # What a datetime-local field shows.

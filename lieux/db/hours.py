@@ -7,7 +7,7 @@ from sqlite_utils import Database
 
 from lieux.hours.models import HolidayRule, OpeningException, OpeningHours, OpeningSlot
 
-_SLOT_COLUMNS = "lieu_id, weekday, opens, closes, valid_from, valid_to, demo"
+_SLOT_COLUMNS = "lieu_id, weekday, opens, closes, valid_from, valid_to, demo, period"
 _EXCEPTION_COLUMNS = "lieu_id, start_date, end_date, kind, opens, closes, note, demo"
 
 
@@ -17,7 +17,8 @@ def all_hours(db: Database) -> dict[int, OpeningHours]:
     exceptions: dict[int, list[OpeningException]] = defaultdict(list)
     rules: dict[int, HolidayRule] = {}
     for row in db.query(
-        f"SELECT {_SLOT_COLUMNS} FROM opening_slots ORDER BY lieu_id, weekday, opens"
+        f"SELECT {_SLOT_COLUMNS} FROM opening_slots"
+        " ORDER BY lieu_id, valid_from IS NOT NULL, valid_from, valid_to, weekday, opens"
     ):
         slots[row.pop("lieu_id")].append(msgspec.convert(row, OpeningSlot, strict=False))
     for row in db.query(

@@ -38,11 +38,3 @@ def release_lease(db: Database, name: str, holder: str) -> bool:
     with db.conn:
         cursor = db.conn.execute("DELETE FROM leases WHERE name = ? AND holder = ?", [name, holder])
     return cursor.rowcount == 1
-
-
-def lease_holder(db: Database, name: str, *, now: datetime) -> str | None:
-    """Who holds lease `name` at `now` (None: free or expired)."""
-    row = db.conn.execute(
-        "SELECT holder FROM leases WHERE name = ? AND expires_at > ?", [name, _instant(now)]
-    ).fetchone()
-    return None if row is None else row[0]

@@ -60,10 +60,10 @@ def upsert_lieu(db: Database, lieu: LieuWrite, *, now: datetime) -> int:
 
 
 def list_helplines(db: Database) -> list[Helpline]:
-    """The 24/7 helplines, in the order they were entered."""
+    """The helplines, in the order they were entered."""
     rows = db.query(
-        "SELECT name, number, hours, language, what, what_nl, what_en, hours_nl, hours_en"
-        " FROM helplines ORDER BY id"
+        "SELECT name, number, hours, language, what, what_nl, what_en, hours_nl, hours_en,"
+        " opening_hours FROM helplines ORDER BY id"
     )
     return [msgspec.convert(row, Helpline) for row in rows]
 

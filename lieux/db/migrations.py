@@ -597,3 +597,31 @@ def m610_served_url(db: Database) -> None:
         INSERT INTO served (id) VALUES (1);
         """
     )
+
+
+@MIGRATIONS()
+def m700_helpline_hours(db: Database) -> None:
+    # When a line answers, as an OpenStreetMap opening_hours string (`24/7`, `Mo-Fr 09:00-17:00`)
+    # that the hours engine reads; NULL: unknown, and then never said to answer now (issue 22).
+    # `hours` stays the words shown next to the number. A line whose words say exactly "24/7"
+    # (the guide's, as `lieux seed` wrote them) keeps saying so in the new column.
+    db.executescript(
+        """
+        ALTER TABLE helplines ADD COLUMN opening_hours TEXT
+            CHECK (opening_hours IS NULL OR length(opening_hours) BETWEEN 1 AND 500);
+        UPDATE helplines SET opening_hours = '24/7' WHERE trim(hours) = '24/7';
+        """
+    )
+
+
+@MIGRATIONS()
+def m701_period_names(db: Database) -> None:
+    # A slot valid between dates belongs to a period ("Horaires d'été"), which replaces the usual
+    # week on those dates; its name is announced ahead (docs/hours.md). Existing dated slots
+    # get no name: the pages then say "horaires particuliers".
+    db.executescript(
+        """
+        ALTER TABLE opening_slots ADD COLUMN period TEXT NOT NULL DEFAULT ''
+            CHECK (length(period) <= 80);
+        """
+    )

@@ -12,7 +12,9 @@ from lieux.db.audit import AuditEntry
 from lieux.db.lieux import lieu_from_row
 from lieux.models import Helpline, LieuWrite
 
-HELPLINE_COLUMNS = "name, number, hours, language, what, what_nl, what_en, hours_nl, hours_en"
+HELPLINE_COLUMNS = (
+    "name, number, hours, language, what, what_nl, what_en, hours_nl, hours_en, opening_hours"
+)
 # The facts of a lieu an admin may put back from an audited version (never its id, slug,
 # archive state, counters, or the rules of the lieu which its settings page keeps).
 FACT_COLUMNS = tuple(

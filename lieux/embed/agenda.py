@@ -7,10 +7,8 @@ raw query string until the data changes (the `revision` counter), the local day 
 listed occurrence ends.
 """
 
-import threading
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, time, timedelta
-from time import monotonic
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -20,25 +18,30 @@ from sqlite_utils import Database
 from lieux import db as database
 from lieux.calendar import feeds
 from lieux.calendar.listing import Listed, by_day, listed
-from lieux.calendar.models import KINDS, Activity
+from lieux.calendar.models import Activity
 from lieux.calendar.recurrence import Occurrence, agenda
 from lieux.calendar.subscribe import feed_path
 from lieux.db import activities as activities_db
 from lieux.db.hours import all_hours
-from lieux.db.lieux import data_revision, has_demo_data, list_lieux
+from lieux.db.lieux import has_demo_data, list_lieux
 from lieux.models import LANGUAGES, Lieu
+from lieux.revision_cache import CachedFragment, RevisionCache, etag_of
 from lieux.settings import Settings
 from lieux.slugs import slugify
-from lieux.widget.cache import CachedFragment, etag_of
 from lieux.widget.query import (
     DEFAULT_THEME,
     LAYOUTS,
     THEMES,
-    UID,
     Layout,
     QueryError,
     Theme,
+    bounded,
+    check_choices,
+    check_uid,
+    communes_named,
+    kinds_named,
     parse_at,
+    split_values,
 )
 
 DEFAULT_DAYS, MAX_DAYS = 14, 92
@@ -48,7 +51,6 @@ REASON_CHARS = 160
 # Browsers and proxies may keep a fragment this long at most: a cancellation shows within five
 # minutes, as in the feeds' Cache-Control.
 MAX_AGE_CAP = 300
-REVISION_CHECK_SECONDS = 0.5
 MAX_CACHED_FRAGMENTS = 512
 # The parameters the fragment reads; lieu, commune and kind may repeat or hold commas.
 LIST_NAMES = ("lieu", "commune", "kind")
@@ -72,22 +74,6 @@ class AgendaQuery(msgspec.Struct, frozen=True, kw_only=True):
     uid: str = ""  # the root's id is ldl-agenda-{uid}: a page may show several agendas
 
 
-def _split(values: Iterable[str] | None) -> list[str]:
-    return [part.strip() for value in values or () for part in value.split(",") if part.strip()]
-
-
-def _bounded(name: str, value: str | None, default: int, top: int) -> int:
-    if value in (None, ""):
-        return default
-    try:
-        number = int(value)
-    except ValueError:
-        number = 0
-    if not 1 <= number <= top:
-        raise QueryError(f"{name}: expected a whole number from 1 to {top}, not {value!r}")
-    return number
-
-
 def parse_agenda_query(
     lieux: Iterable[Lieu],
     *,
@@ -101,50 +87,36 @@ def parse_agenda_query(
     theme: str | None = None,
     at: str | None = None,
     uid: str | None = None,
-    zone: ZoneInfo | None = None,
+    zone: ZoneInfo,
     lang_param: str = "lang",
 ) -> AgendaQuery:
     """Check every parameter against what exists; QueryError names the first wrong one.
 
-    A commune is matched by its name or its slug ("Saint-Gilles", "saint-gilles").
+    A commune is matched as everywhere (lieux.slugs.match_commune: "Saint-Gilles",
+    "saint-gilles", "Sint-Gillis"). `?at=` is read in `zone`, the service's (LIEUX_TZ).
     """
     lieux = list(lieux)
     slugs = {x.slug for x in lieux}
-    communes = {slugify(x.commune): x.commune for x in lieux if x.commune}
-    wanted_lieux = []
-    for slug in _split(lieu):
+    wanted_lieux = split_values(lieu)
+    for slug in wanted_lieux:
         if slug not in slugs:
             raise QueryError(f"lieu: no lieu {slug!r} (see the list at /lieux)")
-        wanted_lieux.append(slug)
-    wanted_communes = []
-    for name in _split(commune):
-        if slugify(name) not in communes:
-            known = ", ".join(sorted(communes.values()))
-            raise QueryError(f"commune: no lieu in {name!r} (known communes: {known})")
-        wanted_communes.append(communes[slugify(name)])
-    kinds = _split(kind)
-    for name in kinds:
-        if name not in KINDS:
-            raise QueryError(f"kind: unknown kind {name!r} (known kinds: {', '.join(KINDS)})")
-    for label, value, allowed in (
-        (lang_param, lang, LANGUAGES),
-        ("layout", layout, LAYOUTS),
-        ("theme", theme, THEMES),
-    ):
-        if value and value not in allowed:
-            raise QueryError(f"{label}: expected one of {', '.join(allowed)}, not {value!r}")
-    if uid and not UID.fullmatch(uid):
-        raise QueryError(f"uid: expected 1 to 16 lowercase letters or digits, not {uid!r}")
+    communes = communes_named(split_values(commune), {x.commune for x in lieux if x.commune})
+    kinds = kinds_named(split_values(kind))
+    check_choices(
+        (lang_param, lang, LANGUAGES), ("layout", layout, LAYOUTS), ("theme", theme, THEMES)
+    )
+    check_uid(uid)
     return AgendaQuery(
         lieux=tuple(dict.fromkeys(wanted_lieux)),
-        communes=tuple(dict.fromkeys(wanted_communes)),
-        kinds=tuple(dict.fromkeys(kinds)),
-        days=_bounded("days", days, DEFAULT_DAYS, MAX_DAYS),
-        limit=_bounded("limit", limit, DEFAULT_LIMIT, MAX_LIMIT),
+        communes=tuple(communes),
+        kinds=tuple(kinds),
+        days=bounded("days", days, DEFAULT_DAYS, MAX_DAYS),
+        limit=bounded("limit", limit, DEFAULT_LIMIT, MAX_LIMIT),
         lang=lang or "fr",
         layout=layout or "list",
         theme=theme or DEFAULT_THEME,
-        at=parse_at(at, zone or ZoneInfo("Europe/Brussels")),
+        at=parse_at(at, zone),
         uid=uid or "",
     )
 
@@ -185,10 +157,6 @@ def pairs(query: AgendaQuery, *, lang: bool = True) -> list[tuple[str, str]]:
         if value != default:
             found.append((name, value))
     return found
-
-
-def max_age(fragment: CachedFragment, now: datetime) -> int:
-    return max(0, min(MAX_AGE_CAP, int((fragment.expires - now).total_seconds())))
 
 
 def agenda_page_url(base_url: str, query: AgendaQuery) -> str:
@@ -360,48 +328,27 @@ def query_from(
     )
 
 
-class AgendaCache:
+class AgendaCache(RevisionCache[bytes, CachedFragment]):
     """Rendered agenda fragments of one app (one per process), as OpenNowCache does for "open
     now": a hit costs one dict lookup, and the revision is read at most every half second."""
 
     def __init__(self, settings: Settings):
-        self.settings = settings
-        # How often a hit reads the revision (tests that change data set it to 0).
-        self.revision_check = REVISION_CHECK_SECONDS
-        self._lock = threading.Lock()
-        self._db: Database | None = None
-        self._revision: int | None = None
+        super().__init__(settings, size=MAX_CACHED_FRAGMENTS)
         self._lieux: list[Lieu] = []
-        self._checked_at = -REVISION_CHECK_SECONDS
-        self._fragments: dict[bytes, CachedFragment] = {}
 
-    def _connection(self) -> Database:
-        if self._db is None:
-            self._db = database.connect(self.settings.db)
-        return self._db
-
-    def _check_revision(self) -> int:
-        if self._revision is not None and monotonic() - self._checked_at < self.revision_check:
-            return self._revision
-        with self._lock:
-            revision = data_revision(self._connection())
-            self._checked_at = monotonic()
-            if revision != self._revision:
-                self._revision = revision
-                self._lieux = list_lieux(self._connection())
-                self._fragments.clear()
-            return revision
+    def _changed(self, db: Database) -> None:
+        self._lieux = list_lieux(db)
 
     def lieux(self) -> list[Lieu]:
         """The public lieux at the current revision (what the options are checked against)."""
-        self._check_revision()
+        self.revision(fresh=False)
         return self._lieux
 
     def cached(self, key: bytes, now: datetime) -> CachedFragment | None:
         """The fragment for the raw query string `key` if it is still good: the hot path, on
         the event loop (a miss is built by `fragment`, in a thread)."""
-        self._check_revision()
-        cached = self._fragments.get(key)
+        self.revision(fresh=False)
+        cached = self.get(key)
         return cached if cached is not None and now < cached.expires else None
 
     def fragment(
@@ -412,9 +359,8 @@ class AgendaCache:
         render: Callable[[AgendaView], str],
     ) -> CachedFragment:
         """The fragment for the raw query string `key`; `parse` may raise QueryError."""
-        revision = self._check_revision()
-        cached = self._fragments.get(key)
-        if cached is not None and now < cached.expires:
+        revision = self.revision(fresh=False)
+        if (cached := self.cached(key, now)) is not None:
             return cached
         query = parse(self._lieux)
         # Its own connection: the revision check on the event loop never waits for a build.
@@ -426,9 +372,5 @@ class AgendaCache:
         body = render(view).encode()
         expires = view.expires if query.at is None else now + timedelta(seconds=AT_SECONDS)
         fresh = CachedFragment(body, etag_of(body), expires)
-        with self._lock:
-            if len(self._fragments) >= MAX_CACHED_FRAGMENTS:
-                self._fragments.clear()
-            if self._revision == revision:
-                self._fragments[key] = fresh
+        self.put(key, fresh, revision)
         return fresh

@@ -1,8 +1,9 @@
 """The configurator page, the embed.js loader, the iframe page and the vendored static files."""
 
 import json
+from datetime import datetime
 from functools import cache
-from typing import Literal
+from typing import Annotated, Literal
 from urllib.parse import urlencode
 
 import msgspec
@@ -10,6 +11,7 @@ from litestar import Controller, MediaType, Request, Response, Router, get
 from litestar.concurrency import sync_to_thread
 from litestar.datastructures import CacheControlHeader, State
 from litestar.di import Provide
+from litestar.params import QueryParameter
 from litestar.response import Template
 from litestar.response.base import ASGIResponse
 from litestar.static_files import create_static_files_router
@@ -17,7 +19,8 @@ from markupsafe import Markup, escape
 from sqlite_utils import Database
 
 from lieux.calendar.models import KINDS
-from lieux.conditional import not_modified, not_modified_middleware
+from lieux.clock import request_now
+from lieux.conditional import fragment_answer, not_modified_middleware
 from lieux.db.lieux import has_demo_data, list_communes
 from lieux.embed import agenda, snippets
 from lieux.embed.assets import (
@@ -35,6 +38,7 @@ from lieux.embed.snippets import EmbedOptions
 from lieux.i18n import current_lang
 from lieux.i18n import gettext as _
 from lieux.models import LANGUAGES
+from lieux.revision_cache import CachedFragment
 from lieux.settings import Settings
 from lieux.widget.cache import open_now_context
 from lieux.widget.query import DEFAULT_THEME, Layout, QueryError, Show, Theme, parse_query
@@ -83,107 +87,60 @@ def embed_js(base_url: str) -> bytes:
     return source.replace("/*CONFIG*/", json.dumps(config)).encode()
 
 
-def check_options(
-    state: State,
-    *,
-    commune: list[str] | None,
-    kind: list[str] | None,
-    lang: tuple[str, str],
-    limit: str,
-    show: Show,
-    layout: Layout,
-    theme: Theme,
-    at: str,
-) -> EmbedOptions:
-    """The options as typed in a URL, checked by the widget's own parser (one contract, one
-    set of limits); a QueryError is a clear 400.
+def options_provider(lang_param: str) -> Provide:
+    """The open-now options as typed in a URL, checked by the widget's own parser (one contract,
+    one set of limits); a QueryError is a clear 400.
 
-    `lang` is (parameter name, value): the configurator calls the widget's language
+    The iframe page reads the widget's language from `lang`, the configurator from
     `widget_lang`, since its own `?lang=` is the language of the page, as everywhere.
     """
-    cache = state.open_now
-    lang_name, lang_value = lang
-    query = parse_query(
-        cache.snapshot(state.clock()),
-        cache.settings.zone,
-        at=at or None,
-        commune=commune,
-        kind=kind,
-        lang=lang_value or None,
-        limit=limit,
-        lang_param=lang_name,
-    )
-    return EmbedOptions(
-        communes=query.communes,
-        kinds=query.kinds,
-        lang=lang_value,
-        # A string: the configurator's "all" option sends an empty value.
-        limit=query.limit if limit.strip() else None,
-        show=show,
-        layout=layout,
-        theme=theme,
-        at=at,
-    )
+
+    def provide(
+        state: State,
+        now: datetime,
+        commune: list[str] | None = None,
+        kind: list[str] | None = None,
+        lang: Annotated[str, QueryParameter(name=lang_param)] = "",
+        limit: str = "",
+        show: Show = "open",
+        layout: Layout = "list",
+        theme: Theme = DEFAULT_THEME,
+        # Not `at` (the app's instant): the options keep `?at=` as it was typed.
+        at_text: Annotated[str, QueryParameter(name="at")] = "",
+    ) -> EmbedOptions:
+        cache = state.open_now
+        query = parse_query(
+            cache.snapshot(now),
+            cache.settings.zone,
+            at=at_text or None,
+            commune=commune,
+            kind=kind,
+            lang=lang or None,
+            limit=limit,
+            lang_param=lang_param,
+        )
+        return EmbedOptions(
+            communes=query.communes,
+            kinds=query.kinds,
+            lang=lang,
+            # A string: the configurator's "all" option sends an empty value.
+            limit=query.limit if limit.strip() else None,
+            show=show,
+            layout=layout,
+            theme=theme,
+            at=at_text,
+        )
+
+    return Provide(provide, sync_to_thread=True)
 
 
-def provide_options(
-    state: State,
-    commune: list[str] | None = None,
-    kind: list[str] | None = None,
-    lang: str = "",
-    limit: str = "",
-    show: Show = "open",
-    layout: Layout = "list",
-    theme: Theme = DEFAULT_THEME,
-    at: str = "",
-) -> EmbedOptions:
-    """The iframe page's options: the fragment's parameters, `lang` included."""
-    return check_options(
-        state,
-        commune=commune,
-        kind=kind,
-        lang=("lang", lang),
-        limit=limit,
-        show=show,
-        layout=layout,
-        theme=theme,
-        at=at,
-    )
-
-
-def provide_configurator_options(
-    state: State,
-    commune: list[str] | None = None,
-    kind: list[str] | None = None,
-    widget_lang: str = "",
-    limit: str = "",
-    show: Show = "open",
-    layout: Layout = "list",
-    theme: Theme = DEFAULT_THEME,
-    at: str = "",
-) -> EmbedOptions:
-    """The configurator's options: the same, with the widget's language as `widget_lang`."""
-    return check_options(
-        state,
-        commune=commune,
-        kind=kind,
-        lang=("widget_lang", widget_lang),
-        limit=limit,
-        show=show,
-        layout=layout,
-        theme=theme,
-        at=at,
-    )
-
-
-def fragment_context(state: State, options: EmbedOptions) -> dict:
+def fragment_context(state: State, options: EmbedOptions, now: datetime) -> dict:
     """The context of widget/_open_now.html for these options, for pages that include it.
 
     With no language chosen, the fragment speaks the language of the page that includes it
     (?lang=, the remembered choice, then the browser's Accept-Language).
     """
     cache = state.open_now
-    now = state.clock()
     query = parse_query(
         cache.snapshot(now),
         cache.settings.zone,
@@ -197,6 +154,40 @@ def fragment_context(state: State, options: EmbedOptions) -> dict:
         theme=options.theme,
     )
     return open_now_context(cache, query, now)
+
+
+def page_assets(page: Literal["configurator", "frame"], *, agenda: bool = False) -> dict:
+    """What the configurator and the iframe pages load: the widget's CSS (and the agenda's),
+    our copy of htmx with its SRI hash, and the page's own script (and style)."""
+    found = {
+        "widget_css": versioned(WIDGET_CSS),
+        "htmx": f"{STATIC_PATH}/{HTMX_FILE}",
+        "htmx_sri": sri(HTMX_FILE),
+    }
+    if agenda:
+        found["agenda_css"] = versioned(AGENDA_CSS)
+    if page == "configurator":
+        found["configurator_js"] = versioned("configurator.js")
+        found["configurator_css"] = versioned("configurator.css")
+    else:
+        found["frame_js"] = versioned("frame.js")
+    return found
+
+
+def frame_page(template: str, fragment_url: str, refresh: int, **context) -> Template:
+    """An iframe page: its fragment, polled every `refresh` seconds (at least the minimum),
+    under a CSP that runs only our own files."""
+    return Template(
+        template,
+        context={
+            "fragment_url": fragment_url,
+            "refresh": max(refresh, snippets.MIN_REFRESH_SECONDS),
+            **page_assets("frame", agenda=template == "embed/agenda.html"),
+            **context,
+        },
+        media_type=MediaType.HTML,
+        headers={"Content-Security-Policy": IFRAME_CSP},
+    )
 
 
 AGENDA_TEMPLATE = "embed/_agenda.html"
@@ -225,25 +216,16 @@ def agenda_error(error: QueryError) -> ASGIResponse:
     return ASGIResponse(body=body.encode(), status_code=400, media_type=MediaType.HTML)
 
 
-def agenda_answer(request: Request, fragment, now) -> ASGIResponse:
-    headers = {
-        "ETag": fragment.etag,
-        "Cache-Control": f"public, max-age={agenda.max_age(fragment, now)}",
-    }
-    if not_modified(request.scope["headers"], fragment.etag):
-        return ASGIResponse(status_code=304, headers=headers)
-    return ASGIResponse(body=fragment.body, media_type=MediaType.HTML, headers=headers)
-
-
-def agenda_fragment(request: Request, query: agenda.AgendaQuery):
+def agenda_fragment(request: Request, query: agenda.AgendaQuery, now: datetime) -> CachedFragment:
     """The cached fragment of a checked query, keyed by its canonical parameters."""
     cache: agenda.AgendaCache = request.app.state.agenda
-    now = request.app.state.clock()
     key = urlencode(agenda.pairs(query)).encode()
     return cache.fragment(key, now, lambda _lieux: query, agenda_renderer(request))
 
 
-def agenda_configurator(request: Request, db: Database, settings: Settings) -> Template:
+def agenda_configurator(
+    request: Request, db: Database, settings: Settings, now: datetime
+) -> Template:
     """The configurator's agenda tab: the options, the live preview and the three snippets."""
     cache: agenda.AgendaCache = request.app.state.agenda
     params = request.query_params
@@ -255,7 +237,7 @@ def agenda_configurator(request: Request, db: Database, settings: Settings) -> T
     return Template(
         "embed/configurator_agenda.html",
         context={
-            "query": query,
+            "options": query,
             "widget_lang": widget_lang,
             "snippets": snippets.build_agenda(
                 settings.base_url, pairs, iframe_title=_("Prochaines activités des lieux de liens")
@@ -266,13 +248,8 @@ def agenda_configurator(request: Request, db: Database, settings: Settings) -> T
             "days_choices": snippets.AGENDA_DAYS_CHOICES,
             "limits": snippets.AGENDA_LIMIT_CHOICES,
             "iframe_height": snippets.AGENDA_IFRAME_HEIGHT,
-            "preview": Markup(agenda_fragment(request, shown).body.decode()),
-            "widget_css": versioned(WIDGET_CSS),
-            "agenda_css": versioned(AGENDA_CSS),
-            "htmx": f"{STATIC_PATH}/{HTMX_FILE}",
-            "htmx_sri": sri(HTMX_FILE),
-            "configurator_js": versioned("configurator.js"),
-            "configurator_css": versioned("configurator.css"),
+            "preview": Markup(agenda_fragment(request, shown, now).body.decode()),
+            **page_assets("configurator", agenda=True),
             "demo": has_demo_data(db),
         },
     )
@@ -287,7 +264,7 @@ class AgendaWidgetController(Controller):
     @get("/")
     async def fragment(self, request: Request) -> ASGIResponse:
         cache: agenda.AgendaCache = request.app.state.agenda
-        now = request.app.state.clock()
+        now = request_now(request)  # not the `now` dependency: see lieux.clock.request_now
         key = request.scope["query_string"]
         found = cache.cached(key, now)
         if found is None:
@@ -302,31 +279,29 @@ class AgendaWidgetController(Controller):
                 )
             except QueryError as error:
                 return agenda_error(error)
-        return agenda_answer(request, found, now)
+        max_age = found.max_age(now, agenda.MAX_AGE_CAP)
+        return fragment_answer(request.scope, found.body, found.etag, max_age)
 
 
 class EmbedController(Controller):
     include_in_schema = False
     # The configurator and the iframe page read the same options from their URL (but for the
     # widget's language: see check_options).
-    dependencies = {"options": Provide(provide_options, sync_to_thread=True)}
+    dependencies = {"options": options_provider("lang")}
 
-    @get(
-        "/embed",
-        sync_to_thread=True,
-        dependencies={"options": Provide(provide_configurator_options, sync_to_thread=True)},
-    )
+    @get("/embed", sync_to_thread=True, dependencies={"options": options_provider("widget_lang")})
     def configurator(
         self,
         request: Request,
         db: Database,
         settings: Settings,
         state: State,
+        now: datetime,
         options: EmbedOptions,
         widget: Literal["open-now", "agenda"] = "open-now",
     ) -> Template:
         if widget == "agenda":
-            return agenda_configurator(request, db, settings)
+            return agenda_configurator(request, db, settings, now)
         built = snippets.build(
             settings.base_url, options, iframe_title=_("Lieux de liens ouverts maintenant")
         )
@@ -334,19 +309,16 @@ class EmbedController(Controller):
             "embed/configurator.html",
             context={
                 "options": options,
+                "widget_lang": options.lang,
                 "snippets": built,
                 "communes": list_communes(db),
                 "kinds": KINDS,
                 "limits": snippets.LIMIT_CHOICES,
                 "preview_url": snippets.iframe_url("", options),
                 "iframe_height": snippets.IFRAME_HEIGHT,
-                "widget_css": versioned(WIDGET_CSS),
-                "htmx": f"{STATIC_PATH}/{HTMX_FILE}",
-                "htmx_sri": sri(HTMX_FILE),
-                "configurator_js": versioned("configurator.js"),
-                "configurator_css": versioned("configurator.css"),
+                **page_assets("configurator"),
                 "demo": has_demo_data(db),
-                **fragment_context(state, options),
+                **fragment_context(state, options, now),
             },
         )
 
@@ -359,51 +331,36 @@ class EmbedController(Controller):
         )
 
     @get("/embed/agenda", sync_to_thread=True)
-    def agenda_iframe(self, request: Request, refresh: int = AGENDA_REFRESH_SECONDS) -> Template:
+    def agenda_iframe(
+        self, request: Request, now: datetime, refresh: int = AGENDA_REFRESH_SECONDS
+    ) -> Template:
         cache: agenda.AgendaCache = request.app.state.agenda
         # A wrong parameter raises QueryError: the error page, a 400.
         query = agenda.query_from(request.query_params, cache.lieux(), cache.settings.zone)
         if not request.query_params.get("lang"):
             query = msgspec.structs.replace(query, lang=current_lang.get())
-        fragment = agenda_fragment(request, query)
-        return Template(
+        fragment = agenda_fragment(request, query, now)
+        return frame_page(
             "embed/agenda.html",
-            context={
-                "fragment": Markup(fragment.body.decode()),
-                "fragment_url": "/widget/agenda?" + urlencode(agenda.pairs(query)),
-                "refresh": max(refresh, snippets.MIN_REFRESH_SECONDS),
-                "widget_css": versioned(WIDGET_CSS),
-                "agenda_css": versioned(AGENDA_CSS),
-                "htmx": f"{STATIC_PATH}/{HTMX_FILE}",
-                "htmx_sri": sri(HTMX_FILE),
-                "frame_js": versioned("frame.js"),
-            },
-            media_type=MediaType.HTML,
-            headers={"Content-Security-Policy": IFRAME_CSP},
+            "/widget/agenda?" + urlencode(agenda.pairs(query)),
+            refresh,
+            fragment=Markup(fragment.body.decode()),
         )
 
     @get("/embed/open-now", sync_to_thread=True)
     def iframe(
         self,
         state: State,
+        now: datetime,
         options: EmbedOptions,
         refresh: int = snippets.DEFAULT_REFRESH_SECONDS,
     ) -> Template:
-        return Template(
+        # The polls ask for the language the first answer was in.
+        polled = msgspec.structs.replace(options, lang=options.lang or current_lang.get())
+        return frame_page(
             "embed/open_now.html",
-            context={
-                "options": options,
-                # The polls ask for the language the first answer was in.
-                "fragment_url": snippets.fragment_url(
-                    "", msgspec.structs.replace(options, lang=options.lang or current_lang.get())
-                ),
-                "refresh": max(refresh, snippets.MIN_REFRESH_SECONDS),
-                "widget_css": versioned(WIDGET_CSS),
-                "htmx": f"{STATIC_PATH}/{HTMX_FILE}",
-                "htmx_sri": sri(HTMX_FILE),
-                "frame_js": versioned("frame.js"),
-                **fragment_context(state, options),
-            },
-            media_type=MediaType.HTML,
-            headers={"Content-Security-Policy": IFRAME_CSP},
+            snippets.fragment_url("", polled),
+            refresh,
+            options=options,
+            **fragment_context(state, options, now),
         )

@@ -114,7 +114,7 @@ def more_facts(lieu: Lieu, lang: str) -> list[str]:
 def weekly_summary(hours: OpeningHours) -> list[tuple[str, str]]:
     """[('mardi – vendredi', '10:00–16:00'), ...]: consecutive days with the same hours merged."""
     per_day = [
-        ", ".join(span_label(s.opens, s.closes) for s in hours.slots if s.weekday == day)
+        ", ".join(span_label(s.opens, s.closes) for s in hours.usual_slots if s.weekday == day)
         for day in range(7)
     ]
     lines: list[tuple[str, str]] = []

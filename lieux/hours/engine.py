@@ -5,9 +5,10 @@ engine works on UTC instants internally, because Python compares two datetimes o
 by wall time, ignoring `fold`, which gives wrong answers in the repeated hour of October.
 
 Precedence on a given day: a dated exception, else the holiday rule on a public holiday, else the
-weekly slots. A slot belongs to the day it starts: Fr 20:00-02:00 still runs until 02:00 when
-Saturday is a holiday or the first day of a closed period. Special openings (agenda activities of
-kind "ouverture") open the lieu while they run, whatever the rest says.
+weekly slots: those of a period covering the day if there is one (it replaces the usual week),
+else the usual week's. A slot belongs to the day it starts: Fr 20:00-02:00 still runs until 02:00
+when Saturday is a holiday or the first day of a closed period. Special openings (agenda
+activities of kind "ouverture") open the lieu while they run, whatever the rest says.
 
 A lieu is open while the local clock reads a time inside one of its spans: that is how both
 OpenStreetMap evaluators (opening-hours-py and opening_hours.js) read hours, so the OSM export and
@@ -37,7 +38,7 @@ HORIZONS = (timedelta(days=2), timedelta(days=8), timedelta(days=400))
 ONE_DAY = timedelta(days=1)
 
 
-class SpecialOpening(msgspec.Struct, frozen=True, kw_only=True):
+class AgendaOpening(msgspec.Struct, frozen=True, kw_only=True):
     """A time the lieu is open outside its hours, from an agenda activity of kind "ouverture"."""
 
     lieu_id: int
@@ -123,14 +124,12 @@ def day_plan(
 
 
 def weekly_spans(hours: OpeningHours, day: date) -> list[LocalSpan]:
-    """What the weekly slots alone give on `day`."""
-    return [
-        _span(day, slot.opens, slot.closes)
-        for slot in hours.slots
-        if slot.weekday == day.weekday()
-        and (slot.valid_from is None or slot.valid_from <= day)
-        and (slot.valid_to is None or day <= slot.valid_to)
-    ]
+    """What the weekly slots alone give on `day`: those of the periods covering it, if any
+    does (a period replaces the usual week, closing its weekdays without a slot), else the
+    usual week's."""
+    covering = [slot for slot in hours.slots if slot.dated and slot.covers(day)]
+    chosen = covering or [slot for slot in hours.slots if not slot.dated]
+    return [_span(day, s.opens, s.closes) for s in chosen if s.weekday == day.weekday()]
 
 
 def _merge(intervals: Iterable[Interval]) -> list[Interval]:
@@ -153,12 +152,12 @@ def open_intervals(
     *,
     holidays: Mapping[date, str],
     zone: ZoneInfo,
-    special_openings: Sequence[SpecialOpening] = (),
+    agenda_openings: Sequence[AgendaOpening] = (),
 ) -> list[Interval]:
     """The merged UTC intervals during which the lieu is open that overlap [start, end)."""
     found: list[Interval] = [
         interval
-        for o in special_openings
+        for o in agenda_openings
         if o.starts_at < end and o.ends_at > start
         for interval in wall_intervals(_wall(o.starts_at, zone), _wall(o.ends_at, zone), zone)
     ]
@@ -179,7 +178,7 @@ def state(
     *,
     holidays: Mapping[date, str],
     zone: ZoneInfo,
-    special_openings: Sequence[SpecialOpening] = (),
+    agenda_openings: Sequence[AgendaOpening] = (),
 ) -> OpenState:
     """Open (until when), closed (until when) or unknown (no hours entered) at instant `at`."""
     at = at.astimezone(UTC)
@@ -191,7 +190,7 @@ def state(
             at + horizon,
             holidays=holidays,
             zone=zone,
-            special_openings=special_openings,
+            agenda_openings=agenda_openings,
         )
         current = next((iv for iv in intervals if iv[0] <= at < iv[1]), None)
         upcoming = next((iv[0] for iv in intervals if iv[0] > at), None)
@@ -201,7 +200,7 @@ def state(
                 return OpenState(
                     state="open",
                     until=until,
-                    note=_open_note(hours, at, holidays, zone, special_openings),
+                    note=_open_note(hours, at, holidays, zone, agenda_openings),
                 )
         elif upcoming is not None or last_try:
             return OpenState(
@@ -219,9 +218,9 @@ def _open_note(
     at: datetime,
     holidays: Mapping[date, str],
     zone: ZoneInfo,
-    special_openings: Sequence[SpecialOpening],
+    agenda_openings: Sequence[AgendaOpening],
 ) -> str:
-    for opening in special_openings:
+    for opening in agenda_openings:
         if opening.starts_at <= at < opening.ends_at:
             return opening.title
     day = at.astimezone(zone).date()
@@ -236,10 +235,10 @@ def _wall(instant: datetime, zone: ZoneInfo) -> datetime:
     return instant.astimezone(zone).replace(tzinfo=None)
 
 
-def special_openings(occurrences: Iterable[Occurrence], zone: ZoneInfo) -> list[SpecialOpening]:
+def agenda_openings(occurrences: Iterable[Occurrence], zone: ZoneInfo) -> list[AgendaOpening]:
     """Special openings from agenda occurrences of kind "ouverture" (cancelled ones skipped)."""
     return [
-        SpecialOpening(
+        AgendaOpening(
             lieu_id=o.lieu_id,
             # Same DST reading as the hours: go back to the wall time the activity was entered in.
             starts_at=to_instant(o.starts_at.replace(tzinfo=None), zone),

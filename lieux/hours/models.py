@@ -19,12 +19,40 @@ def span_label(opens: time, closes: time) -> str:
 
 
 class OpeningSlot(msgspec.Struct, frozen=True, kw_only=True):
+    """A weekly opening. With `valid_from`/`valid_to` it belongs to a period (`period` is its
+    name): the slots of a period replace the usual week on the dates it covers (see Period)."""
+
     weekday: int  # 0 = Monday
     opens: time
     closes: time
     valid_from: date | None = None
     valid_to: date | None = None
     demo: bool = False
+    period: str = ""  # the period's name ("Horaires d'été"), for a slot valid between dates
+
+    @property
+    def dated(self) -> bool:
+        return self.valid_from is not None or self.valid_to is not None
+
+    def covers(self, day: date) -> bool:
+        """Whether `day` lies within the slot's validity (always, for an undated slot)."""
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+
+class Period(msgspec.Struct, frozen=True, kw_only=True):
+    """Weekly hours for a while ("Horaires d'été" from 1 July to 31 August, "pendant les
+    travaux"): on the dates it covers, its slots *replace* the usual week (a weekday without a
+    slot of the period is closed then); exceptions and the holiday rule still come first."""
+
+    name: str
+    start: date | None  # None: no first day (only in data not typed in the editor)
+    end: date | None
+    slots: tuple[OpeningSlot, ...]
+
+    def covers(self, day: date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
 
 
 class OpeningException(msgspec.Struct, frozen=True, kw_only=True):
@@ -59,6 +87,25 @@ class OpeningHours(msgspec.Struct, frozen=True, kw_only=True):
     @property
     def known(self) -> bool:
         return bool(self.slots)
+
+    @property
+    def usual_slots(self) -> tuple[OpeningSlot, ...]:
+        """The usual week: the slots valid on any date."""
+        return tuple(s for s in self.slots if not s.dated)
+
+    @property
+    def periods(self) -> tuple[Period, ...]:
+        """The periods, by first day: the dated slots grouped by dates and name."""
+        groups: dict[tuple, list[OpeningSlot]] = {}
+        for slot in self.slots:
+            if slot.dated:
+                groups.setdefault((slot.valid_from, slot.valid_to, slot.period), []).append(slot)
+        return tuple(
+            Period(name=name, start=start, end=end, slots=tuple(found))
+            for (start, end, name), found in sorted(
+                groups.items(), key=lambda item: (item[0][0] or date.min, item[0][1] or date.max)
+            )
+        )
 
     @property
     def demo(self) -> bool:

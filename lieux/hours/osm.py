@@ -17,27 +17,21 @@ comment alone means "unknown" (`11:00-17:00 "Ouverture"` is "maybe open"): a rul
 and a note states `open` before it, `11:00-17:00 open "Ouverture"`; closed ones say `off "Congés"`.
 """
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import opening_hours
 
-from lieux.hours.engine import ONE_DAY, LocalSpan, SpecialOpening, day_plan, weekly_spans
-from lieux.hours.holidays import IRIS_DAY, public_holidays, sunday_feasts
-from lieux.hours.models import HolidayRule, OpeningException, OpeningHours, OpeningSlot
-from lieux.text import NOTE_MAX, clean
+from lieux.hours.engine import ONE_DAY, AgendaOpening, LocalSpan, day_plan, weekly_spans
+from lieux.hours.holidays import IRIS_DAY, sunday_feasts
+from lieux.hours.models import OpeningHours
 
 # "Complete for the coming year": one day more, so a window starting today covers a full year.
 EXPORT_DAYS = 366
 OSM_DAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-# An interval opening-hours-py reports that lasts longer than this (or crosses two midnights) is
-# cut at midnights into one span a day on import.
-MAX_SLOT = timedelta(hours=24)
-# Years of Belgian public holidays read to learn a string's holiday rule (see from_osm).
-HOLIDAY_SAMPLE_YEARS = 12
 
 
 class OsmError(ValueError):
@@ -101,11 +95,11 @@ def to_osm(
     start: date,
     holidays: Mapping[date, str],
     zone: ZoneInfo,
-    special_openings: Sequence[SpecialOpening] = (),
+    agenda_openings: Sequence[AgendaOpening] = (),
 ) -> str | None:
     """The OSM string giving the engine's answers from `start` for a year; None if unknown."""
     end = start + timedelta(days=EXPORT_DAYS)
-    extra = _special_rules(special_openings, start, zone)
+    extra = _agenda_opening_rules(agenda_openings, start, zone)
     if not hours.known:
         return ", ".join(["24/7 unknown", *extra]) if extra else None
 
@@ -123,26 +117,15 @@ def to_osm(
             base_times[weekday] = _osm_spans(spans)
     rules.append(", ".join(_weekday_groups(base_times)) or "off")
 
-    # Slots valid only between dates: dated rules for the days they change.
+    # Periods (slots valid between dates): one dated rule per weekday group, for each run of
+    # days that the same periods cover; every day of a run is its own rule's, as is its evening.
     if len(base.slots) != len(hours.slots):
-        runs: dict[tuple[int, str], list[list[date]]] = defaultdict(list)
-        day = start - ONE_DAY
-        while day <= end:
-            times = _osm_spans(weekly_spans(hours, day))
-            if times != base_times.get(day.weekday(), "off"):
+        for first, last in _period_runs(hours, start - ONE_DAY, end):
+            rules.extend(_period_rules(hours, first, last))
+            day = first
+            while day <= last:
                 overridden.add(day)
-                key = (day.weekday(), times)
-                if runs[key] and runs[key][-1][-1] == day - timedelta(days=7):
-                    runs[key][-1].append(day)
-                else:
-                    runs[key].append([day])
-            day += ONE_DAY
-        dated = [
-            (run[0], f"{_osm_dates(run[0], run[-1])} {OSM_DAYS[wd]} {times}")
-            for (wd, times), found in runs.items()
-            for run in found
-        ]
-        rules.extend(rule for _first, rule in sorted(dated))
+                day += ONE_DAY
 
     rule = hours.holiday_rule
     if rule is not None and rule.rule != "as_usual":
@@ -227,7 +210,61 @@ def to_osm(
     return ", ".join([text, *spill, *extra])
 
 
-def _special_rules(openings: Sequence[SpecialOpening], start: date, zone: ZoneInfo) -> list[str]:
+def _period_runs(hours: OpeningHours, first: date, last: date) -> list[tuple[date, date]]:
+    """The runs of consecutive days in [first, last] covered by the same (non-empty) set of
+    periods."""
+    runs: list[tuple[date, date]] = []
+    previous: frozenset = frozenset()
+    day = first
+    while day <= last:
+        covering = frozenset(
+            (s.valid_from, s.valid_to, s.period) for s in hours.slots if s.dated and s.covers(day)
+        )
+        if covering and covering == previous:
+            runs[-1] = (runs[-1][0], day)
+        elif covering:
+            runs.append((day, day))
+        previous = covering
+        day += ONE_DAY
+    return runs
+
+
+def _days_selector(weekdays: Sequence[int]) -> str:
+    """'Mo-We,Fr' for Monday, Tuesday, Wednesday and Friday."""
+    parts, index = [], 0
+    days = sorted(weekdays)
+    while index < len(days):
+        last = index
+        while last + 1 < len(days) and days[last + 1] == days[last] + 1:
+            last += 1
+        first_day, last_day = OSM_DAYS[days[index]], OSM_DAYS[days[last]]
+        parts.append(first_day if last == index else f"{first_day}-{last_day}")
+        index = last + 1
+    return ",".join(parts)
+
+
+def _period_rules(hours: OpeningHours, first: date, last: date) -> list[str]:
+    """`2027 Jul 01-2027 Aug 31 Mo-Fr 10:00-14:00 open "Horaires d'été"; 2027 Jul 01-2027 Aug 31
+    Sa,Su off`: the week of the periods covering [first, last], every weekday said (a period
+    closes the weekdays it has no slot for). The name is the comment of the open times only:
+    a comment on `off` would read as a closure with a note."""
+    by_times: dict[str, list[int]] = defaultdict(list)
+    day = first
+    while day <= min(last, first + timedelta(days=6)):
+        by_times[_osm_spans(weekly_spans(hours, day))].append(day.weekday())
+        day += ONE_DAY
+    names = {s.period for s in hours.slots if s.dated and s.covers(first)}
+    note = names.pop() if len(names) == 1 else ""
+    dates = _osm_dates(first, last)
+    return [
+        f"{dates} {_days_selector(days)} {times if times == 'off' else _with_note(times, note)}"
+        for times, days in sorted(by_times.items(), key=lambda item: min(item[1]))
+    ]
+
+
+def _agenda_opening_rules(
+    openings: Sequence[AgendaOpening], start: date, zone: ZoneInfo
+) -> list[str]:
     """One rule per local day an opening covers (cut at midnights, so no overnight notation)."""
     rules = []
     for opening in openings:
@@ -252,155 +289,3 @@ def parse(text: str) -> opening_hours.OpeningHours:
     except (SyntaxError, opening_hours.ParserError) as error:
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
         raise OsmError(f"not a valid opening_hours string: {text!r} ({first_line})") from None
-
-
-def _day_pieces(begin: datetime, finish: datetime) -> list[LocalSpan]:
-    """An open interval as the stored hours hold it: whole if it lasts a day at most and crosses
-    one midnight at most (`Fr 20:00-02:00`), else cut at midnights, one span a day (`24/7`)."""
-    midnights = (finish - timedelta(microseconds=1)).date() - begin.date()
-    if finish - begin <= MAX_SLOT and midnights.days <= 1:
-        return [(begin, finish)]
-    pieces = []
-    while begin < finish:
-        piece = min(finish, datetime.combine(begin.date() + ONE_DAY, time(0)))
-        pieces.append((begin, piece))
-        begin = piece
-    return pieces
-
-
-def _spans_starting(parsed, day: date) -> tuple[tuple[time, time], ...]:
-    """The opening spans that start on `day`, as (opens, closes) wall times."""
-    first, last = (
-        datetime.combine(day - ONE_DAY, time(0)),
-        datetime.combine(day + 2 * ONE_DAY, time(0)),
-    )
-    return tuple(
-        sorted(
-            (begin.time(), finish.time())
-            for start, end, state, _comment in parsed.intervals(first, last)
-            if state == opening_hours.State.OPEN
-            for begin, finish in _day_pieces(start, end or last)
-            if begin.date() == day
-        )
-    )
-
-
-def from_osm(
-    text: str, *, today: date, holidays: Mapping[date, str]
-) -> tuple[list[OpeningSlot], list[OpeningException], HolidayRule]:
-    """Weekly slots, dated exceptions (over the coming year) and a holiday rule for a string.
-
-    Reads what opening-hours-py says day by day over the coming year: the most common hours of
-    each weekday become the weekly slots, holidays give the rule, the other days exceptions.
-    """
-    parsed = parse(text)
-    end = today + timedelta(days=EXPORT_DAYS)
-    by_day: dict[date, list[LocalSpan]] = defaultdict(list)
-    notes: dict[date, str] = {}
-    first = datetime.combine(today - ONE_DAY, time(0))
-    for begin, finish, state, comment in parsed.intervals(first, datetime.combine(end, time(0))):
-        if state == opening_hours.State.UNKNOWN:
-            raise OsmError(f"{text!r}: 'unknown' hours cannot be stored, leave them out instead")
-        if state != opening_hours.State.OPEN:
-            if comment:
-                # An OSM comment is imported text: the note the hours form would accept.
-                note = clean(comment, NOTE_MAX)
-                day = begin.date()
-                while day <= (finish or begin).date():
-                    notes.setdefault(day, note)
-                    day += ONE_DAY
-            continue
-        for piece in _day_pieces(begin, finish or datetime.combine(end, time(0))):
-            by_day[piece[0].date()].append(piece)
-    legal = {day for day in holidays if today <= day < end}
-    feasts = {d for y in range(today.year, end.year + 1) for d in sunday_feasts(y)}
-    iris = {d for d in legal if (d.month, d.day) == IRIS_DAY}
-    known_difference = feasts | iris  # see lieux.hours.holidays
-    ordinary = [
-        today + timedelta(days=n)
-        for n in range(EXPORT_DAYS)
-        if today + timedelta(days=n) not in legal | known_difference
-    ]
-
-    def times(day: date) -> tuple[tuple[time, time], ...]:
-        return tuple(sorted((s.time(), e.time()) for s, e in by_day.get(day, [])))
-
-    slots = []
-    for weekday in range(7):
-        counts = Counter(times(day) for day in ordinary if day.weekday() == weekday)
-        if counts:
-            best = counts.most_common(1)[0][0]
-            slots += [OpeningSlot(weekday=weekday, opens=o, closes=c) for o, c in best]
-    weekly = OpeningHours(lieu_id=0, slots=tuple(slots))
-
-    def usual(day: date) -> tuple[tuple[time, time], ...]:
-        return tuple(sorted((s.time(), e.time()) for s, e in weekly_spans(weekly, day)))
-
-    # The holiday rule is the one that best predicts what the string does on public holidays.
-    # A lieu open two days a week meets few holidays on those days in a year: read several.
-    sample = [
-        (usual(day), _spans_starting(parsed, day))
-        for day in public_holidays(
-            range(today.year, today.year + HOLIDAY_SAMPLE_YEARS), iris_day=False
-        )
-        if day >= today
-    ]
-    candidates: list[HolidayRule] = [HolidayRule(rule="as_usual"), HolidayRule(rule="closed")]
-    candidates += [
-        HolidayRule(rule="special", opens=found[0][0], closes=found[0][1])
-        for found in sorted({found for _usual, found in sample if len(found) == 1})
-    ]
-
-    def predicted(rule: HolidayRule, usual_spans) -> tuple[tuple[time, time], ...]:
-        if rule.rule == "special":
-            return ((rule.opens, rule.closes),)
-        return usual_spans if rule.rule == "as_usual" else ()
-
-    # max() keeps the first of equals: "as usual", then "closed", when the string says nothing.
-    rule = max(
-        candidates,
-        key=lambda rule: sum(
-            predicted(rule, usual_spans) == found for usual_spans, found in sample
-        ),
-    )
-
-    model = OpeningHours(lieu_id=0, slots=tuple(slots), holiday_rule=rule)
-    exceptions: list[OpeningException] = []
-    for n in range(EXPORT_DAYS):
-        day = today + timedelta(days=n)
-        expected = tuple(sorted((s.time(), e.time()) for s, e in day_plan(model, day, holidays)[0]))
-        found = times(day)
-        note = notes.get(day, "")
-        previous = exceptions[-1] if exceptions else None
-        continues = (
-            previous is not None
-            and previous.kind == "closed"
-            and previous.end_date == day - ONE_DAY
-            and previous.note == note
-        )
-        # A day closed with a note ("Congés") belongs to a closed period even when the lieu
-        # would be closed that day anyway.
-        if (found == expected or day in known_difference) and not (found == () and note):
-            continue
-        if len(found) > 1:
-            raise OsmError(f"{text!r}: several special openings on {day} cannot be stored")
-        if not found and continues:
-            exceptions[-1] = OpeningException(
-                start_date=previous.start_date, end_date=day, kind="closed", note=note
-            )
-        elif not found:
-            exceptions.append(
-                OpeningException(start_date=day, end_date=day, kind="closed", note=note)
-            )
-        else:
-            exceptions.append(
-                OpeningException(
-                    start_date=day,
-                    end_date=day,
-                    kind="special",
-                    opens=found[0][0],
-                    closes=found[0][1],
-                    note=note,
-                )
-            )
-    return slots, exceptions, rule

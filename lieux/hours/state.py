@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
-from lieux.hours.engine import SpecialOpening, state
+from lieux.hours.engine import AgendaOpening, state
 from lieux.hours.live import hours_stale, with_live
 from lieux.hours.models import LiveStatus, OpeningHours, OpenState
 
@@ -22,22 +22,28 @@ def lieu_state(
     *,
     zone: ZoneInfo,
     holidays: Mapping[date, str],
-    specials_at: Callable[[datetime], Sequence[SpecialOpening]],
+    agenda_openings_at: Callable[[datetime], Sequence[AgendaOpening]],
     live: LiveStatus | None = None,
     verified_at: datetime | None = None,
     stale_days: int,
 ) -> OpenState:
     """Open (until), closed (until the next opening) or unknown at `at`: the hours, holidays
-    and agenda openings (`specials_at(instant)`: those known around an instant), then the live
-    status while it lasts, and whether the hours need confirming (`hours_stale`)."""
+    and agenda openings (`agenda_openings_at(instant)`: those known around an instant), then
+    the live status while it lasts, and whether the hours need confirming (`hours_stale`)."""
 
     def planned_at(instant: datetime) -> OpenState:
         return state(
-            hours, instant, holidays=holidays, zone=zone, special_openings=specials_at(instant)
+            hours,
+            instant,
+            holidays=holidays,
+            zone=zone,
+            agenda_openings=agenda_openings_at(instant),
         )
 
     planned = planned_at(at)
-    if planned.state == "open" and any(o.starts_at <= at < o.ends_at for o in specials_at(at)):
+    if planned.state == "open" and any(
+        o.starts_at <= at < o.ends_at for o in agenda_openings_at(at)
+    ):
         planned = msgspec.structs.replace(planned, source="agenda")
     answer = with_live(planned, live, at, planned_at)
     if answer.source != "live" and hours_stale(verified_at, hours.known, at, stale_days):

@@ -11,7 +11,6 @@ on one message) it is pending again and goes out with the same Message-ID. docs/
 exactly what this guarantees.
 """
 
-import asyncio
 import logging
 import sqlite3
 import threading
@@ -22,11 +21,11 @@ from datetime import timedelta
 
 import msgspec
 
-from lieux.calendar.refresh import new_holder
+from lieux import background
 from lieux.clock import Clock
 from lieux.db import connect
 from lieux.db import outbox as outbox_db
-from lieux.db.leases import release_lease, take_lease
+from lieux.db.leases import take_lease
 from lieux.mail.smtp import PermanentFailure, TemporaryFailure, build, deliver
 from lieux.settings import Settings
 
@@ -159,52 +158,21 @@ def _keep_answer(mark) -> bool:
     return False
 
 
-def _give_up(path: str, holder: str) -> None:
-    db = connect(path)
-    try:
-        release_lease(db, LEASE, holder)
-    finally:
-        db.close()
-
-
 @asynccontextmanager
 async def send_mail(app) -> AsyncIterator[None]:
     """Lifespan of the app: every POLL_EVERY_S, in a thread, send what is due if this process
-    holds the sender's lease. Without LIEUX_SMTP_URL it does nothing at all."""
+    holds the sender's lease (lieux.background.rounds). Without LIEUX_SMTP_URL it does nothing
+    at all."""
     settings: Settings = app.state.settings
     if not settings.mail_enabled:
         yield
         return
-    holder = new_holder()
-    stop = threading.Event()
 
-    busy = False
+    def work(holder: str, stop: threading.Event) -> None:
+        send_due(settings.db, settings, clock=app.state.clock, holder=holder, stop=stop)
 
-    async def rounds() -> None:
-        nonlocal busy
-        while True:
-            busy = True
-            try:
-                await asyncio.to_thread(
-                    send_due, settings.db, settings, clock=app.state.clock, holder=holder, stop=stop
-                )
-            except Exception:  # a bad round (database locked...) must not end the next ones
-                log.exception("mail: a sending round failed")
-            finally:
-                busy = False
-            if stop.is_set():
-                return
-            await asyncio.sleep(POLL_EVERY_S)
-
-    task = asyncio.create_task(rounds())
-    try:
+    # At a stop, the message being sent finishes and is marked, unless it takes too long.
+    async with background.rounds(
+        path=settings.db, lease=LEASE, work=work, every=POLL_EVERY_S, finish_wait=SHUTDOWN_WAIT_S
+    ):
         yield
-    finally:
-        stop.set()
-        if busy:  # the message being sent finishes and is marked, unless it takes too long
-            await asyncio.wait([task], timeout=SHUTDOWN_WAIT_S)
-        task.cancel()
-        try:
-            await asyncio.to_thread(_give_up, settings.db, holder)
-        except Exception:  # stopping must not fail because the database went away
-            log.exception("could not give up the mail sender lease")

@@ -26,32 +26,6 @@ __all__ = ["StaleActivity", "replace_hours", "uid_for"]
 _WRITE_FIELDS = tuple(f.name for f in msgspec.structs.fields(ActivityWrite))
 
 
-def _record(
-    db: Database,
-    lieu: Lieu,
-    by: int | None,
-    action: str,
-    entity: str,
-    entity_id: int,
-    *,
-    before: object = None,
-    after: object = None,
-    now: datetime,
-) -> None:
-    """The audit entry of a change in `lieu` by member `by` (None: a visitor, or the supports)."""
-    audit_trail.record(
-        db,
-        lieu_id=lieu.id,
-        by=by,
-        action=action,
-        entity=entity,
-        entity_id=entity_id,
-        before=before,
-        after=after,
-        now=now,
-    )
-
-
 def uid_for(lieu: Lieu, base_url: str) -> str:
     """A new iCalendar UID: random, stable forever, naming the service's host."""
     host = base_url.split("://", 1)[-1].split("/", 1)[0]
@@ -69,7 +43,16 @@ def create_activity(
     with db.atomic():
         activity_id = activities_db.insert_activity(db, lieu.id, write, uid=uid, now=now)
         after = activities_db.get_activity(db, activity_id)
-        _record(db, lieu, by, "create", "activity", activity_id, after=after, now=now)
+        audit_trail.record(
+            db,
+            lieu_id=lieu.id,
+            by=by,
+            action="create",
+            entity="activity",
+            entity_id=activity_id,
+            after=after,
+            now=now,
+        )
     return activity_id
 
 
@@ -93,13 +76,13 @@ def update_activity(
         )
         if after != activity:
             logged = _with_reason(after, reason)
-            _record(
+            audit_trail.record(
                 db,
-                lieu,
-                by,
-                action,
-                "activity",
-                activity.id,
+                lieu_id=lieu.id,
+                by=by,
+                action=action,
+                entity="activity",
+                entity_id=activity.id,
                 before=activity,
                 after=logged,
                 now=now,
@@ -112,11 +95,11 @@ def _with_reason(after: Activity, reason: str) -> object:
     return {**msgspec.to_builtins(after), "reason": reason} if reason else after
 
 
-def set_status(
+def set_activity_cancelled(
     db: Database,
     lieu: Lieu,
     activity: Activity,
-    status: str,
+    cancelled: bool,
     *,
     version: int | None,
     by: int | None,
@@ -124,9 +107,11 @@ def set_status(
     now: datetime,
     reason: str = "",
 ) -> Activity:
-    """Cancel a whole activity (every occurrence), or confirm it again."""
+    """Cancel a whole activity (every occurrence), or confirm it again. (Not the lieu's live
+    status, "Fermé aujourd'hui": lieux.manage.status_actions.set_live_status.)"""
+    status = "cancelled" if cancelled else "confirmed"
     write = msgspec.structs.replace(as_write(activity), status=status)
-    action = "cancel" if status == "cancelled" else "uncancel"
+    action = "cancel" if cancelled else "uncancel"
     return update_activity(
         db,
         lieu,
@@ -152,7 +137,16 @@ def delete_activity(
 ) -> None:
     with db.atomic():
         activities_db.delete_activity(db, activity.id, now=now, expected_version=version)
-        _record(db, lieu, by, "delete", "activity", activity.id, before=activity, now=now)
+        audit_trail.record(
+            db,
+            lieu_id=lieu.id,
+            by=by,
+            action="delete",
+            entity="activity",
+            entity_id=activity.id,
+            before=activity,
+            now=now,
+        )
 
 
 def restore_activity(
@@ -162,7 +156,16 @@ def restore_activity(
     with db.atomic():
         activities_db.undelete_activity(db, activity_id, now=now)
         after = activities_db.get_activity(db, activity_id)
-        _record(db, lieu, by, "restore", "activity", activity_id, after=after, now=now)
+        audit_trail.record(
+            db,
+            lieu_id=lieu.id,
+            by=by,
+            action="restore",
+            entity="activity",
+            entity_id=activity_id,
+            after=after,
+            now=now,
+        )
     return after
 
 
@@ -199,8 +202,16 @@ def change_occurrence(
                 db, activity.id, recurrence_id, starts_at, ends_at, **common
             )
         logged = _with_reason(after, reason)
-        _record(
-            db, lieu, by, action, "activity", activity.id, before=activity, after=logged, now=now
+        audit_trail.record(
+            db,
+            lieu_id=lieu.id,
+            by=by,
+            action=action,
+            entity="activity",
+            entity_id=activity.id,
+            before=activity,
+            after=logged,
+            now=now,
         )
     return after
 
@@ -232,11 +243,11 @@ def cancel_dates(
             if recurrence_id is None:
                 if activity.rrule:
                     continue
-                set_status(
+                set_activity_cancelled(
                     db,
                     lieu,
                     activity,
-                    "cancelled",
+                    True,
                     version=None,
                     by=by,
                     zone=zone,
@@ -318,7 +329,17 @@ def set_rules(
         before = members_db.get_rules(db, lieu.id)
         members_db.set_rules(db, lieu.id, rules, now=now)
         if rules != before:
-            _record(db, lieu, by, "update", "lieu", lieu.id, before=before, after=rules, now=now)
+            audit_trail.record(
+                db,
+                lieu_id=lieu.id,
+                by=by,
+                action="update",
+                entity="lieu",
+                entity_id=lieu.id,
+                before=before,
+                after=rules,
+                now=now,
+            )
 
 
 class LastCoManager(Exception):
@@ -340,13 +361,13 @@ def set_member_role(
             members_db.remove_role(db, member_id, lieu.id)
         else:
             members_db.change_role(db, member_id, lieu.id, role)
-        _record(
+        audit_trail.record(
             db,
-            lieu,
-            by,
-            "remove" if role is None else "update",
-            "member",
-            member_id,
+            lieu_id=lieu.id,
+            by=by,
+            action="remove" if role is None else "update",
+            entity="member",
+            entity_id=member_id,
             before={"role": before},
             after=None if role is None else {"role": role},
             now=now,
@@ -359,4 +380,12 @@ def revoke_invite(
     """Make an invite link unusable."""
     with db.atomic():
         members_db.revoke_invite(db, invite_id, now=now)
-        _record(db, lieu, by, "revoke", "invite", invite_id, now=now)
+        audit_trail.record(
+            db,
+            lieu_id=lieu.id,
+            by=by,
+            action="revoke",
+            entity="invite",
+            entity_id=invite_id,
+            now=now,
+        )

@@ -11,7 +11,8 @@ from lieux.db import hours as hours_db
 from lieux.db import profile as profile_db
 from lieux.hours.holidays import public_holidays
 from lieux.hours.models import OpeningHours
-from lieux.hours.osm import from_osm, to_osm
+from lieux.hours.osm import to_osm
+from lieux.hours.osm_import import from_osm
 from lieux.manage import audit_trail
 from lieux.models import Lieu
 

@@ -7,7 +7,8 @@ from sqlite_utils import Database
 
 from lieux.calendar.models import ActivityWrite
 from lieux.db import proposals as proposals_db
-from lieux.manage.actions import _record, create_activity
+from lieux.manage import audit_trail
+from lieux.manage.actions import create_activity
 from lieux.models import Lieu
 
 
@@ -18,7 +19,16 @@ def propose(
         proposal_id = proposals_db.create_proposal(
             db, lieu.id, write, member_id=by, proposer_name=name, now=now
         )
-        _record(db, lieu, by, "propose", "proposal", proposal_id, after=write, now=now)
+        audit_trail.record(
+            db,
+            lieu_id=lieu.id,
+            by=by,
+            action="propose",
+            entity="proposal",
+            entity_id=proposal_id,
+            after=write,
+            now=now,
+        )
     return proposal_id
 
 
@@ -49,13 +59,13 @@ def accept(
             now=now,
         ):
             raise AlreadyDecided
-        _record(
+        audit_trail.record(
             db,
-            lieu,
-            by,
-            "accept",
-            "proposal",
-            proposal.id,
+            lieu_id=lieu.id,
+            by=by,
+            action="accept",
+            entity="proposal",
+            entity_id=proposal.id,
             after={"activity_id": activity_id, "message": message},
             now=now,
         )
@@ -76,8 +86,15 @@ def decline(
             db, proposal.id, "declined", decided_by=by, message=message, now=now
         ):
             raise AlreadyDecided
-        _record(
-            db, lieu, by, "decline", "proposal", proposal.id, after={"message": message}, now=now
+        audit_trail.record(
+            db,
+            lieu_id=lieu.id,
+            by=by,
+            action="decline",
+            entity="proposal",
+            entity_id=proposal.id,
+            after={"message": message},
+            now=now,
         )
 
 
@@ -96,7 +113,15 @@ def support(
     """
     with db.atomic():
         proposals_db.add_support(db, proposal.id, by, now=now)
-        _record(db, lieu, by, "support", "proposal", proposal.id, now=now)
+        audit_trail.record(
+            db,
+            lieu_id=lieu.id,
+            by=by,
+            action="support",
+            entity="proposal",
+            entity_id=proposal.id,
+            now=now,
+        )
         current = proposals_db.get_proposal(db, proposal.id)
         if lieu.governance == "self-managed" and current.supports >= lieu.support_threshold:
             return accept(db, lieu, current, by=None, message="", uid=uid, now=now)
@@ -109,4 +134,12 @@ def withdraw(
     with db.atomic():
         if not proposals_db.withdraw(db, proposal.id, by, now=now):
             raise AlreadyDecided
-        _record(db, lieu, by, "withdraw", "proposal", proposal.id, now=now)
+        audit_trail.record(
+            db,
+            lieu_id=lieu.id,
+            by=by,
+            action="withdraw",
+            entity="proposal",
+            entity_id=proposal.id,
+            now=now,
+        )

@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from typing import Annotated, Any
 
 from litestar import Request, Response
-from litestar.di import Provide
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
 from litestar.params import Body
@@ -19,21 +18,10 @@ from sqlite_utils import Database
 from lieux.calendar.models import KINDS, Activity
 from lieux.db import activities as activities_db
 from lieux.manage import notices, repeat_hint
-from lieux.members.guards import provide_lieu, provide_manager, provide_member
-from lieux.members.session import provide_identity
 from lieux.models import Lieu
 
 # Where every controller of the members' area lives.
 PATH = "/manage/{slug:str}"
-# Every controller of the members' area: who is asking, and which lieu (404 before anything).
-DEPENDENCIES = {
-    "identity": Provide(provide_identity, sync_to_thread=False),
-    "lieu": Provide(provide_lieu, sync_to_thread=False),
-}
-# The guard of a controller, declared once as its `by` dependency (the acting member's id).
-FOR_MANAGERS = {**DEPENDENCIES, "by": Provide(provide_manager, sync_to_thread=False)}
-FOR_MEMBERS = {**DEPENDENCIES, "by": Provide(provide_member, sync_to_thread=False)}
-
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 

@@ -12,7 +12,7 @@ from lieux.models import Lieu
 ENTITY = "live_status"
 
 
-def set_status(db: Database, lieu: Lieu, status: LiveStatus, *, by: int | None, now: datetime):
+def set_live_status(db: Database, lieu: Lieu, status: LiveStatus, *, by: int | None, now: datetime):
     """Make `status` the lieu's live status (replacing any before it), audited as "set"."""
     with db.atomic():
         before = live_db.get_live_status(db, lieu.id)
@@ -30,7 +30,7 @@ def set_status(db: Database, lieu: Lieu, status: LiveStatus, *, by: int | None, 
         )
 
 
-def clear_status(db: Database, lieu: Lieu, *, by: int | None, now: datetime) -> bool:
+def clear_live_status(db: Database, lieu: Lieu, *, by: int | None, now: datetime) -> bool:
     """Take back the lieu's live status (the hours speak again); False if there was none."""
     with db.atomic():
         before = live_db.get_live_status(db, lieu.id)

@@ -173,7 +173,7 @@ def revert_activity(
         wanted = {o.recurrence_id: _override_fields(o) for o in earlier.overrides}
         # A date changed since `earlier` goes back to the series' own, as an override that
         # says so (as restoring a date does): its SEQUENCE grows, so calendars that kept the
-        # change hear of it (lieux.db.overrides.restore_occurrence).
+        # change hear of it (lieux.calendar.edits.restore_occurrence).
         for override in after.overrides:
             wanted.setdefault(override.recurrence_id, _PLAIN)
         have = {o.recurrence_id: _override_fields(o) for o in after.overrides}
@@ -182,8 +182,16 @@ def revert_activity(
                 values = dict(zip(_OVERRIDE_FIELDS, fields, strict=True))
                 overrides_db.set_override(db, activity.id, rid, now=now, **values)
         final = activities_db.get_activity(db, activity.id)
-        actions._record(
-            db, lieu, by, "update", "activity", activity.id, before=activity, after=final, now=now
+        audit_trail.record(
+            db,
+            lieu_id=lieu.id,
+            by=by,
+            action="update",
+            entity="activity",
+            entity_id=activity.id,
+            before=activity,
+            after=final,
+            now=now,
         )
     return final
 
@@ -218,10 +226,10 @@ def _live_status(db, lieu, entry, *, by, zone, now) -> None:
         raise Refused(CHANGED)
     earlier = None if entry.before is None else msgspec.convert(entry.before, LiveStatus)
     if earlier is not None and earlier.expires_at > now:
-        status_actions.set_status(db, lieu, earlier, by=by, now=now)
+        status_actions.set_live_status(db, lieu, earlier, by=by, now=now)
     elif entry.action == "clear":
         raise Refused(ENDED)
-    elif not status_actions.clear_status(db, lieu, by=by, now=now):
+    elif not status_actions.clear_live_status(db, lieu, by=by, now=now):
         raise Refused(CHANGED)
 
 
@@ -266,8 +274,16 @@ def _member(db, lieu, entry, *, by, zone, now) -> None:
     # Taken out of the lieu: back in with the role they had (only an undo does this: a form
     # cannot add someone to a lieu, an invite does).
     members_db.set_role(db, member_id, lieu.id, earlier, now=now)
-    actions._record(
-        db, lieu, by, "update", "member", member_id, before=None, after={"role": earlier}, now=now
+    audit_trail.record(
+        db,
+        lieu_id=lieu.id,
+        by=by,
+        action="update",
+        entity="member",
+        entity_id=member_id,
+        before=None,
+        after={"role": earlier},
+        now=now,
     )
 
 

@@ -1,10 +1,16 @@
-"""Who may see and change a lieu's data, said once for every controller of the members' area.
+"""Who may see and change a lieu's data, and the network admin area: said once, here.
 
-Litestar guards receive the connection, not the request's dependencies; the identity and the
-lieu come from providers, so each handler starts with one call (`require_manager(identity, lieu)`)
-that refuses with 401 (not signed in) or 403 (signed in, not allowed) before anything else.
+One idiom for every controller of /manage and /admin: the controller declares
+`dependencies = FOR_MANAGERS` (or FOR_MEMBERS, FOR_ADMINS), and every handler names the `by`
+parameter, the acting member's id. Litestar resolves `by` before the handler runs, so the
+handler is refused first: 401 when not signed in, 403 when signed in but not allowed, 404/410
+for a lieu that is not (or no longer) there. Not a Litestar guard: guards get the connection
+only, not the request's database connection the identity and the lieu are read with.
+A handler that forgot `by` would run unguarded; tests/manage/test_every_route_guarded.py walks
+every registered /manage and /admin route as a stranger and fails on it.
 """
 
+from litestar.di import Provide
 from litestar.exceptions import (
     HTTPException,
     NotAuthorizedException,
@@ -18,6 +24,7 @@ from lieux.db.lieux import get_lieu
 from lieux.i18n import mark as _
 from lieux.members.auth import can_manage, can_propose
 from lieux.members.models import Identity
+from lieux.members.session import provide_identity
 from lieux.models import Lieu
 
 ARCHIVED_FOR_MEMBERS = _(
@@ -36,39 +43,37 @@ def provide_lieu(db: Database, slug: str) -> Lieu:
     return lieu
 
 
-def require_manager(identity: Identity | None, lieu: Lieu) -> int:
-    """Refuse unless a co-manager of this lieu (or admin); return the member's id."""
+def _member_id(identity: Identity | None, allowed: bool, refusal: str) -> int:
+    """The signed-in member's id if `allowed`; 401 when nobody is signed in, else 403."""
     if identity is None:
         raise NotAuthorizedException("Connectez-vous avec votre lien personnel.")
-    if not can_manage(identity, lieu.id):
-        raise PermissionDeniedException("Réservé aux co-gestionnaires de ce lieu.")
-    return identity.member.id
-
-
-def require_member(identity: Identity | None, lieu: Lieu) -> int:
-    """Refuse unless a member of this lieu (any role) or admin; return the member's id."""
-    if identity is None:
-        raise NotAuthorizedException("Connectez-vous avec votre lien personnel.")
-    if not can_propose(identity, lieu.id):
-        raise PermissionDeniedException("Réservé aux membres de ce lieu.")
+    if not allowed:
+        raise PermissionDeniedException(refusal)
     return identity.member.id
 
 
 def provide_manager(identity: Identity | None, lieu: Lieu) -> int:
-    """The `by` dependency of a co-managers' controller: `require_manager`, declared once."""
-    return require_manager(identity, lieu)
+    """The `by` of FOR_MANAGERS: a co-manager of this lieu (or an admin)."""
+    allowed = identity is not None and can_manage(identity, lieu.id)
+    return _member_id(identity, allowed, "Réservé aux co-gestionnaires de ce lieu.")
 
 
 def provide_member(identity: Identity | None, lieu: Lieu) -> int:
-    """The `by` dependency of a members' controller: `require_member`, declared once."""
-    return require_member(identity, lieu)
+    """The `by` of FOR_MEMBERS: a member of this lieu (any role), or an admin."""
+    allowed = identity is not None and can_propose(identity, lieu.id)
+    return _member_id(identity, allowed, "Réservé aux membres de ce lieu.")
 
 
 def provide_admin(identity: Identity | None) -> int:
-    """The `by` dependency of the network admin area: 401 signed out, 403 unless a network
-    admin; the admin's member id."""
-    if identity is None:
-        raise NotAuthorizedException("Connectez-vous avec votre lien personnel.")
-    if not identity.member.is_admin:
-        raise PermissionDeniedException(_("Réservé aux administrateurs du réseau."))
-    return identity.member.id
+    """The `by` of FOR_ADMINS: a network admin."""
+    allowed = identity is not None and identity.member.is_admin
+    return _member_id(identity, allowed, _("Réservé aux administrateurs du réseau."))
+
+
+# Who is asking, and which lieu (404 or 410 before anything).
+_IDENTITY = {"identity": Provide(provide_identity, sync_to_thread=False)}
+_LIEU = {**_IDENTITY, "lieu": Provide(provide_lieu, sync_to_thread=False)}
+# A controller's `dependencies`: its guard, the `by` parameter every handler names.
+FOR_MANAGERS = {**_LIEU, "by": Provide(provide_manager, sync_to_thread=False)}
+FOR_MEMBERS = {**_LIEU, "by": Provide(provide_member, sync_to_thread=False)}
+FOR_ADMINS = {**_IDENTITY, "by": Provide(provide_admin, sync_to_thread=False)}

@@ -68,12 +68,12 @@ def csrf_config(settings: Settings) -> CSRFConfig:
     )
 
 
-def provide_identity(request: Request, db: Database) -> Identity | None:
-    """The signed-in member and their roles, or None."""
+def provide_identity(request: Request, db: Database, now: datetime) -> Identity | None:
+    """The signed-in member and their roles, or None (a session that ended by `now` is none)."""
     sid = request.session.get(SESSION_KEY) if request.session else None
     if not isinstance(sid, str):
         return None
-    member_id = members_db.session_member(db, hash_token(sid), now=request.app.state.clock())
+    member_id = members_db.session_member(db, hash_token(sid), now=now)
     return None if member_id is None else members_db.identity(db, member_id)
 
 

@@ -11,6 +11,8 @@ from lieux.calendar.subscribe import feed_page, feed_path
 from lieux.db import hours as hours_db
 from lieux.db.activities import list_activities
 from lieux.db.lieux import get_lieu, list_helplines
+from lieux.hours.announce import announced, words
+from lieux.hours.helplines import helplines_at
 from lieux.hours.holidays import public_holidays
 from lieux.models import Helpline, Lieu, helplines_for
 from lieux.poster.week import WeekPlan, week_plan, week_window
@@ -31,7 +33,9 @@ class Poster(msgspec.Struct, frozen=True, kw_only=True):
     feed_qr: str
     report_url: str  # "Signaler un problème": a door found closed, hours or phone wrong
     report_qr: str
-    helplines: list[Helpline]
+    helplines: list[Helpline]  # those that answer day and night ("jour et nuit")
+    other_lines: list[Helpline]  # the others: their own hours, or "heures inconnues"
+    announcements: list[str]  # closures and periods announced ahead (lieux.hours.announce)
     demo: bool  # fictional hours or activities on this poster (it then says so)
 
 
@@ -67,6 +71,10 @@ def collect(
         now=now,
     )
     page_url, feed_url = poster_urls(settings, slug, lang)
+    # A poster stays up all week: only the lines that never stop answering are "jour et nuit".
+    lines = helplines_for(list_helplines(db), lang)
+    day_and_night = helplines_at(lines, now, zone=zone, iris_day=settings.iris_day).round_the_clock
+    today = now.astimezone(zone).date()
     return Poster(
         lieu=lieu,
         plan=plan,
@@ -76,6 +84,11 @@ def collect(
         feed_qr=qr_svg(feed_url, scale=QR_SCALE),
         report_url=f"{page_url}/report",
         report_qr=qr_svg(f"{page_url}/report", scale=QR_SCALE),
-        helplines=helplines_for(list_helplines(db), lang),
+        helplines=day_and_night,
+        other_lines=[line for line in lines if line not in day_and_night],
+        announcements=[
+            words(a, today, lang)
+            for a in announced(hours, now, zone=zone, days=settings.announce_days)
+        ],
         demo=hours.demo or any(e.demo for e in hours.exceptions) or any(a.demo for a in activities),
     )

@@ -21,15 +21,16 @@ from lieux.db.lieux import get_lieu
 from lieux.i18n import current_lang, pick_language
 from lieux.i18n import mark as _
 from lieux.manage.forms import FormErrors
-from lieux.manage.responses import FOR_MANAGERS, PATH, Form, again, done
+from lieux.manage.responses import PATH, Form, again, done
+from lieux.members.guards import FOR_MANAGERS
 from lieux.members.models import Identity
 from lieux.models import Lieu
 from lieux.reports import actions
 from lieux.reports.forms import filled_by_a_robot, parse_report, parse_resolve
 from lieux.reports.models import CONTACT_MAX, KINDS, MESSAGE_MAX, NOTE_MAX, Report
 from lieux.settings import Settings
+from lieux.web.headline import lieu_headline
 from lieux.widget.cache import cache_of
-from lieux.widget.status import lieu_status
 
 # A person reports one lieu, perhaps three; a school's or a CPAS's shared connection a few more.
 # Past this, from one address within the hour, it is a robot or a flood.
@@ -61,7 +62,7 @@ def _form_page(request: Request, lieu: Lieu, now: datetime, **extra) -> dict:
     lang = current_lang.get()
     return {
         "lieu": lieu,
-        "status": lieu_status(cache_of(request), lieu, None, lang, now),
+        "headline": lieu_headline(cache_of(request), lieu, now, lang, now),
         "action": f"/lieux/{lieu.slug}/report?lang={lang}",
         "kinds": KINDS,
         "values": {},

@@ -16,9 +16,10 @@ import msgspec
 from lieux.calendar.describe import weekday_name
 from lieux.calendar.listing import day_label
 from lieux.hours.engine import Interval, open_intervals
+from lieux.hours.helplines import HelplinesNow
 from lieux.hours.models import OpenState
 from lieux.i18n import gettext, ltr_run
-from lieux.models import Lieu
+from lieux.models import Lieu, helplines_for
 from lieux.widget.cache import OpenNowCache
 from lieux.widget.query import OpenNowQuery
 from lieux.widget.view import describe, lieu_states
@@ -42,6 +43,8 @@ class Now(msgspec.Struct, frozen=True, kw_only=True):
     unknown_count: int
     headline: str  # "Il est 03:00 : aucun lieu n'est ouvert", when none is known to be open
     next_openings: list[NextOpening]  # the soonest to open, when none is open
+    # The helplines at that instant, by their hours, each group ordered for the page's language.
+    helplines: HelplinesNow
 
     def open_first(self, lieux: Iterable[Lieu]) -> list[Lieu]:
         """`lieux` open now first (in their order), then by their next opening, then those to
@@ -104,12 +107,20 @@ def now_of(cache: OpenNowCache, lieux: list[Lieu], at: datetime, lang: str, now:
         "closed": gettext("Il est %(time)s : aucun lieu n'est ouvert"),
         "mixed": gettext("Il est %(time)s : aucun lieu aux horaires connus n'est ouvert"),
     }.get(situation, "") % {"time": clock}
+    lines = cache.snapshot(now).helplines_at(at, zone)
     return Now(
         situation=situation,
         states=states,
         unknown_count=sum(answer.state == "unknown" for answer in states.values()),
         headline=headline,
         next_openings=next_openings,
+        helplines=msgspec.structs.replace(
+            lines,
+            answering=helplines_for(lines.answering, lang),
+            later=helplines_for(lines.later, lang),
+            unknown=helplines_for(lines.unknown, lang),
+            round_the_clock=helplines_for(lines.round_the_clock, lang),
+        ),
     )
 
 
@@ -129,11 +140,11 @@ def weekend_hours(
     snapshot = cache.snapshot(now)
     zone = cache.settings.zone
     hours, holidays = snapshot.hours_of(lieu.id), snapshot.holidays[lang]
-    specials = snapshot.specials_around(window[0], zone).get(lieu.id, ())
+    agenda_openings = snapshot.agenda_openings_around(window[0], zone).get(lieu.id, ())
     regular = open_intervals(hours, *window, holidays=holidays, zone=zone)
     words = []
     for start, end in open_intervals(
-        hours, *window, holidays=holidays, zone=zone, special_openings=specials
+        hours, *window, holidays=holidays, zone=zone, agenda_openings=agenda_openings
     ):
         local_start, local_end = start.astimezone(zone), end.astimezone(zone)
         hours = ltr_run(f"{local_start:%H:%M}–{local_end:%H:%M}", lang)

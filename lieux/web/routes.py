@@ -17,21 +17,22 @@ from lieux.calendar.recurrence import agenda
 from lieux.calendar.subscribe import subscribe_context
 from lieux.db import hours as hours_db
 from lieux.db.activities import list_activities
-from lieux.db.lieux import get_lieu, has_demo_data, list_communes, list_helplines, list_lieux
+from lieux.db.lieux import get_lieu, has_demo_data, list_communes, list_lieux
 from lieux.db.search import lieu_ids_with_activities, search_lieu_ids
 from lieux.embed.assets import WIDGET_CSS, versioned
 from lieux.hours.engine import weekend
 from lieux.i18n import LANG_COOKIE, current_lang
 from lieux.i18n import mark as _
-from lieux.models import LANGUAGES, commune_name, helplines_for
+from lieux.models import LANGUAGES, commune_name
+from lieux.slugs import match_commune
 from lieux.web import structured
 from lieux.web.freshness import hours_freshness
+from lieux.web.headline import lieu_headline
 from lieux.web.lieu_facts import language_names
 from lieux.web.now import moment_label, now_of, weekend_hours
 from lieux.web.share import lieu_share
 from lieux.widget.cache import open_now_context
-from lieux.widget.query import QueryError, parse_at, parse_query
-from lieux.widget.status import lieu_status
+from lieux.widget.query import OpenNowQuery
 
 # A year: the choice of language is remembered, not tracked (the cookie holds only fr/nl/en).
 LANG_COOKIE_AGE = 365 * 24 * 3600
@@ -51,27 +52,25 @@ class PagesController(Controller):
     include_in_schema = False
 
     @get("/", sync_to_thread=True)
-    def home(self, db: Database, request: Request, now: datetime, at: str = "") -> Template:
+    def home(
+        self,
+        db: Database,
+        request: Request,
+        now: datetime,
+        at: datetime,
+        asked_at: datetime | None,
+    ) -> Template:
         cache = request.app.state.open_now
-        try:
-            query = parse_query(
-                cache.snapshot(now),
-                cache.settings.zone,
-                at=at,
-                lang=current_lang.get(),
-                show="all",
-            )
-        except QueryError as error:
-            raise ValidationException(str(error)) from None
         zone = cache.settings.zone
-        today = (query.at or now).astimezone(zone).date()
+        query = OpenNowQuery(at=asked_at, lang=current_lang.get(), show="all")
+        today = at.astimezone(zone).date()
         start = datetime.combine(today, time(), zone)
         week = list_days(
             agenda(list_activities(db), start, start + HOME_AGENDA_SPAN, zone),
             [today + timedelta(days=n) for n in range(HOME_AGENDA_SPAN.days)],
-            now=query.at or now,
+            now=at,
             zone=zone,
-            lang=current_lang.get(),
+            lang=query.lang,
             hours=hours_db.all_hours(db),
         )
         lieux = list_lieux(db)
@@ -82,11 +81,10 @@ class PagesController(Controller):
             context={
                 "lieux": {lieu.id: lieu for lieu in lieux},
                 "week": week,
-                "helplines": helplines_for(list_helplines(db), query.lang),
-                "now": now_of(cache, lieux, query.at or now, query.lang, now),
+                "now": now_of(cache, lieux, at, query.lang, now),
                 "widget_css": versioned(WIDGET_CSS),
                 "demo": has_demo_data(db),
-                "widget": msgspec.structs.replace(widget, helplines=[]),
+                "widget": msgspec.structs.replace(widget, helplines=[], unknown_helplines=[]),
             },
         )
 
@@ -96,21 +94,24 @@ class PagesController(Controller):
         db: Database,
         request: Request,
         now: datetime,
+        at: datetime,
+        asked_at: datetime | None,
         q: str = "",
         commune: list[str] | None = None,
         kind: list[str] | None = None,
         free: bool = False,
         open: str = "",
         sort: str = "",
-        at: str = "",
     ) -> Template:
         """The directory; filters combine: (commune OR commune) AND (kind OR kind) AND free AND
         open now / this weekend AND the search words. `sort=open`: open now first, then the
         soonest to open."""
         communes = list_communes(db)
-        chosen_communes = [c for c in commune or [] if c]
+        typed = [c for c in commune or [] if c]
+        matched = {c: match_commune(c, communes) for c in typed}
+        chosen_communes = list(dict.fromkeys(m for m in matched.values() if m is not None))
         chosen_kinds = [k for k in kind or [] if k]
-        unknown = [c for c in chosen_communes if c not in communes] + [
+        unknown = [c for c, m in matched.items() if m is None] + [
             k for k in chosen_kinds if k not in KINDS
         ]
         if open not in OPEN_FILTERS:
@@ -131,19 +132,17 @@ class PagesController(Controller):
                 (lieu for lieu in lieux if lieu.id in rank), key=lambda lieu: rank[lieu.id]
             )
         cache = request.app.state.open_now
-        try:
-            instant = parse_at(at, cache.settings.zone) or now
-        except QueryError as error:
-            raise ValidationException(str(error)) from None
         lang = current_lang.get()
         zone = cache.settings.zone
+        # `?at=` as typed: the directory's links keep it (its checked instant is `at`).
+        at_text = request.query_params.get("at", "")
         chosen = [("q", q)] if q else []
         chosen += [("commune", c) for c in chosen_communes] + [("kind", k) for k in chosen_kinds]
         chosen += [(name, value) for name, value in (("open", open), ("sort", sort)) if value]
         chosen += [("free", "true")] if free else []
         # What "now" is for the lieux the other filters leave: "nothing open" is said only of
         # lieux whose hours are known, and "try fewer filters" only when those filters emptied it.
-        situation = now_of(cache, lieux, instant, lang, now)
+        situation = now_of(cache, lieux, at, lang, now)
         if sort == "open":
             lieux = situation.open_first(lieux)
         weekend_hours_of: dict[int, list[str]] = {}
@@ -151,7 +150,7 @@ class PagesController(Controller):
         if open == "now":
             shown = situation.of_state(lieux, "open")
         elif open == "weekend":
-            window = weekend(instant, cache.settings.zone)
+            window = weekend(at, cache.settings.zone)
             for lieu in lieux:
                 words = weekend_hours(cache, lieu, window, lang, now)
                 if words:
@@ -164,18 +163,15 @@ class PagesController(Controller):
                 "candidates": lieux,
                 "now": situation,
                 "weekend_hours": weekend_hours_of,
-                "helplines": helplines_for(list_helplines(db), lang),
                 "communes": sorted(communes, key=lambda c: commune_name(c, lang).casefold()),
                 "kinds": KINDS,
-                "statuses": {
-                    lieu.id: lieu_status(cache, lieu, instant, lang, now) for lieu in lieux
-                },
-                "at": at,
+                "headlines": {lieu.id: lieu_headline(cache, lieu, at, lang, now) for lieu in lieux},
+                "at": at_text,
                 # Asked about another instant: the page says which, and its links keep it.
-                "as_of": moment_label(instant, zone, lang, this_year=now.astimezone(zone).year)
-                if at
+                "as_of": moment_label(at, zone, lang, this_year=now.astimezone(zone).year)
+                if asked_at
                 else "",
-                "at_query": "?" + urlencode({"at": at}) if at else "",
+                "at_query": "?" + urlencode({"at": at_text}) if at_text else "",
                 "now_url": "/lieux" + ("?" + urlencode(chosen) if chosen else ""),
                 "filters": {
                     "q": q,
@@ -192,7 +188,13 @@ class PagesController(Controller):
 
     @get("/lieux/{slug:str}", sync_to_thread=True)
     def lieu(
-        self, db: Database, request: Request, now: datetime, slug: str, at: str = ""
+        self,
+        db: Database,
+        request: Request,
+        now: datetime,
+        at: datetime,
+        asked_at: datetime | None,
+        slug: str,
     ) -> Template:
         lieu = get_lieu(db, slug)
         if lieu is None:
@@ -200,42 +202,37 @@ class PagesController(Controller):
                 raise HTTPException(status_code=HTTP_410_GONE, detail=ARCHIVED_FOR_VISITORS)
             raise NotFoundException(f"Aucun lieu « {slug} »")
         cache = request.app.state.open_now
-        try:
-            instant = parse_at(at, cache.settings.zone)
-        except QueryError as error:
-            raise ValidationException(str(error)) from None
         hours = hours_db.get_hours(db, lieu.id)
         activities = list_activities(db, lieu_ids=[lieu.id])
-        start = instant or now
         zone = cache.settings.zone
-        coming = agenda(activities, start, start + LIEU_AGENDA_SPAN, cache.settings.zone)
+        coming = agenda(activities, at, at + LIEU_AGENDA_SPAN, cache.settings.zone)
         demo_ids = {activity.id for activity in activities if activity.demo}
-        status = lieu_status(cache, lieu, instant, current_lang.get(), now)
+        headline = lieu_headline(cache, lieu, at, current_lang.get(), now)
         snapshot = cache.snapshot(now)
         return Template(
             "web/lieu.html",
             context={
                 "lieu": lieu,
                 "hours": hours,
-                "status": status,
+                "headline": headline,
                 # Asked about another instant (a directory's link keeps it): the page says which.
                 "as_of": moment_label(
-                    instant, zone, current_lang.get(), this_year=now.astimezone(zone).year
+                    at, zone, current_lang.get(), this_year=now.astimezone(zone).year
                 )
-                if instant
+                if asked_at
                 else "",
                 "share": lieu_share(
                     lieu,
                     hours,
-                    today=start.astimezone(cache.settings.zone).date(),
+                    today=at.astimezone(zone).date(),
                     holidays=snapshot.holidays[current_lang.get()],
-                    closed_now_by_lieu=status.source == "live" and status.state == "closed",
+                    closed_now_by_lieu=headline.source == "live" and headline.state == "closed",
                     base_url=cache.settings.base_url,
                     lang=current_lang.get(),
                 ),
                 "coming_items": listed(
                     coming,
-                    now=start,
+                    now=at,
                     zone=cache.settings.zone,
                     lang=current_lang.get(),
                     hours={lieu.id: hours},
@@ -248,7 +245,7 @@ class PagesController(Controller):
                 "languages_spoken": language_names(lieu.languages, current_lang.get()),
                 "freshness": hours_freshness(
                     lieu.hours_verified_at,
-                    instant or now,
+                    at,
                     zone=cache.settings.zone,
                     stale_days=cache.settings.hours_stale_days,
                     lang=current_lang.get(),

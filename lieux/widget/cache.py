@@ -7,21 +7,17 @@ Rendered fragments are kept per (filters, language) until the earliest next stat
 lieux they list, the next local midnight ("demain" becomes "aujourd'hui") or a data change.
 """
 
-import hashlib
-import threading
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from time import monotonic
 from zoneinfo import ZoneInfo
 
 import msgspec
 from litestar import Request
 
-from lieux import db as database
-from lieux.db.lieux import data_revision
 from lieux.hours.models import LieuOpenState, LieuWithHours
 from lieux.hours.osm import to_osm
 from lieux.ops import counters
+from lieux.revision_cache import CachedFragment, RevisionCache, etag_of
 from lieux.settings import Settings
 from lieux.widget.query import OpenNowQuery, parse_query
 from lieux.widget.snapshot import SNAPSHOT_LIFETIME, Snapshot, load_snapshot
@@ -30,38 +26,23 @@ from lieux.widget.view import OpenNowView, build_view, lieu_states
 # Browsers and proxies may keep a fragment this long at most, even if nothing changes sooner:
 # a data change (new closure, cancelled opening) then shows within a minute.
 MAX_AGE_CAP = 60
-# Reading the revision costs more than all the rest of a cached answer: the polled fragment and
-# API read it at most this often, so a change shows there at most this late (browsers may keep a
-# fragment up to MAX_AGE_CAP seconds anyway).
-REVISION_CHECK_SECONDS = 0.5
-# Distinct filter combinations kept; past this the cache starts over (query strings are free).
+# Distinct filter combinations kept (query strings are free to invent).
 MAX_CACHED_FRAGMENTS = 512
+# A `?at=` question this far before the snapshot's time is answered from a new one.
+SNAPSHOT_BEHIND = timedelta(days=2)
 
 
-class CachedFragment(msgspec.Struct, frozen=True):
-    body: bytes
-    etag: str
-    expires: datetime  # UTC
-
-    def max_age(self, now: datetime) -> int:
-        return max(0, min(MAX_AGE_CAP, int((self.expires - now).total_seconds())))
-
-
-def etag_of(body: bytes) -> str:
-    return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
-
-
-class OpenNowCache:
+class OpenNowCache(RevisionCache[bytes, CachedFragment]):
     """The snapshot and the rendered fragments of one app (one per process)."""
 
     def __init__(self, settings: Settings):
-        self.settings = settings
-        self._lock = threading.Lock()
-        self._db = None
+        super().__init__(settings, size=MAX_CACHED_FRAGMENTS)
         self._snapshot: Snapshot | None = None
-        self._fragments: dict[bytes, CachedFragment] = {}
         self._osm: dict[tuple[int, date], list[LieuWithHours]] = {}
-        self._checked_at = -REVISION_CHECK_SECONDS
+
+    def _changed(self, db) -> None:
+        self._snapshot = None
+        self._osm.clear()
 
     def snapshot(self, now: datetime, *, fresh: bool = True) -> Snapshot:
         """The data at the current revision (one small query when nothing changed).
@@ -70,30 +51,15 @@ class OpenNowCache:
         REVISION_CHECK_SECONDS; pages a member sees right after an edit keep the default.
         """
         current = self._snapshot
-        if (
-            not fresh
-            and current is not None
-            and monotonic() - self._checked_at < REVISION_CHECK_SECONDS
-            and current.loaded_at - timedelta(days=2)
-            <= now
-            <= current.loaded_at + SNAPSHOT_LIFETIME
-        ):
+        if not fresh and current is not None and self.checked_recently() and _covers(current, now):
             return current
         with self._lock:
-            if self._db is None:
-                self._db = database.connect(self.settings.db)
-            self._checked_at = monotonic()
-            revision = data_revision(self._db)
+            self._read_revision()
             current = self._snapshot
-            if (
-                current is None
-                or current.revision != revision
-                or now - current.loaded_at > SNAPSHOT_LIFETIME
-                or now < current.loaded_at - timedelta(days=2)
-            ):
+            if current is None or not _covers(current, now):
                 current = self._snapshot = load_snapshot(self._db, self.settings, now)
                 counters.snapshot_reload()
-                self._fragments.clear()
+                self._entries.clear()
                 self._osm.clear()
             return current
 
@@ -110,7 +76,7 @@ class OpenNowCache:
         the URL alone (the language is `?lang=`, never a header). `parse` may raise QueryError.
         """
         snapshot = self.snapshot(now, fresh=False)
-        cached = self._fragments.get(key)
+        cached = self._entries.get(key)
         if cached is not None and now < cached.expires:
             counters.widget_hit()
             return cached
@@ -118,16 +84,11 @@ class OpenNowCache:
         query = parse(snapshot)
         view = build_view(snapshot, query, now, self.settings)
         body = render(view).encode()
-        cacheable = query.at is None
-        # A question about a fixed instant only changes with the data.
-        expires = view.expires if cacheable else now + timedelta(seconds=MAX_AGE_CAP)
-        fresh = CachedFragment(body, etag_of(body), expires)
-        if cacheable:
-            with self._lock:
-                if len(self._fragments) >= MAX_CACHED_FRAGMENTS:
-                    self._fragments.clear()
-                if self._snapshot is snapshot:
-                    self._fragments[key] = fresh
+        # A question about a fixed instant only changes with the data: not kept.
+        if query.at is not None:
+            return CachedFragment(body, etag_of(body), now + timedelta(seconds=MAX_AGE_CAP))
+        fresh = CachedFragment(body, etag_of(body), view.expires)
+        self.put(key, fresh, snapshot.revision)
         return fresh
 
     def lieux_with_hours(self, now: datetime) -> list[LieuWithHours]:
@@ -145,7 +106,7 @@ class OpenNowCache:
                         start=today,
                         holidays=snapshot.holidays["fr"],
                         zone=zone,
-                        special_openings=snapshot.specials.get(lieu.id, ()),
+                        agenda_openings=snapshot.agenda_openings.get(lieu.id, ()),
                     ),
                 )
                 for lieu in snapshot.lieux
@@ -172,6 +133,11 @@ class OpenNowCache:
             )
             for lieu, answer in lieu_states(snapshot, query, at, zone)
         ]
+
+
+def _covers(snapshot: Snapshot, now: datetime) -> bool:
+    """Whether `snapshot` (its agenda openings, its day) still serves a question about `now`."""
+    return snapshot.loaded_at - SNAPSHOT_BEHIND <= now <= snapshot.loaded_at + SNAPSHOT_LIFETIME
 
 
 def open_now_context(

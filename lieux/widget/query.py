@@ -1,4 +1,7 @@
-"""The widget's and the open-now API's URL parameters, checked: QueryError names a wrong one."""
+"""The widget's and the open-now API's URL parameters, checked: QueryError names a wrong one.
+
+The checks the agenda embed shares (lists, choices, bounded numbers, `?at=`) are here too.
+"""
 
 import re
 from collections.abc import Iterable
@@ -11,6 +14,7 @@ import msgspec
 from lieux.calendar.models import KINDS
 from lieux.hours.engine import to_instant
 from lieux.models import LANGUAGES
+from lieux.slugs import match_commune
 from lieux.widget.snapshot import Snapshot
 
 Show = Literal["open", "all"]
@@ -48,9 +52,56 @@ class OpenNowQuery(msgspec.Struct, frozen=True, kw_only=True):
     uid: str = ""  # the ids of the fragment end with it: ldl-open-now-{uid}
 
 
-def _split(values: Iterable[str] | None) -> list[str]:
+def split_values(values: Iterable[str] | None) -> list[str]:
     """`?commune=a&commune=b` and `?commune=a,b` alike."""
     return [part.strip() for value in values or () for part in value.split(",") if part.strip()]
+
+
+def communes_named(names: Iterable[str], known: Iterable[str]) -> list[str]:
+    """The communes of `known` (as stored) that `names` name, in their order (slug, any case,
+    Dutch: lieux.slugs.match_commune); QueryError for one where no lieu is."""
+    known = tuple(known)
+    found = []
+    for name in names:
+        if (commune := match_commune(name, known)) is None:
+            listed = ", ".join(sorted(known))
+            raise QueryError(f"commune: no lieu in {name!r} (known communes: {listed})")
+        found.append(commune)
+    return list(dict.fromkeys(found))
+
+
+def kinds_named(names: Iterable[str]) -> list[str]:
+    """The kinds of activity named, in their order; QueryError for one that is none."""
+    for name in names:
+        if name not in KINDS:
+            raise QueryError(f"kind: unknown kind {name!r} (known kinds: {', '.join(KINDS)})")
+    return list(dict.fromkeys(names))
+
+
+def check_choices(*choices: tuple[str, str | None, tuple[str, ...]]) -> None:
+    """Each (parameter, value, allowed) given: QueryError for a value that is not allowed."""
+    for label, value, allowed in choices:
+        if value and value not in allowed:
+            raise QueryError(f"{label}: expected one of {', '.join(allowed)}, not {value!r}")
+
+
+def check_uid(uid: str | None) -> None:
+    """`?uid=` (see UID): QueryError for one that is not short letters and digits."""
+    if uid and not UID.fullmatch(uid):
+        raise QueryError(f"uid: expected 1 to 16 lowercase letters or digits, not {uid!r}")
+
+
+def bounded(name: str, value: int | str | None, default: int, top: int) -> int:
+    """A whole number from 1 to `top` (`default` when absent); QueryError otherwise."""
+    if value in (None, ""):
+        return default
+    try:
+        number = int(value)  # type: ignore[arg-type]
+    except ValueError:
+        number = 0
+    if not 1 <= number <= top:
+        raise QueryError(f"{name}: expected a whole number from 1 to {top}, not {value!r}")
+    return number
 
 
 def parse_at(text: str | None, zone: ZoneInfo) -> datetime | None:
@@ -98,39 +149,20 @@ def parse_query(
     the configurator (which calls the widget's language `lang_param="widget_lang"`, its own
     `?lang=` being the page's). Communes and kinds keep the order they were given in.
     """
-    communes = []
-    for name in _split(commune):
-        if name.lower() not in snapshot.communes:
-            known = ", ".join(sorted(snapshot.communes.values()))
-            raise QueryError(f"commune: no lieu in {name!r} (known communes: {known})")
-        communes.append(snapshot.communes[name.lower()])
-    kinds = _split(kind)
-    for name in kinds:
-        if name not in KINDS:
-            raise QueryError(f"kind: unknown kind {name!r} (known kinds: {', '.join(KINDS)})")
-    for label, value, allowed in (
+    communes = communes_named(split_values(commune), snapshot.communes)
+    kinds = kinds_named(split_values(kind))
+    check_choices(
         (lang_param, lang, LANGUAGES),
         ("show", show, SHOWS),
         ("layout", layout, LAYOUTS),
         ("theme", theme, THEMES),
-    ):
-        if value and value not in allowed:
-            raise QueryError(f"{label}: expected one of {', '.join(allowed)}, not {value!r}")
-    if uid and not UID.fullmatch(uid):
-        raise QueryError(f"uid: expected 1 to 16 lowercase letters or digits, not {uid!r}")
-    if limit in (None, ""):
-        count = DEFAULT_LIMIT
-    else:
-        try:
-            count = int(limit)
-        except ValueError:
-            count = 0
-        if not 1 <= count <= MAX_LIMIT:
-            raise QueryError(f"limit: expected a whole number from 1 to {MAX_LIMIT}, not {limit!r}")
+    )
+    check_uid(uid)
+    count = bounded("limit", limit, DEFAULT_LIMIT, MAX_LIMIT)
     return OpenNowQuery(
         at=parse_at(at, zone),
-        communes=tuple(dict.fromkeys(communes)),
-        kinds=tuple(dict.fromkeys(kinds)),
+        communes=tuple(communes),
+        kinds=tuple(kinds),
         lang=lang or "fr",
         limit=count,
         show=show or "open",

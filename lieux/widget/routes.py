@@ -9,10 +9,11 @@ from litestar.exceptions import ValidationException
 from litestar.response.base import ASGIResponse
 from markupsafe import escape
 
-from lieux.conditional import not_modified
+from lieux.clock import request_now
+from lieux.conditional import fragment_answer
 from lieux.i18n import current_lang
 from lieux.web.errors import http_error
-from lieux.widget.cache import cache_of, query_from
+from lieux.widget.cache import MAX_AGE_CAP, cache_of, query_from
 from lieux.widget.query import QueryError
 from lieux.widget.view import OpenNowView
 
@@ -43,7 +44,7 @@ class WidgetController(Controller):
     def open_now(self, request: Request) -> ASGIResponse:
         """The HTML fragment embeds load and poll; 304 when the client has it already."""
         cache = cache_of(request)
-        now = request.app.state.clock()
+        now = request_now(request)  # not the `now` dependency: see lieux.clock.request_now
 
         def render(view: OpenNowView) -> str:
             template = request.app.template_engine.engine.get_template(FRAGMENT_TEMPLATE)
@@ -60,11 +61,6 @@ class WidgetController(Controller):
             lambda snapshot: query_from(request, snapshot, cache.settings.zone),
             render,
         )
-        headers = {
-            "ETag": fragment.etag,
-            "Cache-Control": f"public, max-age={fragment.max_age(now)}",
-        }
-        # ASGIResponse skips Litestar's response conversion: half the cost of a cache hit.
-        if not_modified(request.scope["headers"], fragment.etag):
-            return ASGIResponse(status_code=304, headers=headers)
-        return ASGIResponse(body=fragment.body, media_type=MediaType.HTML, headers=headers)
+        return fragment_answer(
+            request.scope, fragment.body, fragment.etag, fragment.max_age(now, MAX_AGE_CAP)
+        )

@@ -13,7 +13,9 @@ from lieux.db.activities import list_activities
 from lieux.db.hours import all_hours
 from lieux.db.lieux import data_revision, has_demo_data, list_helplines, list_lieux
 from lieux.db.live_status import all_live_statuses
-from lieux.hours.engine import SpecialOpening, special_openings
+from lieux.hours.announce import Announcement, announced
+from lieux.hours.engine import AgendaOpening, agenda_openings
+from lieux.hours.helplines import HelplinesNow, helplines_at
 from lieux.hours.holidays import public_holidays
 from lieux.hours.live import changes_after
 from lieux.hours.models import LiveStatus, OpeningHours, OpenState
@@ -27,8 +29,8 @@ if TYPE_CHECKING:
 
 # Special openings are expanded this far ahead (the OSM export covers a year) and the snapshot
 # is rebuilt once a day even without data changes, so the window keeps moving.
-SPECIALS_AHEAD = timedelta(days=400)
-SPECIALS_BEHIND = timedelta(days=2)
+OPENINGS_AHEAD = timedelta(days=400)
+OPENINGS_BEHIND = timedelta(days=2)
 SNAPSHOT_LIFETIME = timedelta(hours=24)
 
 
@@ -39,25 +41,30 @@ class Snapshot(msgspec.Struct, frozen=True, kw_only=True):
     loaded_at: datetime  # UTC
     lieux: tuple[Lieu, ...]
     hours: dict[int, OpeningHours]
-    specials: dict[int, list[SpecialOpening]]  # from loaded_at - SPECIALS_BEHIND, SPECIALS_AHEAD
-    openings: tuple[Activity, ...]  # the agenda's "ouverture" activities the specials come from
+    # From loaded_at - OPENINGS_BEHIND to loaded_at + OPENINGS_AHEAD, by lieu.
+    agenda_openings: dict[int, list[AgendaOpening]]
+    openings: tuple[Activity, ...]  # the agenda's "ouverture" activities they come from
     kinds: dict[int, frozenset[str]]
     helplines: tuple[Helpline, ...]
     demo: bool
-    communes: dict[str, str]  # lower case -> as written
+    communes: tuple[str, ...]  # where the lieux are, as written (lieux.slugs.match_commune)
     holidays: dict[str, dict[date, str]]  # by language
     live: dict[int, LiveStatus] = {}  # by lieu id, expired ones included (they do nothing)
     stale_days: int = 90  # Settings.hours_stale_days
+    announce_days: int = 15  # Settings.announce_days
+    iris_day: bool = True  # Settings.iris_day: the helplines' hours read it
 
     def hours_of(self, lieu_id: int) -> OpeningHours:
         return self.hours.get(lieu_id) or OpeningHours(lieu_id=lieu_id)
 
-    def specials_around(self, at: datetime, zone: ZoneInfo) -> dict[int, list[SpecialOpening]]:
-        """The special openings seen from `at`: those loaded, unless `at` (a `?at=` question
+    def agenda_openings_around(
+        self, at: datetime, zone: ZoneInfo
+    ) -> dict[int, list[AgendaOpening]]:
+        """The agenda openings seen from `at`: those loaded, unless `at` (a `?at=` question
         about another day) lies outside their window, where they are expanded anew."""
-        if self.loaded_at - SPECIALS_BEHIND <= at <= self.loaded_at + SPECIALS_AHEAD / 2:
-            return self.specials
-        return _specials_by_lieu(self.openings, at, zone)
+        if self.loaded_at - OPENINGS_BEHIND <= at <= self.loaded_at + OPENINGS_AHEAD / 2:
+            return self.agenda_openings
+        return _agenda_openings_by_lieu(self.openings, at, zone)
 
     def state_of(
         self, lieu: Lieu, at: datetime, zone: ZoneInfo, lang: str, *, live: bool = True
@@ -68,23 +75,33 @@ class Snapshot(msgspec.Struct, frozen=True, kw_only=True):
             at,
             zone=zone,
             holidays=self.holidays[lang],
-            specials_at=lambda instant: self.specials_around(instant, zone).get(lieu.id, ()),
+            agenda_openings_at=lambda instant: self.agenda_openings_around(instant, zone).get(
+                lieu.id, ()
+            ),
             live=self.live.get(lieu.id) if live else None,
             verified_at=lieu.hours_verified_at,
             stale_days=self.stale_days,
         )
+
+    def announced(self, lieu: Lieu, at: datetime, zone: ZoneInfo) -> tuple[Announcement, ...]:
+        """The closures and periods the lieu announces at `at` (lieux.hours.announce)."""
+        return announced(self.hours_of(lieu.id), at, zone=zone, days=self.announce_days)
+
+    def helplines_at(self, at: datetime, zone: ZoneInfo) -> HelplinesNow:
+        """Which helplines answer at `at`, by their hours (lieux.hours.helplines)."""
+        return helplines_at(self.helplines, at, zone=zone, iris_day=self.iris_day)
 
     def changes_after(self, lieu: Lieu, at: datetime) -> list[datetime]:
         """When the lieu's live status or its hours' freshness change by themselves after `at`."""
         return changes_after(self.live.get(lieu.id), lieu.hours_verified_at, at, self.stale_days)
 
 
-def _specials_by_lieu(
+def _agenda_openings_by_lieu(
     openings: Iterable[Activity], around: datetime, zone: ZoneInfo
-) -> dict[int, list[SpecialOpening]]:
-    found: dict[int, list[SpecialOpening]] = {}
-    window = agenda(openings, around - SPECIALS_BEHIND, around + SPECIALS_AHEAD, zone)
-    for opening in special_openings(window, zone):
+) -> dict[int, list[AgendaOpening]]:
+    found: dict[int, list[AgendaOpening]] = {}
+    window = agenda(openings, around - OPENINGS_BEHIND, around + OPENINGS_AHEAD, zone)
+    for opening in agenda_openings(window, zone):
         found.setdefault(opening.lieu_id, []).append(opening)
     return found
 
@@ -105,16 +122,18 @@ def load_snapshot(db: "Database", settings: Settings, now: datetime) -> Snapshot
         loaded_at=now,
         lieux=lieux,
         hours=all_hours(db),
-        specials=_specials_by_lieu(openings, now, zone),
+        agenda_openings=_agenda_openings_by_lieu(openings, now, zone),
         openings=openings,
         kinds={lieu_id: frozenset(found) for lieu_id, found in kinds.items()},
         helplines=tuple(list_helplines(db)),
         demo=has_demo_data(db),
-        communes={lieu.commune.lower(): lieu.commune for lieu in lieux if lieu.commune},
+        communes=tuple(sorted({lieu.commune for lieu in lieux if lieu.commune})),
         holidays={
             lang: public_holidays(years, iris_day=settings.iris_day, lang=lang)
             for lang in LANGUAGES
         },
         live=all_live_statuses(db),
         stale_days=settings.hours_stale_days,
+        announce_days=settings.announce_days,
+        iris_day=settings.iris_day,
     )

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import msgspec
 
 from lieux.dates import day_month, full_date, weekday
+from lieux.hours.announce import words
 from lieux.hours.engine import to_instant
 from lieux.hours.models import OpenState
 from lieux.i18n import current_lang, gettext
@@ -150,6 +151,7 @@ class OpenNowItem(msgspec.Struct, frozen=True, kw_only=True):
     phone: str | None
     tel: str | None
     url: str
+    announcements: tuple[str, ...] = ()  # closures and periods coming (lieux.hours.announce)
 
 
 # What the fragment says when no listed lieu is open, from what is known of the filtered lieux.
@@ -159,15 +161,17 @@ Situation = Literal["open", "closed", "unknown", "mixed"]
 class OpenNowView(msgspec.Struct, frozen=True, kw_only=True):
     """What `widget/_open_now.html` shows (its only variable is `widget`).
 
-    The lieux that may be open come first, then the helplines when none is known to be open,
-    then the lieux known to be closed: at night the helplines are the first thing a small
-    frame shows, and with hours nobody has entered yet the lieux to call come before them.
+    The lieux that may be open come first, then the helplines that answer now (by their hours)
+    when no lieu is known to be open, then the lieux known to be closed: at night the
+    helplines are the first thing a small frame shows, and with hours nobody has entered yet
+    the lieux to call come before them.
     """
 
     items: list[OpenNowItem]  # listed before the helplines
     later: list[OpenNowItem]  # listed after the helplines: closed, when nothing is open
     helplines: list[Helpline]  # shown when nothing listed is open: those in the widget's language
     other_helplines: list[Helpline]  # the others, one tap away (a small frame shows the first)
+    unknown_helplines: list[Helpline]  # no hours known: listed apart, never said to answer
     situation: Situation  # "open": some lieu is open; else closed, unknown (no hours) or both
     any_open: bool
     unknown_count: int  # lieux whose hours nobody entered: "none open" is then a partial truth
@@ -235,6 +239,7 @@ def build_view(
                 phone=lieu.phone,
                 tel=lieu.tel,
                 url=f"{settings.base_url}/lieux/{lieu.slug}",
+                announcements=announcements_of(snapshot, lieu, at, zone, query.lang),
             )
             for lieu, answer in listed
         ]
@@ -249,16 +254,20 @@ def build_view(
     changes = [a.next_change for _l, a in states if a.next_change is not None]
     changes += [c for _l, a in states if (c := countdown_change(a, at)) is not None]
     changes += [when for lieu, _a in states for when in snapshot.changes_after(lieu, at)]
+    lines = snapshot.helplines_at(at, zone)
+    changes += lines.changes  # a line that starts or stops answering
     midnight = datetime.combine(at.astimezone(zone).date() + timedelta(days=1), time(0))
     expires = min([*changes, to_instant(midnight, zone), snapshot.loaded_at + SNAPSHOT_LIFETIME])
-    # The lines that answer in the widget's language, or all of them if none does.
-    own = [h for h in snapshot.helplines if h.language == query.lang] or list(snapshot.helplines)
-    others = [h for h in snapshot.helplines if h not in own]
+    # The lines whose hours say they answer now: in the widget's language (or all of them if
+    # none does), the others one tap away; those whose hours nobody gave, apart.
+    own = [h for h in lines.answering if h.language == query.lang] or lines.answering
+    others = [h for h in lines.answering if h not in own]
     return OpenNowView(
         items=[item for item in items if any_open or item.state != "closed"],
         later=[item for item in items if not any_open and item.state == "closed"],
         helplines=[] if any_open else own,
         other_helplines=[] if any_open else others,
+        unknown_helplines=[] if any_open else lines.unknown,
         situation=situation,
         any_open=any_open,
         unknown_count=sum(answer.state == "unknown" for _lieu, answer in states),
@@ -272,3 +281,11 @@ def build_view(
         expires=expires,
         dom_id="ldl-open-now" + (f"-{query.uid}" if query.uid else ""),
     )
+
+
+def announcements_of(
+    snapshot: Snapshot, lieu: Lieu, at: datetime, zone: ZoneInfo, lang: str
+) -> tuple[str, ...]:
+    """What the lieu announces ahead at `at` ("Fermé du 24 décembre au 2 janvier"), in words."""
+    today = at.astimezone(zone).date()
+    return tuple(words(a, today, lang) for a in snapshot.announced(lieu, at, zone))

@@ -200,6 +200,7 @@ def test_helplines_edit_add_remove_audited(client, seeded_path, admin):
         "hours": "24h/24",
         "hours_nl": "altijd bereikbaar",
         "what_nl": "Luisterlijn (Frans)",
+        "opening_hours": "24/7",  # left empty, the line would be "hours unknown"
     }
     assert post(client, admin, "/admin/helplines/1", edit).status_code == 303
     added = {"name": "Ligne Nuit", "number": "+32 2 000 00 00", "language": "en", "what": "Nuit"}
@@ -208,6 +209,9 @@ def test_helplines_edit_add_remove_audited(client, seeded_path, admin):
     db = database.connect(seeded_path)
     lines = {line.name: line for line in list_helplines(db)}
     assert lines["Télé-Accueil"].hours_nl == "altijd bereikbaar"
+    assert (
+        lines["Télé-Accueil"].opening_hours == "24/7" and lines["Ligne Nuit"].opening_hours is None
+    )
     assert "Ligne Nuit" in lines and "Tele-Onthaal" not in lines
     entries = db.execute(
         "SELECT action, lieu_id, before, after FROM audit_log WHERE entity = 'helpline' ORDER BY id"
@@ -236,6 +240,9 @@ def test_helplines_edit_add_remove_audited(client, seeded_path, admin):
         ("language", "de", "Choix invalide."),
         ("what_en", "<a href=x>", "Pas de balises HTML ici."),
         ("name", "Tele-Onthaal", "Une autre ligne porte déjà ce nom."),
+        ("opening_hours", "quand on peut", "Horaires illisibles"),
+        ("opening_hours", "Mo-Fr 25:00-26:00", "Horaires illisibles"),
+        ("opening_hours", "24/7" * 200, "Trop long"),
     ],
 )
 def test_helpline_edit_refuses_bad_input(client, seeded_path, admin, field, value, message):

@@ -67,14 +67,11 @@ def _archive(client, seeded_path, action: str):
 @pytest.fixture
 def no_revision_throttle(monkeypatch):
     """The polled fragments and API read the data revision at most every
-    REVISION_CHECK_SECONDS (lieux/widget/cache.py, lieux/embed/agenda.py): let that much pass
-    between requests."""
-    import lieux.embed.agenda as agenda_embed
-    import lieux.widget.cache as widget_cache
+    REVISION_CHECK_SECONDS (lieux/revision_cache.py): let that much pass between requests."""
+    import lieux.revision_cache as revision_cache
 
     ticks = iter(range(0, 1_000_000, 10))
-    monkeypatch.setattr(widget_cache, "monotonic", lambda: next(ticks))
-    monkeypatch.setattr(agenda_embed, "monotonic", lambda: next(ticks))
+    monkeypatch.setattr(revision_cache, "monotonic", lambda: next(ticks))
 
 
 @pytest.mark.parametrize("url", LISTS)

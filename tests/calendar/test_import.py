@@ -156,3 +156,45 @@ def test_a_rule_finer_than_daily_is_refused_and_nothing_fetched_is_echoed():
     with pytest.raises(ImportProblem) as problem:
         parse_calendar(secret, ZONE)
     assert "AKIA" not in str(problem.value)
+
+
+def test_a_file_over_the_cap_is_refused_before_it_is_parsed(seeded_path, lieu_db, tmp_path, capsys):
+    # `lieux import-ics FILE` read the whole file, however big, before the parser's 5 MB check.
+    path = tmp_path / "huge.ics"
+    path.write_bytes(SOURCE.encode() + b" " * 5_000_001)
+    revision = data_revision(lieu_db)
+    code, out, err = run(seeded_path, path, capsys)
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert "larger than 5 MB" in err and "nothing was changed" in err
+    assert data_revision(lieu_db) == revision
+
+
+def test_a_file_is_read_no_further_than_the_cap():
+    # An endless file (a device, a pipe) is refused after 5 MB, not read until memory runs out.
+    from lieux.calendar.fetch import read_file
+
+    with pytest.raises(ImportProblem, match="larger than 5 MB"):
+        read_file(Path("/dev/zero"))
+
+
+def test_a_series_changed_dates_are_written_as_one_edit(seeded_path, lieu_db, tmp_path, capsys):
+    # An import wrote one edit per changed date (one version step, one lock hold each):
+    # thousands of them held the write lock for seconds. Now one edit of the series.
+    assert run(seeded_path, write(tmp_path, SOURCE), capsys)[0] == 0
+    before = imported(lieu_db)["weekly-1@google.com"]
+    # 8 December back, 22 December and 5 January cancelled, 15 December still moved.
+    changed = SOURCE.replace("EXDATE:20261208T130000Z", "EXDATE:20261222T130000Z,20270105T130000Z")
+    code, out, _ = run(seeded_path, write(tmp_path, changed), capsys)
+    assert code == 0 and "1 updated" in out
+    after = imported(lieu_db)["weekly-1@google.com"]
+    assert after.version == before.version + 1
+    overrides = {o.recurrence_id: o for o in after.overrides}
+    assert sorted(overrides) == [
+        datetime(2026, 12, 15, 14),
+        datetime(2026, 12, 22, 14),
+        datetime(2027, 1, 5, 14),
+    ]
+    assert overrides[datetime(2026, 12, 22, 14)].status == "cancelled"
+    moved = overrides[datetime(2026, 12, 15, 14)]
+    assert moved == next(o for o in before.overrides if o.recurrence_id == moved.recurrence_id)
+    assert all(o.sequence >= after.sequence for o in after.overrides)

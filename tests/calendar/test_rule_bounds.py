@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import msgspec
 import pytest
 from dateutil.rrule import rrulestr
 from hypothesis import assume, given
@@ -218,6 +219,30 @@ def test_a_stored_rule_that_slipped_in_expands_to_nothing_or_little():
         assert rules.ended_before(activity, window[0], ZONE)
 
 
+def test_which_dates_a_series_gives_is_one_walk_and_agrees_with_asking_each():
+    """The feed keeps an override only on a date its series gives: asked once per date, a lieu
+    with thousands of changed dates cost seconds per feed; one walk over their span now."""
+    stamp = datetime(2026, 1, 1)
+    weekly = Activity(
+        id=1,
+        uid="w@test",
+        lieu_id=1,
+        kind="autre",
+        title="Weekly",
+        starts_at=START,
+        ends_at=START + HOUR,
+        rrule="FREQ=WEEKLY;COUNT=300",
+        created_at=stamp,
+        updated_at=stamp,
+    )
+    dates = [START + timedelta(days=d) for d in range(0, 2200, 3)]  # 1 in 7 is an occurrence
+    found = rules.occurrences_among(weekly, dates, ZONE)
+    assert found == {d for d in dates if rules.is_occurrence(weekly, d, ZONE)}
+    assert len(found) == len(range(0, 2100, 21))  # every third week, until the 300th
+    bad = Activity(**{**msgspec.structs.asdict(weekly), "rrule": "FREQ=DAILY;INTERVAL=0"})
+    assert rules.occurrences_among(bad, dates, ZONE) == frozenset()
+
+
 # --- any rule at all: drawn by hypothesis, absurd parts included ---------------------------
 
 FREQS = ["DAILY", "WEEKLY", "MONTHLY", "YEARLY", "HOURLY", "SECONDLY", "SOMETIMES"]
@@ -335,3 +360,14 @@ def test_a_request_past_its_budget_stops_inside_the_walk():
     with budget.limit(0), pytest.raises(budget.BudgetExceeded):
         walk("FREQ=DAILY", start, start, start + timedelta(days=30))
     assert len(walk("FREQ=DAILY", start, start, start + timedelta(days=30)).found) == 31
+
+
+@pytest.mark.parametrize("rule", ["FREQ=MONTHLY;BYDAY=53MO", "FREQ=YEARLY;BYMONTH=12;BYDAY=-53FR"])
+def test_a_weekday_ordinal_past_its_period_is_refused_not_a_crash(rule):
+    """dateutil raises IndexError on these (found by the property test below): the form, a
+    proposal and an import answered 500; now the rule never occurs, and says so."""
+    with pytest.raises(RuleError) as refused:
+        check_series(START, START + HOUR, rule, ZONE)
+    assert refused.value.reason == "never"
+    walked = walk(rule, aware(START), aware(START), aware(START + timedelta(days=800)), quiet=True)
+    assert walked.found == [] and walked.cut

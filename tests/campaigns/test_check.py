@@ -6,14 +6,12 @@ from datetime import UTC, datetime, timedelta
 from html import unescape
 
 import pytest
-from litestar.testing import TestClient
 
 from lieux import db as database
-from lieux.app import create_app
 from lieux.db import campaigns as campaigns_db
 from lieux.members.tokens import hash_token, new_token
 from tests.campaigns.conftest import copied_links, lieu_of, query, start
-from tests.conftest import DEMO_NOW, make_settings
+from tests.conftest import DEMO_NOW
 from tests.people import LIEU_A, LIEU_B, add_member, snapshot
 
 BABEL = "Babel'Zin"
@@ -270,18 +268,3 @@ def test_the_verified_date_shows_the_answer_instant_not_the_request_time(
     assert lieu_of(seeded_path, LIEU_A).hours_verified_at == clock.now
     page = visitor.get(links[BABEL])
     assert "Horaires vérifiés le 1er décembre 2026." in page.text
-
-
-def test_the_link_works_the_same_when_every_layer_runs_everywhere(
-    client, admin, seeded_path, clock
-):
-    """`create_app(scoped=False)` runs sessions and CSRF on every route (tests/ops): the check
-    routes opt out of CSRF themselves, so a phone without a cookie still answers."""
-    link = copied_links(client, admin, start(client, admin))[CIRCUIT]
-    app = create_app(make_settings(seeded_path), clock=clock, scoped=False)
-    with TestClient(app=app) as everywhere:
-        page = everywhere.get(link)
-        assert page.status_code == 200 and page.headers.get_list("set-cookie") == []
-        answer = everywhere.post(link + "/confirm", follow_redirects=False)
-        assert answer.status_code == 303 and answer.headers.get_list("set-cookie") == []
-    assert progress_of(seeded_path, LIEU_B)[:2] == ("confirmed", "confirmed")

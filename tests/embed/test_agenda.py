@@ -125,12 +125,14 @@ def test_parse_defaults_and_bounds():
     class Lieu:
         slug, commune = "babel-zin", "Saint-Gilles"
 
-    query = parse_agenda_query([Lieu()])
+    query = parse_agenda_query([Lieu()], zone=ZONE)
     assert (query.days, query.limit, query.lang, query.layout) == (14, 10, "fr", "list")
-    assert parse_agenda_query([Lieu()], days="92", limit="50").days == 92
+    assert parse_agenda_query([Lieu()], zone=ZONE, days="92", limit="50").days == 92
     with pytest.raises(QueryError, match="days"):
-        parse_agenda_query([Lieu()], days="-1")
-    assert parse_agenda_query([Lieu()], commune=["SAINT-GILLES"]).communes == ("Saint-Gilles",)
+        parse_agenda_query([Lieu()], zone=ZONE, days="-1")
+    assert parse_agenda_query([Lieu()], zone=ZONE, commune=["SAINT-GILLES"]).communes == (
+        "Saint-Gilles",
+    )
 
 
 def test_the_subscribe_link_is_the_feed_of_the_same_selection():
@@ -306,11 +308,15 @@ def test_etag_304_max_age_and_no_cookie(client):
     assert again.headers["etag"] == etag
 
 
-def test_a_data_change_or_a_new_day_renders_again(seeded_path):
+def test_a_data_change_or_a_new_day_renders_again(seeded_path, monkeypatch):
+    import lieux.revision_cache as revision_cache
+
+    # The fragment reads the revision at most every REVISION_CHECK_SECONDS: let that pass.
+    ticks = iter(range(0, 1000, 10))
+    monkeypatch.setattr(revision_cache, "monotonic", lambda: next(ticks))
     clock = Clock()
     app = make_app(seeded_path, clock)
     with TestClient(app=app) as client:
-        app.state.agenda.revision_check = 0
         before = client.get("/widget/agenda", params={"lieu": "babel-zin"})
         assert client.get("/widget/agenda?lieu=babel-zin").text == before.text
         add_activity(

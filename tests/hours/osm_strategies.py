@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import opening_hours
 from hypothesis import strategies as st
 
-from lieux.hours.engine import SpecialOpening, to_instant
+from lieux.hours.engine import AgendaOpening, to_instant
 from lieux.hours.holidays import public_holidays
 from lieux.hours.models import HolidayRule, OpeningException, OpeningHours, OpeningSlot
 from lieux.hours.osm import to_osm
@@ -25,8 +25,8 @@ HOLIDAYS = public_holidays(range(2025, 2029), iris_day=True)
 UTC_ZONE = ZoneInfo("UTC")
 
 
-def export(h: OpeningHours, specials=()) -> str | None:
-    return to_osm(h, start=START, holidays=HOLIDAYS, zone=BXL, special_openings=specials)
+def export(h: OpeningHours, agenda_openings=()) -> str | None:
+    return to_osm(h, start=START, holidays=HOLIDAYS, zone=BXL, agenda_openings=agenda_openings)
 
 
 def osm_open(text: str, at: datetime) -> bool:
@@ -50,6 +50,26 @@ def slots(draw):
         valid_from=valid[0] if valid else None,
         valid_to=valid[0] + timedelta(days=valid[1]) if valid else None,
     )
+
+
+@st.composite
+def periods(draw):
+    """A period: several weekly slots sharing their dates and name, which replace the usual
+    week on those dates (periods may overlap: the engine then takes the slots of all)."""
+    first = draw(DAYS)
+    last = first + timedelta(days=draw(st.integers(0, 120)))
+    name = draw(st.sampled_from(["", "Horaires d'été", 'dit "travaux"']))
+    return [
+        OpeningSlot(
+            weekday=draw(st.integers(0, 6)),
+            opens=draw(QUARTERS),
+            closes=draw(QUARTERS),
+            valid_from=first,
+            valid_to=last,
+            period=name,
+        )
+        for _ in range(draw(st.integers(1, 4)))
+    ]
 
 
 @st.composite
@@ -77,10 +97,10 @@ def rules(draw):
 
 
 @st.composite
-def specials(draw):
+def agenda_openings(draw):
     start = datetime.combine(draw(DAYS), draw(QUARTERS))
     end = start + timedelta(minutes=15 * draw(st.integers(1, 200)))
-    return SpecialOpening(
+    return AgendaOpening(
         lieu_id=1, starts_at=to_instant(start, BXL), ends_at=to_instant(end, BXL), title="x"
     )
 
@@ -97,3 +117,18 @@ INSTANTS = st.one_of(
         lambda t: t[0] + timedelta(minutes=15 * t[1])
     ),
 )
+
+
+def edge_instants(period_list) -> st.SearchStrategy[datetime]:
+    """Instants around the periods' first and last days within the export's year (from the
+    evening before to the morning after, every quarter hour): where a period's week takes over
+    or hands back."""
+    edges = sorted(
+        day
+        for day in {slot.valid_from for period in period_list for slot in period}
+        | {slot.valid_to + timedelta(days=1) for period in period_list for slot in period}
+        if START <= day <= START + timedelta(days=364)  # the export covers a year from START
+    ) or [START]
+    return st.tuples(st.sampled_from(edges), st.integers(-4 * 6, 4 * 30)).map(
+        lambda t: to_instant(datetime.combine(t[0], time(0)), BXL) + timedelta(minutes=15 * t[1])
+    )

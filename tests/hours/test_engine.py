@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from lieux.hours.engine import SpecialOpening, open_intervals, state, to_instant
+from lieux.hours.engine import AgendaOpening, open_intervals, state, to_instant
 from lieux.hours.holidays import public_holidays
 from lieux.hours.models import HolidayRule, OpeningException, OpeningHours, OpeningSlot
 
@@ -29,8 +29,8 @@ def hours(*slots, exceptions=(), rule=None) -> OpeningHours:
     )
 
 
-def ask(h: OpeningHours, at: datetime, specials=()):
-    return state(h, at, holidays=HOLIDAYS, zone=BXL, special_openings=specials)
+def ask(h: OpeningHours, at: datetime, agenda_openings=()):
+    return state(h, at, holidays=HOLIDAYS, zone=BXL, agenda_openings=agenda_openings)
 
 
 WEEKDAYS = hours(*(slot(d, "10:00", "16:00") for d in range(5)), rule=HolidayRule(rule="closed"))
@@ -251,7 +251,7 @@ def test_slot_validity_dates():
 
 
 def test_special_opening_opens_a_closed_lieu_while_it_runs():
-    opening = SpecialOpening(
+    opening = AgendaOpening(
         lieu_id=1,
         starts_at=local(2026, 11, 28, 10).astimezone(UTC),
         ends_at=local(2026, 11, 28, 13).astimezone(UTC),

@@ -19,7 +19,8 @@ from lieux.hours.live import (
     with_live,
 )
 from lieux.hours.models import LiveStatus, OpenState
-from lieux.widget.cache import MAX_AGE_CAP, REVISION_CHECK_SECONDS
+from lieux.revision_cache import REVISION_CHECK_SECONDS
+from lieux.widget.cache import MAX_AGE_CAP
 from tests.conftest import DEMO_NOW
 
 ZONE = ZoneInfo("Europe/Brussels")

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lieux.hours.engine import SpecialOpening, state, to_instant
+from lieux.hours.engine import AgendaOpening, state, to_instant
 from lieux.hours.holidays import IRIS_DAY, public_holidays, sunday_feasts
 from lieux.hours.models import HolidayRule, OpeningException, OpeningHours, OpeningSlot
 from tests.hours.osm_js import OpeningHoursJs
@@ -23,12 +23,14 @@ from tests.hours.osm_strategies import (
     INSTANTS,
     QUARTERS,
     START,
+    agenda_openings,
+    edge_instants,
     exceptions,
     export,
     osm_open,
+    periods,
     rules,
     slots,
-    specials,
 )
 
 
@@ -38,8 +40,8 @@ def ohjs():
         yield evaluator
 
 
-def engine_state(h: OpeningHours, at: datetime, specials=()) -> str:
-    return state(h, at, holidays=HOLIDAYS, zone=BXL, special_openings=specials).state
+def engine_state(h: OpeningHours, at: datetime, agenda_openings=()) -> str:
+    return state(h, at, holidays=HOLIDAYS, zone=BXL, agenda_openings=agenda_openings).state
 
 
 def test_a_comment_alone_reads_as_unknown(ohjs):
@@ -75,7 +77,7 @@ def test_special_openings_and_special_hours_with_a_note_are_open(ohjs):
         ),
         holiday_rule=HolidayRule(rule="closed"),
     )
-    christmas = SpecialOpening(
+    christmas = AgendaOpening(
         lieu_id=1,
         starts_at=to_instant(datetime(2026, 12, 25, 11), BXL),
         ends_at=to_instant(datetime(2026, 12, 25, 17), BXL),
@@ -136,22 +138,23 @@ JS_INSTANTS = st.one_of(INSTANTS, ON_HOLIDAYS)
 @settings(suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(slots(), max_size=6),  # no slot: hours unknown, except during special openings
+    st.lists(periods(), max_size=2),
     st.lists(exceptions(), max_size=3),
     rules(),
-    st.lists(specials(), max_size=2),
+    st.lists(agenda_openings(), max_size=2),
     st.lists(JS_INSTANTS, min_size=1, max_size=8),
 )
 def test_engine_and_opening_hours_js_agree(
-    ohjs, slot_list, exception_list, rule, special_list, instants
+    ohjs, slot_list, period_list, exception_list, rule, opening_list, instants
 ):
     h = OpeningHours(
         lieu_id=1,
-        slots=tuple(slot_list),
+        slots=(*slot_list, *(slot for period in period_list for slot in period)),
         exceptions=tuple(sorted(exception_list, key=lambda e: e.start_date)),
         holiday_rule=rule,
     )
-    text = export(h, special_list)
-    expected = [engine_state(h, at, special_list) for at in instants]
+    text = export(h, opening_list)
+    expected = [engine_state(h, at, opening_list) for at in instants]
     if text is None:
         assert set(expected) == {"unknown"}
         return
@@ -160,6 +163,51 @@ def test_engine_and_opening_hours_js_agree(
         if JS_SPILL_BUG[0] <= at < JS_SPILL_BUG[1]:
             continue  # opening_hours.js is wrong there (see below); opening-hours-py is not
         assert engine == js, (text, at.isoformat(), comment)
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(slots(), max_size=4), st.lists(periods(), min_size=1, max_size=2), st.data())
+def test_engine_and_opening_hours_js_agree_where_periods_begin_and_end(
+    ohjs, slot_list, period_list, data
+):
+    """As tests/hours/test_osm.py's: instants on the evenings and nights around the periods'
+    first and last days, read by opening_hours.js."""
+    h = OpeningHours(
+        lieu_id=1, slots=(*slot_list, *(slot for period in period_list for slot in period))
+    )
+    text = export(h)
+    instants = data.draw(st.lists(edge_instants(period_list), min_size=1, max_size=8))
+    expected = [engine_state(h, at) for at in instants]
+    found = ohjs.evaluate([(text, at) for at in instants])
+    for at, engine, (js, comment) in zip(instants, expected, found, strict=True):
+        if JS_SPILL_BUG[0] <= at < JS_SPILL_BUG[1]:
+            continue
+        assert engine == js, (text, at.isoformat(), comment)
+
+
+def test_summer_hours_read_by_opening_hours_js(ohjs):
+    usual = tuple(OpeningSlot(weekday=d, opens=time(10), closes=time(16)) for d in range(6))
+    summer = tuple(
+        OpeningSlot(
+            weekday=d, opens=time(10), closes=time(14), valid_from=date(2027, 7, 1),
+            valid_to=date(2027, 8, 31), period="Horaires d'été",
+        )
+        for d in range(5)
+    )  # fmt: skip
+    h = OpeningHours(lieu_id=1, slots=usual + summer)
+    text = export(h)
+    asked = [
+        datetime(2027, 6, 30, 15, tzinfo=BXL),  # the usual week's last day
+        datetime(2027, 7, 1, 13, tzinfo=BXL),  # summer hours
+        datetime(2027, 7, 1, 15, tzinfo=BXL),
+        datetime(2027, 7, 3, 11, tzinfo=BXL),  # a Saturday in summer: closed
+        datetime(2027, 9, 4, 11, tzinfo=BXL),  # back to the usual week
+    ]
+    expected = ["open", "open", "closed", "closed", "open"]
+    assert [engine_state(h, at) for at in asked] == expected
+    found = ohjs.evaluate([(text, at) for at in asked])
+    assert [answer for answer, _comment in found] == expected
+    assert found[1] == ("open", "Horaires d'été")
 
 
 # After the 23-hour Sunday of 28 March 2027, opening_hours.js applies Saturday's part past

@@ -92,4 +92,6 @@ def test_each_language_shows_its_own_title_and_description(
 def test_without_a_translation_dutch_pages_show_the_french_marked(client, seeded_path, manager):
     activity_id = create(client, manager, MEAL)
     page = client.get(f"/agenda/{activity_id}?lang=nl").text
-    assert '<p lang="fr">On cuisine ensemble.</p>' in page
+    # The French text is marked as French, and says so in the page's language.
+    marker = '<span class="marker" lang="nl">(tekst in het Frans)</span>'
+    assert f'<p lang="fr">On cuisine ensemble. {marker}</p>' in page

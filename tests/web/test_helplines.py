@@ -12,16 +12,22 @@ from lieux.db.lieux import list_helplines, upsert_helpline
 FIRST_TWO = {"fr": ["107", "106"], "nl": ["106", "107"], "en": ["107", "106"]}
 
 
+def helpline_blocks(html: str) -> str:
+    """The helplines section's lists: day and night first, then those listed apart."""
+    section = html[html.index('<section id="helplines"') :]
+    section = section[: section.index("</section>")]
+    return "".join(
+        block[: block.index("</ul>")] for block in section.split('class="helpline-list"')[1:]
+    )
+
+
 def helpline_numbers(html: str) -> list[str]:
-    block = html[html.index('class="helpline-list"') :]
-    block = block[: block.index("</ul>")]
-    return re.findall(r'<span class="number">([^<]+)</span>', block)
+    return re.findall(r'<span class="number">([^<]+)</span>', helpline_blocks(html))
 
 
 def helpline_lines(html: str) -> dict[str, str]:
     """number -> the line's text, tags removed."""
-    block = html[html.index('class="helpline-list"') :]
-    block = block[: block.index("</ul>")]
+    block = helpline_blocks(html)
     lines = {}
     for item in re.findall(r"<li>(.*?)</li>", block, flags=re.S):
         number = re.search(r'<span class="number">([^<]+)</span>', item).group(1)
@@ -78,7 +84,9 @@ def test_the_footer_follows_the_helplines_admins_keep(client, seeded_path):
     db = database.connect(seeded_path)
     lines = {line.name: line for line in list_helplines(db)}
     upsert_helpline(db, msgspec.structs.replace(lines["Télé-Accueil"], number="02 538 49 21"))
-    upsert_helpline(db, msgspec.structs.replace(lines["Tele-Onthaal"], hours="9:00–17:00"))
+    upsert_helpline(
+        db, msgspec.structs.replace(lines["Tele-Onthaal"], opening_hours="Mo-Fr 09:00-17:00")
+    )
     db.close()
     html = client.get("/lieux").text
     footer = html[html.index('<footer class="site">') :]

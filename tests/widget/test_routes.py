@@ -153,11 +153,11 @@ def test_fragment_max_age_never_past_the_next_state_change(seeded_path):
 
 
 def test_cached_fragment_follows_data_changes(seeded_path, monkeypatch):
-    import lieux.widget.cache as widget_cache
+    import lieux.revision_cache as revision_cache
 
     # The fragment reads the revision at most every REVISION_CHECK_SECONDS: let that pass.
     ticks = iter(range(0, 1000, 10))
-    monkeypatch.setattr(widget_cache, "monotonic", lambda: next(ticks))
+    monkeypatch.setattr(revision_cache, "monotonic", lambda: next(ticks))
     clock = Clock(datetime.fromisoformat("2026-11-23T11:00:00+01:00"))
     with TestClient(app=make_app(seeded_path, clock)) as client:
         before = client.get("/widget/open-now")

@@ -1,9 +1,10 @@
 """The members' area of one lieu, one controller per resource.
 
-Each controller declares its guard once, as the `by` dependency (`provide_manager` or
-`provide_member` from lieux.members.guards: 401 when not signed in, 403 when not allowed), so
-every handler that names `by` is refused before it runs. The authorization test in
-tests/manage/test_authorization.py lists every write route and fails on a new one.
+Each controller declares its guard once, `dependencies = FOR_MANAGERS` or FOR_MEMBERS
+(lieux.members.guards: 401 when not signed in, 403 when not allowed), and every handler names
+`by`, so it is refused before it runs. tests/manage/test_every_route_guarded.py walks every
+/manage and /admin route as a stranger; tests/manage/test_authorization.py says who may call
+each write route and fails on a new one.
 """
 
 from lieux.manage.routes.activities import ActivityController

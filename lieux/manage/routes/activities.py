@@ -16,7 +16,6 @@ from lieux.calendar.rules import is_occurrence
 from lieux.db import audit
 from lieux.manage import actions, audit_trail, forms
 from lieux.manage.responses import (
-    FOR_MANAGERS,
     PATH,
     Form,
     activity_of,
@@ -26,6 +25,7 @@ from lieux.manage.responses import (
     version,
 )
 from lieux.manage.routes.audit import entry_views
+from lieux.members.guards import FOR_MANAGERS
 from lieux.models import Lieu
 from lieux.settings import Settings
 
@@ -101,17 +101,17 @@ class Editing:
         extra = conflict_extra(self.db, self.lieu, current, data)
         return self.again(current, status=409, **extra)
 
-    def set_status(self, activity_id: int, status: str, *, by: int, data: dict) -> Response:
+    def set_cancelled(self, activity_id: int, cancelled: bool, *, by: int, data: dict) -> Response:
         """Cancel or restore a whole activity."""
         activity = activity_of(self.db, self.lieu, activity_id)
         zone = self.settings.zone
         try:
             with audit_trail.collect() as entries:
-                actions.set_status(
+                actions.set_activity_cancelled(
                     self.db,
                     self.lieu,
                     activity,
-                    status,
+                    cancelled,
                     version=version(data),
                     by=by,
                     zone=zone,
@@ -119,7 +119,7 @@ class Editing:
                 )
         except actions.StaleActivity:
             return self.conflict(activity_id, data)
-        notice = "activity-cancelled" if status == "cancelled" else "activity-uncancelled"
+        notice = "activity-cancelled" if cancelled else "activity-uncancelled"
         url = f"/manage/{self.lieu.slug}/activities/{activity_id}"
         return done(self.request, url, notice, target=STATUS_TARGET, entries=entries)
 
@@ -226,7 +226,7 @@ class ActivityController(Controller):
         now: datetime,
     ) -> Response:
         page = Editing(request, db, settings, lieu, now)
-        return page.set_status(activity_id, "cancelled", by=by, data=data)
+        return page.set_cancelled(activity_id, True, by=by, data=data)
 
     @post("/activities/{activity_id:int}/uncancel", sync_to_thread=True)
     def uncancel_activity(
@@ -241,7 +241,7 @@ class ActivityController(Controller):
         now: datetime,
     ) -> Response:
         page = Editing(request, db, settings, lieu, now)
-        return page.set_status(activity_id, "confirmed", by=by, data=data)
+        return page.set_cancelled(activity_id, False, by=by, data=data)
 
     @post("/activities/{activity_id:int}/delete", sync_to_thread=True)
     def delete_activity(

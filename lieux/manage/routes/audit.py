@@ -14,7 +14,8 @@ from lieux.db import audit
 from lieux.i18n import mark as _
 from lieux.manage import audit_trail, notices, undo
 from lieux.manage.audit_view import EntryView, describe_entry
-from lieux.manage.responses import FOR_MANAGERS, PATH, Form, back_to, done, form_list
+from lieux.manage.responses import PATH, Form, back_to, done, form_list
+from lieux.members.guards import FOR_MANAGERS
 from lieux.models import Lieu
 from lieux.settings import Settings
 

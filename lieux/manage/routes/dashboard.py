@@ -17,16 +17,17 @@ from lieux.db import reports as reports_db
 from lieux.hours.live import NOTE_MAX, summary
 from lieux.i18n import current_lang
 from lieux.manage.closed_dates import closed_dates
-from lieux.manage.responses import FOR_MEMBERS, PATH
+from lieux.manage.responses import PATH
 from lieux.manage.upcoming import by_next_date
 from lieux.members.auth import can_manage
+from lieux.members.guards import FOR_MEMBERS
 from lieux.members.models import Identity
 from lieux.models import Lieu
 from lieux.reports.models import NOTE_MAX as REPORT_NOTE_MAX
 from lieux.settings import Settings
 from lieux.web.freshness import hours_freshness
+from lieux.web.headline import lieu_headline
 from lieux.widget.cache import OpenNowCache, cache_of
-from lieux.widget.status import lieu_status
 from lieux.widget.view import describe
 
 
@@ -34,14 +35,14 @@ def public_view(cache: OpenNowCache, lieu: Lieu, now: datetime) -> dict:
     """What the public sees of the lieu now, in the lieu page's and the widget's own words (in
     the page's language): a co-manager checks there what their last tap did."""
     lang, zone = current_lang.get(), cache.settings.zone
-    status = lieu_status(cache, lieu, None, lang, now)
+    headline = lieu_headline(cache, lieu, now, lang, now)
     answer = cache.snapshot(now).state_of(lieu, now, zone, lang)
     widget = describe(answer, now, zone, lang)
     return {
-        "state": status.state,
-        "headline": status.headline,
+        "state": headline.state,
+        "headline": headline.text,
         "widget": widget[:1].upper() + widget[1:],
-        "note": status.note,
+        "note": headline.note,
     }
 
 

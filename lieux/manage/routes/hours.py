@@ -15,7 +15,8 @@ from lieux.manage import actions, audit_trail, forms, hours_form
 from lieux.manage.closed_dates import closed_dates
 from lieux.manage.hours_actions import holidays_from, replace_hours, set_hours_from_osm
 from lieux.manage.profile_actions import mark_hours_verified
-from lieux.manage.responses import FOR_MANAGERS, PATH, Form, again, done
+from lieux.manage.responses import PATH, Form, again, done
+from lieux.members.guards import FOR_MANAGERS
 from lieux.models import Lieu
 from lieux.settings import Settings
 from lieux.web.freshness import hours_freshness
@@ -35,10 +36,13 @@ def hours_context(db: Database, settings: Settings, lieu: Lieu, *, now: datetime
         "lieu": lieu,
         "values": values,
         "errors": {},
-        "rows": hours_form.exception_rows(values),
-        "slots_per_day": hours_form.SLOTS_PER_DAY,
+        **hours_form.form_context(values),
         "preview": hours_form.week_preview(hours, today, holidays),
+        "changes": hours_form.coming_changes(hours, today, current_lang.get()),
         "osm": to_osm(hours, start=today, holidays=holidays, zone=settings.zone),
+        # The day the hours were last confirmed, as the OSM tag that carries it.
+        "check_date": lieu.hours_verified_at
+        and lieu.hours_verified_at.astimezone(settings.zone).date().isoformat(),
         "known": hours.known,
         "closed_dates": closed_dates(db, settings, lieu, hours, now),
         "closed_key": closures.key,

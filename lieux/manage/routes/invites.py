@@ -9,8 +9,9 @@ from sqlite_utils import Database
 
 from lieux.db import members as members_db
 from lieux.manage import actions, forms
-from lieux.manage.responses import FOR_MANAGERS, PATH, Form, again, done
+from lieux.manage.responses import PATH, Form, again, done
 from lieux.members.auth import can_invite
+from lieux.members.guards import FOR_MANAGERS
 from lieux.members.invites import issue_invite
 from lieux.members.models import Identity
 from lieux.models import Lieu

@@ -7,8 +7,9 @@ from litestar.exceptions import NotFoundException
 from sqlite_utils import Database
 
 from lieux.manage import actions, audit_trail, forms
-from lieux.manage.responses import FOR_MANAGERS, PATH, Form, again, done
+from lieux.manage.responses import PATH, Form, again, done
 from lieux.manage.routes.dashboard import dashboard_context
+from lieux.members.guards import FOR_MANAGERS
 from lieux.members.models import Identity
 from lieux.models import Lieu
 from lieux.settings import Settings

@@ -21,7 +21,8 @@ from lieux.manage.profile_form import (
     parse_profile,
     profile_values,
 )
-from lieux.manage.responses import FOR_MANAGERS, PATH, Form, again, done
+from lieux.manage.responses import PATH, Form, again, done
+from lieux.members.guards import FOR_MANAGERS
 from lieux.members.models import Identity
 from lieux.models import COMMUNES_NL, Lieu, commune_name
 from lieux.settings import Settings

@@ -1,6 +1,7 @@
 """Proposals of a lieu's members, and the co-managers' (or supporters') decisions on them."""
 
 import contextlib
+from collections.abc import Callable
 from datetime import datetime
 
 from litestar import Controller, Request, Response, get, post
@@ -11,8 +12,9 @@ from sqlite_utils import Database
 from lieux.calendar.models import KINDS
 from lieux.db import proposals as proposals_db
 from lieux.manage import actions, forms, proposal_actions
-from lieux.manage.responses import FOR_MANAGERS, FOR_MEMBERS, PATH, Form, again, done, form_context
+from lieux.manage.responses import PATH, Form, again, done, form_context
 from lieux.members.auth import can_manage
+from lieux.members.guards import FOR_MANAGERS, FOR_MEMBERS
 from lieux.members.models import Identity
 from lieux.members.session import PROPOSAL_RATE
 from lieux.models import Lieu
@@ -63,6 +65,30 @@ def refused(request, db, lieu, identity, proposal_id, message: str) -> Template:
     """The proposal again, saying why this decision cannot be taken now (409)."""
     errors = {"message": (message, {})}
     return proposal_again(request, db, lieu, identity, proposal_id, errors=errors, status=409)
+
+
+def _decide(
+    request: Request,
+    db: Database,
+    lieu: Lieu,
+    identity: Identity,
+    proposal_id: int,
+    data: dict,
+    decide: Callable[[proposals_db.Proposal, str], None],
+    notice: str,
+) -> Response:
+    """A co-manager's decision on a proposal: its message checked, then `decide(proposal,
+    message)`; the proposal again with why when it cannot be taken (now)."""
+    proposal = proposal_of(db, lieu, proposal_id)
+    try:
+        form = forms.parse(data, forms.DecisionForm)
+    except forms.FormErrors as error:
+        return proposal_again(request, db, lieu, identity, proposal_id, errors=error.errors)
+    try:
+        decide(proposal, form.message)
+    except proposal_actions.AlreadyDecided:
+        return refused(request, db, lieu, identity, proposal_id, ALREADY_DECIDED)
+    return answered(request, lieu, proposal_id, notice)
 
 
 class ProposalController(Controller):
@@ -167,19 +193,12 @@ class DecisionController(Controller):
         data: Form,
         now: datetime,
     ) -> Response:
-        proposal = proposal_of(db, lieu, proposal_id)
-        try:
-            form = forms.parse(data, forms.DecisionForm)
-        except forms.FormErrors as error:
-            return proposal_again(request, db, lieu, identity, proposal_id, errors=error.errors)
         uid = actions.uid_for(lieu, settings.base_url)
-        try:
-            proposal_actions.accept(
-                db, lieu, proposal, by=by, message=form.message, uid=uid, now=now
-            )
-        except proposal_actions.AlreadyDecided:
-            return refused(request, db, lieu, identity, proposal_id, ALREADY_DECIDED)
-        return answered(request, lieu, proposal_id, "proposal-accepted")
+
+        def accept(proposal: proposals_db.Proposal, message: str) -> None:
+            proposal_actions.accept(db, lieu, proposal, by=by, message=message, uid=uid, now=now)
+
+        return _decide(request, db, lieu, identity, proposal_id, data, accept, "proposal-accepted")
 
     @post("/proposals/{proposal_id:int}/decline", sync_to_thread=True)
     def decline_proposal(
@@ -193,13 +212,7 @@ class DecisionController(Controller):
         data: Form,
         now: datetime,
     ) -> Response:
-        proposal = proposal_of(db, lieu, proposal_id)
-        try:
-            form = forms.parse(data, forms.DecisionForm)
-        except forms.FormErrors as error:
-            return proposal_again(request, db, lieu, identity, proposal_id, errors=error.errors)
-        try:
-            proposal_actions.decline(db, lieu, proposal, by=by, message=form.message, now=now)
-        except proposal_actions.AlreadyDecided:
-            return refused(request, db, lieu, identity, proposal_id, ALREADY_DECIDED)
-        return answered(request, lieu, proposal_id, "proposal-declined")
+        def decline(proposal: proposals_db.Proposal, message: str) -> None:
+            proposal_actions.decline(db, lieu, proposal, by=by, message=message, now=now)
+
+        return _decide(request, db, lieu, identity, proposal_id, data, decline, "proposal-declined")

@@ -9,7 +9,8 @@ from sqlite_utils import Database
 
 from lieux.db import members as members_db
 from lieux.manage import actions, audit_trail, forms
-from lieux.manage.responses import FOR_MANAGERS, PATH, Form, again, done
+from lieux.manage.responses import PATH, Form, again, done
+from lieux.members.guards import FOR_MANAGERS
 from lieux.models import Lieu
 
 

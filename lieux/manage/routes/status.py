@@ -12,8 +12,9 @@ from sqlite_utils import Database
 from lieux.hours.live import LiveStatusError, make_live_status
 from lieux.manage import audit_trail, status_actions
 from lieux.manage.forms import CSRF_FIELD
-from lieux.manage.responses import FOR_MANAGERS, PATH, Form, again, done
+from lieux.manage.responses import PATH, Form, again, done
 from lieux.manage.routes.dashboard import dashboard_context
+from lieux.members.guards import FOR_MANAGERS
 from lieux.members.models import Identity
 from lieux.models import Lieu
 from lieux.settings import Settings
@@ -35,7 +36,7 @@ class StatusController(Controller):
     dependencies = FOR_MANAGERS
 
     @post("/status", sync_to_thread=True)
-    def set_status(
+    def set_live_status(
         self,
         request: Request,
         db: Database,
@@ -71,15 +72,15 @@ class StatusController(Controller):
             }
             return again(request, "manage/dashboard.html", context, status=422)
         with audit_trail.collect() as entries:
-            status_actions.set_status(db, lieu, status, by=by, now=now)
+            status_actions.set_live_status(db, lieu, status, by=by, now=now)
         url = f"/manage/{lieu.slug}"
         return done(request, url, "status-set", target="live-status", entries=entries)
 
     @post("/status/clear", sync_to_thread=True)
-    def clear_status(
+    def clear_live_status(
         self, request: Request, db: Database, lieu: Lieu, by: int, now: datetime
     ) -> Response:
         with audit_trail.collect() as entries:
-            status_actions.clear_status(db, lieu, by=by, now=now)
+            status_actions.clear_live_status(db, lieu, by=by, now=now)
         url = f"/manage/{lieu.slug}"
         return done(request, url, "status-cleared", target="live-status", entries=entries)
