@@ -8,15 +8,14 @@ import argparse
 import os
 import sqlite3
 import sys
-import threading
-import time
-from contextlib import closing
 from pathlib import Path
 
 import msgspec
 
 from lieux import db as database
+from lieux import serving
 from lieux.clock import utc_now
+from lieux.db.backup import copy_into_new_file, refuse_new_file
 from lieux.db.served import record_served_url, served_url
 from lieux.demo import seed_demo
 from lieux.mail import outbox_cli
@@ -27,12 +26,6 @@ from lieux.settings import Settings, SettingsError, from_env, ip_list
 EXIT_USAGE = 2
 # More processes than this on one SQLite file only queue on its write lock.
 MAX_WORKERS = 32
-# At SIGTERM, requests in flight get this long to finish; then uvicorn cancels them. Every
-# honest request answers in milliseconds (lieux/budget.py stops one after BUDGET_S).
-GRACEFUL_SHUTDOWN_S = 5
-# ... and a request thread that cannot be cancelled (stuck in a loop or on a slow server) gets
-# this long more before the process exits without it (deploy/systemd/lieux.service allows for both).
-STUCK_THREAD_GRACE_S = 1
 EXIT_PROBLEMS = 1  # `lieux check` found something wrong with the database
 
 
@@ -181,7 +174,7 @@ def _serve(settings, args) -> str:
     os.environ.setdefault("LIEUX_SECRET", settings.secret)
     os.environ["LIEUX_BASE_URL"] = served
     uvicorn.run(
-        "lieux.cli:serve_app",
+        "lieux.serving:serve_app",
         factory=True,
         host=args.host,
         port=args.port,
@@ -191,7 +184,7 @@ def _serve(settings, args) -> str:
         forwarded_allow_ips=",".join(forwarded) or None,
         log_level="info",
         # Without it uvicorn waits for requests in flight with no limit (a stuck one forever).
-        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
+        timeout_graceful_shutdown=serving.GRACEFUL_SHUTDOWN_S,
     )
     return ""
 
@@ -215,82 +208,9 @@ def _linked(settings, db) -> tuple[Settings, str]:
     )
 
 
-def serve_app():
-    """The app of one `lieux serve` worker (uvicorn's factory, run in each worker process): the
-    app from the LIEUX_* variables, which exits even if a request's thread is stuck."""
-    from lieux.app import create_app_from_env
-
-    app = create_app_from_env()
-    app.on_shutdown.append(_exit_past_stuck_threads)
-    return app
-
-
-def _exit_past_stuck_threads() -> None:
-    """At shutdown (after uvicorn's graceful wait and the cancelling of the requests still in
-    flight): a sync handler's thread cannot be cancelled, and the interpreter waits for it at
-    exit (asyncio.run waits for its task, threading for the thread). So unless the process is
-    gone STUCK_THREAD_GRACE_S later, it leaves without them."""
-
-    def leave() -> None:
-        time.sleep(STUCK_THREAD_GRACE_S)
-        busy = [
-            thread.name
-            for thread in threading.enumerate()
-            if thread is not threading.main_thread() and not thread.daemon
-        ]
-        print(
-            f"lieux serve: {len(busy)} thread(s) still running {STUCK_THREAD_GRACE_S} s after "
-            f"the shutdown ({', '.join(busy) or 'the main thread'}): exiting without them",
-            file=sys.stderr,
-            flush=True,
-        )
-        os._exit(0)  # stopping was asked for: this is a clean stop, not a crash
-
-    threading.Thread(target=leave, name="lieux-exit", daemon=True).start()
-
-
-# Copies of the database hold members' names and e-mail addresses: readable by the service's
-# user and group only, whatever the umask of whoever runs the command.
-PRIVATE_FILE_MODE = 0o640
-
-
-def _refuse_new_file(dest: Path, what: str) -> None:
-    """Say at once why `dest` cannot be a new file (before a long integrity check)."""
-    if not dest.parent.is_dir():
-        raise UsageError(f"directory {dest.parent} does not exist")
-    if dest.exists():
-        raise UsageError(f"{dest} already exists: {what}")
-
-
-def _copy_into_new_file(source: Path, dest: Path, what: str) -> None:
-    """SQLite's online backup of `source` into `dest`, a file created here, private, never
-    overwritten, and removed if the copy fails half-way. `source` is opened as the app opens
-    it, so that closing it removes its -wal and -shm files (a read-only connection would leave
-    them beside a backup)."""
-    _refuse_new_file(dest, what)
-    db = database.open_existing(source)
-    try:
-        try:
-            os.close(os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE))
-        except FileExistsError:  # made since _refuse_new_file looked
-            _refuse_new_file(dest, what)
-            raise
-        try:
-            with closing(sqlite3.connect(dest)) as target:
-                db.conn.backup(target)
-        except sqlite3.Error as error:
-            dest.unlink(missing_ok=True)
-            raise UsageError(f"cannot copy {source} into {dest}: {error}") from None
-        except BaseException:
-            dest.unlink(missing_ok=True)
-            raise
-    finally:
-        db.close()
-
-
 def _backup(settings, args) -> str:
     dest = Path(args.dest)
-    _copy_into_new_file(Path(settings.db), dest, "choose a new file name")
+    copy_into_new_file(Path(settings.db), dest, "choose a new file name")
     return f"backed up {settings.db} to {dest}"
 
 
@@ -314,11 +234,11 @@ def _restore(settings, args) -> str:
     if not source.is_file():
         raise UsageError(f"backup {source} does not exist")
     what = "restore into a new file, then move it"
-    _refuse_new_file(dest, what)
+    refuse_new_file(dest, what)
     # The file must be sound; what its activities hold is `lieux check`'s to report after.
     if found := check_file(source, rules=False):
         raise Problems("\n".join([f"backup {source} not restored:", *found]))
-    _copy_into_new_file(source, dest, what)
+    copy_into_new_file(source, dest, what)
     if found := check_file(dest, rules=False):
         raise Problems("\n".join([f"restored {dest} has problems:", *found]))
     return f"restored {source} to {dest}: ok (serve it with `lieux serve --db {dest}`)"

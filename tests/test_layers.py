@@ -17,7 +17,7 @@ LIEUX = Path(__file__).parents[1] / "lieux"
 ORDER = ("models", "db", "domain", "services", "routes", "app")
 # Dotted-name patterns per layer; the first layer whose pattern matches decides.
 LAYERS = {
-    "app": ["lieux.app", "lieux.cli"],
+    "app": ["lieux.app", "lieux.cli", "lieux.serving"],
     "routes": ["lieux.*.routes", "lieux.*.routes.*", "lieux.*.*_routes"],
     "db": ["lieux.db", "lieux.db.*"],
     "models": [
