@@ -77,10 +77,11 @@ def test_a_coordinator_onboards_a_lieu_whose_live_status_reaches_a_partner_site(
     # The weekly editor, as a co-manager would: two slots a day that together run round the
     # clock (a slot may not open and close at the same time; 12:00-00:00 ends at midnight).
     phone.goto(f"{server.url}/manage/le-phare/hours")
+    usual = phone.get_by_role("group", name="Chaque semaine")  # the periods' weeks come after
     for day in ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"):
         for n, (opens, closes) in enumerate((("00:00", "12:00"), ("12:00", "00:00")), start=1):
-            phone.get_by_label(f"{day}, ouverture {n}", exact=True).fill(opens)
-            phone.get_by_label(f"{day}, fermeture {n}", exact=True).fill(closes)
+            usual.get_by_label(f"{day}, ouverture {n}", exact=True).fill(opens)
+            usual.get_by_label(f"{day}, fermeture {n}", exact=True).fill(closes)
     phone.get_by_role("button", name="Enregistrer les horaires").click()
     phone.wait_for_url(re.compile(r"/hours\?done=hours-saved"))
     lieu = httpx.get(f"{server.url}/api/lieux/le-phare").json()

@@ -82,7 +82,7 @@ def test_the_home_page_widget_puts_the_state_at_the_start(browser, read_only_ser
         context, page = open_page(
             browser, read_only_server, f"/?lang={lang}&at={AFTERNOON}", width=width
         )
-        widget = page.locator("#ldl-open-now")
+        widget = page.locator("section[id^=ldl-open-now]")
         assert widget.evaluate("e => getComputedStyle(e).direction") == (
             "rtl" if lang == "ar" else "ltr"
         )
@@ -144,7 +144,7 @@ def test_the_arabic_widget_mirrors_on_a_partner_page(
     code = snippet(read_only_server, variant, widget_lang="ar", at=NIGHT, show="all")
     context, page = open_partner(browser, partner_page(host_site, code), width=width)
     root = page.frame_locator("iframe") if variant == "iframe" else page
-    widget = root.locator("#ldl-open-now")
+    widget = root.locator("section[id^=ldl-open-now]")
     widget.wait_for(timeout=TIMEOUT)
     expect(widget).to_have_css("container-type", "inline-size", timeout=TIMEOUT)
     save(page.locator("iframe") if variant == "iframe" else widget, f"ar-{variant}-{width}")
@@ -181,7 +181,7 @@ def test_the_arabic_agenda_widget_mirrors_on_a_partner_page(
     )
     context, page = open_partner(browser, partner_page(host_site, code), width=width)
     root = page.frame_locator("iframe") if variant == "iframe" else page
-    widget = root.locator("#ldl-agenda")
+    widget = root.locator("section[id^=ldl-agenda]")
     widget.locator(".ldl-day").first.wait_for(timeout=TIMEOUT)
     save(page.locator("iframe") if variant == "iframe" else widget, f"ar-agenda-{variant}-{width}")
     assert page.evaluate("document.documentElement.dir") == ""
@@ -252,7 +252,7 @@ def test_arabic_widgets_on_a_partner_page_at_360px(
 ):
     code = snippet(read_only_server, "script", widget=widget, widget_lang="ar", at=AFTERNOON)
     context, page = open_partner(browser, partner_page(host_site, code), width=360, scheme=scheme)
-    root = page.locator("#ldl-open-now" if widget == "open-now" else "#ldl-agenda")
+    root = page.locator("section[id^=ldl-open-now]" if widget == "open-now" else "section[id^=ldl-agenda]")
     root.wait_for(timeout=TIMEOUT)
     expect(root).to_have_css("container-type", "inline-size", timeout=TIMEOUT)
     save(page, f"ar-360-partner-{widget}-{scheme}", full_page=True)

@@ -103,7 +103,7 @@ def test_a_visitor_reports_from_a_partner_widget_and_the_co_manager_resolves(
     page = visitor.new_page()
     seen = watch(page)
     page.goto(partner.add("/", partner_page(script_snippet(server))))
-    item = page.locator("#ldl-open-now .ldl-lieu", has_text="Circuit")
+    item = page.locator("section[id^=ldl-open-now] .ldl-lieu", has_text="Circuit")
     item.locator(".ldl-state-open").wait_for(timeout=TIMEOUT)  # shown open
     fits(page, PHONE["width"])
     page.screenshot(path=SHOTS / "partner-widget-360.png", full_page=True)
