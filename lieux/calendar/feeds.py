@@ -39,6 +39,10 @@ END = b"END:VCALENDAR\r\n"
 DEMO_FLAG = "X-LIEUX-DEMO"
 # How often clients should poll: cancellations must reach phones the same day; a 304 is cheap.
 REFRESH = timedelta(hours=1)
+# An activity's text in a feed stops there, the link after it leads to the rest: a lieu's few
+# hundred characters pass whole, while folding 200 descriptions of 3,500 characters (icalendar
+# does it character by character) took most of a full lieu's feed build (issue 20).
+FEED_TEXT_MAX = 800
 
 # (fr, nl, en), like KINDS; the French one is the msgid the other languages translate
 LABELS: dict[str, tuple[str, str, str]] = {
@@ -132,13 +136,21 @@ def description(
 ) -> str:
     """Plain text: what people need before going (price, registration, where, a link)."""
     lines = [closure_note(closure, lang)] if closure else []
-    lines += [text.strip()] if text.strip() else []
+    lines += [shortened(text.strip())] if text.strip() else []
     lines += details(activity, lang)
     # The address is in LOCATION, which apps show with a map; the phone is not anywhere else.
     if lieu.phone:
         lines.append(f"{label('phone', lang)} {lieu.phone}")
     lines.append(f"{label('more', lang)} : {url}")
     return "\n".join(lines)
+
+
+def shortened(text: str) -> str:
+    """`text` cut to FEED_TEXT_MAX characters, at a word's end, with an ellipsis."""
+    if len(text) <= FEED_TEXT_MAX:
+        return text
+    cut = text[: FEED_TEXT_MAX - 1]
+    return (cut.rsplit(None, 1)[0] if " " in cut else cut) + "…"
 
 
 def _title(title: str, status: str, lang: str) -> str:

@@ -38,8 +38,10 @@ LANG_COOKIE_AGE = 365 * 24 * 3600
 ARCHIVED_FOR_VISITORS = _("Ce lieu ne fait plus partie de la liste du réseau.")
 # ?open= on the directory: any time, open now, open at some moment of this (or next) weekend.
 OPEN_FILTERS = ("", "now", "weekend")
-# The lieu page lists the coming four weeks (its template says so).
+# The lieu page lists the coming four weeks (its template says so), at most LIEU_AGENDA_MAX dates
+# of them: a lieu with 200 weekly activities made a page of 2.4 MB; /agenda?lieu= has the rest.
 LIEU_AGENDA_SPAN = timedelta(weeks=4)
+LIEU_AGENDA_MAX = 30
 # The home page shows today and the six days after it; the agenda has the rest.
 HOME_AGENDA_SPAN = timedelta(days=7)
 
@@ -174,6 +176,8 @@ class PagesController(Controller):
         hours = hours_db.get_hours(db, lieu.id)
         activities = list_activities(db, lieu_ids=[lieu.id])
         coming = agenda(activities, at, at + LIEU_AGENDA_SPAN, cache.settings.zone)
+        more = len(coming) > LIEU_AGENDA_MAX
+        coming = coming[:LIEU_AGENDA_MAX]
         demo_ids = {activity.id for activity in activities if activity.demo}
         return Template(
             "web/lieu.html",
@@ -188,6 +192,7 @@ class PagesController(Controller):
                     lang=current_lang.get(),
                     hours={lieu.id: hours},
                 ),
+                "coming_more": LIEU_AGENDA_MAX if more else 0,
                 "subscribe": subscribe_context(cache.settings.base_url, f"/ical/lieux/{slug}.ics"),
                 "structured_data": structured.script_json(
                     lieu_structured_data(lieu, hours, coming, demo_ids, cache.settings.base_url)
