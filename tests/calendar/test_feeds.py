@@ -10,6 +10,7 @@ import pytest
 import recurring_ical_events
 import vobject
 
+from lieux.calendar import feeds
 from lieux.calendar.feeds import FEED_TEXT_MAX, build_feed
 from lieux.calendar.models import Activity, ActivityOverride
 from lieux.calendar.recurrence import agenda
@@ -229,6 +230,55 @@ def test_a_cancelled_date_carries_no_long_text():
     start = datetime(2026, 12, 8, tzinfo=ZoneInfo("Europe/Brussels"))
     found = recurring_ical_events.of(calendar).between(start, start + timedelta(days=1))
     assert [str(e["STATUS"]) for e in found if e["UID"] == "weekly@test"] == ["CANCELLED"]
+
+
+@pytest.mark.parametrize(
+    ("all_day", "demo", "title", "uid"),
+    [
+        (False, False, "Café-papote", "weekly@test"),
+        (True, True, "Balade; en forêt, \\ loin", "all-day@test"),
+        (False, False, "Atelier " + "é" * 190, "x" * 200 + "@hôte.example"),
+    ],
+)
+def test_a_cancelled_date_is_written_as_icalendar_would(all_day, demo, title, uid):
+    """The cancelled VEVENT is written by hand (speed): the same bytes as icalendar's."""
+    rid = datetime(2026, 12, 8, 14)
+    series = activity(
+        9,
+        "x",
+        title=title,
+        all_day=all_day,
+        demo=demo,
+        rrule="FREQ=WEEKLY",
+        starts_at=rid,
+        ends_at=rid + timedelta(hours=2),
+    )
+    modified = datetime(2026, 11, 3, 9, 30, tzinfo=UTC)
+    written = feeds._cancelled(
+        series,
+        uid=uid,
+        recurrence_id=rid,
+        starts=rid,
+        ends=rid + timedelta(hours=2),
+        title=title,
+        sequence=3,
+        modified=modified,
+        lang="fr",
+        zone=ZONE,
+    )
+    event = icalendar.Event()
+    event.add("uid", uid)
+    event.add("dtstamp", modified)
+    event.add("last-modified", modified)
+    event.add("sequence", 3)
+    event.add("dtstart", feeds._when(rid, all_day, ZONE))
+    event.add("dtend", feeds._when(rid + timedelta(hours=2), all_day, ZONE))
+    event.add("summary", f"ANNULÉ – {title}")
+    event.add("status", "CANCELLED")
+    if demo:
+        event.add(feeds.DEMO_FLAG, "TRUE")
+    event.add("recurrence-id", feeds._when(rid, all_day, ZONE))
+    assert written == event.to_ical()
 
 
 def test_a_long_description_is_cut_in_feeds_and_links_to_the_rest():

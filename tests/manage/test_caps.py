@@ -142,3 +142,15 @@ def test_a_proposal_is_not_published_past_the_cap(client, seeded_path, manager):
     assert proposals_db.get_proposal(db, proposal_id).status == "pending"
     db.close()
     assert current(seeded_path, LIEU_A)[0] == CURRENT_ACTIVITIES_MAX
+
+
+def test_the_lieu_page_lists_its_next_thirty_dates(client, seeded_path):
+    have, _ = current(seeded_path, LIEU_A)
+    fill(seeded_path, LIEU_A, activities=have + 40)  # 40 weekly series: 160 dates in 4 weeks
+    page = client.get(f"/lieux/{LIEU_A}").text
+    section = page[page.index('id="lieu-agenda"') :]
+    section = section[: section.index("</section>")]
+    assert section.count('<li class="occurrence') == 30
+    assert "Seules les 30 prochaines sont montrées ici." in section
+    assert f'href="/agenda?lieu={LIEU_A}"' in section
+    assert page.count('"@type": "Event"') + page.count('"@type":"Event"') <= 30
