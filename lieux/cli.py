@@ -8,28 +8,24 @@ import argparse
 import os
 import sqlite3
 import sys
-import threading
-import time
-from contextlib import closing
 from pathlib import Path
 
+import msgspec
+
 from lieux import db as database
+from lieux import serving
 from lieux.clock import utc_now
+from lieux.db.backup import copy_into_new_file, refuse_new_file
+from lieux.db.served import record_served_url, served_url
 from lieux.demo import seed_demo
 from lieux.mail import outbox_cli
 from lieux.models import LANGUAGES
 from lieux.seed import seed_guide
-from lieux.settings import SettingsError, from_env, ip_list
+from lieux.settings import Settings, SettingsError, from_env, ip_list
 
 EXIT_USAGE = 2
 # More processes than this on one SQLite file only queue on its write lock.
 MAX_WORKERS = 32
-# At SIGTERM, requests in flight get this long to finish; then uvicorn cancels them. Every
-# honest request answers in milliseconds (lieux/budget.py stops one after BUDGET_S).
-GRACEFUL_SHUTDOWN_S = 5
-# ... and a request thread that cannot be cancelled (stuck in a loop or on a slow server) gets
-# this long more before the process exits without it (deploy/systemd/lieux.service allows for both).
-STUCK_THREAD_GRACE_S = 1
 EXIT_PROBLEMS = 1  # `lieux check` found something wrong with the database
 
 
@@ -163,18 +159,22 @@ def _serve(settings, args) -> str:
         forwarded = ip_list("--forwarded-allow-ips", args.forwarded_allow_ips, anyone=True)
     if args.proxy_headers and not forwarded:
         forwarded = ("127.0.0.1",)
+    # Links in feeds and embeds must reach this server; the command line's links too (its
+    # `invite` and `poster` read the address from the database).
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    served = settings.base_url if _base_url_set() else f"http://{host}:{args.port}"
     db = database.open_existing(settings.db)
     database.migrate(db)
+    record_served_url(db, served, now=utc_now())
     db.close()
     # Each worker builds its own app from the environment (serve_app below): what
     # this process decided goes there, and one secret for all, or a cookie set by one worker
     # would mean nothing to the next.
     os.environ["LIEUX_DB"] = settings.db
     os.environ.setdefault("LIEUX_SECRET", settings.secret)
-    # Links in feeds and embeds must reach this server.
-    os.environ.setdefault("LIEUX_BASE_URL", f"http://{args.host}:{args.port}")
+    os.environ["LIEUX_BASE_URL"] = served
     uvicorn.run(
-        "lieux.cli:serve_app",
+        "lieux.serving:serve_app",
         factory=True,
         host=args.host,
         port=args.port,
@@ -184,111 +184,33 @@ def _serve(settings, args) -> str:
         forwarded_allow_ips=",".join(forwarded) or None,
         log_level="info",
         # Without it uvicorn waits for requests in flight with no limit (a stuck one forever).
-        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
+        timeout_graceful_shutdown=serving.GRACEFUL_SHUTDOWN_S,
     )
     return ""
 
 
-# glibc gives each thread that allocates while another holds the lock its own malloc arena, up
-# to eight per core, and memory freed in one stays there: a server whose requests run on a pool
-# of threads grows by MB that no request holds (issue 20's goal: under 150 MB). Two arenas are
-# the usual setting for threaded Python servers (MALLOC_ARENA_MAX=2).
-MALLOC_ARENAS = 2
-_M_ARENA_MAX = -8  # mallopt's parameter number, from glibc's malloc.h
+def _base_url_set() -> bool:
+    return bool(os.environ.get("LIEUX_BASE_URL", "").strip())
 
 
-def _limit_malloc_arenas() -> None:
-    """MALLOC_ARENAS for this process, if its C library is glibc (elsewhere nothing to do);
-    the environment's MALLOC_ARENA_MAX, when set, wins."""
-    import ctypes
-    import ctypes.util
-
-    if os.environ.get("MALLOC_ARENA_MAX"):
-        return
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.mallopt(_M_ARENA_MAX, MALLOC_ARENAS)
-    except (OSError, AttributeError):
-        pass
-
-
-def serve_app():
-    """The app of one `lieux serve` worker (uvicorn's factory, run in each worker process): the
-    app from the LIEUX_* variables, which exits even if a request's thread is stuck."""
-    from lieux.app import create_app_from_env
-
-    _limit_malloc_arenas()
-    app = create_app_from_env()
-    app.on_shutdown.append(_exit_past_stuck_threads)
-    return app
-
-
-def _exit_past_stuck_threads() -> None:
-    """At shutdown (after uvicorn's graceful wait and the cancelling of the requests still in
-    flight): a sync handler's thread cannot be cancelled, and the interpreter waits for it at
-    exit (asyncio.run waits for its task, threading for the thread). So unless the process is
-    gone STUCK_THREAD_GRACE_S later, it leaves without them."""
-
-    def leave() -> None:
-        time.sleep(STUCK_THREAD_GRACE_S)
-        busy = [
-            thread.name
-            for thread in threading.enumerate()
-            if thread is not threading.main_thread() and not thread.daemon
-        ]
-        print(
-            f"lieux serve: {len(busy)} thread(s) still running {STUCK_THREAD_GRACE_S} s after "
-            f"the shutdown ({', '.join(busy) or 'the main thread'}): exiting without them",
-            file=sys.stderr,
-            flush=True,
-        )
-        os._exit(0)  # stopping was asked for: this is a clean stop, not a crash
-
-    threading.Thread(target=leave, name="lieux-exit", daemon=True).start()
-
-
-# Copies of the database hold members' names and e-mail addresses: readable by the service's
-# user and group only, whatever the umask of whoever runs the command.
-PRIVATE_FILE_MODE = 0o640
-
-
-def _refuse_new_file(dest: Path, what: str) -> None:
-    """Say at once why `dest` cannot be a new file (before a long integrity check)."""
-    if not dest.parent.is_dir():
-        raise UsageError(f"directory {dest.parent} does not exist")
-    if dest.exists():
-        raise UsageError(f"{dest} already exists: {what}")
-
-
-def _copy_into_new_file(source: Path, dest: Path, what: str) -> None:
-    """SQLite's online backup of `source` into `dest`, a file created here, private, never
-    overwritten, and removed if the copy fails half-way. `source` is opened as the app opens
-    it, so that closing it removes its -wal and -shm files (a read-only connection would leave
-    them beside a backup)."""
-    _refuse_new_file(dest, what)
-    db = database.open_existing(source)
-    try:
-        try:
-            os.close(os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE))
-        except FileExistsError:  # made since _refuse_new_file looked
-            _refuse_new_file(dest, what)
-            raise
-        try:
-            with closing(sqlite3.connect(dest)) as target:
-                db.conn.backup(target)
-        except sqlite3.Error as error:
-            dest.unlink(missing_ok=True)
-            raise UsageError(f"cannot copy {source} into {dest}: {error}") from None
-        except BaseException:
-            dest.unlink(missing_ok=True)
-            raise
-    finally:
-        db.close()
+def _linked(settings, db) -> tuple[Settings, str]:
+    """The settings whose `base_url` the command's links and QR codes use: LIEUX_BASE_URL if
+    set, else the address `lieux serve` last served this database at (a link to another
+    port would open another database, where the invite does not exist); and a warning to
+    print when neither says it."""
+    if _base_url_set():
+        return settings, ""
+    if served := served_url(db):
+        return msgspec.structs.replace(settings, base_url=served), ""
+    return settings, (
+        f"(this database was never served: the link assumes {settings.base_url}; "
+        "serve it with `lieux serve` first, or set LIEUX_BASE_URL)"
+    )
 
 
 def _backup(settings, args) -> str:
     dest = Path(args.dest)
-    _copy_into_new_file(Path(settings.db), dest, "choose a new file name")
+    copy_into_new_file(Path(settings.db), dest, "choose a new file name")
     return f"backed up {settings.db} to {dest}"
 
 
@@ -312,11 +234,11 @@ def _restore(settings, args) -> str:
     if not source.is_file():
         raise UsageError(f"backup {source} does not exist")
     what = "restore into a new file, then move it"
-    _refuse_new_file(dest, what)
+    refuse_new_file(dest, what)
     # The file must be sound; what its activities hold is `lieux check`'s to report after.
     if found := check_file(source, rules=False):
         raise Problems("\n".join([f"backup {source} not restored:", *found]))
-    _copy_into_new_file(source, dest, what)
+    copy_into_new_file(source, dest, what)
     if found := check_file(dest, rules=False):
         raise Problems("\n".join([f"restored {dest} has problems:", *found]))
     return f"restored {source} to {dest}: ok (serve it with `lieux serve --db {dest}`)"
@@ -333,6 +255,7 @@ def _guide(settings, args) -> str:
         raise UsageError(f"directory {dest.parent} does not exist")
     db = database.open_existing(settings.db)
     current_lang.set(args.lang)
+    settings, _warning = _linked(settings, db)
     context = guide_context(db, settings, utc_now().astimezone(settings.zone).date())
     db.close()
     html = create_app(settings).template_engine.get_template("guide/guide.html").render(**context)
@@ -363,6 +286,7 @@ def _poster(settings, args) -> str:
     db = database.open_existing(settings.db)
     current_lang.set(args.lang)
     try:
+        settings, warning = _linked(settings, db)
         poster = collect(db, settings, args.lieu, monday=monday, lang=args.lang, now=now)
     finally:
         db.close()
@@ -373,7 +297,8 @@ def _poster(settings, args) -> str:
         print_pdf(template.render(poster=poster), dest)
     except PdfError as error:
         raise UsageError(str(error)) from None
-    return f"poster of {poster.lieu.name}, week of {monday.isoformat()}, written to {dest}"
+    message = f"poster of {poster.lieu.name}, week of {monday.isoformat()}, written to {dest}"
+    return "\n".join(filter(None, [message, warning]))
 
 
 def _invite(settings, args) -> str:
@@ -395,10 +320,12 @@ def _invite(settings, args) -> str:
             raise UsageError(f"no lieu {args.lieu!r} (see /lieux for the slugs)")
         lieu_id = lieu.id
     role = "admin" if args.admin else args.role
+    settings, warning = _linked(settings, db)
     link = issue_invite(db, lieu_id=lieu_id, role=role, base_url=settings.base_url, now=utc_now())
     db.close()
     write_qr_svg(link, qr)
-    return f"{link}\none-time {role} invite, valid 7 days; QR code written to {qr}"
+    where = f"one-time {role} invite, valid 7 days; QR code written to {qr.resolve()}"
+    return "\n".join(filter(None, [link, where, warning]))
 
 
 def _import_ics(settings, args) -> str:

@@ -17,7 +17,7 @@ LIEUX = Path(__file__).parents[1] / "lieux"
 ORDER = ("models", "db", "domain", "services", "routes", "app")
 # Dotted-name patterns per layer; the first layer whose pattern matches decides.
 LAYERS = {
-    "app": ["lieux.app", "lieux.cli"],
+    "app": ["lieux.app", "lieux.cli", "lieux.serving"],
     "routes": ["lieux.*.routes", "lieux.*.routes.*", "lieux.*.*_routes"],
     "db": ["lieux.db", "lieux.db.*"],
     "models": [
@@ -86,6 +86,7 @@ LAYERS = {
         "lieux.guide.pdf",
         "lieux.poster.week",
         "lieux.web.structured",
+        "lieux.web.share",
         "lieux.ops.counters",
         "lieux.admin.forms",
         "lieux.admin.followup",

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from lieux.cli import GRACEFUL_SHUTDOWN_S, STUCK_THREAD_GRACE_S
+from lieux.serving import GRACEFUL_SHUTDOWN_S, STUCK_THREAD_GRACE_S
 from tests.deploy.servers import Serve
 from tests.people import LIEU_A, add_member, sign_in
 

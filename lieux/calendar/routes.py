@@ -162,6 +162,8 @@ def _monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+# The agenda without `week=`: today and the next seven days (on a Sunday, the whole coming week).
+FROM_TODAY_DAYS = 8
 # A list of the week's days with what happens (phones, screen readers), a 7-column week, or the
 # weekend's two days (what people look for on a Friday).
 AGENDA_VIEWS = ("list", "week", "weekend")
@@ -207,6 +209,9 @@ class AgendaController(Controller):
                 raise ValidationException(f"week={week!r}: expected a date YYYY-MM-DD") from None
         else:
             first = _monday(today)
+        # Without a week asked for: from today, not from Monday (on a Sunday, Monday's week
+        # would be six days over and nothing of the coming one).
+        from_today = not week and view != "weekend"
         query = FeedQuery(
             lieux=(lieu,) if lieu else (),
             kinds=(kind,) if kind else (),
@@ -218,6 +223,8 @@ class AgendaController(Controller):
             raise NotFoundException(str(unknown)) from None
         if view == "weekend":
             days = weekend_days(first, today)
+        elif from_today:
+            days = [today + timedelta(days=n) for n in range(FROM_TODAY_DAYS)]
         else:
             days = [first + timedelta(days=n) for n in range(7)]
         start = datetime.combine(days[0], time(), zone)
@@ -233,6 +240,13 @@ class AgendaController(Controller):
         )
         filters = {"lieu": lieu, "kind": kind, "commune": commune}
         link = filters_link(filters) | ({"view": view} if view != "list" else {})
+        kept = {"week": first} if week else {}  # the view links keep "from today" as it is
+        if from_today:
+            # The week that holds today, and the week after the day after the window: each
+            # day is one tap away, none is skipped.
+            prev_week, next_week = first, _monday(days[-1] + timedelta(days=1))
+        else:
+            prev_week, next_week = first - timedelta(weeks=1), first + timedelta(weeks=1)
         every = list_lieux(db)
         return Template(
             "calendar/agenda.html",
@@ -244,18 +258,24 @@ class AgendaController(Controller):
                 "kinds": [(slug, kind_label(slug, lang)) for slug in KINDS],
                 "filters": filters,
                 "first": first,
+                "week": first.isoformat() if week else "",
                 "first_label": day_label(days[0], lang, this_year=today.year),
+                "last_label": day_label(days[-1], lang, this_year=today.year),
+                "from_today": from_today,
                 "view": view,
                 "view_urls": {
                     name: "/agenda?"
                     + urlencode(
-                        {**filters_link(filters), "week": first}
+                        {**filters_link(filters), **kept}
                         | ({"view": name} if name != "list" else {})
                     )
                     for name in AGENDA_VIEWS
                 },
-                "prev_url": "/agenda?" + urlencode({**link, "week": first - timedelta(weeks=1)}),
-                "next_url": "/agenda?" + urlencode({**link, "week": first + timedelta(weeks=1)}),
+                "prev_url": "/agenda?" + urlencode({**link, "week": prev_week}),
+                "next_url": "/agenda?" + urlencode({**link, "week": next_week}),
+                # "30 novembre": the link's words say the week, its weekday is always Monday.
+                "prev_label": day_label(prev_week, lang, this_year=today.year).split(" ", 1)[1],
+                "next_label": day_label(next_week, lang, this_year=today.year).split(" ", 1)[1],
                 "subscribe": subscribe_context(
                     settings.base_url, feed_path(lieu=lieu, kind=kind, commune=commune)
                 ),

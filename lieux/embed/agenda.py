@@ -29,6 +29,7 @@ from lieux.revision_cache import CachedFragment, RevisionCache, etag_of
 from lieux.settings import Settings
 from lieux.slugs import slugify
 from lieux.widget.query import (
+    DEFAULT_THEME,
     LAYOUTS,
     THEMES,
     Layout,
@@ -36,6 +37,7 @@ from lieux.widget.query import (
     Theme,
     bounded,
     check_choices,
+    check_uid,
     communes_named,
     kinds_named,
     parse_at,
@@ -52,7 +54,7 @@ MAX_AGE_CAP = 300
 MAX_CACHED_FRAGMENTS = 512
 # The parameters the fragment reads; lieu, commune and kind may repeat or hold commas.
 LIST_NAMES = ("lieu", "commune", "kind")
-NAMES = ("days", "limit", "lang", "layout", "theme", "at")
+NAMES = ("days", "limit", "lang", "layout", "theme", "at", "uid")
 # A fragment asked about a fixed instant (`?at=`, for demos and tests) is kept this long.
 AT_SECONDS = 60
 
@@ -67,8 +69,9 @@ class AgendaQuery(msgspec.Struct, frozen=True, kw_only=True):
     limit: int = DEFAULT_LIMIT
     lang: str = "fr"
     layout: Layout = "list"
-    theme: Theme = "auto"
+    theme: Theme = DEFAULT_THEME
     at: datetime | None = None  # UTC; None means now (demos and tests ask about an instant)
+    uid: str = ""  # the root's id is ldl-agenda-{uid}: a page may show several agendas
 
 
 def parse_agenda_query(
@@ -83,6 +86,7 @@ def parse_agenda_query(
     layout: str | None = None,
     theme: str | None = None,
     at: str | None = None,
+    uid: str | None = None,
     zone: ZoneInfo,
     lang_param: str = "lang",
 ) -> AgendaQuery:
@@ -102,6 +106,7 @@ def parse_agenda_query(
     check_choices(
         (lang_param, lang, LANGUAGES), ("layout", layout, LAYOUTS), ("theme", theme, THEMES)
     )
+    check_uid(uid)
     return AgendaQuery(
         lieux=tuple(dict.fromkeys(wanted_lieux)),
         communes=tuple(communes),
@@ -110,8 +115,9 @@ def parse_agenda_query(
         limit=bounded("limit", limit, DEFAULT_LIMIT, MAX_LIMIT),
         lang=lang or "fr",
         layout=layout or "list",
-        theme=theme or "auto",
+        theme=theme or DEFAULT_THEME,
         at=parse_at(at, zone),
+        uid=uid or "",
     )
 
 
@@ -144,8 +150,9 @@ def pairs(query: AgendaQuery, *, lang: bool = True) -> list[tuple[str, str]]:
         ("limit", str(query.limit), str(DEFAULT_LIMIT)),
         ("lang", query.lang if lang else "", ""),
         ("layout", query.layout, "list"),
-        ("theme", query.theme, "auto"),
+        ("theme", query.theme, DEFAULT_THEME),
         ("at", query.at.isoformat() if query.at else "", ""),
+        ("uid", query.uid, ""),
     ):
         if value != default:
             found.append((name, value))
@@ -206,6 +213,10 @@ class AgendaView(msgspec.Struct, frozen=True, kw_only=True):
     @property
     def theme(self) -> str:
         return self.query.theme
+
+    @property
+    def dom_id(self) -> str:
+        return "ldl-agenda" + (f"-{self.query.uid}" if self.query.uid else "")
 
 
 def price_of(activity: Activity, lang: str) -> str:

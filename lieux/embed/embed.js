@@ -43,7 +43,9 @@
     return KINDS[ELEMENTS[el.localName] || el.getAttribute("data-lieux-widget")] || KINDS["open-now"];
   }
 
-  function fragmentUrl(el) {
+  // The fragment's ids end with its widget's number on this page (ldl-open-now-w2, its title
+  // ldl-open-now-w2-title): with two widgets on a page, each one's aria-labelledby names its own.
+  function fragmentUrl(el, uid) {
     var kind = kindOf(el);
     var query = new URLSearchParams();
     kind.params.forEach(function (name) {
@@ -62,8 +64,8 @@
         if (config.languages.indexOf(wanted[i]) !== -1) { query.append("lang", wanted[i]); break; }
       }
     }
-    var text = query.toString();
-    return config.origin + kind.path + (text ? "?" + text : "");
+    query.append("uid", uid);
+    return config.origin + kind.path + "?" + query.toString();
   }
 
   function refreshSeconds(el) {
@@ -120,11 +122,12 @@
     if (ELEMENTS[el.localName]) el.style.display = "block"; // custom elements are inline
     // Every attribute is set on the element itself so that nothing the host page put on an
     // ancestor (hx-target, hx-select, hx-push-url, hx-vals, hx-confirm...) applies to it.
-    el.setAttribute("hx-get", fragmentUrl(el));
+    var uid = "w" + (widgets.length + 1);
+    el.setAttribute("hx-get", fragmentUrl(el, uid));
     el.setAttribute("hx-trigger", "load, every " + refreshSeconds(el) + "s, " + REFRESH_EVENT);
     el.setAttribute("hx-target", "this");
     el.setAttribute("hx-swap", "innerHTML");
-    el.setAttribute("hx-select", kindOf(el).select);
+    el.setAttribute("hx-select", kindOf(el).select + "-" + uid);
     el.setAttribute("hx-params", "none");
     el.setAttribute("hx-push-url", "false");
     el.setAttribute("hx-confirm", "unset");

@@ -41,7 +41,7 @@ from lieux.models import LANGUAGES
 from lieux.revision_cache import CachedFragment
 from lieux.settings import Settings
 from lieux.widget.cache import open_now_context
-from lieux.widget.query import Layout, QueryError, Show, Theme, parse_query
+from lieux.widget.query import DEFAULT_THEME, Layout, QueryError, Show, Theme, parse_query
 
 # The pasted snippet always asks for the same /embed.js: an hour bounds how long a fix takes to
 # reach every visitor. The files under /embed/static have their version or hash in the URL.
@@ -104,7 +104,7 @@ def options_provider(lang_param: str) -> Provide:
         limit: str = "",
         show: Show = "open",
         layout: Layout = "list",
-        theme: Theme = "auto",
+        theme: Theme = DEFAULT_THEME,
         # Not `at` (the app's instant): the options keep `?at=` as it was typed.
         at_text: Annotated[str, QueryParameter(name="at")] = "",
     ) -> EmbedOptions:

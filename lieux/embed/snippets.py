@@ -4,13 +4,14 @@ Every URL is absolute (the snippets run on other sites) and every value is HTML-
 names come from the database.
 """
 
+import hashlib
 from html import escape
 from urllib.parse import urlencode
 
 import msgspec
 
 from lieux.embed.assets import HTMX_FILE, WIDGET_CSS, htmx_url, sri, versioned
-from lieux.widget.query import Layout, Show, Theme
+from lieux.widget.query import DEFAULT_THEME, Layout, Show, Theme
 
 # A visitor's tab polls the fragment at this pace; shorter would multiply the load on the service
 # by the number of visitors of every embedding site, longer would show a closing lieu as open.
@@ -36,7 +37,7 @@ class EmbedOptions(msgspec.Struct, frozen=True, kw_only=True):
     limit: int | None = None
     show: Show = "open"
     layout: Layout = "list"
-    theme: Theme = "auto"
+    theme: Theme = DEFAULT_THEME
     at: str = ""  # an ISO instant, for demos and tests ("open this Saturday?")
 
 
@@ -62,7 +63,7 @@ def query(options: EmbedOptions) -> list[tuple[str, str]]:
         ("limit", "" if options.limit is None else str(options.limit), ""),
         ("show", options.show, "open"),
         ("layout", options.layout, "list"),
-        ("theme", options.theme, "auto"),
+        ("theme", options.theme, DEFAULT_THEME),
         ("at", options.at, ""),
     ):
         if value != default:
@@ -119,6 +120,13 @@ def build_agenda(
     )
 
 
+def htmx_uid(options: EmbedOptions) -> str:
+    """The htmx snippet's `uid`: "h" and a hash of its options (embed.js numbers its widgets
+    w1, w2...; a page with two snippets of the same options shows the same widget twice)."""
+    digest = hashlib.blake2b(urlencode(query(options)).encode(), digest_size=4).hexdigest()
+    return "h" + digest
+
+
 def build(base_url: str, options: EmbedOptions, *, iframe_title: str) -> Snippets:
     """The script, htmx and iframe snippets for these options, with absolute URLs."""
     script = (
@@ -126,13 +134,16 @@ def build(base_url: str, options: EmbedOptions, *, iframe_title: str) -> Snippet
         f'<script src="{escape(base_url)}/embed.js" async></script>'
     )
     # Each attribute is set on the element itself, so nothing the host page puts on <body>
-    # (hx-target, hx-select, hx-push-url, hx-vals...) changes what our element does.
+    # (hx-target, hx-select, hx-push-url, hx-vals...) changes what our element does. Its ids
+    # end with a `uid` of these options: two snippets pasted on one page keep theirs apart.
+    uid = htmx_uid(options)
+    polled = _url(base_url, "/widget/open-now", [*query(options), ("uid", uid)])
     htmx = (
         f'<link rel="stylesheet" href="{escape(base_url + versioned(WIDGET_CSS))}">\n'
-        f'<div hx-get="{escape(fragment_url(base_url, options))}"\n'
+        f'<div hx-get="{escape(polled)}"\n'
         f'     hx-trigger="load, every {DEFAULT_REFRESH_SECONDS}s" hx-target="this" '
         'hx-swap="innerHTML"\n'
-        '     hx-select="#ldl-open-now" hx-params="none" hx-push-url="false"></div>\n'
+        f'     hx-select="#ldl-open-now-{uid}" hx-params="none" hx-push-url="false"></div>\n'
         "<script>htmx.config.selfRequestsOnly = false;</script>"
     )
     htmx_loader = (

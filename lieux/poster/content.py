@@ -1,11 +1,13 @@
 """Everything one poster shows, read from the database: the lieu, its week, QR codes, helplines."""
 
 from datetime import date, datetime
+from urllib.parse import urlencode
 
 import msgspec
 from sqlite_utils import Database
 
 from lieux.calendar.recurrence import agenda
+from lieux.calendar.subscribe import feed_page, feed_path
 from lieux.db import hours as hours_db
 from lieux.db.activities import list_activities
 from lieux.db.lieux import get_lieu, list_helplines
@@ -26,7 +28,7 @@ class Poster(msgspec.Struct, frozen=True, kw_only=True):
     lieu: Lieu
     plan: WeekPlan
     page_url: str
-    feed_url: str
+    feed_url: str  # the page of the subscribe box (not the .ics: see poster_urls)
     page_qr: str  # inline SVG
     feed_qr: str
     report_url: str  # "Signaler un problème": a door found closed, hours or phone wrong
@@ -37,9 +39,13 @@ class Poster(msgspec.Struct, frozen=True, kw_only=True):
     demo: bool  # fictional hours or activities on this poster (it then says so)
 
 
-def poster_urls(settings: Settings, slug: str) -> tuple[str, str]:
-    """The lieu page and its iCal feed, as printed under the QR codes."""
-    return f"{settings.base_url}/lieux/{slug}", f"{settings.base_url}/ical/lieux/{slug}.ics"
+def poster_urls(settings: Settings, slug: str, lang: str) -> tuple[str, str]:
+    """The lieu page, and the page whose subscribe box offers the lieu's feed in `lang`, as
+    printed under the QR codes. The second is where the subscribe box's own QR code leads
+    (lieux.calendar.subscribe): a phone's camera opening the .ics address would import the
+    week once (iPhone) or download a file (Android), never subscribe."""
+    feed = feed_path(lieu=slug) + ("" if lang == "fr" else "?" + urlencode({"lang": lang}))
+    return f"{settings.base_url}/lieux/{slug}", f"{settings.base_url}{feed_page(feed)}#subscribe"
 
 
 def collect(
@@ -64,7 +70,7 @@ def collect(
         lang=lang,
         now=now,
     )
-    page_url, feed_url = poster_urls(settings, slug)
+    page_url, feed_url = poster_urls(settings, slug, lang)
     # A poster stays up all week: only the lines that never stop answering are "jour et nuit".
     lines = helplines_for(list_helplines(db), lang)
     day_and_night = helplines_at(lines, now, zone=zone, iris_day=settings.iris_day).round_the_clock

@@ -23,18 +23,19 @@ class PosterController(Controller):
         self,
         db: Database,
         settings: Settings,
-        now: datetime,
+        at: datetime,
         slug: str,
         week: str = "",
         lang: str = "",
     ) -> Template:
+        """The poster of the week of `week`; without one, `default_week` of `at` (?at= or now)."""
         # i18n.set_language already took a good ?lang=; a wrong one is refused, not ignored.
         if lang and lang not in LANGUAGES:
             raise ValidationException(
                 gettext("Langue inconnue : %(lang)s (fr, nl ou en).") % {"lang": lang}
             )
         try:
-            monday = parse_week(week, now.astimezone(settings.zone).date())
+            monday = parse_week(week, at.astimezone(settings.zone).date())
         except WeekTooFar:
             message = gettext(
                 "Semaine trop lointaine : choisissez une date à moins de %(years)s ans d'ici."
@@ -45,7 +46,7 @@ class PosterController(Controller):
                 "Semaine invalide : donnez une date au format AAAA-MM-JJ, par exemple 2026-11-23."
             )
             raise ValidationException(message) from None
-        poster = collect(db, settings, slug, monday=monday, lang=current_lang.get(), now=now)
+        poster = collect(db, settings, slug, monday=monday, lang=current_lang.get(), now=at)
         if poster is None:
             raise NotFoundException(f"Aucun lieu « {slug} »")
         return Template("poster/poster.html", context={"poster": poster})

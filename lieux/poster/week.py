@@ -23,6 +23,7 @@ from lieux.hours.engine import day_plan
 from lieux.hours.models import OpeningException, OpeningHours, span_label
 
 ONE_DAY = timedelta(days=1)
+SUNDAY = 6
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # A poster is printed for this week or one soon. (Expansion no longer walks from a series'
 # first date, lieux.calendar.expansion.walk; a far-off week is still a poster nobody prints.)
@@ -114,10 +115,17 @@ def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+def default_week(today: date) -> date:
+    """The Monday of the week a poster printed `today` is for: this week, but on a Sunday the
+    coming one (Sunday's poster goes up for the days ahead, not for six days already over)."""
+    return monday_of(today + ONE_DAY) if today.weekday() == SUNDAY else monday_of(today)
+
+
 def parse_week(text: str, today: date) -> date:
-    """The Monday of the week containing the date `text` (YYYY-MM-DD); this week if empty."""
+    """The Monday of the week containing the date `text` (YYYY-MM-DD); `default_week` if
+    empty."""
     if not text:
-        return monday_of(today)
+        return default_week(today)
     try:
         if not ISO_DATE.fullmatch(text):
             raise ValueError(text)

@@ -1,6 +1,6 @@
 """A visitor's report on a lieu ("Signaler un problème") and its follow-up, as stored and as typed.
 
-The limits are the database's own (lieux/db/migrations.py m400_reports): the forms refuse
+The limits are the database's own (lieux/db/migrations/network.py m400_reports): the forms refuse
 longer text with a message before SQLite would refuse it with an error.
 """
 

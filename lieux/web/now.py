@@ -9,10 +9,12 @@ some unknown, said as such.
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 import msgspec
 
 from lieux.calendar.describe import weekday_name
+from lieux.calendar.listing import day_label
 from lieux.hours.engine import Interval, open_intervals
 from lieux.hours.helplines import HelplinesNow
 from lieux.hours.models import OpenState
@@ -43,6 +45,20 @@ class Now(msgspec.Struct, frozen=True, kw_only=True):
     next_openings: list[NextOpening]  # the soonest to open, when none is open
     # The helplines at that instant, by their hours, each group ordered for the page's language.
     helplines: HelplinesNow
+
+    def open_first(self, lieux: Iterable[Lieu]) -> list[Lieu]:
+        """`lieux` open now first (in their order), then by their next opening, then those to
+        call (hours unknown), then those with no opening ahead."""
+        far = datetime.max.replace(tzinfo=UTC)
+        rank = {"open": 0, "closed": 1, "unknown": 1}
+
+        def key(lieu: Lieu) -> tuple[int, datetime]:
+            answer = self.states[lieu.id]
+            if answer.state == "open" or answer.next_open is not None:
+                return rank[answer.state], answer.next_open or far
+            return (2 if answer.state == "unknown" else 3), far
+
+        return sorted(lieux, key=key)
 
     def of_state(self, lieux: Iterable[Lieu], state: str) -> list[Lieu]:
         """Those of `lieux` in `state`, the closed ones soonest to open first."""
@@ -106,6 +122,14 @@ def now_of(cache: OpenNowCache, lieux: list[Lieu], at: datetime, lang: str, now:
             round_the_clock=helplines_for(lines.round_the_clock, lang),
         ),
     )
+
+
+def moment_label(at: datetime, zone: ZoneInfo, lang: str, *, this_year: int) -> str:
+    """'samedi 12 décembre à 15:00' (with the year when it is not `this_year`): the instant a
+    page asked about with `?at=` answers for."""
+    local = at.astimezone(zone)
+    day = day_label(local.date(), lang, this_year=this_year)
+    return gettext("%(day)s à %(time)s") % {"day": day, "time": f"{local:%H:%M}"}
 
 
 def weekend_hours(

@@ -1,6 +1,7 @@
 """Public pages (home, directory, lieu page) and the health check."""
 
 from datetime import datetime, time, timedelta
+from urllib.parse import urlencode
 
 import msgspec
 from litestar import Controller, Request, get
@@ -28,7 +29,8 @@ from lieux.web import structured
 from lieux.web.freshness import hours_freshness
 from lieux.web.headline import lieu_headline
 from lieux.web.lieu_facts import language_names
-from lieux.web.now import now_of, weekend_hours
+from lieux.web.now import moment_label, now_of, weekend_hours
+from lieux.web.share import lieu_share
 from lieux.widget.cache import open_now_context
 from lieux.widget.query import OpenNowQuery
 
@@ -38,6 +40,8 @@ LANG_COOKIE_AGE = 365 * 24 * 3600
 ARCHIVED_FOR_VISITORS = _("Ce lieu ne fait plus partie de la liste du réseau.")
 # ?open= on the directory: any time, open now, open at some moment of this (or next) weekend.
 OPEN_FILTERS = ("", "now", "weekend")
+# ?sort= on the directory: by name (or by relevance to the search), or open now, then soon.
+SORTS = ("", "open")
 # The lieu page lists the coming four weeks (its template says so), at most LIEU_AGENDA_MAX dates
 # of them: a lieu with 200 weekly activities made a page of 2.4 MB; /agenda?lieu= has the rest.
 LIEU_AGENDA_SPAN = timedelta(weeks=4)
@@ -93,14 +97,17 @@ class PagesController(Controller):
         request: Request,
         now: datetime,
         at: datetime,
+        asked_at: datetime | None,
         q: str = "",
         commune: list[str] | None = None,
         kind: list[str] | None = None,
         free: bool = False,
         open: str = "",
+        sort: str = "",
     ) -> Template:
         """The directory; filters combine: (commune OR commune) AND (kind OR kind) AND free AND
-        open now / this weekend AND the search words."""
+        open now / this weekend AND the search words. `sort=open`: open now first, then the
+        soonest to open."""
         communes = list_communes(db)
         typed = [c for c in commune or [] if c]
         matched = {c: match_commune(c, communes) for c in typed}
@@ -111,6 +118,8 @@ class PagesController(Controller):
         ]
         if open not in OPEN_FILTERS:
             unknown.append(open)
+        if sort not in SORTS:
+            unknown.append(sort)
         if unknown:
             raise ValidationException(f"Filtre inconnu : {', '.join(unknown)}")
         lieux = list_lieux(db)
@@ -126,9 +135,18 @@ class PagesController(Controller):
             )
         cache = request.app.state.open_now
         lang = current_lang.get()
+        zone = cache.settings.zone
+        # `?at=` as typed: the directory's links keep it (its checked instant is `at`).
+        at_text = request.query_params.get("at", "")
+        chosen = [("q", q)] if q else []
+        chosen += [("commune", c) for c in chosen_communes] + [("kind", k) for k in chosen_kinds]
+        chosen += [(name, value) for name, value in (("open", open), ("sort", sort)) if value]
+        chosen += [("free", "true")] if free else []
         # What "now" is for the lieux the other filters leave: "nothing open" is said only of
         # lieux whose hours are known, and "try fewer filters" only when those filters emptied it.
         situation = now_of(cache, lieux, at, lang, now)
+        if sort == "open":
+            lieux = situation.open_first(lieux)
         weekend_hours_of: dict[int, list[str]] = {}
         shown = lieux
         if open == "now":
@@ -150,13 +168,20 @@ class PagesController(Controller):
                 "communes": sorted(communes, key=lambda c: commune_name(c, lang).casefold()),
                 "kinds": KINDS,
                 "headlines": {lieu.id: lieu_headline(cache, lieu, at, lang, now) for lieu in lieux},
-                "at": request.query_params.get("at", ""),
+                "at": at_text,
+                # Asked about another instant: the page says which, and its links keep it.
+                "as_of": moment_label(at, zone, lang, this_year=now.astimezone(zone).year)
+                if asked_at
+                else "",
+                "at_query": "?" + urlencode({"at": at_text}) if at_text else "",
+                "now_url": "/lieux" + ("?" + urlencode(chosen) if chosen else ""),
                 "filters": {
                     "q": q,
                     "commune": chosen_communes,
                     "kind": chosen_kinds,
                     "free": free,
                     "open": open,
+                    "sort": sort,
                 },
                 "filtered": bool(q.strip() or chosen_communes or chosen_kinds or free),
                 "demo": has_demo_data(db),
@@ -165,7 +190,13 @@ class PagesController(Controller):
 
     @get("/lieux/{slug:str}", sync_to_thread=True)
     def lieu(
-        self, db: Database, request: Request, now: datetime, at: datetime, slug: str
+        self,
+        db: Database,
+        request: Request,
+        now: datetime,
+        at: datetime,
+        asked_at: datetime | None,
+        slug: str,
     ) -> Template:
         lieu = get_lieu(db, slug)
         if lieu is None:
@@ -175,16 +206,34 @@ class PagesController(Controller):
         cache = request.app.state.open_now
         hours = hours_db.get_hours(db, lieu.id)
         activities = list_activities(db, lieu_ids=[lieu.id])
+        zone = cache.settings.zone
         coming = agenda(activities, at, at + LIEU_AGENDA_SPAN, cache.settings.zone)
         more = len(coming) > LIEU_AGENDA_MAX
         coming = coming[:LIEU_AGENDA_MAX]
         demo_ids = {activity.id for activity in activities if activity.demo}
+        headline = lieu_headline(cache, lieu, at, current_lang.get(), now)
+        snapshot = cache.snapshot(now)
         return Template(
             "web/lieu.html",
             context={
                 "lieu": lieu,
                 "hours": hours,
-                "headline": lieu_headline(cache, lieu, at, current_lang.get(), now),
+                "headline": headline,
+                # Asked about another instant (a directory's link keeps it): the page says which.
+                "as_of": moment_label(
+                    at, zone, current_lang.get(), this_year=now.astimezone(zone).year
+                )
+                if asked_at
+                else "",
+                "share": lieu_share(
+                    lieu,
+                    hours,
+                    today=at.astimezone(zone).date(),
+                    holidays=snapshot.holidays[current_lang.get()],
+                    closed_now_by_lieu=headline.source == "live" and headline.state == "closed",
+                    base_url=cache.settings.base_url,
+                    lang=current_lang.get(),
+                ),
                 "coming_items": listed(
                     coming,
                     now=at,

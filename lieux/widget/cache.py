@@ -148,7 +148,7 @@ def open_now_context(
 
 
 # The query parameters every open-now answer reads (commune and kind may repeat).
-QUERY_NAMES = ("at", "lang", "limit", "show", "layout", "theme")
+QUERY_NAMES = ("at", "lang", "limit", "show", "layout", "theme", "uid")
 
 
 def cache_of(request: Request) -> OpenNowCache:

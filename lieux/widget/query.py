@@ -3,6 +3,7 @@
 The checks the agenda embed shares (lists, choices, bounded numbers, `?at=`) are here too.
 """
 
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Literal
@@ -20,6 +21,12 @@ Show = Literal["open", "all"]
 Layout = Literal["list", "compact"]
 Theme = Literal["auto", "light", "dark"]
 SHOWS, LAYOUTS, THEMES = ("open", "all"), ("list", "compact"), ("auto", "light", "dark")
+# A widget's colours unless its webmaster chooses: light, as most partner sites are. "auto"
+# (the visitor's setting) would draw a dark box on a light-only page for a visitor in dark mode.
+DEFAULT_THEME: Theme = "light"
+# `uid`: what makes a widget's ids its own when a page shows several (embed.js numbers them, the
+# configurator names each htmx snippet's): letters and digits, short.
+UID = re.compile(r"[a-z0-9]{1,16}")
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 # `?at=` asks about the schedule's past and future, not about year 1 or 9999 (where date
@@ -41,7 +48,8 @@ class OpenNowQuery(msgspec.Struct, frozen=True, kw_only=True):
     limit: int = DEFAULT_LIMIT
     show: Show = "open"
     layout: Layout = "list"
-    theme: Theme = "auto"
+    theme: Theme = DEFAULT_THEME
+    uid: str = ""  # the ids of the fragment end with it: ldl-open-now-{uid}
 
 
 def split_values(values: Iterable[str] | None) -> list[str]:
@@ -75,6 +83,12 @@ def check_choices(*choices: tuple[str, str | None, tuple[str, ...]]) -> None:
     for label, value, allowed in choices:
         if value and value not in allowed:
             raise QueryError(f"{label}: expected one of {', '.join(allowed)}, not {value!r}")
+
+
+def check_uid(uid: str | None) -> None:
+    """`?uid=` (see UID): QueryError for one that is not short letters and digits."""
+    if uid and not UID.fullmatch(uid):
+        raise QueryError(f"uid: expected 1 to 16 lowercase letters or digits, not {uid!r}")
 
 
 def bounded(name: str, value: int | str | None, default: int, top: int) -> int:
@@ -126,6 +140,7 @@ def parse_query(
     show: str | None = None,
     layout: str | None = None,
     theme: str | None = None,
+    uid: str | None = None,
     lang_param: str = "lang",
 ) -> OpenNowQuery:
     """Check every parameter against what exists; QueryError names the first wrong one.
@@ -142,6 +157,7 @@ def parse_query(
         ("layout", layout, LAYOUTS),
         ("theme", theme, THEMES),
     )
+    check_uid(uid)
     count = bounded("limit", limit, DEFAULT_LIMIT, MAX_LIMIT)
     return OpenNowQuery(
         at=parse_at(at, zone),
@@ -151,5 +167,6 @@ def parse_query(
         limit=count,
         show=show or "open",
         layout=layout or "list",
-        theme=theme or "auto",
+        theme=theme or DEFAULT_THEME,
+        uid=uid or "",
     )

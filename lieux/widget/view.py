@@ -11,7 +11,7 @@ from lieux.hours.announce import words
 from lieux.hours.engine import to_instant
 from lieux.hours.models import OpenState
 from lieux.i18n import current_lang, gettext
-from lieux.models import Helpline, Lieu
+from lieux.models import Helpline, Lieu, commune_name
 from lieux.settings import Settings
 from lieux.widget.query import OpenNowQuery
 from lieux.widget.snapshot import SNAPSHOT_LIFETIME, Snapshot
@@ -56,9 +56,51 @@ def until_day(until: datetime, at: datetime, zone: ZoneInfo, lang: str) -> str:
     return words or weekday(until.astimezone(zone).date(), lang)
 
 
+# Within this long of its closing or opening, a lieu's state counts down in amber ("ferme dans
+# 20 min", "ouvre dans 15 min"): about the time it takes to get there across a commune, so a
+# lieu closing sooner may be closed on arrival, and one opening sooner is worth setting out for.
+SOON = timedelta(minutes=30)
+MINUTE = timedelta(minutes=1)
+
+
+def soon_change(answer: OpenState, at: datetime) -> datetime | None:
+    """The closing (if open) or opening (if not) within SOON of `at`, or None."""
+    when = answer.until if answer.state == "open" else answer.next_open
+    if when is not None and at < when <= at + SOON:
+        return when
+    return None
+
+
+def minutes_until(when: datetime, at: datetime) -> int:
+    """Whole minutes from `at` to `when`, rounded up: "dans 20 min" until 19 are left."""
+    return -((at - when) // MINUTE)
+
+
+def countdown_change(answer: OpenState, at: datetime) -> datetime | None:
+    """When what `describe` says of `answer` next changes by itself: the countdown's next
+    minute, or the instant it starts counting down (SOON before the change)."""
+    when = answer.until if answer.state == "open" else answer.next_open
+    if when is None or when <= at:
+        return None
+    if when - at > SOON:
+        return when - SOON
+    return when - (minutes_until(when, at) - 1) * MINUTE
+
+
+def soon_words(answer: OpenState, at: datetime) -> str:
+    """'ferme dans 20 min' or 'ouvre dans 15 min' within SOON of the change, else ''."""
+    when = soon_change(answer, at)
+    if when is None:
+        return ""
+    text = gettext("ferme dans %(minutes)d min") if answer.state == "open" else None
+    text = text or gettext("ouvre dans %(minutes)d min")
+    return text % {"minutes": minutes_until(when, at)}
+
+
 def describe(answer: OpenState, at: datetime, zone: ZoneInfo, lang: str) -> str:
-    """'ouvert jusqu'à 16:00', 'ouvre samedi à 11:00', 'horaires non communiqués'...; with
-    'fermé exceptionnellement' for a live status and 'horaires à confirmer' for stale hours."""
+    """'ouvert jusqu'à 16:00', 'ouvre samedi à 11:00', 'ferme dans 20 min', 'horaires non
+    communiqués'...; with 'fermé exceptionnellement' for a live status and 'horaires à
+    confirmer' for stale hours."""
     words = _describe(answer, at, zone, lang)
     if answer.source == "live" and answer.state == "closed":
         words = gettext("fermé exceptionnellement") + (f" · {words}" if answer.next_open else "")
@@ -68,6 +110,9 @@ def describe(answer: OpenState, at: datetime, zone: ZoneInfo, lang: str) -> str:
 
 
 def _describe(answer: OpenState, at: datetime, zone: ZoneInfo, lang: str) -> str:
+    if soon := soon_words(answer, at):
+        prefix = gettext("horaires non communiqués") + " · " if answer.state == "unknown" else ""
+        return prefix + soon
     if answer.state == "open":
         if answer.until is None:
             return gettext("ouvert")
@@ -100,6 +145,7 @@ class OpenNowItem(msgspec.Struct, frozen=True, kw_only=True):
     name: str
     state: str
     label: str
+    soon: bool  # the label counts down to a closing or an opening (shown in amber)
     note: str
     address: str
     phone: str | None
@@ -137,6 +183,11 @@ class OpenNowView(msgspec.Struct, frozen=True, kw_only=True):
     base_url: str
     as_of: str  # a date and time when `?at=` asks about another instant, else ""
     expires: datetime  # UTC: when this view may change by itself
+    dom_id: str = "ldl-open-now"  # the root's id; its other ids start with it
+
+    @property
+    def helplines_id(self) -> str:
+        return self.dom_id.replace("ldl-open-now", "ldl-helplines", 1) + "-title"
 
 
 def _situation(states: list[tuple[Lieu, OpenState]]) -> Situation:
@@ -175,10 +226,14 @@ def build_view(
                 name=lieu.name,
                 state=answer.state,
                 label=describe(answer, at, zone, query.lang),
+                soon=soon_change(answer, at) is not None,
                 note=answer.note,
                 address=", ".join(
                     part
-                    for part in (lieu.address, f"{lieu.postcode} {lieu.commune}".strip())
+                    for part in (
+                        lieu.address,
+                        f"{lieu.postcode} {commune_name(lieu.commune, query.lang)}".strip(),
+                    )
                     if part
                 ),
                 phone=lieu.phone,
@@ -197,6 +252,7 @@ def build_view(
         current_lang.reset(token)
     any_open = situation == "open"
     changes = [a.next_change for _l, a in states if a.next_change is not None]
+    changes += [c for _l, a in states if (c := countdown_change(a, at)) is not None]
     changes += [when for lieu, _a in states for when in snapshot.changes_after(lieu, at)]
     lines = snapshot.helplines_at(at, zone)
     changes += lines.changes  # a line that starts or stops answering
@@ -223,6 +279,7 @@ def build_view(
         base_url=settings.base_url,
         as_of=as_of,
         expires=expires,
+        dom_id="ldl-open-now" + (f"-{query.uid}" if query.uid else ""),
     )
 
 

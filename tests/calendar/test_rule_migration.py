@@ -16,7 +16,7 @@ from lieux.cli import main
 from lieux.db import activities as activities_db
 from lieux.db.lieux import get_lieu
 from lieux.manage.actions import as_write
-from lieux.seed import seed_guide
+from lieux.seed import load_guide, seed_lieux
 from tests.calendar.test_rule_bounds import counted_walks, within_caps
 from tests.conftest import DEMO_NOW, make_app
 from tests.people import LIEU_A, add_member, sign_in
@@ -39,7 +39,7 @@ def old_path(tmp_path):
     path = tmp_path / "old.sqlite3"
     db = database.connect(path)
     database.MIGRATIONS.apply(db, stop_before="m200_rule_problems")
-    seed_guide(db, now=DEMO_NOW)
+    seed_lieux(db, load_guide(), now=DEMO_NOW)
     lieu = get_lieu(db, LIEU_A)
     for uid, (rrule, starts) in STORED.items():
         db["activities"].insert(

@@ -2,9 +2,11 @@ import sqlite3
 
 import msgspec
 import pytest
+from sqlite_utils import Migrations
 
 from lieux import db as database
 from lieux.db.lieux import data_revision, list_helplines, upsert_helpline, upsert_lieu
+from lieux.db.served import record_served_url, served_url
 from lieux.models import LieuWrite
 from lieux.seed import seed_guide
 from tests.conftest import DEMO_NOW
@@ -128,3 +130,26 @@ def test_a_helpline_change_bumps_the_revision_and_an_unchanged_one_does_not(db):
     line = list_helplines(db)[0]
     upsert_helpline(db, msgspec.structs.replace(line, hours="jour et nuit"))
     assert data_revision(db) > before
+
+
+def test_database_migrated_in_mains_order_gets_the_served_table_too(tmp_path):
+    # m610_served_url came from a branch merged after m700 and m701 shipped: a database that
+    # has those but not m610 gets it next, its helplines' hours and periods kept.
+    path = tmp_path / "main.sqlite3"
+    old = database.connect(path)
+    without = Migrations("lieux")
+    for migration in database.MIGRATIONS._migrations:
+        if migration.name != "m610_served_url":
+            without(name=migration.name)(migration.fn)
+    without.apply(old)
+    assert "served" not in tables(old)
+    assert "opening_hours" in old["helplines"].columns_dict
+    old.close()
+
+    upgraded = database.connect(path)
+    database.migrate(upgraded)
+    assert served_url(upgraded) is None
+    record_served_url(upgraded, "http://127.0.0.1:8001", now=DEMO_NOW)
+    assert served_url(upgraded) == "http://127.0.0.1:8001"
+    assert [m.name for m in database.MIGRATIONS.applied(upgraded)][-1] == "m610_served_url"
+    assert database.MIGRATIONS.pending(upgraded) == []

@@ -100,7 +100,7 @@ def test_the_backup_keeps_the_newest_copies(seeded_path, tmp_path):
 def test_systemd_waits_longer_than_lieux_serve_takes_to_stop():
     """systemd's stop timeout covers `lieux serve`'s own grace for requests in flight and its
     leaving a stuck one behind (tests/test_serve.py measures both), without waiting long."""
-    from lieux.cli import GRACEFUL_SHUTDOWN_S, STUCK_THREAD_GRACE_S
+    from lieux.serving import GRACEFUL_SHUTDOWN_S, STUCK_THREAD_GRACE_S
 
     [timeout] = directives(UNITS / "lieux.service")["TimeoutStopSec"]
     assert timeout.endswith("s")

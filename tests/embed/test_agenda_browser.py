@@ -68,7 +68,7 @@ def test_script_variant_shows_the_lieu_week_under_a_strict_csp(demo_server, host
     page = context.new_page()
     seen = watch(page)
     page.goto(url)
-    widget = page.locator("[data-lieux-widget] #ldl-agenda")
+    widget = page.locator("[data-lieux-widget] section[id^=ldl-agenda]")
     widget.locator(".ldl-day").first.wait_for(timeout=TIMEOUT)
     assert widget.locator(".ldl-day").first.text_content() == "Mardi 24 novembre"
     lieux = set(widget.locator(".ldl-lieu-link").all_text_contents())
@@ -93,10 +93,12 @@ def test_both_custom_elements_under_a_strict_csp(demo_server, host_site, context
     page = context.new_page()
     seen = watch(page)
     page.goto(url)
-    page.locator("lieux-agenda #ldl-agenda.ldl-layout-compact .ldl-event").first.wait_for(
+    page.locator(
+        "lieux-agenda section[id^=ldl-agenda].ldl-layout-compact .ldl-event"
+    ).first.wait_for(timeout=TIMEOUT)
+    page.locator("lieux-open-now section[id^=ldl-open-now]").get_by_text("Club 55").wait_for(
         timeout=TIMEOUT
     )
-    page.locator("lieux-open-now #ldl-open-now").get_by_text("Club 55").wait_for(timeout=TIMEOUT)
     assert set(page.locator("lieux-agenda .ldl-lieu-link").all_text_contents()) == {"Circuit"}
     assert page.evaluate("getComputedStyle(document.querySelector('lieux-agenda')).display") == (
         "block"
@@ -130,13 +132,13 @@ def test_widgets_added_after_load_are_shown(demo_server, host_site, context):
     page = context.new_page()
     seen = watch(page)
     page.goto(url)
-    tab = page.locator("#tab [data-lieux-widget] #ldl-agenda .ldl-lieu-link").first
+    tab = page.locator("#tab [data-lieux-widget] section[id^=ldl-agenda] .ldl-lieu-link").first
     tab.wait_for(timeout=TIMEOUT)
     assert tab.text_content() == "Espace 51"
-    modal = page.locator("#modal lieux-agenda #ldl-agenda .ldl-lieu-link").first
+    modal = page.locator("#modal lieux-agenda section[id^=ldl-agenda] .ldl-lieu-link").first
     modal.wait_for(timeout=TIMEOUT)
     assert modal.text_content() == "La Trace"
-    page.locator("#modal [data-lieux-widget] #ldl-open-now").wait_for(timeout=TIMEOUT)
+    page.locator("#modal [data-lieux-widget] section[id^=ldl-open-now]").wait_for(timeout=TIMEOUT)
     # one htmx, one stylesheet of each
     assert page.locator("link[data-lieux-agenda-css]").count() == 1
     assert sum(u.endswith("/embed/static/htmx-2.0.11.min.js") for u in seen.urls) == 1
@@ -152,7 +154,7 @@ def test_iframe_variant_under_a_strict_csp_resizes_with_embed_js(demo_server, ho
     seen = watch(page)
     page.goto(url)
     frame = page.frame_locator("iframe")
-    frame.locator("#ldl-agenda .ldl-day").first.wait_for(timeout=TIMEOUT)
+    frame.locator("section[id^=ldl-agenda] .ldl-day").first.wait_for(timeout=TIMEOUT)
     page.wait_for_function("document.querySelector('iframe').style.height !== ''", timeout=TIMEOUT)
     height = page.evaluate("document.querySelector('iframe').getBoundingClientRect().height")
     inner = frame.locator("#ldl-frame").bounding_box()
@@ -186,7 +188,7 @@ def test_hostile_titles_stay_text(seeded_path, live_server, host_site, context, 
     seen = watch(page)
     page.goto(url)
     root = page.frame_locator("iframe") if variant == "iframe" else page
-    widget = root.locator("#ldl-agenda")
+    widget = root.locator("section[id^=ldl-agenda]")
     widget.get_by_text(POISON, exact=False).first.wait_for(timeout=TIMEOUT)
     assert widget.locator("img, script").count() == 0
     assert widget.locator("a[href^='javascript:' i]").count() == 0
@@ -207,12 +209,12 @@ def test_agenda_fragment_and_iframe_page_are_accessible(
             )
             page = context.new_page()
             page.goto(host_site.add("/", host_page(code)))
-            page.locator("#ldl-agenda .ldl-event").first.wait_for(timeout=TIMEOUT)
-            assert run_axe(page, axe_source, "#ldl-agenda") == [], (lang, theme, layout)
+            page.locator("section[id^=ldl-agenda] .ldl-event").first.wait_for(timeout=TIMEOUT)
+            assert run_axe(page, axe_source, "section[id^=ldl-agenda]") == [], (lang, theme, layout)
             page.close()
     page = context.new_page()
     page.goto(f"{demo_server.url}/embed/agenda?at={AT}&lang={lang}&days=30")
-    page.locator("#ldl-agenda .ldl-event").first.wait_for(timeout=TIMEOUT)
+    page.locator("section[id^=ldl-agenda] .ldl-event").first.wait_for(timeout=TIMEOUT)
     assert run_axe(page, axe_source) == []
     context.close()
 

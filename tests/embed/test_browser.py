@@ -69,7 +69,7 @@ def test_script_variant_shows_open_lieux_and_refreshes(
     seen = watch(page)
     without_http_cache(page)
     page.goto(url)
-    widget = page.locator("[data-lieux-widget] #ldl-open-now")
+    widget = page.locator("[data-lieux-widget] section[id^=ldl-open-now]")
     for name in OPEN_AT_AT:
         widget.get_by_text(name, exact=False).first.wait_for(timeout=TIMEOUT)
     # The page had no htmx: embed.js loaded the service's copy, checked by SRI.
@@ -105,7 +105,7 @@ def test_htmx_variant_on_a_site_with_its_own_htmx(seeded_path, live_server, host
     seen = watch(page)
     without_http_cache(page)
     page.goto(url)
-    widget = page.locator("aside #ldl-open-now")
+    widget = page.locator("aside section[id^=ldl-open-now]")
     widget.get_by_text("Club 55").wait_for(timeout=TIMEOUT)
     page.get_by_role("button", name="Hello").click()
     page.locator("#out #hello").wait_for(timeout=TIMEOUT)
@@ -130,7 +130,7 @@ def test_script_variant_beside_a_host_htmx(demo_server, host_site, context):
     page = context.new_page()
     seen = watch(page)
     page.goto(url)
-    page.locator("[data-lieux-widget] #ldl-open-now").get_by_text("Club 55").wait_for(
+    page.locator("[data-lieux-widget] section[id^=ldl-open-now]").get_by_text("Club 55").wait_for(
         timeout=TIMEOUT
     )
     assert not any("/embed/static/htmx" in u for u in seen.urls), "loaded a second htmx"
@@ -158,7 +158,7 @@ def test_iframe_variant_under_a_strict_csp(seeded_path, live_server, host_site, 
     without_http_cache(page)
     page.goto(url)
     frame = page.frame_locator("iframe")
-    frame.locator("#ldl-open-now").get_by_text("Club 55").wait_for(timeout=TIMEOUT)
+    frame.locator("section[id^=ldl-open-now]").get_by_text("Club 55").wait_for(timeout=TIMEOUT)
     execute(seeded_path, "UPDATE lieux SET name = 'La Trace (neuf)' WHERE slug = 'la-trace'")
     frame.get_by_text("La Trace (neuf)").wait_for(timeout=(SHORT_REFRESH + 5) * 1000)
     assert_clean(seen, context, {live_server.url, host_site.url})
@@ -201,7 +201,7 @@ def test_hostile_text_stays_text(seeded_path, live_server, host_site, context, v
     seen = watch(page)
     page.goto(url)
     root = page.frame_locator("iframe") if variant == "iframe" else page
-    widget = root.locator("#ldl-open-now")
+    widget = root.locator("section[id^=ldl-open-now]")
     widget.get_by_text(POISON, exact=False).first.wait_for(timeout=TIMEOUT)
     assert widget.locator("img, script").count() == 0
     assert widget.locator("a[href^='javascript:' i]").count() == 0
@@ -216,8 +216,8 @@ def test_fragment_in_a_host_page_is_accessible(demo_server, host_site, context, 
             url = host_site.add("/", host_page(code))
             page = context.new_page()
             page.goto(url)
-            page.locator("#ldl-open-now").wait_for(timeout=TIMEOUT)
-            assert run_axe(page, axe_source, "#ldl-open-now") == [], (theme, layout)
+            page.locator("section[id^=ldl-open-now]").wait_for(timeout=TIMEOUT)
+            assert run_axe(page, axe_source, "section[id^=ldl-open-now]") == [], (theme, layout)
             page.close()
 
 
@@ -258,6 +258,6 @@ def test_iframe_page_is_accessible(demo_server, browser, axe_source):
     context = new_context(browser, bypass_csp=True)
     page = context.new_page()
     page.goto(f"{demo_server.url}/embed/open-now?at={AT}&show=all")
-    page.locator("#ldl-open-now").wait_for(timeout=TIMEOUT)
+    page.locator("section[id^=ldl-open-now]").wait_for(timeout=TIMEOUT)
     assert run_axe(page, axe_source) == []
     context.close()

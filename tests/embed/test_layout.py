@@ -57,7 +57,7 @@ def open_variant(browser, server, host_site, variant: str, *, width: int, **opti
     seen = watch(page)
     page.goto(url)
     root = page.frame_locator("iframe") if variant == "iframe" else page
-    widget = root.locator("#ldl-open-now")
+    widget = root.locator("section[id^=ldl-open-now]")
     widget.wait_for(timeout=TIMEOUT)
     # embed.js adds the stylesheet after the fragment may have arrived: wait for its rules.
     expect(widget).to_have_css("container-type", "inline-size", timeout=TIMEOUT)
@@ -217,5 +217,5 @@ def test_nothing_open_and_hours_unknown_are_accessible(
     )
     widget.locator(".ldl-others-title").click()  # the lines in other languages, unfolded
     expect(widget.locator(".ldl-others .ldl-call").first).to_be_visible()
-    assert run_axe(page, axe_source, "#ldl-open-now") == []
+    assert run_axe(page, axe_source, "section[id^=ldl-open-now]") == []
     context.close()

@@ -82,7 +82,7 @@ def test_closed_today_on_a_phone_reaches_a_partner_site(
         "</body></html>",
     )
     widget_page.goto(url)
-    item = widget_page.locator("#ldl-open-now .ldl-lieu", has_text="Circuit")
+    item = widget_page.locator("section[id^=ldl-open-now] .ldl-lieu", has_text="Circuit")
     item.get_by_text(NOTE).wait_for(timeout=TIMEOUT)
     assert "fermé exceptionnellement" in item.locator(".ldl-state").text_content()
     assert "ldl-state-closed" in item.locator(".ldl-state").get_attribute("class")

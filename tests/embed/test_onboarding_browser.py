@@ -122,7 +122,7 @@ def test_a_coordinator_onboards_a_lieu_whose_live_status_reaches_a_partner_site(
             f"</title></head><body><main>{html.unescape(snippet.group(1))}</main></body></html>",
         )
     )
-    item = site.locator("#ldl-open-now .ldl-lieu", has_text="Le Phare")
+    item = site.locator("section[id^=ldl-open-now] .ldl-lieu", has_text="Le Phare")
     item.get_by_text(NOTE).wait_for(timeout=TIMEOUT)
     assert "ldl-state-closed" in item.locator(".ldl-state").get_attribute("class")
     assert not seen.page_errors and partner.cookies() == []

@@ -64,8 +64,9 @@ def test_printed_it_fits_one_a4_page_with_only_the_poster(busy_server, browser, 
     context.close()
 
 
-def test_the_qr_codes_decode_to_the_printed_urls(busy_server, browser):
-    url = f"{busy_server.url}/lieux/{BUSY}/poster?week={WEEK}"
+@pytest.mark.parametrize(("lang", "query"), [("fr", ""), ("nl", "?lang=nl")])
+def test_the_qr_codes_decode_to_the_printed_urls(busy_server, browser, lang, query):
+    url = f"{busy_server.url}/lieux/{BUSY}/poster?week={WEEK}&lang={lang}"
     context, page, _errors = open_page(browser, url, width=A4_CONTENT[0], scale=2)
     page.emulate_media(media="print")
     found = []
@@ -74,11 +75,34 @@ def test_the_qr_codes_decode_to_the_printed_urls(busy_server, browser):
         [code] = zxingcpp.read_barcodes(image)
         found.append((code.text, figure.locator(".url").inner_text()))
     context.close()
+    # The calendar's code opens the lieu page's subscribe box, in the poster's language, as
+    # the box's own code does: a camera opening the .ics would import it once or download it.
     assert found == [
         (f"{busy_server.url}/lieux/{BUSY}",) * 2,
-        (f"{busy_server.url}/ical/lieux/{BUSY}.ics",) * 2,
+        (f"{busy_server.url}/lieux/{BUSY}{query}#subscribe",) * 2,
         (f"{busy_server.url}/lieux/{BUSY}/report",) * 2,
     ]
+
+
+@pytest.mark.parametrize(("lang", "button"), [("fr", "Ajouter à mon calendrier"), ("nl", None)])
+def test_the_calendar_code_opens_the_subscribe_box_on_a_phone(busy_server, browser, lang, button):
+    """What the phone's camera opens: the subscribe box on the first screen, its button to the
+    webcal feed in the poster's language."""
+    suffix = "" if lang == "fr" else f"?lang={lang}"
+    url = f"{busy_server.url}/lieux/{BUSY}{suffix}#subscribe"
+    context, page, errors = open_page(browser, url, width=360, height=740)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOTS / f"poster-qr-opens-subscribe-{lang}-360.png")
+    title = page.locator("#subscribe-title").bounding_box()
+    assert 0 <= title["y"] < 740
+    webcal = page.locator("#subscribe a.button").first
+    assert webcal.get_attribute("href") == (
+        f"webcal://{busy_server.url.split('://')[1]}/ical/lieux/{BUSY}.ics{suffix}"
+    )
+    if button:
+        assert webcal.inner_text() == button
+    assert errors == []
+    context.close()
 
 
 @pytest.mark.parametrize("lang", ["fr", "nl", "en"])
@@ -95,7 +119,8 @@ def test_keyboard_reaches_the_week_links_and_the_print_button(busy_server, brows
     url = f"{busy_server.url}/lieux/{BUSY}/poster?week={WEEK}"
     context, page, _errors = open_page(browser, url, width=1280)
     reached = []
-    for _ in range(8):
+    # The language links come between the week links and the print button (nine languages).
+    for _ in range(16):
         page.keyboard.press("Tab")
         reached.append(page.evaluate("document.activeElement.textContent.trim()"))
     assert "Semaine suivante" in reached and "Imprimer cette affiche" in reached

@@ -59,7 +59,9 @@ def test_the_poster_shows_the_lieu_hours_activities_qr_codes_and_helplines(busy_
     assert "Annulé" in friday and "<del>" in friday and CANCELLED in friday
     assert html.count("<svg") == 3
     assert "http://testserver/lieux/babel-zin</span>" in html
-    assert "http://testserver/ical/lieux/babel-zin.ics</span>" in html
+    # The calendar's QR code opens the subscribe box, as the box's own QR code does.
+    assert "http://testserver/lieux/babel-zin#subscribe</span>" in html
+    assert ".ics" not in html
     assert "http://testserver/lieux/babel-zin/report</span>" in html  # "Signaler un problème"
     helplines = html[html.index('id="p-helplines"') :]
     assert helplines.index("107") < helplines.index("106")  # French page: Télé-Accueil first

@@ -13,6 +13,7 @@ from lieux.hours.models import HolidayRule, OpeningException, OpeningHours, Open
 from lieux.poster.week import (
     WeekError,
     WeekTooFar,
+    default_week,
     parse_week,
     week_labels,
     week_plan,
@@ -304,3 +305,17 @@ def test_what_is_not_a_date_is_refused(text):
 def test_weeks_far_away_are_refused(text):
     with pytest.raises(WeekTooFar):
         parse_week(text, DEMO_TODAY)
+
+
+@pytest.mark.parametrize(
+    ("today", "monday"),
+    [
+        ("2026-11-30", "2026-11-30"),  # Monday: this week
+        ("2026-12-05", "2026-11-30"),  # Saturday: still this week
+        ("2026-12-06", "2026-12-07"),  # Sunday: the coming one
+        ("2026-12-27", "2026-12-28"),  # Sunday before New Year
+    ],
+)
+def test_the_default_week_is_the_coming_one_on_a_sunday(today, monday):
+    assert default_week(date.fromisoformat(today)) == date.fromisoformat(monday)
+    assert parse_week("", date.fromisoformat(today)) == date.fromisoformat(monday)

@@ -10,7 +10,7 @@ def test_home_includes_the_open_now_fragment(client):
 
 def test_lieu_page_live_state_weekly_table_and_coming_closure(client):
     html = client.get("/lieux/club-55?at=2026-11-23T11:00").text
-    assert "Ouvert maintenant, jusqu&#39;à 16:30" in html
+    assert "Ouvert jusqu&#39;à 16:30" in html  # at the instant the page names
     assert "09:30–16:30" in html
     assert "jours fériés" in html
     assert "24/12/2026–01/01/2027" in html and "Congés d&#39;hiver" in html
@@ -18,7 +18,7 @@ def test_lieu_page_live_state_weekly_table_and_coming_closure(client):
 
 def test_lieu_page_closed_says_when_it_opens(client):
     html = client.get("/lieux/l-entr-act?at=2026-11-23T11:00&lang=en").text
-    assert "Closed now · opens Saturday at 11:00" in html
+    assert "Closed · opens Saturday at 11:00" in html
 
 
 def test_pages_refuse_a_bad_at_with_a_clear_page(client):

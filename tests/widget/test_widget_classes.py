@@ -26,6 +26,7 @@ INSTANTS = {
     "nothing open": "2026-11-24T03:00:00+01:00",
     "weekday morning": "2026-11-25T11:00:00+01:00",
     "winter closure": "2026-12-28T11:00:00+01:00",  # Club 55's demo closure has a note
+    "closing soon": "2026-11-23T15:45:00+01:00",  # Circuit and La Trace close at 16:00
 }
 VARIANTS = [
     {"layout": layout, "theme": theme, "show": show}
@@ -91,7 +92,7 @@ def test_the_variants_cover_every_situation(every_variant):
     """The comparison below means something only if each state and block was rendered."""
     used = set().union(*map(markup_classes, every_variant.values()))
     expected = {"ldl-state-open", "ldl-state-closed", "ldl-state-unknown", "ldl-note"}
-    expected |= {"ldl-helplines", "ldl-demo", "ldl-as-of", "ldl-footnote"}
+    expected |= {"ldl-helplines", "ldl-demo", "ldl-as-of", "ldl-footnote", "ldl-soon"}
     assert expected <= used
     assert {"ldl-layout-list", "ldl-layout-compact", "ldl-frame", "ldl-error"} <= used
     assert {f"ldl-theme-{theme}" for theme in ("auto", "light", "dark")} <= used

@@ -1,0 +1,73 @@
+"""The process `lieux serve` starts in each worker: the app from the LIEUX_* variables, a
+shutdown that ends within seconds of SIGTERM even with a request stuck, and malloc kept to a
+few arenas."""
+
+import os
+import sys
+import threading
+import time
+
+# At SIGTERM, requests in flight get this long to finish; then uvicorn cancels them. Every
+# honest request answers in milliseconds (lieux/budget.py stops one after BUDGET_S).
+GRACEFUL_SHUTDOWN_S = 5
+# ... and a request thread that cannot be cancelled (stuck in a loop or on a slow server) gets
+# this long more before the process exits without it (deploy/systemd/lieux.service allows for both).
+STUCK_THREAD_GRACE_S = 1
+
+
+# glibc gives each thread that allocates while another holds the lock its own malloc arena, up
+# to eight per core, and memory freed in one stays there: a server whose requests run on a pool
+# of threads grows by MB that no request holds (issue 20's goal: under 150 MB). Two arenas are
+# the usual setting for threaded Python servers (MALLOC_ARENA_MAX=2).
+MALLOC_ARENAS = 2
+_M_ARENA_MAX = -8  # mallopt's parameter number, from glibc's malloc.h
+
+
+def _limit_malloc_arenas() -> None:
+    """MALLOC_ARENAS for this process, if its C library is glibc (elsewhere nothing to do);
+    the environment's MALLOC_ARENA_MAX, when set, wins."""
+    import ctypes
+    import ctypes.util
+
+    if os.environ.get("MALLOC_ARENA_MAX"):
+        return
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.mallopt(_M_ARENA_MAX, MALLOC_ARENAS)
+    except (OSError, AttributeError):
+        pass
+
+
+def serve_app():
+    """The app of one `lieux serve` worker (uvicorn's factory, run in each worker process): the
+    app from the LIEUX_* variables, which exits even if a request's thread is stuck."""
+    from lieux.app import create_app_from_env
+
+    _limit_malloc_arenas()
+    app = create_app_from_env()
+    app.on_shutdown.append(_exit_past_stuck_threads)
+    return app
+
+
+def _exit_past_stuck_threads() -> None:
+    """At shutdown (after uvicorn's graceful wait and the cancelling of the requests still in
+    flight): a sync handler's thread cannot be cancelled, and the interpreter waits for it at
+    exit (asyncio.run waits for its task, threading for the thread). So unless the process is
+    gone STUCK_THREAD_GRACE_S later, it leaves without them."""
+
+    def leave() -> None:
+        time.sleep(STUCK_THREAD_GRACE_S)
+        busy = [
+            thread.name
+            for thread in threading.enumerate()
+            if thread is not threading.main_thread() and not thread.daemon
+        ]
+        print(
+            f"lieux serve: {len(busy)} thread(s) still running {STUCK_THREAD_GRACE_S} s after "
+            f"the shutdown ({', '.join(busy) or 'the main thread'}): exiting without them",
+            file=sys.stderr,
+            flush=True,
+        )
+        os._exit(0)  # stopping was asked for: this is a clean stop, not a crash
+
+    threading.Thread(target=leave, name="lieux-exit", daemon=True).start()
