@@ -46,8 +46,10 @@ SORTS = ("", "open")
 # of them: a lieu with 200 weekly activities made a page of 2.4 MB; /agenda?lieu= has the rest.
 LIEU_AGENDA_SPAN = timedelta(weeks=4)
 LIEU_AGENDA_MAX = 30
-# The home page shows today and the six days after it; the agenda has the rest.
+# The home page shows today and the six days after it; the agenda has the rest. At most
+# HOME_DAY_MAX dates a day: three lieux at their caps put 90 a day there (a 100 KB page).
 HOME_AGENDA_SPAN = timedelta(days=7)
+HOME_DAY_MAX = 15
 
 
 class PagesController(Controller):
@@ -75,6 +77,14 @@ class PagesController(Controller):
             lang=query.lang,
             hours=hours_db.all_hours(db),
         )
+        week = [
+            msgspec.structs.replace(
+                day, items=day.items[:HOME_DAY_MAX], more=len(day.items) - HOME_DAY_MAX
+            )
+            if len(day.items) > HOME_DAY_MAX
+            else day
+            for day in week
+        ]
         lieux = list_lieux(db)
         # The page places the helplines itself (first when nothing is open), not the fragment.
         widget = open_now_context(cache, query, now)["widget"]

@@ -154,3 +154,15 @@ def test_the_lieu_page_lists_its_next_thirty_dates(client, seeded_path):
     assert "Seules les 30 prochaines sont montrées ici." in section
     assert f'href="/agenda?lieu={LIEU_A}"' in section
     assert page.count('"@type": "Event"') + page.count('"@type":"Event"') <= 30
+
+
+def test_the_home_page_lists_at_most_fifteen_dates_a_day(client, seeded_path):
+    have, _ = current(seeded_path, LIEU_A)
+    fill(seeded_path, LIEU_A, activities=have + 40)  # 40 series, every Monday at 10:00
+    day = MONDAY.date().isoformat()
+    page = client.get("/", params={"at": f"{day}T08:00:00+01:00"}).text
+    section = page[page.index(f'aria-labelledby="day-{day}"') :]
+    section = section[: section.index("</section>")]
+    assert section.count('<li class="occurrence') == 15
+    assert "autres ce jour-là, dans l" in section
+    assert f'href="/agenda?week={day}#day-{day}"' in section
