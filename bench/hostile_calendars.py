@@ -16,6 +16,8 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
+from lieux.calendar.rules import CURRENT_ACTIVITIES_MAX, LIEU_OVERRIDES_MAX
+
 CORPUS = Path(__file__).parents[1] / "tests" / "calendar" / "hostile"
 # The issue's bomb: about 1 MB of gzip that inflates to 1 GB.
 BOMB_BYTES = 1_000_000_000
@@ -85,15 +87,22 @@ def controls() -> bytes:
     )
 
 
+# Cancelled dates per series of BIGGEST: the first CURRENT_ACTIVITIES_MAX series of the file
+# then hold LIEU_OVERRIDES_MAX dates together, both caps of a lieu reached at once.
+BIGGEST_EXDATES = LIEU_OVERRIDES_MAX // CURRENT_ACTIVITIES_MAX
+
+
 def biggest(tag: str) -> bytes:
-    """About 4 MB the model accepts: 1,000 weekly series (the cap per file), each with 19
-    cancelled dates on its rule (19,000 EXDATEs of the 20,000 allowed) and a 3,500-character
-    description: the most work one import may ask for."""
+    """About 4 MB the model accepts: 1,000 weekly series (the cap per file), each with
+    BIGGEST_EXDATES cancelled dates on its rule and a 3,500-character description: the most
+    work one import may ask for. It fills a lieu to both its caps (200 series, 1,000 changed
+    dates); the other 800 series are left out, one line each."""
     events = []
     for i in range(1_000):
         first = _start(3 + i % 7)
         cancelled = ",".join(
-            f"{first + timedelta(weeks=week):%Y%m%d}T100000" for week in range(1, 20)
+            f"{first + timedelta(weeks=week):%Y%m%d}T100000"
+            for week in range(1, BIGGEST_EXDATES + 1)
         )
         events.append(
             [

@@ -13,9 +13,72 @@ import msgspec
 from sqlite_utils import Database
 
 from lieux.calendar.models import Activity, ActivityWrite
-from lieux.calendar.rules import check_series, is_occurrence, normalize_rrule
+from lieux.calendar.rules import (
+    CURRENT_ACTIVITIES_MAX,
+    LIEU_OVERRIDES_MAX,
+    check_series,
+    is_occurrence,
+    normalize_rrule,
+)
 from lieux.db import activities as activities_db
 from lieux.db import overrides as overrides_db
+from lieux.i18n import mark as _
+
+# What the forms say when a lieu is full (docs/limits.md); %(title)s names the activity.
+ACTIVITIES_FULL = _(
+    "« %(title)s » n'a pas été ajoutée : ce lieu a déjà %(max)s activités en cours, la limite "
+    "par lieu. Supprimez d'abord une activité qui n'a plus lieu."
+)
+OVERRIDES_FULL = _(
+    "Cette date de « %(title)s » n'a pas été changée : les activités en cours de ce lieu ont "
+    "déjà %(max)s dates changées ou annulées, la limite par lieu. Supprimez d'abord une "
+    "activité qui n'a plus lieu, ou arrêtez une série et recommencez-en une nouvelle."
+)
+
+
+class LieuFull(Exception):
+    """A write would take a lieu past one of its caps; `message` and `params` say which, for a
+    form (translated where shown)."""
+
+    def __init__(self, message: str, params: dict):
+        super().__init__(message % params)
+        self.message = message
+        self.params = params
+
+
+def check_room(
+    db: Database,
+    lieu_id: int,
+    title: str,
+    *,
+    zone: ZoneInfo,
+    now: datetime,
+    activities: int = 0,
+    overrides: int = 0,
+) -> None:
+    """Raise LieuFull if adding `activities` current activities or `overrides` changed dates
+    would take the lieu past CURRENT_ACTIVITIES_MAX or LIEU_OVERRIDES_MAX. Reads only: call it
+    before the write's transaction."""
+    since = local_now(now, zone)
+    if activities and (
+        activities_db.count_current(db, lieu_id, since=since) + activities > CURRENT_ACTIVITIES_MAX
+    ):
+        raise LieuFull(ACTIVITIES_FULL, {"title": title, "max": CURRENT_ACTIVITIES_MAX})
+    if overrides and (
+        activities_db.count_current_overrides(db, lieu_id, since=since) + overrides
+        > LIEU_OVERRIDES_MAX
+    ):
+        raise LieuFull(OVERRIDES_FULL, {"title": title, "max": LIEU_OVERRIDES_MAX})
+
+
+def local_now(now: datetime, zone: ZoneInfo) -> datetime:
+    """`now` as the local wall time activities are stored in."""
+    return now.astimezone(zone).replace(tzinfo=None, microsecond=0)
+
+
+def is_current(write: ActivityWrite, since: datetime) -> bool:
+    """Whether an activity counts against CURRENT_ACTIVITIES_MAX (as count_current)."""
+    return bool(write.rrule) or write.ends_at >= since
 
 
 def update_activity(

@@ -20,7 +20,8 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import msgspec
-from icalendar import Calendar, Event, vDuration, vRecur
+from icalendar import Calendar, Event, vDuration, vRecur, vText
+from icalendar.parser import Contentline
 from msgspec.structs import replace
 
 from lieux.calendar.closures import closure_of, closure_window
@@ -39,6 +40,10 @@ END = b"END:VCALENDAR\r\n"
 DEMO_FLAG = "X-LIEUX-DEMO"
 # How often clients should poll: cancellations must reach phones the same day; a 304 is cheap.
 REFRESH = timedelta(hours=1)
+# An activity's text in a feed stops there, the link after it leads to the rest: a lieu's few
+# hundred characters pass whole, while folding 200 descriptions of 3,500 characters (icalendar
+# does it character by character) took most of a full lieu's feed build (issue 20).
+FEED_TEXT_MAX = 800
 
 # (fr, nl, en), like KINDS; the French one is the msgid the other languages translate
 LABELS: dict[str, tuple[str, str, str]] = {
@@ -132,13 +137,21 @@ def description(
 ) -> str:
     """Plain text: what people need before going (price, registration, where, a link)."""
     lines = [closure_note(closure, lang)] if closure else []
-    lines += [text.strip()] if text.strip() else []
+    lines += [shortened(text.strip())] if text.strip() else []
     lines += details(activity, lang)
     # The address is in LOCATION, which apps show with a map; the phone is not anywhere else.
     if lieu.phone:
         lines.append(f"{label('phone', lang)} {lieu.phone}")
     lines.append(f"{label('more', lang)} : {url}")
     return "\n".join(lines)
+
+
+def shortened(text: str) -> str:
+    """`text` cut to FEED_TEXT_MAX characters, at a word's end, with an ellipsis."""
+    if len(text) <= FEED_TEXT_MAX:
+        return text
+    cut = text[: FEED_TEXT_MAX - 1]
+    return (cut.rsplit(None, 1)[0] if " " in cut else cut) + "…"
 
 
 def _title(title: str, status: str, lang: str) -> str:
@@ -200,6 +213,59 @@ def _event(
     return event
 
 
+def _cancelled(
+    activity: Activity,
+    *,
+    uid: str,
+    recurrence_id: datetime,
+    starts: datetime,
+    ends: datetime,
+    title: str,
+    sequence: int,
+    modified: datetime,
+    lang: str,
+    zone: ZoneInfo,
+) -> bytes:
+    """A cancelled date of a series: what a client needs to take it off (UID, RECURRENCE-ID,
+    SEQUENCE, STATUS) and a short title for those that show it anyway. No description nor
+    place: a lieu may cancel hundreds of dates, and a 3,500-character description repeated on
+    each made a feed of 83 MB (issue 20).
+
+    Written here rather than by icalendar, byte for byte as it would (tests/calendar/
+    test_feeds.py compares them): its ~0.3 ms per event made most of a full network feed's
+    first build, with thousands of such dates."""
+    stamp = f"{_utc(modified):%Y%m%dT%H%M%SZ}"
+    lines = [
+        f"SUMMARY:{_text(_title(title, 'cancelled', lang))}",
+        f"DTSTART{_ical_when(starts, activity.all_day, zone)}",
+        f"DTEND{_ical_when(ends, activity.all_day, zone)}",
+        f"DTSTAMP:{stamp}",
+        f"UID:{_text(uid)}",
+        f"RECURRENCE-ID{_ical_when(recurrence_id, activity.all_day, zone)}",
+        f"SEQUENCE:{sequence}",
+        f"LAST-MODIFIED:{stamp}",
+        "STATUS:CANCELLED",
+    ]
+    if activity.demo:
+        lines.append(f"{DEMO_FLAG}:TRUE")
+    # Only a long title or UID needs folding (icalendar's own, through Contentline).
+    folded = (
+        Contentline(line).to_ical() if len(line.encode()) > 75 else line.encode() for line in lines
+    )
+    return b"BEGIN:VEVENT\r\n" + b"\r\n".join(folded) + b"\r\nEND:VEVENT\r\n"
+
+
+def _text(value: str) -> str:
+    return vText(value).to_ical().decode()
+
+
+def _ical_when(value: datetime, all_day: bool, zone: ZoneInfo) -> str:
+    """A local time's parameters and value, as icalendar writes `_when(value, all_day, zone)`."""
+    if all_day:
+        return f";VALUE=DATE:{value:%Y%m%d}"
+    return f";TZID={zone.key}:{value:%Y%m%dT%H%M%S}"
+
+
 def in_closures(
     activity: Activity, exceptions: tuple[OpeningException, ...], zone: ZoneInfo
 ) -> dict[datetime | None, OpeningException]:
@@ -224,9 +290,10 @@ def activity_events(
     base_url: str,
     zone: ZoneInfo,
     exceptions: tuple[OpeningException, ...] = (),
-) -> list[Event]:
-    """The VEVENTs of one activity: the one-off or series, then its overrides, then the
-    occurrences that fall in one of the lieu's closures (`exceptions`: its dated exceptions)."""
+) -> list[Event | bytes]:
+    """The VEVENTs of one activity: the one-off or series, then its overrides (a cancelled date
+    already as bytes), then the occurrences that fall in one of the lieu's closures
+    (`exceptions`: its dated exceptions)."""
     url = f"{base_url}/agenda/{activity.id}"
     common = {"lang": lang, "url": url, "zone": zone}
     tentative = in_closures(activity, exceptions, zone) if exceptions else {}
@@ -247,10 +314,27 @@ def activity_events(
     if not activity.rrule:
         return [main]
     main.add("rrule", _rrule(activity, zone))
-    events = [main]
+    events: list[Event | bytes] = [main]
     duration = activity.ends_at - activity.starts_at
     for override in activity.overrides:
         starts = override.starts_at or override.recurrence_id
+        if "cancelled" in (override.status, activity.status):
+            events.append(
+                _cancelled(
+                    activity,
+                    uid=activity.uid,
+                    recurrence_id=override.recurrence_id,
+                    starts=starts,
+                    ends=override.ends_at or starts + duration,
+                    title=override.title or activity.title_in(lang),
+                    sequence=max(activity.sequence, override.sequence),
+                    modified=max(activity.updated_at, override.updated_at),
+                    lang=lang,
+                    zone=zone,
+                )
+            )
+            tentative.pop(override.recurrence_id, None)
+            continue
         event = _event(
             activity,
             lieu,
@@ -329,7 +413,7 @@ def _activity_ical(
     events = activity_events(
         activity, lieu, lang=lang, base_url=base_url, zone=zone, exceptions=exceptions
     )
-    return b"".join(event.to_ical() for event in events)
+    return b"".join(event if isinstance(event, bytes) else event.to_ical() for event in events)
 
 
 def hours_events(

@@ -41,6 +41,7 @@ class ListedDay(msgspec.Struct, frozen=True, kw_only=True):
     today: bool
     past: bool  # before today: everything in it is over, no need to say so on each row
     items: tuple[Listed, ...]
+    more: int = 0  # how many more that day a bounded list leaves to the agenda
 
 
 def state_at(occurrence: Occurrence, now: datetime) -> State:

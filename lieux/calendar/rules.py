@@ -29,9 +29,15 @@ HORIZON = timedelta(days=366 * 5)
 # Changed or cancelled dates (EXDATE, RECURRENCE-ID) per series: a weekly activity cancelled every
 # other week for ten years. Each is checked against the rule, and all of them load with the series.
 OVERRIDES_MAX = 500
-# Activities a lieu holds that are current (series, and one-offs not over yet): a lieu runs a few
-# a day at most; past a thousand its page and feeds run to megabytes. Imports stop there.
-CURRENT_ACTIVITIES_MAX = 1_000
+# Activities a lieu holds that are current (series, and one-offs not over yet): no real lieu has
+# more than a few dozen; at a thousand its page, feeds and the network's pages took half a second
+# and the server 500 MB (issue 20). Every way in (forms, proposals, imports) stops there.
+CURRENT_ACTIVITIES_MAX = 200
+# Changed or cancelled dates of a lieu's current activities, all series together: each is one
+# more VEVENT in every feed holding the lieu and loads with its series on every read; a lieu at
+# 19,000 of them made a feed of 83 MB. A weekly activity cancelled every holiday week for years
+# is a few dozen.
+LIEU_OVERRIDES_MAX = 1_000
 # One date of a series lasting longer overlaps dozens of the others: no lieu plans that.
 SERIES_DURATION_MAX = timedelta(days=366)
 

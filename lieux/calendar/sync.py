@@ -5,7 +5,8 @@ reconciles, remembers the fetch and writes the audit entry in one transaction.
 Everything heavy happened before, outside it: `parse_calendar` checked every event against the
 recurrence model and matched each changed date against its rule. The transaction only reads
 what is stored and writes, so another lieu's write never waits long for SQLite's lock. It also
-keeps a lieu under CURRENT_ACTIVITIES_MAX: the events past it are left out, one line each.
+keeps a lieu under CURRENT_ACTIVITIES_MAX and LIEU_OVERRIDES_MAX: the events past either are left
+out, one line each.
 """
 
 from datetime import datetime
@@ -16,7 +17,7 @@ from sqlite_utils import Database
 
 from lieux.calendar import edits
 from lieux.calendar.ical_import import ImportedEvent
-from lieux.calendar.rules import CURRENT_ACTIVITIES_MAX
+from lieux.calendar.rules import CURRENT_ACTIVITIES_MAX, LIEU_OVERRIDES_MAX
 from lieux.db import activities as activities_db
 from lieux.db import overrides as overrides_db
 from lieux.db import sources as sources_db
@@ -101,6 +102,9 @@ def _reconcile(
         db, source.lieu_id, since=since, other_than_source=source.id
     )
     room = CURRENT_ACTIVITIES_MAX - others
+    dates_room = LIEU_OVERRIDES_MAX - activities_db.count_current_overrides(
+        db, source.lieu_id, since=since, other_than_source=source.id
+    )
     for event in events:
         known = sources_db.activity_for_uid(db, event.uid)
         if known is not None and known[1] != source.id:
@@ -113,7 +117,15 @@ def _reconcile(
                     "activities (the limit per lieu)"
                 )
                 continue
+            if len(event.overrides) > dates_room:
+                skipped.append(
+                    f"{event.uid}: left out, its {len(event.overrides)} changed or cancelled "
+                    f"dates would take the lieu past {LIEU_OVERRIDES_MAX} (the limit per lieu, "
+                    "for its current activities together)"
+                )
+                continue
             room -= 1
+            dates_room -= len(event.overrides)
         seen.add(event.uid)
         skipped += event.notes
         if known is None:

@@ -305,6 +305,22 @@ def count_current(
     return db.execute(sql, params).fetchone()[0]
 
 
+def count_current_overrides(
+    db: Database, lieu_id: int, *, since: datetime, other_than_source: int | None = None
+) -> int:
+    """How many changed or cancelled dates the lieu's current activities (as `count_current`)
+    hold together; those of one calendar source left out if given."""
+    sql = (
+        "SELECT count(*) FROM activity_overrides o JOIN activities a ON a.id = o.activity_id "
+        "WHERE a.lieu_id = ? AND a.deleted_at IS NULL AND (a.rrule IS NOT NULL OR a.ends_at >= ?)"
+    )
+    params: list[object] = [lieu_id, since.isoformat()]
+    if other_than_source is not None:
+        sql += " AND (a.source_id IS NULL OR a.source_id != ?)"
+        params.append(other_than_source)
+    return db.execute(sql, params).fetchone()[0]
+
+
 def clear_rule_problem(db: Database, activity_id: int) -> None:
     """Forget that the migration took the activity's rule out of service (it was rewritten);
     the rule it took out stays in `refused_rrule`."""

@@ -21,7 +21,9 @@ from lieux.manage import audit_trail, series
 from lieux.manage.hours_actions import replace_hours
 from lieux.models import Lieu
 
-__all__ = ["StaleActivity", "replace_hours", "uid_for"]
+LieuFull = edits.LieuFull
+
+__all__ = ["LieuFull", "StaleActivity", "replace_hours", "uid_for"]
 
 _WRITE_FIELDS = tuple(f.name for f in msgspec.structs.fields(ActivityWrite))
 
@@ -37,9 +39,28 @@ def as_write(activity: Activity) -> ActivityWrite:
     return ActivityWrite(**{name: getattr(activity, name) for name in _WRITE_FIELDS})
 
 
+def room_for(db: Database, lieu: Lieu, write: ActivityWrite, *, zone: ZoneInfo, now: datetime):
+    """LieuFull if the lieu holds CURRENT_ACTIVITIES_MAX current activities and `write` would be
+    one more (a proposal is refused as early, rather than when accepted)."""
+    if edits.is_current(write, edits.local_now(now, zone)):
+        edits.check_room(db, lieu.id, write.title, zone=zone, now=now, activities=1)
+
+
 def create_activity(
-    db: Database, lieu: Lieu, write: ActivityWrite, *, by: int | None, uid: str, now: datetime
+    db: Database,
+    lieu: Lieu,
+    write: ActivityWrite,
+    *,
+    by: int | None,
+    uid: str,
+    zone: ZoneInfo,
+    now: datetime,
+    check_room: bool = True,
 ) -> int:
+    """Add an activity; LieuFull if the lieu already holds CURRENT_ACTIVITIES_MAX current ones
+    (`check_room=False`: a split, whose two parts hold the dates of one)."""
+    if check_room:
+        room_for(db, lieu, write, zone=zone, now=now)
     with db.atomic():
         activity_id = activities_db.insert_activity(db, lieu.id, write, uid=uid, now=now)
         after = activities_db.get_activity(db, activity_id)
@@ -186,8 +207,12 @@ def change_occurrence(
     now: datetime,
     reason: str = "",
 ) -> Activity:
-    """Cancel, restore, move or retitle one occurrence of a series (`reason`: why, for the log)."""
+    """Cancel, restore, move or retitle one occurrence of a series (`reason`: why, for the log).
+    LieuFull if it would be a changed date past the lieu's LIEU_OVERRIDES_MAX."""
     common = {"zone": zone, "now": now, "expected_version": version}
+    known = any(o.recurrence_id == recurrence_id for o in activity.overrides)
+    if action != "restore-occurrence" and not known:
+        edits.check_room(db, lieu.id, activity.title, zone=zone, now=now, overrides=1)
     with db.atomic():
         if action == "cancel-occurrence":
             after = edits.cancel_occurrence(db, activity.id, recurrence_id, **common)
@@ -308,7 +333,9 @@ def split_series(
         update_activity(
             db, lieu, activity, head, version=version, by=by, zone=zone, now=now, action="split"
         )
-        tail_id = create_activity(db, lieu, tail, by=by, uid=uid, now=now)
+        tail_id = create_activity(
+            db, lieu, tail, by=by, uid=uid, zone=zone, now=now, check_room=False
+        )
         # Dates already cancelled or changed from the split on stay so in the new series.
         new = activities_db.get_activity(db, tail_id)
         for override in activity.overrides:

@@ -2,6 +2,7 @@
 (self-managed lieux publish at the threshold), withdrawn; each with its audit entry."""
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
@@ -44,11 +45,15 @@ def accept(
     by: int | None,
     message: str,
     uid: str,
+    zone: ZoneInfo,
     now: datetime,
 ) -> int:
-    """Publish a proposal as an activity; return the activity's id."""
+    """Publish a proposal as an activity; return the activity's id. LieuFull if the lieu
+    holds CURRENT_ACTIVITIES_MAX current activities already."""
     with db.atomic():
-        activity_id = create_activity(db, lieu, proposal.activity, by=by, uid=uid, now=now)
+        activity_id = create_activity(
+            db, lieu, proposal.activity, by=by, uid=uid, zone=zone, now=now
+        )
         if not proposals_db.decide(
             db,
             proposal.id,
@@ -105,6 +110,7 @@ def support(
     *,
     by: int,
     uid: str,
+    zone: ZoneInfo,
     now: datetime,
 ) -> int | None:
     """Add a member's support; in a self-managed lieu, publish once the threshold is reached.
@@ -124,7 +130,7 @@ def support(
         )
         current = proposals_db.get_proposal(db, proposal.id)
         if lieu.governance == "self-managed" and current.supports >= lieu.support_threshold:
-            return accept(db, lieu, current, by=None, message="", uid=uid, now=now)
+            return accept(db, lieu, current, by=None, message="", uid=uid, zone=zone, now=now)
     return None
 
 

@@ -42,10 +42,14 @@ ARCHIVED_FOR_VISITORS = _("Ce lieu ne fait plus partie de la liste du réseau.")
 OPEN_FILTERS = ("", "now", "weekend")
 # ?sort= on the directory: by name (or by relevance to the search), or open now, then soon.
 SORTS = ("", "open")
-# The lieu page lists the coming four weeks (its template says so).
+# The lieu page lists the coming four weeks (its template says so), at most LIEU_AGENDA_MAX dates
+# of them: a lieu with 200 weekly activities made a page of 2.4 MB; /agenda?lieu= has the rest.
 LIEU_AGENDA_SPAN = timedelta(weeks=4)
-# The home page shows today and the six days after it; the agenda has the rest.
+LIEU_AGENDA_MAX = 30
+# The home page shows today and the six days after it; the agenda has the rest. At most
+# HOME_DAY_MAX dates a day: three lieux at their caps put 90 a day there (a 100 KB page).
 HOME_AGENDA_SPAN = timedelta(days=7)
+HOME_DAY_MAX = 15
 
 
 class PagesController(Controller):
@@ -73,6 +77,14 @@ class PagesController(Controller):
             lang=query.lang,
             hours=hours_db.all_hours(db),
         )
+        week = [
+            msgspec.structs.replace(
+                day, items=day.items[:HOME_DAY_MAX], more=len(day.items) - HOME_DAY_MAX
+            )
+            if len(day.items) > HOME_DAY_MAX
+            else day
+            for day in week
+        ]
         lieux = list_lieux(db)
         # The page places the helplines itself (first when nothing is open), not the fragment.
         widget = open_now_context(cache, query, now)["widget"]
@@ -206,6 +218,8 @@ class PagesController(Controller):
         activities = list_activities(db, lieu_ids=[lieu.id])
         zone = cache.settings.zone
         coming = agenda(activities, at, at + LIEU_AGENDA_SPAN, cache.settings.zone)
+        more = len(coming) > LIEU_AGENDA_MAX
+        coming = coming[:LIEU_AGENDA_MAX]
         demo_ids = {activity.id for activity in activities if activity.demo}
         headline = lieu_headline(cache, lieu, at, current_lang.get(), now)
         snapshot = cache.snapshot(now)
@@ -237,6 +251,7 @@ class PagesController(Controller):
                     lang=current_lang.get(),
                     hours={lieu.id: hours},
                 ),
+                "coming_more": LIEU_AGENDA_MAX if more else 0,
                 "subscribe": subscribe_context(cache.settings.base_url, f"/ical/lieux/{slug}.ics"),
                 "structured_data": structured.script_json(
                     lieu_structured_data(lieu, hours, coming, demo_ids, cache.settings.base_url)

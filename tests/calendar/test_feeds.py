@@ -5,11 +5,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import icalendar
+import msgspec
 import pytest
 import recurring_ical_events
 import vobject
 
-from lieux.calendar.feeds import build_feed
+from lieux.calendar import feeds
+from lieux.calendar.feeds import FEED_TEXT_MAX, build_feed
 from lieux.calendar.models import Activity, ActivityOverride
 from lieux.calendar.recurrence import agenda
 from lieux.hours.models import OpeningException, OpeningHours
@@ -200,6 +202,94 @@ def test_series_rule_cancelled_and_moved_occurrences():
     assert "SUMMARY:ANNULÉ – Balade en forêt" in lines
     assert "SUMMARY:GEANNULEERD – Koffieklets" in unfolded(feed("nl"))
     assert "SUMMARY:Ancienne activité" not in lines  # out of the rolling window
+
+
+def test_a_cancelled_date_carries_no_long_text():
+    """Only what takes the date off (issue 20: a description repeated on each cancelled date
+    made an 83 MB feed), and icalendar still reads the date as cancelled."""
+    calendar = icalendar.Calendar.from_ical(feed())
+    cancelled = [
+        event
+        for event in calendar.walk("VEVENT")
+        if "RECURRENCE-ID" in event and event["STATUS"] == "CANCELLED"
+    ]
+    assert cancelled
+    for event in cancelled:
+        assert set(event) == {
+            "UID",
+            "DTSTAMP",
+            "LAST-MODIFIED",
+            "SEQUENCE",
+            "DTSTART",
+            "DTEND",
+            "SUMMARY",
+            "STATUS",
+            "RECURRENCE-ID",
+        }
+        assert str(event["SUMMARY"]).startswith("ANNULÉ – ")
+    start = datetime(2026, 12, 8, tzinfo=ZoneInfo("Europe/Brussels"))
+    found = recurring_ical_events.of(calendar).between(start, start + timedelta(days=1))
+    assert [str(e["STATUS"]) for e in found if e["UID"] == "weekly@test"] == ["CANCELLED"]
+
+
+@pytest.mark.parametrize(
+    ("all_day", "demo", "title", "uid"),
+    [
+        (False, False, "Café-papote", "weekly@test"),
+        (True, True, "Balade; en forêt, \\ loin", "all-day@test"),
+        (False, False, "Atelier " + "é" * 190, "x" * 200 + "@hôte.example"),
+    ],
+)
+def test_a_cancelled_date_is_written_as_icalendar_would(all_day, demo, title, uid):
+    """The cancelled VEVENT is written by hand (speed): the same bytes as icalendar's."""
+    rid = datetime(2026, 12, 8, 14)
+    series = activity(
+        9,
+        "x",
+        title=title,
+        all_day=all_day,
+        demo=demo,
+        rrule="FREQ=WEEKLY",
+        starts_at=rid,
+        ends_at=rid + timedelta(hours=2),
+    )
+    modified = datetime(2026, 11, 3, 9, 30, tzinfo=UTC)
+    written = feeds._cancelled(
+        series,
+        uid=uid,
+        recurrence_id=rid,
+        starts=rid,
+        ends=rid + timedelta(hours=2),
+        title=title,
+        sequence=3,
+        modified=modified,
+        lang="fr",
+        zone=ZONE,
+    )
+    event = icalendar.Event()
+    event.add("uid", uid)
+    event.add("dtstamp", modified)
+    event.add("last-modified", modified)
+    event.add("sequence", 3)
+    event.add("dtstart", feeds._when(rid, all_day, ZONE))
+    event.add("dtend", feeds._when(rid + timedelta(hours=2), all_day, ZONE))
+    event.add("summary", f"ANNULÉ – {title}")
+    event.add("status", "CANCELLED")
+    if demo:
+        event.add(feeds.DEMO_FLAG, "TRUE")
+    event.add("recurrence-id", feeds._when(rid, all_day, ZONE))
+    assert written == event.to_ical()
+
+
+def test_a_long_description_is_cut_in_feeds_and_links_to_the_rest():
+    [weekly] = [a for a in sample() if a.uid == "weekly@test"]
+    text = "Une longue description. " * 200
+    body = feed(activities=[msgspec.structs.replace(weekly, description=text)])
+    event = next(e for e in icalendar.Calendar.from_ical(body).walk("VEVENT") if "RRULE" in e)
+    first, *rest = str(event["DESCRIPTION"]).split("\n")
+    assert first.startswith("Une longue description.") and first.endswith("…")
+    assert len(first) <= FEED_TEXT_MAX
+    assert rest[-1] == "Plus d'infos : https://lieux.example/agenda/2"
 
 
 def test_all_day_is_a_date():

@@ -206,24 +206,74 @@ def test_too_many_changed_dates_within_the_model_refuse_the_event():
 
 
 def test_a_lieu_takes_current_activities_up_to_its_cap(seeded_path, capsys):
-    """Two files of 600 events each: the second fills the lieu up to the cap, one line per
+    """Two files of 120 events each: the second fills the lieu up to the cap, one line per
     event left out, and says which limit."""
     db = database.connect(seeded_path)
     lieu = get_lieu(db, LIEU_B)
     since = DEMO_NOW.astimezone(ZONE).replace(tzinfo=None)
     already = activities_db.count_current(db, lieu.id, since=since)
-    first = parse_calendar(one_offs(600), ZONE)
-    second = parse_calendar(one_offs(600, "more"), ZONE)
+    first = parse_calendar(one_offs(120), ZONE)
+    second = parse_calendar(one_offs(120, "more"), ZONE)
     common = {"actor": CLI, "zone": ZONE, "now": DEMO_NOW}
     import_events(db, lieu.id, first, url=None, label="a.ics", **common)
     result = import_events(db, lieu.id, second, url=None, label="b.ics", **common)
     left_out = [line for line in result.skipped if "the limit per lieu" in line]
-    assert result.added == rules.CURRENT_ACTIVITIES_MAX - 600 - already
-    assert len(left_out) == 600 - result.added
+    assert result.added == rules.CURRENT_ACTIVITIES_MAX - 120 - already
+    assert len(left_out) == 120 - result.added
     assert left_out[0].endswith(
-        "left out, the lieu has 1000 current activities (the limit per lieu)"
+        "left out, the lieu has 200 current activities (the limit per lieu)"
     )
     assert activities_db.count_current(db, lieu.id, since=since) == rules.CURRENT_ACTIVITIES_MAX
+    db.close()
+
+
+def weekly_with_exdates(n: int, dates: int, name: str = "week") -> bytes:
+    """`n` weekly series, each with `dates` cancelled dates on its rule."""
+    events = []
+    for i in range(n):
+        cancelled = ",".join(
+            f"{datetime(2026, 12, 7) + timedelta(weeks=week):%Y%m%d}T100000"
+            for week in range(1, dates + 1)
+        )
+        events.append(
+            [
+                f"UID:{name}-{i}@hostile.test",
+                "DTSTART;TZID=Europe/Brussels:20261207T100000",
+                "DTEND;TZID=Europe/Brussels:20261207T110000",
+                f"SUMMARY:Atelier {i}",
+                "RRULE:FREQ=WEEKLY",
+                f"EXDATE;TZID=Europe/Brussels:{cancelled}",
+            ]
+        )
+    return calendar(*events)
+
+
+def test_a_lieu_takes_changed_dates_up_to_its_cap(seeded_path):
+    """30 series of 40 cancelled dates each: those that fit the lieu's budget of changed dates
+    are imported with all their dates, the others left out one line each, saying why."""
+    db = database.connect(seeded_path)
+    lieu = get_lieu(db, LIEU_B)
+    since = DEMO_NOW.astimezone(ZONE).replace(tzinfo=None)
+    already = activities_db.count_current_overrides(db, lieu.id, since=since)
+    events = parse_calendar(weekly_with_exdates(30, 40), ZONE)
+    result = import_events(
+        db, lieu.id, events, url=None, label="w.ics", actor=CLI, zone=ZONE, now=DEMO_NOW
+    )
+    fits = (rules.LIEU_OVERRIDES_MAX - already) // 40
+    assert result.added == fits
+    left_out = [line for line in result.skipped if "changed or cancelled dates" in line]
+    assert len(left_out) == 30 - fits
+    assert left_out[0] == (
+        f"week-{fits}@hostile.test: left out, its 40 changed or cancelled dates would take the "
+        "lieu past 1000 (the limit per lieu, for its current activities together)"
+    )
+    total = activities_db.count_current_overrides(db, lieu.id, since=since)
+    assert total == already + 40 * fits <= rules.LIEU_OVERRIDES_MAX
+    # The same file again: the source's own dates are not counted twice.
+    again = import_events(
+        db, lieu.id, events, url=None, label="w.ics", actor=CLI, zone=ZONE, now=DEMO_NOW
+    )
+    assert (again.added, again.unchanged, again.removed) == (0, fits, 0)
     db.close()
 
 

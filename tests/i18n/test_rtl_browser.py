@@ -252,7 +252,7 @@ def test_arabic_widgets_on_a_partner_page_at_360px(
 ):
     code = snippet(read_only_server, "script", widget=widget, widget_lang="ar", at=AFTERNOON)
     context, page = open_partner(browser, partner_page(host_site, code), width=360, scheme=scheme)
-    root = page.locator("section[id^=ldl-open-now]" if widget == "open-now" else "section[id^=ldl-agenda]")
+    root = page.locator(f"section[id^=ldl-{widget}]")  # a script widget's id ends with its uid
     root.wait_for(timeout=TIMEOUT)
     expect(root).to_have_css("container-type", "inline-size", timeout=TIMEOUT)
     save(page, f"ar-360-partner-{widget}-{scheme}", full_page=True)

@@ -6,6 +6,7 @@ deciding here who may call it.
 """
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import msgspec
 import pytest
@@ -29,6 +30,8 @@ from tests.people import (
     new_token_for,
     sign_in,
 )
+
+ZONE = ZoneInfo("Europe/Brussels")
 
 PERSONAS = ("anonymous", "member_a", "comanager_a", "comanager_b", "admin")
 EVERYONE = set(PERSONAS)
@@ -256,8 +259,8 @@ def _world(db_path):
         ends_at=datetime(2026, 12, 1, 12),
         rrule="FREQ=WEEKLY",
     )
-    activity = actions.create_activity(db, lieu, write, by=None, uid="a@test", now=now)
-    deleted_id = actions.create_activity(db, lieu, write, by=None, uid="d@test", now=now)
+    activity = actions.create_activity(db, lieu, write, by=None, uid="a@test", zone=ZONE, now=now)
+    deleted_id = actions.create_activity(db, lieu, write, by=None, uid="d@test", zone=ZONE, now=now)
     deleted = database.activities.get_activity(db, deleted_id)
     actions.delete_activity(db, lieu, deleted, version=None, by=None, now=now)
     proposal = proposal_actions.propose(

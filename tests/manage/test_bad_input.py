@@ -1,6 +1,7 @@
 """Bad input on every form: a clear message, nothing stored, nothing executed."""
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -11,6 +12,8 @@ from lieux.manage import actions, proposal_actions
 from lieux.members.invites import issue_invite
 from tests.conftest import DEMO_NOW, DEMO_TODAY
 from tests.people import LIEU_A, add_member, check_refused, csrf, sign_in
+
+ZONE = ZoneInfo("Europe/Brussels")
 
 DAY = DEMO_TODAY + timedelta(days=9)
 GOOD = {
@@ -72,7 +75,7 @@ def world(client, seeded_path):
         rrule="FREQ=WEEKLY",
     )
     now = DEMO_NOW
-    activity = actions.create_activity(db, lieu, write, by=None, uid="r@test", now=now)
+    activity = actions.create_activity(db, lieu, write, by=None, uid="r@test", zone=ZONE, now=now)
     proposal = proposal_actions.propose(db, lieu, write, by=manager, name="Co A", now=now)
     db.close()
     return {"token": token, "activity": activity, "proposal": proposal, "rid": start.isoformat()}

@@ -12,6 +12,7 @@ import pytest
 from lieux import db as database
 from lieux.calendar import closures
 from lieux.calendar.recurrence import Occurrence
+from lieux.calendar.rules import LIEU_OVERRIDES_MAX
 from lieux.db import audit
 from lieux.db.activities import get_activity, list_activities
 from lieux.db.lieux import get_lieu
@@ -263,3 +264,23 @@ def test_dates_already_over_are_not_offered(client, seeded_path, clock):
     assert listed(client.get(f"/manage/{CLUB}/hours").text) == [WINTER[2]]
     clock.now = DEMO_NOW + timedelta(days=60)
     assert 'id="closed-dates"' not in client.get(f"/manage/{CLUB}/hours").text
+
+
+def test_dates_in_a_closure_are_not_cancelled_past_the_lieu_budget(
+    client, seeded_path, club_manager
+):
+    """Two dates ticked, one left in the lieu's budget of changed dates: neither is cancelled
+    (the step is one transaction), and the page says which cap."""
+    from tests.manage.test_caps import fill
+
+    keys = re.findall(r'name="date" value="([^"]+)"', client.get(f"/manage/{CLUB}/hours").text)
+    meals = [k for k in keys if k.endswith("T12:00:00")]
+    fill(seeded_path, CLUB, dates=LIEU_OVERRIDES_MAX - 1)
+    response = client.post(
+        f"/manage/{CLUB}/hours/closures",
+        data={"date": meals, "_csrf_token": club_manager},
+        follow_redirects=False,
+    )
+    assert response.status_code == 409
+    assert f"{LIEU_OVERRIDES_MAX} dates changées ou annulées" in response.text
+    assert listed(client.get(f"/manage/{CLUB}/hours").text) == WINTER

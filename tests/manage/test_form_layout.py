@@ -2,6 +2,7 @@
 tall enough to touch, nothing wider than a 320 px screen, a visible focus, no axe violation."""
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -13,6 +14,8 @@ from lieux.manage import actions
 from lieux.members.tokens import hash_token, new_token
 from tests.conftest import axe_violations
 from tests.people import LIEU_A, add_member
+
+ZONE = ZoneInfo("Europe/Brussels")
 
 # 2.5rem at the browser's default 16 px: the smallest comfortable touch target.
 MIN_TARGET_PX = 40
@@ -50,7 +53,7 @@ def signed_in(live_server, seeded_path, browser):
         rrule="FREQ=WEEKLY",
     )
     activity = actions.create_activity(
-        db, get_lieu(db, LIEU_A), write, by=member, uid="layout@test", now=now
+        db, get_lieu(db, LIEU_A), write, by=member, uid="layout@test", zone=ZONE, now=now
     )
     token = new_token()
     members_db.create_sign_in(

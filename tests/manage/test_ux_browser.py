@@ -77,7 +77,7 @@ def weekly_activity(seeded_path) -> int:
         rrule="FREQ=WEEKLY;BYDAY=MO",
     )
     activity_id = actions.create_activity(
-        db, lieu, write, by=None, uid="cafe@test", now=datetime.now(UTC)
+        db, lieu, write, by=None, uid="cafe@test", zone=ZONE, now=datetime.now(UTC)
     )
     db.close()
     return activity_id

@@ -152,8 +152,16 @@ class ActivityController(Controller):
             context = form_context(lieu, values=data, errors=error.errors, action=action)
             return again(request, FORM, context)
         uid = actions.uid_for(lieu, settings.base_url)
-        with audit_trail.collect() as entries:
-            activity_id = actions.create_activity(db, lieu, write, by=by, uid=uid, now=now)
+        try:
+            with audit_trail.collect() as entries:
+                activity_id = actions.create_activity(
+                    db, lieu, write, by=by, uid=uid, zone=settings.zone, now=now
+                )
+        except actions.LieuFull as full:
+            action = f"/manage/{lieu.slug}/activities"
+            errors = {"lieu": (full.message, full.params)}
+            context = form_context(lieu, values=data, errors=errors, action=action)
+            return again(request, FORM, context, status=409)
         url = f"/manage/{lieu.slug}/activities/{activity_id}"
         return done(request, url, "activity-created", target=SAVED_TARGET, entries=entries)
 
@@ -327,6 +335,9 @@ class ActivityController(Controller):
             return page.again(activity, occurrence_errors=errors)
         except actions.StaleActivity:
             return page.conflict(activity_id, data)
+        except actions.LieuFull as full:
+            errors = {"recurrence_id": (full.message, full.params)}
+            return page.again(activity, status=409, occurrence_errors=errors)
         notice = {"cancel": "date-cancelled", "restore": "date-restored", "move": "date-moved"}
         url = f"/manage/{lieu.slug}/activities/{activity_id}"
         target = date_target(rid)

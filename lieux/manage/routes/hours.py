@@ -185,8 +185,13 @@ class HoursController(Controller):
             errors = {"date": (NO_DATE_CHOSEN, {})}
             context = hours_context(db, settings, lieu, now=now, closed_errors=errors)
             return again(request, PAGE, context)
-        with audit_trail.collect() as entries:
-            count = actions.cancel_dates(db, lieu, dates, by=by, zone=settings.zone, now=now)
+        try:
+            with audit_trail.collect() as entries:
+                count = actions.cancel_dates(db, lieu, dates, by=by, zone=settings.zone, now=now)
+        except actions.LieuFull as full:
+            errors = {"date": (full.message, full.params)}
+            context = hours_context(db, settings, lieu, now=now, closed_errors=errors)
+            return again(request, PAGE, context, status=409)
         url = f"/manage/{lieu.slug}/hours"
         return done(
             request, url, "dates-cancelled", target="closed-dates", entries=entries, count=count

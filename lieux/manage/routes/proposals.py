@@ -61,9 +61,9 @@ def answered(request: Request, lieu: Lieu, proposal_id: int, notice: str) -> Res
     return done(request, f"/manage/{lieu.slug}", notice, target=target)
 
 
-def refused(request, db, lieu, identity, proposal_id, message: str) -> Template:
+def refused(request, db, lieu, identity, proposal_id, message: str, params=None) -> Template:
     """The proposal again, saying why this decision cannot be taken now (409)."""
-    errors = {"message": (message, {})}
+    errors = {"message": (message, params or {})}
     return proposal_again(request, db, lieu, identity, proposal_id, errors=errors, status=409)
 
 
@@ -88,6 +88,8 @@ def _decide(
         decide(proposal, form.message)
     except proposal_actions.AlreadyDecided:
         return refused(request, db, lieu, identity, proposal_id, ALREADY_DECIDED)
+    except actions.LieuFull as full:
+        return refused(request, db, lieu, identity, proposal_id, full.message, full.params)
     return answered(request, lieu, proposal_id, notice)
 
 
@@ -118,11 +120,15 @@ class ProposalController(Controller):
     ) -> Response:
         try:
             write = forms.to_write(forms.parse_activity(data), settings.zone)
-        except forms.FormErrors as error:
-            action = f"/manage/{lieu.slug}/proposals"
-            context = form_context(
-                lieu, values=data, errors=error.errors, proposing=True, action=action
+            actions.room_for(db, lieu, write, zone=settings.zone, now=now)
+        except (forms.FormErrors, actions.LieuFull) as error:
+            errors = (
+                error.errors
+                if isinstance(error, forms.FormErrors)
+                else {"lieu": (error.message, error.params)}
             )
+            action = f"/manage/{lieu.slug}/proposals"
+            context = form_context(lieu, values=data, errors=errors, proposing=True, action=action)
             return again(request, "manage/activity_form.html", context)
         proposal_id = proposal_actions.propose(
             db, lieu, write, by=by, name=identity.member.display_name, now=now
@@ -148,7 +154,12 @@ class ProposalController(Controller):
         uid = actions.uid_for(lieu, settings.base_url)
         # AlreadyDecided: published by someone else's support at the same moment, which is fine.
         with contextlib.suppress(proposal_actions.AlreadyDecided):
-            proposal_actions.support(db, lieu, proposal, by=by, uid=uid, now=now)
+            try:
+                proposal_actions.support(
+                    db, lieu, proposal, by=by, uid=uid, zone=settings.zone, now=now
+                )
+            except actions.LieuFull as full:
+                return refused(request, db, lieu, identity, proposal_id, full.message, full.params)
         return answered(request, lieu, proposal_id, "proposal-supported")
 
     @post("/proposals/{proposal_id:int}/withdraw", sync_to_thread=True)
@@ -196,7 +207,9 @@ class DecisionController(Controller):
         uid = actions.uid_for(lieu, settings.base_url)
 
         def accept(proposal: proposals_db.Proposal, message: str) -> None:
-            proposal_actions.accept(db, lieu, proposal, by=by, message=message, uid=uid, now=now)
+            proposal_actions.accept(
+                db, lieu, proposal, by=by, message=message, uid=uid, zone=settings.zone, now=now
+            )
 
         return _decide(request, db, lieu, identity, proposal_id, data, accept, "proposal-accepted")
 

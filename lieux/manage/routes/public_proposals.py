@@ -9,7 +9,7 @@ from litestar.response import Template
 from sqlite_utils import Database
 
 from lieux.db import members as members_db
-from lieux.manage import forms, proposal_actions
+from lieux.manage import actions, forms, proposal_actions
 from lieux.manage.responses import Form, again, done, form_context
 from lieux.members.guards import provide_lieu
 from lieux.members.session import PROPOSAL_RATE
@@ -65,8 +65,11 @@ class PublicProposalController(Controller):
             errors["proposer_name"] = error.errors["display_name"]
         try:
             write = forms.to_write(forms.parse_activity(fields), settings.zone)
+            actions.room_for(db, lieu, write, zone=settings.zone, now=now)
         except forms.FormErrors as error:
             errors.update(error.errors)
+        except actions.LieuFull as full:
+            errors["lieu"] = (full.message, full.params)
         if errors:
             context = _context(lieu, values=data, errors=errors)
             return again(request, "manage/activity_form.html", context)
