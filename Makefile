@@ -101,7 +101,8 @@ $(SUNCALC):
 
 test-assets: $(AXE) $(ICALJS) $(OHJS) $(SUNCALC) ## fetch the test-only npm assets (axe-core, ical.js, opening_hours.js) into var/test-assets
 
-# pytest-xdist processes: the suite runs on both cores of a small CI machine.
+# pytest-xdist processes: the suite runs on both cores of a small CI machine; `worksteal` lets an
+# idle worker take tests queued for a busy one (a few tests last close to a minute).
 TEST_WORKERS ?= 2
 # The test runs keep Python's bytecode cache (__pycache__, git-ignored) even where the shell
 # says not to write it: otherwise every pytest worker, and every `lieux` the tests start,
@@ -109,7 +110,7 @@ TEST_WORKERS ?= 2
 test test-dates test-dates-all explore: export PYTHONDONTWRITEBYTECODE :=
 
 test: $(VENV)/.test-deps browser test-assets lint ## install test dependencies, lint, run the whole suite, then the tests that read the clock with it moved
-	$(BIN)/pytest -n $(TEST_WORKERS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 	$(MAKE) --no-print-directory test-dates
 
 # Instants (Europe/Brussels) where date bugs live: the Saturday evening before the clocks go
