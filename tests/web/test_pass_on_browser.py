@@ -134,8 +134,11 @@ def test_the_lieu_page_passes_the_lieu_on_with_the_right_message(
         "button", name={"fr": "Autres applications…", "nl": "Andere apps…"}[lang]
     )
     sheet.click()
-    page.wait_for_function("window.__shared !== null")
-    shared = page.evaluate("window.__shared")
+    # Polled from here: wait_for_function's string predicate is an eval, which the CSP refuses.
+    for _ in range(100):
+        if (shared := page.evaluate("window.__shared")) is not None:
+            break
+        page.wait_for_timeout(50)
     assert shared == {"title": "Circuit", "text": "\n".join(MESSAGE[lang]), "url": page_url}
     box.get_by_role("button", name={"fr": "Imprimer", "nl": "Afdrukken"}[lang]).click()
     assert page.evaluate("window.__printed") is True
