@@ -101,18 +101,18 @@ $(SUNCALC):
 
 test-assets: $(AXE) $(ICALJS) $(OHJS) $(SUNCALC) ## fetch the test-only npm assets (axe-core, ical.js, opening_hours.js) into var/test-assets
 
-# pytest-xdist processes. Most of the suite waits (on the servers, browsers and nginx it starts),
-# so four workers keep a 2-core machine's cores busy where two left half of them idle (104% of
-# one core over the run). `loadfile` keeps a module's tests on one worker: a module's read-only
-# server and shared world are built once, not once per worker.
-TEST_WORKERS ?= 4
+# pytest-xdist processes. Most of the suite waits (on the servers, browsers and nginx it starts):
+# two workers kept 104% of one core busy over the run, three use the 2-core machine's both.
+# `worksteal` lets an idle worker take tests queued for a busy one (a few last close to a minute;
+# by file, `loadfile`, four workers ended later than two by module: the big files came last).
+TEST_WORKERS ?= 3
 # The test runs keep Python's bytecode cache (__pycache__, git-ignored) even where the shell
 # says not to write it: otherwise every pytest worker, and every `lieux` the tests start,
 # compiles the sources again (half of what collecting the suite costs).
 test test-dates test-dates-all explore: export PYTHONDONTWRITEBYTECODE :=
 
 test: $(VENV)/.test-deps browser test-assets lint ## install test dependencies, lint, run the whole suite, then the tests that read the clock with it moved
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 	$(MAKE) --no-print-directory test-dates
 
 # Instants (Europe/Brussels) where date bugs live: the Saturday evening before the clocks go
