@@ -64,16 +64,7 @@ def create_activity(
     with db.atomic():
         activity_id = activities_db.insert_activity(db, lieu.id, write, uid=uid, now=now)
         after = activities_db.get_activity(db, activity_id)
-        audit_trail.record(
-            db,
-            lieu_id=lieu.id,
-            by=by,
-            action="create",
-            entity="activity",
-            entity_id=activity_id,
-            after=after,
-            now=now,
-        )
+        _record(db, lieu, by=by, action="create", activity_id=activity_id, after=after, now=now)
     return activity_id
 
 
@@ -96,24 +87,46 @@ def update_activity(
             db, activity.id, write, zone=zone, now=now, expected_version=version
         )
         if after != activity:
-            logged = _with_reason(after, reason)
-            audit_trail.record(
+            _record(
                 db,
-                lieu_id=lieu.id,
+                lieu,
                 by=by,
                 action=action,
-                entity="activity",
-                entity_id=activity.id,
+                activity_id=activity.id,
                 before=activity,
-                after=logged,
+                after=after,
+                reason=reason,
                 now=now,
             )
     return after
 
 
-def _with_reason(after: Activity, reason: str) -> object:
-    """What the audit entry keeps as "after": the activity, and why when someone said why."""
-    return {**msgspec.to_builtins(after), "reason": reason} if reason else after
+def _record(
+    db: Database,
+    lieu: Lieu,
+    *,
+    by: int | None,
+    action: str,
+    activity_id: int,
+    before: Activity | None = None,
+    after: Activity | None = None,
+    reason: str = "",
+    now: datetime,
+) -> None:
+    """The audit entry of one change of an activity; its "after" keeps why, when someone said
+    why."""
+    logged = {**msgspec.to_builtins(after), "reason": reason} if reason and after else after
+    audit_trail.record(
+        db,
+        lieu_id=lieu.id,
+        by=by,
+        action=action,
+        entity="activity",
+        entity_id=activity_id,
+        before=before,
+        after=logged,
+        now=now,
+    )
 
 
 def set_activity_cancelled(
@@ -158,16 +171,7 @@ def delete_activity(
 ) -> None:
     with db.atomic():
         activities_db.delete_activity(db, activity.id, now=now, expected_version=version)
-        audit_trail.record(
-            db,
-            lieu_id=lieu.id,
-            by=by,
-            action="delete",
-            entity="activity",
-            entity_id=activity.id,
-            before=activity,
-            now=now,
-        )
+        _record(db, lieu, by=by, action="delete", activity_id=activity.id, before=activity, now=now)
 
 
 def restore_activity(
@@ -177,16 +181,7 @@ def restore_activity(
     with db.atomic():
         activities_db.undelete_activity(db, activity_id, now=now)
         after = activities_db.get_activity(db, activity_id)
-        audit_trail.record(
-            db,
-            lieu_id=lieu.id,
-            by=by,
-            action="restore",
-            entity="activity",
-            entity_id=activity_id,
-            after=after,
-            now=now,
-        )
+        _record(db, lieu, by=by, action="restore", activity_id=activity_id, after=after, now=now)
     return after
 
 
@@ -226,16 +221,15 @@ def change_occurrence(
             after = edits.move_occurrence(
                 db, activity.id, recurrence_id, starts_at, ends_at, **common
             )
-        logged = _with_reason(after, reason)
-        audit_trail.record(
+        _record(
             db,
-            lieu_id=lieu.id,
+            lieu,
             by=by,
             action=action,
-            entity="activity",
-            entity_id=activity.id,
+            activity_id=activity.id,
             before=activity,
-            after=logged,
+            after=after,
+            reason=reason,
             now=now,
         )
     return after
