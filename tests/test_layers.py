@@ -63,6 +63,7 @@ LAYERS = {
         "lieux.calendar.describe",
         "lieux.calendar.feeds",
         "lieux.calendar.ical_import",
+        "lieux.calendar.ical_lines",
         "lieux.calendar.listing",
         "lieux.calendar.recurrence",
         "lieux.calendar.subscribe",

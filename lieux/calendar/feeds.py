@@ -20,10 +20,10 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import msgspec
-from icalendar import Calendar, Event, vDuration, vRecur, vText
-from icalendar.parser import Contentline
+from icalendar import Calendar, Event, vDuration, vRecur
 from msgspec.structs import replace
 
+from lieux.calendar import ical_lines as ical
 from lieux.calendar.closures import closure_of, closure_window
 from lieux.calendar.models import Activity, ActivityOverride, kind_label
 from lieux.calendar.recurrence import occurrences
@@ -164,12 +164,23 @@ def _when(value: datetime, all_day: bool, zone: ZoneInfo) -> date | datetime:
     return value.date() if all_day else value.replace(tzinfo=zone)
 
 
-def _rrule(activity: Activity, zone: ZoneInfo) -> vRecur:
-    recur = vRecur.from_ical(normalize_rrule(activity.rrule, zone))
-    if activity.all_day and "UNTIL" in recur:
+def _rrule(activity: Activity, zone: ZoneInfo) -> str:
+    return _rrule_value(activity.rrule, activity.all_day, zone)
+
+
+# Series share a few rules ("FREQ=WEEKLY;BYDAY=TU"): parsing one twice (normalized, then as a
+# vRecur) was a fifth of a feed's build.
+RULE_CACHE_SIZE = 1_024
+
+
+@lru_cache(maxsize=RULE_CACHE_SIZE)
+def _rrule_value(rrule: str, all_day: bool, zone: ZoneInfo) -> str:
+    """A series' RRULE value, as icalendar's vRecur writes it."""
+    recur = vRecur.from_ical(normalize_rrule(rrule, zone))
+    if all_day and "UNTIL" in recur:
         # RFC 5545: UNTIL has the value type of DTSTART.
-        recur["UNTIL"] = [until_date(activity.rrule, zone)]
-    return recur
+        recur["UNTIL"] = [until_date(rrule, zone)]
+    return recur.to_ical().decode()
 
 
 def _event(
@@ -188,29 +199,44 @@ def _event(
     url: str,
     zone: ZoneInfo,
     closure: OpeningException | None = None,
-) -> Event:
+    recurrence_id: datetime | None = None,
+    rrule: str = "",
+) -> bytes:
+    """One VEVENT, in the order and form icalendar would write it (lieux.calendar.ical_lines;
+    `rrule` as vRecur writes it)."""
     if closure is not None and status != "cancelled":
         status = "tentative"
-    event = Event()
-    event.add("uid", uid)
-    event.add("dtstamp", _utc(modified))
-    event.add("last-modified", _utc(modified))
-    event.add("sequence", sequence)
-    event.add("dtstart", _when(starts, activity.all_day, zone))
-    event.add("dtend", _when(ends, activity.all_day, zone))
-    event.add("summary", _title(title, status, lang))
-    event.add("status", status.upper())
-    event.add("location", location(lieu, lang))
+    all_day = activity.all_day
+    stamp = ical.stamp(modified)
+    lines = [
+        f"SUMMARY:{ical.text(_title(title, status, lang))}",
+        f"DTSTART{ical.when(starts, all_day, zone)}",
+        f"DTEND{ical.when(ends, all_day, zone)}",
+        f"DTSTAMP:{stamp}",
+        f"UID:{ical.text(uid)}",
+    ]
+    if recurrence_id is not None:
+        lines.append(f"RECURRENCE-ID{ical.when(recurrence_id, all_day, zone)}")
+    lines.append(f"SEQUENCE:{sequence}")
+    if rrule:
+        lines.append(f"RRULE:{rrule}")
+    lines += [
+        f"CATEGORIES:{ical.text(kind_label(activity.kind, lang))}",
+        f"DESCRIPTION:{ical.text(description(activity, lieu, text, lang, url, closure))}",
+    ]
     if lieu.lat is not None and lieu.lon is not None:
-        event.add("geo", (lieu.lat, lieu.lon))
-    event.add("categories", [kind_label(activity.kind, lang)])
-    event.add("url", url)
-    event.add("description", description(activity, lieu, text, lang, url, closure))
+        lines.append(f"GEO:{float(lieu.lat)};{float(lieu.lon)}")  # as vGeo writes it
+    lines += [
+        f"LAST-MODIFIED:{stamp}",
+        f"LOCATION:{ical.text(location(lieu, lang))}",
+        f"STATUS:{status.upper()}",
+    ]
+    if all_day:
+        lines.append("TRANSP:TRANSPARENT")
+    lines.append(f"URL:{url}")
     if activity.demo:  # fictional demo data, as /api/occurrences' `demo` says
-        event.add(DEMO_FLAG, "TRUE")
-    if activity.all_day:
-        event.add("transp", "TRANSPARENT")
-    return event
+        lines.append(f"{DEMO_FLAG}:TRUE")
+    return ical.vevent(lines)
 
 
 def _cancelled(
@@ -229,41 +255,24 @@ def _cancelled(
     """A cancelled date of a series: what a client needs to take it off (UID, RECURRENCE-ID,
     SEQUENCE, STATUS) and a short title for those that show it anyway. No description nor
     place: a lieu may cancel hundreds of dates, and a 3,500-character description repeated on
-    each made a feed of 83 MB (issue 20).
-
-    Written here rather than by icalendar, byte for byte as it would (tests/calendar/
-    test_feeds.py compares them): its ~0.3 ms per event made most of a full network feed's
-    first build, with thousands of such dates."""
-    stamp = f"{_utc(modified):%Y%m%dT%H%M%SZ}"
+    each made a feed of 83 MB (issue 20)."""
+    stamp = ical.stamp(modified)
+    rid = ical.when(recurrence_id, activity.all_day, zone)
     lines = [
-        f"SUMMARY:{_text(_title(title, 'cancelled', lang))}",
-        f"DTSTART{_ical_when(starts, activity.all_day, zone)}",
-        f"DTEND{_ical_when(ends, activity.all_day, zone)}",
+        f"SUMMARY:{ical.text(_title(title, 'cancelled', lang))}",
+        # most cancelled dates were not moved first: the same time, written once
+        f"DTSTART{rid if starts == recurrence_id else ical.when(starts, activity.all_day, zone)}",
+        f"DTEND{ical.when(ends, activity.all_day, zone)}",
         f"DTSTAMP:{stamp}",
-        f"UID:{_text(uid)}",
-        f"RECURRENCE-ID{_ical_when(recurrence_id, activity.all_day, zone)}",
+        f"UID:{ical.text(uid)}",
+        f"RECURRENCE-ID{rid}",
         f"SEQUENCE:{sequence}",
         f"LAST-MODIFIED:{stamp}",
         "STATUS:CANCELLED",
     ]
     if activity.demo:
         lines.append(f"{DEMO_FLAG}:TRUE")
-    # Only a long title or UID needs folding (icalendar's own, through Contentline).
-    folded = (
-        Contentline(line).to_ical() if len(line.encode()) > 75 else line.encode() for line in lines
-    )
-    return b"BEGIN:VEVENT\r\n" + b"\r\n".join(folded) + b"\r\nEND:VEVENT\r\n"
-
-
-def _text(value: str) -> str:
-    return vText(value).to_ical().decode()
-
-
-def _ical_when(value: datetime, all_day: bool, zone: ZoneInfo) -> str:
-    """A local time's parameters and value, as icalendar writes `_when(value, all_day, zone)`."""
-    if all_day:
-        return f";VALUE=DATE:{value:%Y%m%d}"
-    return f";TZID={zone.key}:{value:%Y%m%dT%H%M%S}"
+    return ical.vevent(lines)
 
 
 def in_closures(
@@ -290,10 +299,9 @@ def activity_events(
     base_url: str,
     zone: ZoneInfo,
     exceptions: tuple[OpeningException, ...] = (),
-) -> list[Event | bytes]:
-    """The VEVENTs of one activity: the one-off or series, then its overrides (a cancelled date
-    already as bytes), then the occurrences that fall in one of the lieu's closures
-    (`exceptions`: its dated exceptions)."""
+) -> list[bytes]:
+    """The VEVENTs of one activity: the one-off or series, then its overrides, then the
+    occurrences that fall in one of the lieu's closures (`exceptions`: its dated exceptions)."""
     url = f"{base_url}/agenda/{activity.id}"
     common = {"lang": lang, "url": url, "zone": zone}
     tentative = in_closures(activity, exceptions, zone) if exceptions else {}
@@ -309,12 +317,12 @@ def activity_events(
         sequence=activity.sequence,
         modified=activity.updated_at,
         closure=tentative.get(None) if not activity.rrule else None,
+        rrule=_rrule(activity, zone) if activity.rrule else "",
         **common,
     )
     if not activity.rrule:
         return [main]
-    main.add("rrule", _rrule(activity, zone))
-    events: list[Event | bytes] = [main]
+    events = [main]
     duration = activity.ends_at - activity.starts_at
     for override in activity.overrides:
         starts = override.starts_at or override.recurrence_id
@@ -341,18 +349,16 @@ def activity_events(
             uid=activity.uid,
             starts=starts,
             ends=override.ends_at or starts + duration,
-            status="cancelled"
-            if "cancelled" in (override.status, activity.status)
-            else "confirmed",
+            status="confirmed",
             title=override.title or activity.title_in(lang),
             text=override.description or activity.description_in(lang),
             sequence=max(activity.sequence, override.sequence),
             # the override inherits the series' fields: it changed if either did
             modified=max(activity.updated_at, override.updated_at),
             closure=tentative.pop(override.recurrence_id, None),
+            recurrence_id=override.recurrence_id,
             **common,
         )
-        event.add("recurrence-id", _when(override.recurrence_id, activity.all_day, zone))
         events.append(event)
     # The other occurrences in a closure: overrides of the series that only the feed writes.
     for rid, closure in sorted(tentative.items()):
@@ -368,9 +374,9 @@ def activity_events(
             sequence=activity.sequence,
             modified=activity.updated_at,
             closure=closure,
+            recurrence_id=rid,
             **common,
         )
-        event.add("recurrence-id", _when(rid, activity.all_day, zone))
         events.append(event)
     return events
 
@@ -394,10 +400,10 @@ def _current(activity: Activity, cutoff: datetime, zone: ZoneInfo) -> Activity:
     return activity if kept == activity.overrides else replace(activity, overrides=kept)
 
 
-# icalendar needs about a millisecond per event; an activity's bytes only change with the
-# activity (every edit moves its updated_at), its lieu, the language or the address, so they are
-# kept for the next build: after one edit, a feed of thousands of events is rebuilt in
-# milliseconds, and every feed containing the activity shares its bytes.
+# An activity's bytes only change with the activity (every edit moves its updated_at), its lieu,
+# the language or the address, so they are kept for the next build: after one edit, a feed of
+# thousands of events is rebuilt in milliseconds, and every feed containing the activity shares
+# its bytes.
 EVENT_CACHE_SIZE = 20_000
 
 
@@ -413,7 +419,7 @@ def _activity_ical(
     events = activity_events(
         activity, lieu, lang=lang, base_url=base_url, zone=zone, exceptions=exceptions
     )
-    return b"".join(event if isinstance(event, bytes) else event.to_ical() for event in events)
+    return b"".join(events)
 
 
 def hours_events(
