@@ -1,6 +1,7 @@
 """What the guide shows for each lieu: facts, weekly hours, regular activities, QR codes."""
 
 from datetime import date
+from functools import lru_cache
 
 import msgspec
 import segno
@@ -19,6 +20,10 @@ from lieux.web.lieu_facts import language_names
 
 # Small enough for six per A4 page, large enough for a phone camera at arm's length.
 QR_SCALE = 2
+# Making a QR code (segno tries eight masks) costs ~5 ms: two per lieu were most of the guide's
+# CPU on every request (issue 20's goal: 100 ms). Their addresses change only with a lieu's slug
+# or the base URL: kept, a few KB each, for two per lieu of a network of a few dozen.
+QR_CACHE_SIZE = 256
 
 
 class RegularActivity(msgspec.Struct, frozen=True):
@@ -47,8 +52,33 @@ class Guide(msgspec.Struct, frozen=True):
     demo: bool
 
 
+@lru_cache(maxsize=QR_CACHE_SIZE)
 def qr_svg(url: str) -> str:
     return segno.make(url, error="m").svg_inline(scale=QR_SCALE, omitsize=False)
+
+
+def lieu_urls(settings: Settings, lieu: Lieu) -> tuple[str, str]:
+    """The lieu's page and feed, as its entry prints them."""
+    return (
+        f"{settings.base_url}/lieux/{lieu.slug}",
+        f"{settings.base_url}/ical/lieux/{lieu.slug}.ics",
+    )
+
+
+def subscribe_url(feed_url: str) -> str:
+    """What the feed's QR code opens: a phone's calendar app subscribes to a webcal:// link."""
+    return feed_url.replace("https://", "webcal://", 1)
+
+
+def make_qr_codes(db: Database, settings: Settings) -> int:
+    """Every lieu's QR codes made ahead (`lieux serve` does it at start), so that no reader of
+    the guide waits for them; how many lieux."""
+    lieux = list_lieux(db)
+    for lieu in lieux:
+        page_url, feed_url = lieu_urls(settings, lieu)
+        qr_svg(page_url)
+        qr_svg(subscribe_url(feed_url))
+    return len(lieux)
 
 
 def collect(db: Database, settings: Settings, *, today: date, lang: str) -> Guide:
@@ -70,8 +100,7 @@ def collect(db: Database, settings: Settings, *, today: date, lang: str) -> Guid
             )
     entries = []
     for lieu in list_lieux(db):
-        page_url = f"{settings.base_url}/lieux/{lieu.slug}"
-        feed_url = f"{settings.base_url}/ical/lieux/{lieu.slug}.ics"
+        page_url, feed_url = lieu_urls(settings, lieu)
         entries.append(
             GuideEntry(
                 lieu=lieu,
@@ -80,7 +109,7 @@ def collect(db: Database, settings: Settings, *, today: date, lang: str) -> Guid
                 page_url=page_url,
                 feed_url=feed_url,
                 page_qr=qr_svg(page_url),
-                feed_qr=qr_svg(feed_url.replace("https://", "webcal://", 1)),
+                feed_qr=qr_svg(subscribe_url(feed_url)),
                 more=more_facts(lieu, lang),
             )
         )
