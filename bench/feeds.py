@@ -22,7 +22,7 @@ import msgspec
 from bench.ceiling import PATH as CEILING_PATH
 from bench.ceiling import CeilingServer
 from lieux import db as database
-from lieux.calendar.feeds import _activity_ical, build_feed
+from lieux.calendar.feeds import build_feed, clear_caches
 from lieux.calendar.models import KINDS, ActivityWrite
 from lieux.db import activities as activities_db
 from lieux.db import overrides as overrides_db
@@ -137,7 +137,7 @@ def measure_build(path: Path) -> tuple[float, float, int, int]:
     db = database.connect(path)
     cold = float("inf")
     for _ in range(BUILD_REPEATS):
-        _activity_ical.cache_clear()
+        clear_caches()
         started = time.perf_counter()
         body = _build(db, settings)
         cold = min(cold, time.perf_counter() - started)

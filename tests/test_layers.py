@@ -61,6 +61,7 @@ LAYERS = {
         "lieux.api.reference",
         "lieux.calendar.closures",
         "lieux.calendar.describe",
+        "lieux.calendar.feed_window",
         "lieux.calendar.feeds",
         "lieux.calendar.ical_import",
         "lieux.calendar.ical_lines",

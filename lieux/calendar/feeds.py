@@ -1,4 +1,5 @@
-"""iCalendar feeds of activities, built with `icalendar`, that calendar apps read the same way.
+"""iCalendar feeds of activities, as `icalendar` writes them (lieux/calendar/ical_lines.py), that
+calendar apps read the same way.
 
 Choices every client depends on (see tests/calendar/test_feeds.py):
 - one rule-based VTIMEZONE and `TZID` on every local time; all-day items as `VALUE=DATE`;
@@ -14,20 +15,18 @@ Choices every client depends on (see tests/calendar/test_feeds.py):
 """
 
 from collections.abc import Iterable, Mapping
-from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
+from datetime import UTC, datetime, timedelta
+from functools import partial
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import msgspec
-from icalendar import Calendar, Event, vDuration, vRecur
+from icalendar import Calendar, Event, vDuration
 from msgspec.structs import replace
 
+from lieux.calendar import feed_window as window
 from lieux.calendar import ical_lines as ical
-from lieux.calendar.closures import closure_of, closure_window
-from lieux.calendar.models import Activity, ActivityOverride, kind_label
-from lieux.calendar.recurrence import occurrences
-from lieux.calendar.rules import ended_before, normalize_rrule, occurrences_among, until_date
+from lieux.calendar.models import Activity, kind_label
 from lieux.calendar.vtimezone import vtimezone
 from lieux.hours.models import OpeningException, OpeningHours
 from lieux.i18n import gettext_in
@@ -155,32 +154,7 @@ def shortened(text: str) -> str:
 
 
 def _title(title: str, status: str, lang: str) -> str:
-    if status in ("cancelled", "tentative"):
-        return f"{label(status, lang)} – {title}"
-    return title
-
-
-def _when(value: datetime, all_day: bool, zone: ZoneInfo) -> date | datetime:
-    return value.date() if all_day else value.replace(tzinfo=zone)
-
-
-def _rrule(activity: Activity, zone: ZoneInfo) -> str:
-    return _rrule_value(activity.rrule, activity.all_day, zone)
-
-
-# Series share a few rules ("FREQ=WEEKLY;BYDAY=TU"): parsing one twice (normalized, then as a
-# vRecur) was a fifth of a feed's build.
-RULE_CACHE_SIZE = 1_024
-
-
-@lru_cache(maxsize=RULE_CACHE_SIZE)
-def _rrule_value(rrule: str, all_day: bool, zone: ZoneInfo) -> str:
-    """A series' RRULE value, as icalendar's vRecur writes it."""
-    recur = vRecur.from_ical(normalize_rrule(rrule, zone))
-    if all_day and "UNTIL" in recur:
-        # RFC 5545: UNTIL has the value type of DTSTART.
-        recur["UNTIL"] = [until_date(rrule, zone)]
-    return recur.to_ical().decode()
+    return f"{label(status, lang)} – {title}" if status in ("cancelled", "tentative") else title
 
 
 def _event(
@@ -202,41 +176,31 @@ def _event(
     recurrence_id: datetime | None = None,
     rrule: str = "",
 ) -> bytes:
-    """One VEVENT, in the order and form icalendar would write it (lieux.calendar.ical_lines;
-    `rrule` as vRecur writes it)."""
+    """One VEVENT (`rrule` as vRecur writes it)."""
     if closure is not None and status != "cancelled":
         status = "tentative"
-    all_day = activity.all_day
-    stamp = ical.stamp(modified)
-    lines = [
-        f"SUMMARY:{ical.text(_title(title, status, lang))}",
-        f"DTSTART{ical.when(starts, all_day, zone)}",
-        f"DTEND{ical.when(ends, all_day, zone)}",
-        f"DTSTAMP:{stamp}",
-        f"UID:{ical.text(uid)}",
-    ]
-    if recurrence_id is not None:
-        lines.append(f"RECURRENCE-ID{ical.when(recurrence_id, all_day, zone)}")
-    lines.append(f"SEQUENCE:{sequence}")
-    if rrule:
-        lines.append(f"RRULE:{rrule}")
-    lines += [
-        f"CATEGORIES:{ical.text(kind_label(activity.kind, lang))}",
-        f"DESCRIPTION:{ical.text(description(activity, lieu, text, lang, url, closure))}",
-    ]
-    if lieu.lat is not None and lieu.lon is not None:
-        lines.append(f"GEO:{float(lieu.lat)};{float(lieu.lon)}")  # as vGeo writes it
-    lines += [
-        f"LAST-MODIFIED:{stamp}",
-        f"LOCATION:{ical.text(location(lieu, lang))}",
-        f"STATUS:{status.upper()}",
-    ]
-    if all_day:
-        lines.append("TRANSP:TRANSPARENT")
-    lines.append(f"URL:{url}")
-    if activity.demo:  # fictional demo data, as /api/occurrences' `demo` says
-        lines.append(f"{DEMO_FLAG}:TRUE")
-    return ical.vevent(lines)
+    has_geo = lieu.lat is not None and lieu.lon is not None
+    return ical.event(
+        summary=_title(title, status, lang),
+        starts=starts,
+        ends=ends,
+        all_day=activity.all_day,
+        zone=zone,
+        modified=modified,
+        uid=uid,
+        sequence=sequence,
+        status=status,
+        category=kind_label(activity.kind, lang),
+        description=description(activity, lieu, text, lang, url, closure),
+        location=location(lieu, lang),
+        url=url,
+        geo=(lieu.lat, lieu.lon) if has_geo else None,  # type: ignore[arg-type]
+        recurrence_id=recurrence_id,
+        rrule=rrule,
+        transparent=activity.all_day,  # a day-long item does not make anyone busy
+        # fictional demo data, as /api/occurrences' `demo` says
+        flags=(DEMO_FLAG,) if activity.demo else (),
+    )
 
 
 def _cancelled(
@@ -256,39 +220,19 @@ def _cancelled(
     SEQUENCE, STATUS) and a short title for those that show it anyway. No description nor
     place: a lieu may cancel hundreds of dates, and a 3,500-character description repeated on
     each made a feed of 83 MB (issue 20)."""
-    stamp = ical.stamp(modified)
-    rid = ical.when(recurrence_id, activity.all_day, zone)
-    lines = [
-        f"SUMMARY:{ical.text(_title(title, 'cancelled', lang))}",
-        # most cancelled dates were not moved first: the same time, written once
-        f"DTSTART{rid if starts == recurrence_id else ical.when(starts, activity.all_day, zone)}",
-        f"DTEND{ical.when(ends, activity.all_day, zone)}",
-        f"DTSTAMP:{stamp}",
-        f"UID:{ical.text(uid)}",
-        f"RECURRENCE-ID{rid}",
-        f"SEQUENCE:{sequence}",
-        f"LAST-MODIFIED:{stamp}",
-        "STATUS:CANCELLED",
-    ]
-    if activity.demo:
-        lines.append(f"{DEMO_FLAG}:TRUE")
-    return ical.vevent(lines)
-
-
-def in_closures(
-    activity: Activity, exceptions: tuple[OpeningException, ...], zone: ZoneInfo
-) -> dict[datetime | None, OpeningException]:
-    """The activity's occurrences that fall in a closure among `exceptions` (its lieu's), by
-    recurrence id (None for a one-off), with the closure."""
-    hours = OpeningHours(lieu_id=activity.lieu_id, exceptions=exceptions)
-    found: dict[datetime | None, OpeningException] = {}
-    for exception in exceptions:
-        if exception.kind != "closed":
-            continue
-        for occurrence in occurrences(activity, *closure_window(exception, zone), zone):
-            if (closure := closure_of(occurrence, hours, zone)) is not None:
-                found.setdefault(occurrence.recurrence_id, closure)
-    return found
+    return ical.event(
+        summary=_title(title, "cancelled", lang),
+        starts=starts,
+        ends=ends,
+        all_day=activity.all_day,
+        zone=zone,
+        modified=modified,
+        uid=uid,
+        sequence=sequence,
+        status="cancelled",
+        recurrence_id=recurrence_id,
+        flags=(DEMO_FLAG,) if activity.demo else (),
+    )
 
 
 def activity_events(
@@ -303,123 +247,115 @@ def activity_events(
     """The VEVENTs of one activity: the one-off or series, then its overrides, then the
     occurrences that fall in one of the lieu's closures (`exceptions`: its dated exceptions)."""
     url = f"{base_url}/agenda/{activity.id}"
-    common = {"lang": lang, "url": url, "zone": zone}
-    tentative = in_closures(activity, exceptions, zone) if exceptions else {}
-    main = _event(
+    title, text = activity.title_in(lang), activity.description_in(lang)
+    tentative = window.in_closures(activity, exceptions, zone) if exceptions else {}
+    # the series' own values, which its dates inherit unless they changed them
+    series = partial(
+        _event,
         activity,
         lieu,
         uid=activity.uid,
-        starts=activity.starts_at,
-        ends=activity.ends_at,
         status=activity.status,
-        title=activity.title_in(lang),
-        text=activity.description_in(lang),
+        title=title,
+        text=text,
         sequence=activity.sequence,
         modified=activity.updated_at,
-        closure=tentative.get(None) if not activity.rrule else None,
-        rrule=_rrule(activity, zone) if activity.rrule else "",
-        **common,
+        lang=lang,
+        url=url,
+        zone=zone,
     )
     if not activity.rrule:
-        return [main]
-    events = [main]
+        return [
+            series(starts=activity.starts_at, ends=activity.ends_at, closure=tentative.get(None))
+        ]
+    events = [
+        series(
+            starts=activity.starts_at,
+            ends=activity.ends_at,
+            rrule=ical.rrule(activity.rrule, activity.all_day, zone),
+        )
+    ]
     duration = activity.ends_at - activity.starts_at
     for override in activity.overrides:
         starts = override.starts_at or override.recurrence_id
+        changed = {
+            "starts": starts,
+            "ends": override.ends_at or starts + duration,
+            "title": override.title or title,
+            "sequence": max(activity.sequence, override.sequence),
+            # the override inherits the series' fields: it changed if either did
+            "modified": max(activity.updated_at, override.updated_at),
+        }
+        closure = tentative.pop(override.recurrence_id, None)
         if "cancelled" in (override.status, activity.status):
             events.append(
                 _cancelled(
                     activity,
                     uid=activity.uid,
                     recurrence_id=override.recurrence_id,
-                    starts=starts,
-                    ends=override.ends_at or starts + duration,
-                    title=override.title or activity.title_in(lang),
-                    sequence=max(activity.sequence, override.sequence),
-                    modified=max(activity.updated_at, override.updated_at),
                     lang=lang,
                     zone=zone,
+                    **changed,
                 )
             )
-            tentative.pop(override.recurrence_id, None)
             continue
-        event = _event(
-            activity,
-            lieu,
-            uid=activity.uid,
-            starts=starts,
-            ends=override.ends_at or starts + duration,
-            status="confirmed",
-            title=override.title or activity.title_in(lang),
-            text=override.description or activity.description_in(lang),
-            sequence=max(activity.sequence, override.sequence),
-            # the override inherits the series' fields: it changed if either did
-            modified=max(activity.updated_at, override.updated_at),
-            closure=tentative.pop(override.recurrence_id, None),
-            recurrence_id=override.recurrence_id,
-            **common,
+        events.append(
+            series(
+                status="confirmed",
+                text=override.description or text,
+                closure=closure,
+                recurrence_id=override.recurrence_id,
+                **changed,
+            )
         )
-        events.append(event)
     # The other occurrences in a closure: overrides of the series that only the feed writes.
     for rid, closure in sorted(tentative.items()):
-        event = _event(
-            activity,
-            lieu,
-            uid=activity.uid,
-            starts=rid,
-            ends=rid + duration,
-            status=activity.status,
-            title=activity.title_in(lang),
-            text=activity.description_in(lang),
-            sequence=activity.sequence,
-            modified=activity.updated_at,
-            closure=closure,
-            recurrence_id=rid,
-            **common,
-        )
-        events.append(event)
+        events.append(series(starts=rid, ends=rid + duration, closure=closure, recurrence_id=rid))
     return events
 
 
-def _current(activity: Activity, cutoff: datetime, zone: ZoneInfo) -> Activity:
-    """The activity with only the overrides a feed should write."""
-    if not activity.overrides:
-        return activity
-    duration = activity.ends_at - activity.starts_at
-    # An override left behind by a rule change names no occurrence: writing it adds one.
-    dates = occurrences_among(activity, [o.recurrence_id for o in activity.overrides], zone)
-
-    def keep(override: ActivityOverride) -> bool:
-        if override.recurrence_id not in dates:
-            return False
-        ends = override.ends_at or (override.starts_at or override.recurrence_id) + duration
-        original_end = override.recurrence_id + duration
-        return max(ends, original_end).replace(tzinfo=zone) >= cutoff
-
-    kept = tuple(o for o in activity.overrides if keep(o))
-    return activity if kept == activity.overrides else replace(activity, overrides=kept)
-
-
-# An activity's bytes only change with the activity (every edit moves its updated_at), its lieu,
-# the language or the address, so they are kept for the next build: after one edit, a feed of
-# thousands of events is rebuilt in milliseconds, and every feed containing the activity shares
-# its bytes.
+# What one activity writes in a feed is kept from one build to the next (the feed itself is
+# built again at every change of the data, the day, the filters or the language): which of its
+# changed dates the window keeps (rule walks, most of a build), by the activity and the window's
+# day; then its bytes, by what it writes, its lieu, the language and the address. After one edit,
+# a feed of thousands of events is built again in milliseconds, and every feed holding the
+# activity (its lieu's, its kind's...) shares them. Kept by digest: the activity and its long
+# texts are not (a full series' bytes are ~3 KB; 20,000 of them at most, 60 MB: every current
+# activity of eleven full lieux in nine languages).
 EVENT_CACHE_SIZE = 20_000
+_WINDOWS = window.DigestCache(EVENT_CACHE_SIZE)
+_EVENTS = window.DigestCache(EVENT_CACHE_SIZE)
 
 
-@lru_cache(maxsize=EVENT_CACHE_SIZE)
 def _activity_ical(
-    activity: Activity,
-    lieu: Lieu,
-    lang: str,
-    base_url: str,
-    zone: ZoneInfo,
-    exceptions: tuple[OpeningException, ...],
+    activity: Activity, lieu: Lieu, start: datetime, context: bytes, **writing
 ) -> bytes:
-    events = activity_events(
-        activity, lieu, lang=lang, base_url=base_url, zone=zone, exceptions=exceptions
-    )
-    return b"".join(events)
+    """The activity's VEVENTs from `start` on as bytes (b"" if it ended before); `context` the
+    digest of all else they depend on (the lieu, and `writing`: activity_events' options)."""
+    key = window.digest(activity)
+    zone = writing["zone"]
+
+    def kept() -> tuple[int, ...] | None:
+        view = window.in_window(activity, start, zone)
+        if view is None:
+            return None
+        written = {id(o) for o in view.overrides}  # the same objects, those it keeps
+        return tuple(i for i, o in enumerate(activity.overrides) if id(o) in written)
+
+    indexes = _WINDOWS.get(key + window.digest(start, zone.key), kept)
+    if indexes is None:
+        return b""
+    view = activity
+    if len(indexes) < len(activity.overrides):
+        view = replace(activity, overrides=tuple(activity.overrides[i] for i in indexes))
+        key = window.digest(view)
+    return _EVENTS.get(key + context, lambda: b"".join(activity_events(view, lieu, **writing)))
+
+
+def clear_caches() -> None:
+    """Forget every activity's window and bytes (tests, benchmarks of a first build)."""
+    _WINDOWS.clear()
+    _EVENTS.clear()
 
 
 def hours_events(
@@ -456,16 +392,6 @@ def hours_events(
     return events
 
 
-def _recent(exceptions: Iterable[OpeningException], cutoff: date) -> tuple[OpeningException, ...]:
-    """The exceptions from `cutoff` on (the feed leaves out what ended before it), so a long
-    closure does not write an override for every date it already covered."""
-    return tuple(
-        e if e.start_date >= cutoff else replace(e, start_date=cutoff)
-        for e in exceptions
-        if e.end_date >= cutoff
-    )
-
-
 def build_feed(
     activities: Iterable[Activity],
     lieux: dict[int, Lieu],
@@ -483,12 +409,18 @@ def build_feed(
 
     `closures`, the lieux's hours by id, marks the occurrences planned while a lieu is closed.
     """
-    cutoff = (now - timedelta(days=past_days)).astimezone(zone)
+    start = window.cutoff(now, past_days, zone)
     exceptions = {}
     for lieu_id, lieu_hours in (closures or {}).items():
-        kept = _recent(lieu_hours.exceptions, cutoff.date())
+        kept = window.recent(lieu_hours.exceptions, start.date())
         if any(e.kind == "closed" for e in kept):
             exceptions[lieu_id] = kept
+    # what an activity's bytes depend on besides itself: its lieu, the lieu's closures and the rest
+    per_lieu = {lieu.id: (lieu, exceptions.get(lieu.id, ())) for lieu in lieux.values()}
+    contexts = {
+        lieu_id: window.digest(lieu, closed, lang, base_url, zone.key)
+        for lieu_id, (lieu, closed) in per_lieu.items()
+    }
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -504,20 +436,11 @@ def build_feed(
     if not head.endswith(END):
         raise AssertionError("icalendar changed how it ends a calendar")
     chunks = [head.removesuffix(END)]
+    writing = {"lang": lang, "base_url": base_url, "zone": zone}
     for activity in activities:
-        if ended_before(activity, cutoff, zone):
-            continue
-        current = _current(activity, cutoff, zone)
-        chunks.append(
-            _activity_ical(
-                current,
-                lieux[activity.lieu_id],
-                lang,
-                base_url,
-                zone,
-                exceptions.get(activity.lieu_id, ()),
-            )
-        )
+        lieu, closed = per_lieu[activity.lieu_id]
+        context = contexts[activity.lieu_id]
+        chunks.append(_activity_ical(activity, lieu, start, context, exceptions=closed, **writing))
     # Opening hours change with the window, not with an edit: the day the window starts is their
     # DTSTAMP, so two requests on the same day still give the same bytes.
     day_start = datetime.combine(now.astimezone(zone).date(), datetime.min.time(), zone)

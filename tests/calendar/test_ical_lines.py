@@ -2,7 +2,7 @@
 icalendar writes from the same values, or every subscriber's ETag would change for nothing."""
 
 import itertools
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -40,6 +40,11 @@ CLOSURE = OpeningException(
 )
 
 
+def local(value: datetime, all_day: bool) -> date | datetime:
+    """What icalendar is given for a local time: a date for an all-day event."""
+    return value.date() if all_day else value.replace(tzinfo=ZONE)
+
+
 def reference(activity, lieu, *, starts, ends, status, title, text, closure, rid, rrule):
     """The VEVENT as feeds.py wrote it with icalendar before (and would write it now)."""
     lang, url = "fr", f"https://lieux.example/agenda/{activity.id}"
@@ -50,8 +55,8 @@ def reference(activity, lieu, *, starts, ends, status, title, text, closure, rid
     event.add("dtstamp", MODIFIED.replace(microsecond=0))
     event.add("last-modified", MODIFIED.replace(microsecond=0))
     event.add("sequence", activity.sequence)
-    event.add("dtstart", feeds._when(starts, activity.all_day, ZONE))
-    event.add("dtend", feeds._when(ends, activity.all_day, ZONE))
+    event.add("dtstart", local(starts, activity.all_day))
+    event.add("dtend", local(ends, activity.all_day))
     event.add("summary", feeds._title(title, status, lang))
     event.add("status", status.upper())
     event.add("location", feeds.location(lieu, lang))
@@ -67,7 +72,7 @@ def reference(activity, lieu, *, starts, ends, status, title, text, closure, rid
     if rrule:
         event.add("rrule", icalendar.vRecur.from_ical(rrule))
     if rid is not None:
-        event.add("recurrence-id", feeds._when(rid, activity.all_day, ZONE))
+        event.add("recurrence-id", local(rid, activity.all_day))
     return event.to_ical()
 
 
@@ -157,7 +162,7 @@ def test_text_is_escaped_as_vtext_escapes_it(value):
 def test_times_are_written_as_icalendar_writes_them(all_day):
     value = datetime(1999, 1, 2, 3, 4, 5, 600)
     event = icalendar.Event()
-    event.add("dtstart", feeds._when(value, all_day, ZONE))
+    event.add("dtstart", local(value, all_day))
     event.add("dtstamp", MODIFIED)
     lines = event.to_ical().decode().split("\r\n")
     assert f"DTSTART{ical_lines.when(value, all_day, ZONE)}" in lines

@@ -40,9 +40,9 @@ def turkish(monkeypatch):
     monkeypatch.setattr(i18n, "translations", lambda lang: ours if lang == "tr" else shipped(lang))
     # Events are kept per activity and language for the life of the process (catalogues do not
     # change while it runs): none may outlive this catalogue.
-    feeds._activity_ical.cache_clear()
+    feeds.clear_caches()
     yield
-    feeds._activity_ical.cache_clear()
+    feeds.clear_caches()
 
 
 def summaries(body: bytes) -> list[str]:

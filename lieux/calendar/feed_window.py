@@ -1,0 +1,114 @@
+"""What of an activity a feed still writes, from the window's first day: whether it ended
+before, which of its changed dates to write, which dates fall in its lieu's closures; and the
+cache that keeps all of it, and the activity's bytes, from one build of a feed to the next.
+
+The window starts at local midnight (`cutoff`), not at the instant of the build: a feed is
+built once per day and data revision (lieux/calendar/feed_cache.py), and two builds of the
+same data on the same day, in two workers or after a restart, give the same bytes (ETag).
+"""
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import msgspec
+from msgspec.structs import replace
+
+from lieux.calendar.closures import closure_of, closure_window
+from lieux.calendar.models import Activity, ActivityOverride
+from lieux.calendar.recurrence import occurrences
+from lieux.calendar.rules import HORIZON, ended_before, occurrences_among
+from lieux.hours.models import OpeningException, OpeningHours
+
+
+def cutoff(now: datetime, past_days: int, zone: ZoneInfo) -> datetime:
+    """The window's start: local midnight `past_days` days before `now`'s day."""
+    day = now.astimezone(zone).date() - timedelta(days=past_days)
+    return datetime.combine(day, time(), zone)
+
+
+def in_window(activity: Activity, start: datetime, zone: ZoneInfo) -> Activity | None:
+    """The activity with only the changed dates a feed writes from `start` on; None if all of it
+    ended before `start` (`rules.ended_before`)."""
+    if not activity.rrule or not activity.overrides:
+        return None if ended_before(activity, start, zone) else activity
+    duration = activity.ends_at - activity.starts_at
+
+    def ends(override: ActivityOverride) -> datetime:
+        moved = override.ends_at or (override.starts_at or override.recurrence_id) + duration
+        return max(moved, override.recurrence_id + duration).replace(tzinfo=zone)
+
+    candidates = [o for o in activity.overrides if ends(o) >= start]
+    # A changed date left behind by a rule change names no occurrence: writing it adds one.
+    dates = occurrences_among(activity, [o.recurrence_id for o in candidates], zone)
+    kept = tuple(o for o in candidates if o.recurrence_id in dates)
+    # A date of the rule within HORIZON of the window is the answer `ended_before` would walk
+    # the rule for: a walk saved per series (two thirds of a feed's build were such walks).
+    earliest = (start - duration).replace(tzinfo=None)
+    on_time = any(earliest <= o.recurrence_id <= earliest + HORIZON for o in kept)
+    if not on_time and ended_before(activity, start, zone):
+        return None
+    return activity if kept == activity.overrides else replace(activity, overrides=kept)
+
+
+def recent(exceptions: Iterable[OpeningException], first: date) -> tuple[OpeningException, ...]:
+    """The exceptions from `first` on (the feed leaves out what ended before it), so a long
+    closure does not write an override for every date it already covered."""
+    return tuple(
+        e if e.start_date >= first else replace(e, start_date=first)
+        for e in exceptions
+        if e.end_date >= first
+    )
+
+
+def in_closures(
+    activity: Activity, exceptions: tuple[OpeningException, ...], zone: ZoneInfo
+) -> dict[datetime | None, OpeningException]:
+    """The activity's occurrences that fall in a closure among `exceptions` (its lieu's), by
+    recurrence id (None for a one-off), with the closure."""
+    hours = OpeningHours(lieu_id=activity.lieu_id, exceptions=exceptions)
+    found: dict[datetime | None, OpeningException] = {}
+    for exception in exceptions:
+        if exception.kind != "closed":
+            continue
+        for occurrence in occurrences(activity, *closure_window(exception, zone), zone):
+            if (closure := closure_of(occurrence, hours, zone)) is not None:
+                found.setdefault(occurrence.recurrence_id, closure)
+    return found
+
+
+def digest(*values: object) -> bytes:
+    """A key for `values` (Structs, dates, strings): equal values, equal keys. What a cache
+    keeps then is its answer alone, not an activity and its long texts."""
+    return hashlib.blake2b(msgspec.msgpack.encode(values), digest_size=16).digest()
+
+
+class DigestCache:
+    """Answers by digest, the least recently used dropped past `size`; safe across threads."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._entries: OrderedDict[bytes, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: bytes, make: Callable[[], object]) -> object:
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]
+        value = make()  # outside the lock: two threads may make the same answer, both right
+        with self._lock:
+            self._entries[key] = value
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return value
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
