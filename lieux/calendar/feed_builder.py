@@ -28,12 +28,18 @@ HOURS_WEEKS = 8
 
 
 class BuiltFeed(msgspec.Struct, frozen=True):
-    body: bytes
+    # A big network feed is mostly repeated text: gzip divides it by forty or so, which matters
+    # to phones polling it every hour. Compressed once here, not per request; and kept only
+    # compressed: the cache's 256 feeds (FEED_CACHE_SIZE) of up to 2 MB each at the caps would
+    # hold hundreds of MB (issue 20: the server under 150). A client that does not take gzip
+    # gets it inflated (~3 ms for 2 MB).
+    gzipped: bytes
     etag: str
     last_modified: datetime | None
-    # A big network feed is mostly repeated text: gzip divides it by ten or so, which matters
-    # to phones polling it every hour. Compressed once here, not per request.
-    gzipped: bytes = b""
+
+    @property
+    def body(self) -> bytes:
+        return gzip.decompress(self.gzipped)
 
     @property
     def gzip_etag(self) -> str:
@@ -119,10 +125,9 @@ def build(db: Database, settings: Settings, query: FeedQuery, now: datetime) -> 
     if not query.include_hours:
         modified = activities_db.last_change(db, [lieu.id for lieu in lieux], query.kinds or None)
     return BuiltFeed(
-        body=body,
+        gzipped=gzip.compress(body, compresslevel=6, mtime=0),
         etag='"' + hashlib.sha256(body).hexdigest()[:32] + '"',
         last_modified=modified.astimezone(UTC).replace(microsecond=0) if modified else None,
-        gzipped=gzip.compress(body, compresslevel=6, mtime=0),
     )
 
 
