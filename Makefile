@@ -9,7 +9,7 @@ CHROMIUM := /usr/bin/chromium
 NGINX := /usr/sbin/nginx
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-dates test-dates-all explore lint fix bench browser messages test-assets clean lock
+.PHONY: help run test test-dates test-dates-all screenshots explore lint fix bench browser messages test-assets clean lock
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -114,6 +114,11 @@ test test-dates test-dates-all explore: export PYTHONDONTWRITEBYTECODE :=
 test: $(VENV)/.test-deps browser test-assets lint ## install test dependencies, lint, run the whole suite, then the tests that read the clock with it moved
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 	$(MAKE) --no-print-directory test-dates
+
+# What the browser tests show, as PNGs for people to look at after changing a page or an embed
+# (tests/screenshots.py); `make test` does not take them.
+screenshots: $(VENV)/.test-deps browser test-assets ## the browser tests, saving what each page and embed looks like to var/screenshots/
+	LIEUX_SCREENSHOTS=1 $(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal -m browser
 
 # Instants (Europe/Brussels) where date bugs live: the Saturday evening before the clocks go
 # forward, the Sunday morning they go back (inside the repeated hour), New Year's Eve and a leap

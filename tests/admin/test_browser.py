@@ -3,14 +3,13 @@ co-manager, who joins with the link), and the admin pages pass axe-core in fr/nl
 Screenshots at 320 px and 1280 px, light and dark, go to var/screenshots/admin/."""
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
 from tests.conftest import axe_violations
 from tests.people import add_member, new_token_for
+from tests.screenshots import shot
 
-SHOTS = Path(__file__).parents[2] / "var" / "screenshots" / "admin"
 PHONE = {"width": 360, "height": 740}
 PAGES = {
     "lieux": "/admin",
@@ -34,7 +33,6 @@ def _signed_in_context(browser, live_server, seeded_path, *, viewport, scheme="l
 
 
 def test_admin_creates_a_lieu_and_its_co_manager_joins(browser, live_server, seeded_path):
-    SHOTS.mkdir(parents=True, exist_ok=True)
     context, page = _signed_in_context(browser, live_server, seeded_path, viewport=PHONE)
     page.get_by_role("link", name="Administration du réseau").click()
     page.get_by_role("heading", name="Les lieux du réseau").wait_for()
@@ -50,7 +48,7 @@ def test_admin_creates_a_lieu_and_its_co_manager_joins(browser, live_server, see
     error.wait_for()
     assert "1000 à 1299" in error.text_content()
     assert page.get_by_label("Adresse (rue et numéro)").input_value() == "Rue Haute 12"
-    page.screenshot(path=SHOTS / "phone-new-lieu-errors.png", full_page=True)
+    shot(page, "admin/phone-new-lieu-errors", full_page=True)
     page.get_by_label("Code postal").fill("1000")
     page.get_by_role("button", name="Créer le lieu").click()
     page.get_by_role("heading", name="Invitations — Le Phare").wait_for()
@@ -60,7 +58,7 @@ def test_admin_creates_a_lieu_and_its_co_manager_joins(browser, live_server, see
     link = page.locator("#invite-link").text_content().strip()
     assert link.startswith(f"{live_server.url}/join/")
     assert page.locator("figure.qr svg").count() == 1
-    page.screenshot(path=SHOTS / "phone-invite-created.png", full_page=True)
+    shot(page, "admin/phone-invite-created", full_page=True)
     # the co-manager, on their own phone
     other = browser.new_context(locale="fr-BE", viewport=PHONE)
     phone = other.new_page()
@@ -76,7 +74,7 @@ def test_admin_creates_a_lieu_and_its_co_manager_joins(browser, live_server, see
     card = page.locator("#lieu-le-phare")
     assert "inconnus" in card.text_content()
     assert card.locator("dt:has-text('Co-gestionnaires') + dd").text_content().strip() == "1"
-    page.screenshot(path=SHOTS / "phone-lieux-after.png", full_page=True)
+    shot(page, "admin/phone-lieux-after", full_page=True)
     # the page fits the phone: nothing scrolls sideways
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"]
@@ -101,7 +99,6 @@ def test_admin_pages_pass_axe(browser, live_server, seeded_path, axe_source, lan
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", [320, 1280])
 def test_admin_pages_screenshots(browser, live_server, seeded_path, scheme, width):
-    SHOTS.mkdir(parents=True, exist_ok=True)
     context, page = _signed_in_context(
         browser, live_server, seeded_path, viewport={"width": width, "height": 800}, scheme=scheme
     )
@@ -109,10 +106,10 @@ def test_admin_pages_screenshots(browser, live_server, seeded_path, scheme, widt
         page.goto(f"{live_server.url}{url}")
         if name == "helplines":
             page.locator("details summary").first.click()
-        page.screenshot(path=SHOTS / f"{name}-{width}-{scheme}.png", full_page=True)
+        shot(page, f"admin/{name}-{width}-{scheme}", full_page=True)
         assert page.evaluate("document.documentElement.scrollWidth") <= width, name
     page.goto(f"{live_server.url}/admin")
     page.get_by_role("button", name="Créer un lien d'invitation administrateur").click()
     page.get_by_role("heading", name="Invitation administrateur").wait_for()
-    page.screenshot(path=SHOTS / f"admin-invite-{width}-{scheme}.png", full_page=True)
+    shot(page, f"admin/admin-invite-{width}-{scheme}", full_page=True)
     context.close()

@@ -4,7 +4,6 @@ a lieu, whose invites page says so and invites a co-manager first (issue 23). Sc
 var/screenshots/admin/ux-*.png."""
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -12,10 +11,10 @@ from lieux import db as database
 from lieux.db.lieux import get_lieu, list_helplines
 from lieux.i18n import translations
 from lieux.manage.notices import NOTICES
+from tests import screenshots
 from tests.conftest import axe_violations
 from tests.people import add_member, new_token_for
 
-SHOTS = Path(__file__).parents[2] / "var" / "screenshots" / "admin"
 SIZES = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 900}}
 CASES = [("fr", "phone"), ("nl", "phone"), ("fr", "desktop"), ("nl", "desktop")]
 
@@ -60,8 +59,7 @@ def in_view(page, selector: str) -> bool:
 
 
 def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"ux-{name}-{page.viewport_size['width']}.png"))
+    screenshots.shot(page, f"admin/ux-{name}-{page.viewport_size['width']}")
 
 
 def archived(db_path) -> bool:

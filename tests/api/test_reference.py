@@ -6,14 +6,12 @@ changing the page's template or CSS.
 
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from tests.conftest import axe_violations
-
-SCREENSHOTS = Path(__file__).parents[2] / "var" / "screenshots"
+from tests.screenshots import shot
 
 
 class Page(HTMLParser):
@@ -143,16 +141,15 @@ def test_the_page_reads_on_a_phone_and_a_desktop(browser, live_server, axe_sourc
     requests = []
     page.on("request", lambda request: requests.append(request.url))
     page.goto(f"{live_server.url}/api")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"api-reference-{width}.png", full_page=True)
-    page.screenshot(path=SCREENSHOTS / f"api-reference-{width}-top.png")
+    shot(page, f"api-reference-{width}", full_page=True)
+    shot(page, f"api-reference-{width}-top")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert all(url.startswith(live_server.url) for url in requests), requests
     # without JavaScript, the pattern of a date opens in place
     operation = page.locator("#op-list_occurrences")
     operation.locator("summary").first.click()
     assert operation.locator("code.pattern").first.is_visible()
-    operation.screenshot(path=SCREENSHOTS / f"api-reference-occurrences-{width}.png")
+    shot(operation, f"api-reference-occurrences-{width}")
     context.close()
     context = browser.new_context(locale="fr-BE", viewport={"width": width, "height": 900})
     page = context.new_page()

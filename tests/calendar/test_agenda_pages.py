@@ -1,9 +1,10 @@
 """The public agenda, the activity page and the subscribe box, as people and browsers see them."""
 
 import re
-from pathlib import Path
 
 import pytest
+
+from tests.screenshots import shot
 
 AT = "2026-11-23T09:00:00+01:00"
 
@@ -147,8 +148,6 @@ def test_the_subscribe_box_has_a_way_for_each_device(client):
 
 
 def test_the_qr_code_only_on_wide_screens_and_the_box_without_javascript(read_only_server, browser):
-    shots = Path(__file__).parents[2] / "var" / "screenshots" / "agenda"
-    shots.mkdir(parents=True, exist_ok=True)
     for width, shown in ((320, False), (1280, True)):
         context = browser.new_context(
             viewport={"width": width, "height": 900}, java_script_enabled=False
@@ -162,5 +161,5 @@ def test_the_qr_code_only_on_wide_screens_and_the_box_without_javascript(read_on
         page.locator("#subscribe summary", has_text="Android").click()  # <details>: no script
         assert google.is_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= width
-        page.locator("#subscribe").screenshot(path=str(shots / f"subscribe-{width}.png"))
+        shot(page.locator("#subscribe"), f"agenda/subscribe-{width}")
         context.close()

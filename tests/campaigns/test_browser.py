@@ -7,7 +7,6 @@ French, Dutch and English; screenshots at 360 and 1280 px land in var/screenshot
 import re
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
 import httpx
 import pytest
@@ -18,8 +17,8 @@ from tests.conftest import axe_violations
 from tests.live_server import LiveServer
 from tests.mail.conftest import MAIL_FROM, SMTP_PASSWORD, SMTP_USER
 from tests.people import LIEU_A, add_member, new_token_for
+from tests.screenshots import shot
 
-SHOTS = Path(__file__).parents[2] / "var" / "screenshots" / "campaigns"
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 # The server's sender looks at the outbox every 5 seconds.
@@ -61,19 +60,18 @@ def _fits(page) -> None:
 
 def test_a_campaign_by_e_mail_answered_from_a_phone(browser, mail_server, seeded_path):
     server, mailbox = mail_server
-    SHOTS.mkdir(parents=True, exist_ok=True)
     with_address(seeded_path, "Ana", "ana@example.org")
     context, page = _admin(browser, server, seeded_path, "fr")
     page.goto(f"{server.url}/admin/campaigns")
     page.get_by_role("link", name="Nouvelle campagne").click()
     page.get_by_label("Nom de la campagne").fill("Horaires de fin d'année")
-    page.screenshot(path=SHOTS / "phone-new-fr.png", full_page=True)
+    shot(page, "campaigns/phone-new-fr", full_page=True)
     _fits(page)
     started = time.monotonic()
     page.get_by_role("button", name="Lancer la campagne").click()
     page.get_by_role("status").wait_for()
     assert "Campagne lancée" in page.get_by_role("status").text_content()
-    page.screenshot(path=SHOTS / "phone-campaign-fr.png", full_page=True)
+    shot(page, "campaigns/phone-campaign-fr", full_page=True)
     _fits(page)
     # The e-mail arrives at the SMTP server, sent by the server's own sender.
     deadline = time.monotonic() + MAIL_WAIT_S
@@ -89,12 +87,12 @@ def test_a_campaign_by_e_mail_answered_from_a_phone(browser, mail_server, seeded
     check = phone.new_page()
     check.goto(link)
     check.get_by_role("heading", name="Babel'Zin", level=1).wait_for()
-    check.screenshot(path=SHOTS / "phone-check-fr.png", full_page=True)
+    shot(check, "campaigns/phone-check-fr", full_page=True)
     _fits(check)
     check.get_by_role("button", name="Tout est juste").click()
     check.get_by_role("status").wait_for()
     assert "Merci" in check.get_by_role("status").text_content()
-    check.screenshot(path=SHOTS / "phone-check-done-fr.png", full_page=True)
+    shot(check, "campaigns/phone-check-done-fr", full_page=True)
     assert phone.cookies() == []  # no session, no CSRF cookie, nothing
     phone.close()
     answered_in = time.monotonic() - started
@@ -102,7 +100,7 @@ def test_a_campaign_by_e_mail_answered_from_a_phone(browser, mail_server, seeded
     page.goto(f"{server.url}/admin/campaigns/1")
     card = page.locator(f"#lieu-{LIEU_A}")
     assert "confirmé" in card.text_content()
-    page.screenshot(path=SHOTS / "phone-campaign-answered-fr.png", full_page=True)
+    shot(page, "campaigns/phone-campaign-answered-fr", full_page=True)
     context.close()
     lieux = {lieu["slug"]: lieu for lieu in httpx.get(f"{server.url}/api/lieux").json()}
     verified = datetime.fromisoformat(lieux[LIEU_A]["hours_verified_at"])
@@ -114,7 +112,6 @@ def test_a_campaign_by_e_mail_answered_from_a_phone(browser, mail_server, seeded
 @pytest.mark.parametrize("lang", ["fr", "nl", "en"])
 def test_the_new_pages_pass_axe(browser, live_server, seeded_path, axe_source, lang):
     server = live_server
-    SHOTS.mkdir(parents=True, exist_ok=True)
     context, page = _admin(browser, server, seeded_path, lang)
     checked = []
 
@@ -122,7 +119,7 @@ def test_the_new_pages_pass_axe(browser, live_server, seeded_path, axe_source, l
         target = target or page
         assert axe_violations(target, axe_source) == [], f"{name} ({lang})"
         _fits(target)
-        target.screenshot(path=SHOTS / f"phone-{name}-{lang}.png", full_page=True)
+        shot(target, f"campaigns/phone-{name}-{lang}", full_page=True)
         checked.append(name)
 
     page.goto(f"{server.url}/admin/campaigns/new?lang={lang}")
@@ -170,18 +167,17 @@ def test_the_new_pages_pass_axe(browser, live_server, seeded_path, axe_source, l
 
 def test_the_pages_at_1280_px(browser, live_server, seeded_path):
     """The coordinator works at a desk too: the same pages, wide."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
     context, page = _admin(browser, live_server, seeded_path, "fr", viewport=DESKTOP)
     page.goto(f"{live_server.url}/admin/campaigns/new")
-    page.screenshot(path=SHOTS / "desktop-new-fr.png", full_page=True)
+    shot(page, "campaigns/desktop-new-fr", full_page=True)
     page.get_by_label("Nom de la campagne").fill("Horaires d'été")
     page.get_by_role("button", name="Lancer la campagne").click()
     page.get_by_role("status").wait_for()
-    page.screenshot(path=SHOTS / "desktop-campaign-fr.png", full_page=True)
+    shot(page, "campaigns/desktop-campaign-fr", full_page=True)
     page.get_by_role("button", name="Créer les liens à copier").click()
     link = page.locator(".copy-links .link").first.text_content().strip()
-    page.screenshot(path=SHOTS / "desktop-links-fr.png", full_page=True)
+    shot(page, "campaigns/desktop-links-fr", full_page=True)
     page.goto(link)
-    page.screenshot(path=SHOTS / "desktop-check-fr.png", full_page=True)
+    shot(page, "campaigns/desktop-check-fr", full_page=True)
     _fits(page)
     context.close()

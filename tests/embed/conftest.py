@@ -97,21 +97,6 @@ def watch(page) -> Watch:
     return seen
 
 
-def run_axe(page, axe_source: str, selector: str | None = None) -> list[dict]:
-    """The serious and critical axe-core violations on the page (or inside `selector`)."""
-    # Evaluated by the test driver: a <script> added to the page would be refused by our CSP.
-    page.evaluate(axe_source)
-    results = page.evaluate(
-        """async (selector) => {
-            const r = await axe.run(selector || document, {resultTypes: ['violations']});
-            return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-                nodes: v.nodes.map(n => n.html)}));
-        }""",
-        selector,
-    )
-    return [v for v in results if v["impact"] in {"serious", "critical"}]
-
-
 def without_http_cache(page) -> None:
     """The fragment may be cached up to a minute (its Cache-Control): a test that checks a data
     change within seconds must not be answered from the browser's cache."""

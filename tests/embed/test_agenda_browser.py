@@ -10,8 +10,8 @@ import re
 import httpx
 import pytest
 
-from tests.conftest import DEMO_TODAY
-from tests.embed.conftest import execute, run_axe, watch
+from tests.conftest import DEMO_TODAY, axe_violations
+from tests.embed.conftest import execute, watch
 
 AT = f"{DEMO_TODAY.isoformat()}T14:30:00"
 POISON = '<img src=x onerror=alert(1)> "><script>alert(2)</script>'
@@ -210,12 +210,16 @@ def test_agenda_fragment_and_iframe_page_are_accessible(
             page = context.new_page()
             page.goto(host_site.add("/", host_page(code)))
             page.locator("section[id^=ldl-agenda] .ldl-event").first.wait_for(timeout=TIMEOUT)
-            assert run_axe(page, axe_source, "section[id^=ldl-agenda]") == [], (lang, theme, layout)
+            assert axe_violations(page, axe_source, "section[id^=ldl-agenda]", tags=None) == [], (
+                lang,
+                theme,
+                layout,
+            )
             page.close()
     page = context.new_page()
     page.goto(f"{demo_server.url}/embed/agenda?at={AT}&lang={lang}&days=30")
     page.locator("section[id^=ldl-agenda] .ldl-event").first.wait_for(timeout=TIMEOUT)
-    assert run_axe(page, axe_source) == []
+    assert axe_violations(page, axe_source, tags=None) == []
     context.close()
 
 
@@ -227,7 +231,7 @@ def test_agenda_configurator_is_accessible_and_follows_the_form(
     page = context.new_page()
     seen = watch(page)
     page.goto(f"{demo_server.url}/embed?widget=agenda&at={AT}&lang={lang}")
-    assert run_axe(page, axe_source) == []
+    assert axe_violations(page, axe_source, tags=None) == []
     page.locator("#embed-preview #ldl-agenda").wait_for(timeout=TIMEOUT)
     page.locator("input[name=lieu][value=circuit]").check()
     page.locator("#embed-preview #ldl-agenda .ldl-title-names").wait_for(timeout=TIMEOUT)

@@ -10,8 +10,8 @@ import re
 import httpx
 import pytest
 
-from tests.conftest import DEMO_TODAY
-from tests.embed.conftest import execute, run_axe, watch, without_http_cache
+from tests.conftest import DEMO_TODAY, axe_violations
+from tests.embed.conftest import execute, watch, without_http_cache
 
 AT = f"{DEMO_TODAY.isoformat()}T14:30:00"
 OPEN_AT_AT = ("Circuit", "Club 55", "La Trace")  # demo slots cover Monday 14:30
@@ -217,7 +217,10 @@ def test_fragment_in_a_host_page_is_accessible(demo_server, host_site, context, 
             page = context.new_page()
             page.goto(url)
             page.locator("section[id^=ldl-open-now]").wait_for(timeout=TIMEOUT)
-            assert run_axe(page, axe_source, "section[id^=ldl-open-now]") == [], (theme, layout)
+            assert axe_violations(page, axe_source, "section[id^=ldl-open-now]", tags=None) == [], (
+                theme,
+                layout,
+            )
             page.close()
 
 
@@ -226,7 +229,7 @@ def test_configurator_is_accessible(demo_server, context, axe_source, query):
     page = context.new_page()
     seen = watch(page)
     page.goto(f"{demo_server.url}/embed{query}")
-    assert run_axe(page, axe_source) == []
+    assert axe_violations(page, axe_source, tags=None) == []
     assert_clean(seen, context, {demo_server.url})
 
 
@@ -259,5 +262,5 @@ def test_iframe_page_is_accessible(demo_server, browser, axe_source):
     page = context.new_page()
     page.goto(f"{demo_server.url}/embed/open-now?at={AT}&show=all")
     page.locator("section[id^=ldl-open-now]").wait_for(timeout=TIMEOUT)
-    assert run_axe(page, axe_source) == []
+    assert axe_violations(page, axe_source, tags=None) == []
     context.close()

@@ -9,16 +9,16 @@ var/screenshots/ (git-ignored): look at them after changing the widget's markup 
 
 import html
 import re
-from pathlib import Path
 
 import httpx
 import pytest
 from playwright.sync_api import expect
 
 from lieux.embed.snippets import IFRAME_HEIGHT
-from tests.embed.conftest import run_axe, watch
+from tests.conftest import axe_violations
+from tests.embed.conftest import watch
+from tests.screenshots import shot
 
-SCREENSHOTS = Path(__file__).parents[2] / "var" / "screenshots"
 AFTERNOON = "2026-11-23T14:30:00+01:00"  # Monday: some demo lieux open, others closed
 NIGHT = "2026-11-24T03:00:00+01:00"  # every demo lieu closed
 WEDNESDAY_11 = "2026-11-25T11:00:00+01:00"
@@ -79,11 +79,6 @@ def boxes(widget) -> list[dict]:
     )
 
 
-def save(locator, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    locator.screenshot(path=SCREENSHOTS / f"{name}.png")
-
-
 def frame_or_widget(page, widget, variant: str):
     """What the visitor sees: the frame (its 420 px) for the iframe, else the widget."""
     return page.locator("iframe") if variant == "iframe" else widget
@@ -98,7 +93,7 @@ def test_name_state_and_address_are_separate_lines(
     context, page, widget, seen = open_variant(
         browser, demo_server, host_site, variant, width=width, at=AFTERNOON, show="all", theme=theme
     )
-    save(frame_or_widget(page, widget, variant), f"{variant}-{theme}-{width}")
+    shot(frame_or_widget(page, widget, variant), f"{variant}-{theme}-{width}")
     lieux = boxes(widget)
     assert len(lieux) == LIEUX_CHECKED
     for lieu in lieux:
@@ -134,7 +129,7 @@ def test_compact_layout_keeps_name_and_state_readable(
         layout="compact",
         theme="dark" if variant == "htmx" else "light",
     )
-    save(frame_or_widget(page, widget, variant), f"{variant}-compact-{width}")
+    shot(frame_or_widget(page, widget, variant), f"{variant}-compact-{width}")
     first = widget.locator(".ldl-lieu").first
     assert first.locator(".ldl-address").is_hidden()
     name = first.locator(".ldl-name").bounding_box()
@@ -154,7 +149,7 @@ def test_at_night_the_helplines_show_in_a_420px_frame_without_scrolling(
     context, page, widget, _seen = open_variant(
         browser, demo_server, host_site, "iframe", width=width, at=NIGHT, show="all", theme=theme
     )
-    save(page.locator("iframe"), f"iframe-night-{theme}-{width}")
+    shot(page.locator("iframe"), f"iframe-night-{theme}-{width}")
     where = widget.locator(".ldl-helplines").evaluate(
         "el => ({bottom: el.getBoundingClientRect().bottom, top: el.getBoundingClientRect().top,"
         " inner: window.innerHeight, scrolled: window.scrollY})"
@@ -184,7 +179,7 @@ def test_nothing_open_and_hours_unknown_in_each_variant(
         browser, server, host_site, variant, width=320, at=at, widget_lang=lang
     )
     if lang == "fr":
-        save(frame_or_widget(page, widget, variant), f"{variant}-{situation}-320")
+        shot(frame_or_widget(page, widget, variant), f"{variant}-{situation}-320")
     expect(widget.locator(".ldl-message")).to_contain_text(expected)
     helplines = widget.locator(".ldl-helplines")
     # The lines in the widget's language first: Tele-Onthaal in Dutch, Télé-Accueil in French.
@@ -217,5 +212,5 @@ def test_nothing_open_and_hours_unknown_are_accessible(
     )
     widget.locator(".ldl-others-title").click()  # the lines in other languages, unfolded
     expect(widget.locator(".ldl-others .ldl-call").first).to_be_visible()
-    assert run_axe(page, axe_source, "section[id^=ldl-open-now]") == []
+    assert axe_violations(page, axe_source, "section[id^=ldl-open-now]", tags=None) == []
     context.close()

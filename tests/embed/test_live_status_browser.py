@@ -9,19 +9,19 @@ now and lasts until tonight, whatever the hour the test runs. Screenshots of the
 import html
 import re
 from datetime import UTC, datetime
-from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.embed.conftest import run_axe, watch, without_http_cache
+from tests.conftest import axe_violations
+from tests.embed.conftest import watch, without_http_cache
 from tests.people import add_member, new_token_for
+from tests.screenshots import shot
 
 LIEU = "circuit"
 NOTE = "Fuite d'eau : réouverture demain"
 PHONE = {"width": 320, "height": 720}
 DESKTOP = {"width": 1280, "height": 900}
-SHOTS = Path(__file__).parents[2] / "var" / "screenshots" / "status"
 TIMEOUT = 15_000
 
 
@@ -47,7 +47,6 @@ def script_snippet(live_server) -> str:
 def test_closed_today_on_a_phone_reaches_a_partner_site(
     browser, live_server, host_site, seeded_path, axe_source
 ):
-    SHOTS.mkdir(parents=True, exist_ok=True)
     context, page = signed_in(browser, live_server, seeded_path, viewport=PHONE)
     page.goto(f"{live_server.url}/manage/{LIEU}")
     # The big choices are the first thing below the lieu's name on a phone's first screen.
@@ -56,7 +55,7 @@ def test_closed_today_on_a_phone_reaches_a_partner_site(
     assert box["y"] + box["height"] <= PHONE["height"] and box["width"] >= 250
     assert box["height"] >= 44
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    page.screenshot(path=SHOTS / "dashboard-320-light.png", full_page=True)
+    shot(page, "status/dashboard-320-light", full_page=True)
 
     page.get_by_label("Note affichée").fill(NOTE)
     # Enter in the note must not choose "open" by itself: nothing chosen, nothing published.
@@ -67,8 +66,8 @@ def test_closed_today_on_a_phone_reaches_a_partner_site(
     page.get_by_role("button", name="Publier").click()
     page.get_by_text("C'est publié").wait_for(timeout=TIMEOUT)
     assert page.get_by_role("button", name=re.compile("^Annuler")).is_visible()
-    page.screenshot(path=SHOTS / "dashboard-320-light-set.png", full_page=True)
-    assert run_axe(page, axe_source) == []
+    shot(page, "status/dashboard-320-light-set", full_page=True)
+    assert axe_violations(page, axe_source, tags=None) == []
     context.close()
 
     host = browser.new_context(locale="fr-BE", viewport=PHONE)
@@ -89,13 +88,12 @@ def test_closed_today_on_a_phone_reaches_a_partner_site(
     assert not seen.page_errors and not seen.dialogs
     assert host.cookies() == []
     item.scroll_into_view_if_needed()
-    widget_page.screenshot(path=SHOTS / "widget-320-live.png", full_page=True)
+    shot(widget_page, "status/widget-320-live", full_page=True)
     host.close()
 
 
 @pytest.mark.parametrize("lang", ["fr", "nl", "en"])
 def test_dashboard_accessible_and_looked_at(browser, live_server, seeded_path, axe_source, lang):
-    SHOTS.mkdir(parents=True, exist_ok=True)
     first, _page = signed_in(browser, live_server, seeded_path)
     session = first.storage_state()
     first.close()
@@ -109,6 +107,6 @@ def test_dashboard_accessible_and_looked_at(browser, live_server, seeded_path, a
             page.locator("#live-status").wait_for()
             assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
             if lang == "fr" or name == "320":
-                page.screenshot(path=SHOTS / f"dashboard-{lang}-{name}-{scheme}.png")
-            assert run_axe(page, axe_source) == [], (lang, name, scheme)
+                shot(page, f"status/dashboard-{lang}-{name}-{scheme}")
+            assert axe_violations(page, axe_source, tags=None) == [], (lang, name, scheme)
             context.close()

@@ -12,7 +12,6 @@ import html
 import re
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
 import httpx
 import pytest
@@ -20,13 +19,13 @@ import pytest
 from tests.embed.conftest import watch, without_http_cache
 from tests.live_server import LiveServer
 from tests.people import add_member, new_token_for
+from tests.screenshots import shot
 from tests.widget.conftest import seed_real
 
 PHONE = {"width": 360, "height": 740}
 TIMEOUT = 15_000
 DUTCH = "Een warme plek om samen koffie te drinken."
 NOTE = "Fuite d'eau : réouverture demain"
-SHOTS = Path(__file__).parents[2] / "var" / "screenshots" / "onboarding"
 
 
 @pytest.fixture
@@ -42,7 +41,6 @@ def test_a_coordinator_onboards_a_lieu_whose_live_status_reaches_a_partner_site(
     browser, real_only, host_site
 ):
     path, server = real_only
-    SHOTS.mkdir(parents=True, exist_ok=True)
     admin = browser.new_context(locale="fr-BE", viewport=PHONE)
     page = admin.new_page()
     token = new_token_for(path, add_member(path, "Coordination", admin=True), at=datetime.now(UTC))
@@ -93,7 +91,7 @@ def test_a_coordinator_onboards_a_lieu_whose_live_status_reaches_a_partner_site(
     phone.get_by_label("Note affichée").fill(NOTE)
     phone.get_by_role("button", name="Publier").click()
     phone.get_by_text("C'est publié").wait_for(timeout=TIMEOUT)
-    phone.screenshot(path=SHOTS / "dashboard-closed-today.png", full_page=True)
+    shot(phone, "onboarding/dashboard-closed-today", full_page=True)
     co.close()
 
     # The open-now answers read the data's revision at most every half second.
@@ -127,7 +125,7 @@ def test_a_coordinator_onboards_a_lieu_whose_live_status_reaches_a_partner_site(
     item.get_by_text(NOTE).wait_for(timeout=TIMEOUT)
     assert "ldl-state-closed" in item.locator(".ldl-state").get_attribute("class")
     assert not seen.page_errors and partner.cookies() == []
-    site.screenshot(path=SHOTS / "partner-widget.png", full_page=True)
+    shot(site, "onboarding/partner-widget", full_page=True)
     partner.close()
 
     reader = browser.new_context(locale="nl-BE", viewport=PHONE)
@@ -135,5 +133,5 @@ def test_a_coordinator_onboards_a_lieu_whose_live_status_reaches_a_partner_site(
     dutch.goto(f"{server.url}/lieux/le-phare?lang=nl")
     lead = dutch.locator("p.lead")
     assert DUTCH in lead.text_content() and "Frans" not in lead.text_content()
-    dutch.screenshot(path=SHOTS / "lieu-page-nl.png", full_page=True)
+    shot(dutch, "onboarding/lieu-page-nl", full_page=True)
     reader.close()

@@ -7,16 +7,16 @@ Screenshots go to var/screenshots/public-ux/ (git-ignored): look at them after a
 """
 
 from collections import Counter
-from pathlib import Path
 
 import httpx
 import pytest
 from playwright.sync_api import expect
 
-from tests.embed.conftest import run_axe, watch
+from tests import screenshots
+from tests.conftest import axe_violations
+from tests.embed.conftest import watch
 from tests.embed.test_browser import TIMEOUT, assert_clean, host_page, snippet
 
-SHOTS = Path(__file__).parents[2] / "var" / "screenshots" / "public-ux"
 WHITE = "rgb(255, 255, 255)"
 DARK = "rgb(27, 29, 28)"  # widget.css's dark background, #1b1d1c
 LOCALES = {"fr": "fr-BE", "nl": "nl-BE"}
@@ -33,8 +33,7 @@ def visitor(browser, *, width=360, scheme="dark", lang="fr"):
 
 
 def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
+    screenshots.shot(page, f"public-ux/{name}", full_page=True)
 
 
 @pytest.mark.parametrize("lang", ["fr", "nl"])
@@ -177,7 +176,7 @@ def test_several_widgets_of_the_script_on_one_page_have_ids_of_their_own(
     open_now = [(w, title) for w, title in labels if w.startswith("ldl-open-now")]
     assert len(open_now) == 3 and all(title == f"{w}-title" for w, title in open_now), labels
     assert len({w for w, _title in labels}) == 5
-    assert run_axe(page, axe_source) == []
+    assert axe_violations(page, axe_source, tags=None) == []
     assert_clean(seen, context, {demo_server.url, host_site.url})
     context.close()
 
@@ -204,6 +203,6 @@ def test_two_htmx_snippets_on_one_page_have_ids_of_their_own(
     # Each shows its own commune: hx-select picked its own widget out of its own answer.
     texts = page.locator(WIDGET).all_inner_texts()
     assert "1030 Schaerbeek" in texts[0] and "1070 Anderlecht" in texts[1]
-    assert run_axe(page, axe_source) == []
+    assert axe_violations(page, axe_source, tags=None) == []
     assert_clean(seen, context, {demo_server.url, host_site.url})
     context.close()

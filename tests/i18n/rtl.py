@@ -1,9 +1,6 @@
 """Measuring a right-to-left layout in Chromium: where a text sits in its box, in which order
 the characters of a number are drawn, whether the page scrolls sideways."""
 
-from pathlib import Path
-
-SCREENSHOTS = Path(__file__).parents[2] / "var" / "screenshots" / "i18n"
 TIMEOUT = 15_000
 # A pixel or two of rounding between a text's box and its container's content edge.
 SLACK = 2.5
@@ -68,13 +65,3 @@ def drawn_left_to_right(locator) -> bool:
 
 def scrolls_sideways(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
-
-
-def save(locator_or_page, name: str, *, full_page: bool = False) -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    if full_page:
-        locator_or_page.screenshot(path=path, full_page=True)
-    else:
-        locator_or_page.screenshot(path=path)
-    return path

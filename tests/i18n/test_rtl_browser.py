@@ -16,12 +16,12 @@ from tests.conftest import axe_violations
 from tests.i18n.rtl import (
     TIMEOUT,
     drawn_left_to_right,
-    save,
     scrolls_sideways,
     sits_at_left,
     sits_at_right,
     text_box,
 )
+from tests.screenshots import shot
 
 AFTERNOON = "2026-11-23T14:30:00+01:00"  # Monday: some demo lieux open, Club 55 among them
 NIGHT = "2026-11-24T03:00:00+01:00"  # every demo lieu closed: the helplines come first
@@ -57,7 +57,7 @@ def test_an_arabic_lieu_page_mirrors(browser, read_only_server, width):
             "sideways": scrolls_sideways(page),
         }
         if lang == "ar":
-            save(page, f"ar-lieu-page-{width}", full_page=width == 360)
+            shot(page, f"i18n/ar-lieu-page-{width}", full_page=width == 360)
             # The time ranges and the phone number read left to right inside Arabic.
             assert drawn_left_to_right(page.locator("table.hours td span[dir=ltr]").first)
             assert drawn_left_to_right(page.locator("dd a[href^='tel:']"))
@@ -103,7 +103,7 @@ def test_the_home_page_widget_puts_the_state_at_the_start(browser, read_only_ser
         assert drawn_left_to_right(page.locator("#helplines .number").first)
         assert not scrolls_sideways(page)
         if lang == "ar":
-            save(page, f"ar-home-{width}", full_page=width == 360)
+            shot(page, f"i18n/ar-home-{width}", full_page=width == 360)
         context.close()
 
 
@@ -147,7 +147,7 @@ def test_the_arabic_widget_mirrors_on_a_partner_page(
     widget = root.locator("section[id^=ldl-open-now]")
     widget.wait_for(timeout=TIMEOUT)
     expect(widget).to_have_css("container-type", "inline-size", timeout=TIMEOUT)
-    save(page.locator("iframe") if variant == "iframe" else widget, f"ar-{variant}-{width}")
+    shot(page.locator("iframe") if variant == "iframe" else widget, f"i18n/ar-{variant}-{width}")
     # The partner's page stays left to right; only the widget turns.
     assert page.evaluate("document.documentElement.dir") == ""
     assert sits_at_left(text_box(page.locator("h1")))
@@ -183,7 +183,10 @@ def test_the_arabic_agenda_widget_mirrors_on_a_partner_page(
     root = page.frame_locator("iframe") if variant == "iframe" else page
     widget = root.locator("section[id^=ldl-agenda]")
     widget.locator(".ldl-day").first.wait_for(timeout=TIMEOUT)
-    save(page.locator("iframe") if variant == "iframe" else widget, f"ar-agenda-{variant}-{width}")
+    shot(
+        page.locator("iframe") if variant == "iframe" else widget,
+        f"i18n/ar-agenda-{variant}-{width}",
+    )
     assert page.evaluate("document.documentElement.dir") == ""
     assert widget.get_attribute("dir") == "rtl"
     assert sits_at_right(text_box(widget.locator(".ldl-title")))
@@ -240,7 +243,7 @@ SCREENS = {
 @pytest.mark.parametrize("name", SCREENS)
 def test_arabic_screens_at_360px(browser, read_only_server, name, scheme):
     context, page = open_page(browser, read_only_server, SCREENS[name], width=360, scheme=scheme)
-    save(page, f"ar-360-{name}-{scheme}", full_page=True)
+    shot(page, f"i18n/ar-360-{name}-{scheme}", full_page=True)
     assert not scrolls_sideways(page)
     context.close()
 
@@ -255,6 +258,6 @@ def test_arabic_widgets_on_a_partner_page_at_360px(
     root = page.locator(f"section[id^=ldl-{widget}]")  # a script widget's id ends with its uid
     root.wait_for(timeout=TIMEOUT)
     expect(root).to_have_css("container-type", "inline-size", timeout=TIMEOUT)
-    save(page, f"ar-360-partner-{widget}-{scheme}", full_page=True)
+    shot(page, f"i18n/ar-360-partner-{widget}-{scheme}", full_page=True)
     assert not scrolls_sideways(page)
     context.close()

@@ -5,7 +5,6 @@ never signed in. The new pages pass axe-core in fr/nl/en."""
 import re
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -16,8 +15,8 @@ from tests.conftest import axe_violations
 from tests.live_server import LiveServer
 from tests.mail.conftest import MAIL_FROM, SMTP_PASSWORD, SMTP_USER
 from tests.people import LIEU_A, add_member, new_token_for
+from tests.screenshots import shot
 
-SHOTS = Path(__file__).parents[2] / "var" / "screenshots" / "mail"
 PHONE = {"width": 360, "height": 740}
 
 
@@ -50,13 +49,12 @@ def _t(lang: str, message: str) -> str:
 
 def test_an_address_given_in_dutch_and_its_unsubscribe_link(browser, mail_server, seeded_path):
     server, mailbox = mail_server
-    SHOTS.mkdir(parents=True, exist_ok=True)
     context, page = _signed_in(browser, server, seeded_path, "nl")
     page.get_by_label(_t("nl", "Votre adresse e-mail")).fill("nadia@example.org")
     page.get_by_label(_t("nl", "les problèmes signalés par les visiteurs sur mes lieux")).uncheck()
     page.get_by_role("button", name=_t("nl", "Enregistrer")).click()
     page.get_by_role("status").wait_for()
-    page.screenshot(path=SHOTS / "phone-me-nl.png", full_page=True)
+    shot(page, "mail/phone-me-nl", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     context.close()
     deadline = time.monotonic() + 30
@@ -76,7 +74,7 @@ def test_an_address_given_in_dutch_and_its_unsubscribe_link(browser, mail_server
     assert "n***@example.org" in page.content()
     page.get_by_role("button", name=_t("nl", "Confirmer")).click()
     page.get_by_role("heading", name=_t("nl", "C'est fait")).wait_for()
-    page.screenshot(path=SHOTS / "phone-unsubscribed-nl.png", full_page=True)
+    shot(page, "mail/phone-unsubscribed-nl", full_page=True)
     assert stranger.cookies() == []  # neither page set a cookie
     stranger.close()
     db = database.connect(seeded_path)
@@ -113,7 +111,7 @@ def test_the_new_pages_pass_axe(browser, mail_server, seeded_path, axe_source, l
     page.locator("#undelivered").wait_for()
     assert "coord@example.org" in page.locator("#undelivered").text_content()
     assert axe_violations(page, axe_source) == [], f"/admin with undelivered mail ({lang})"
-    page.screenshot(path=SHOTS / f"phone-admin-undelivered-{lang}.png", full_page=True)
+    shot(page, f"mail/phone-admin-undelivered-{lang}", full_page=True)
     for done in (False, True):
         page.goto(f"{server.url}/unsubscribe/{message.unsubscribe_token}?lang={lang}")
         if done:

@@ -4,7 +4,6 @@ LIEUX_ANNOUNCE_DAYS). The live server runs on the real clock: the dates are draw
 Screenshots (360 and 1280 px) go to var/screenshots/hours/."""
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
@@ -13,15 +12,14 @@ from lieux import db as database
 from lieux.db.lieux import get_lieu
 from lieux.members.invites import issue_invite
 from tests.conftest import axe_violations
+from tests.screenshots import shot
 
 LIEU = "circuit"
-SHOTS = Path(__file__).parents[2] / "var" / "screenshots" / "hours"
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 
 
 def test_a_co_manager_enters_summer_hours_at_360px(live_server, seeded_path, browser, axe_source):
-    SHOTS.mkdir(parents=True, exist_ok=True)
     now = datetime.now(UTC)
     today = now.astimezone(ZoneInfo("Europe/Brussels")).date()
     start, end = today + timedelta(days=10), today + timedelta(days=40)
@@ -46,7 +44,7 @@ def test_a_co_manager_enters_summer_hours_at_360px(live_server, seeded_path, bro
         page.get_by_label(f"{day}, ouverture 1").nth(1).fill("10:00")
         page.get_by_label(f"{day}, fermeture 1").nth(1).fill("14:00")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    page.screenshot(path=str(SHOTS / "hours-period-360-typed.png"), full_page=True)
+    shot(page, "hours/hours-period-360-typed", full_page=True)
     page.get_by_role("button", name="Enregistrer les horaires").click()
     page.wait_for_load_state()
 
@@ -67,7 +65,7 @@ def test_a_co_manager_enters_summer_hours_at_360px(live_server, seeded_path, bro
             if name in ("lieu", "directory"):
                 said = " ".join(page.locator("main").inner_text().split())
                 assert f"Horaires d'été à partir du {first_day}" in said.replace("1er", "1"), path
-            page.screenshot(path=str(SHOTS / f"hours-period-{width}-{name}.png"), full_page=True)
+            shot(page, f"hours/hours-period-{width}-{name}", full_page=True)
             scroll = page.evaluate("document.documentElement.scrollWidth")
             found = axe_violations(page, axe_source)
             if found or scroll > viewport["width"]:

@@ -3,7 +3,6 @@ whole and offer "Copier" / "Partager" where the browser can; the activity form s
 weekday a repetition takes as the date changes. Screenshots go to var/screenshots/manage/."""
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -11,9 +10,9 @@ from lieux import db as database
 from lieux.db.lieux import get_lieu
 from lieux.members.invites import issue_invite
 from tests.conftest import axe_violations
+from tests.screenshots import shot
 
 LIEU = "circuit"
-SHOTS = Path(__file__).parents[2] / "var" / "screenshots" / "manage"
 PHONE = {"width": 320, "height": 640}
 # Web Share as a phone has it: records what was shared instead of opening a share sheet.
 FAKE_SHARE = """
@@ -85,12 +84,11 @@ def test_the_personal_link_is_whole_and_copied_with_feedback(
     assert not page.get_by_role("button", name="Partager le lien").is_visible()
     copy = page.get_by_role("button", name="Copier le lien")
     assert copy.is_visible() and copy.bounding_box()["height"] >= 40
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "welcome-320-before-copy.png"), full_page=True)
+    shot(page, "manage/welcome-320-before-copy", full_page=True)
     copy.click()
     page.get_by_role("status").filter(has_text="Lien copié").wait_for()
     assert page.evaluate("navigator.clipboard.readText()") == text
-    page.screenshot(path=str(SHOTS / "welcome-320-copied.png"), full_page=True)
+    shot(page, "manage/welcome-320-copied", full_page=True)
     assert axe_violations(page, axe_source) == []
 
 
@@ -120,7 +118,7 @@ def test_an_invite_created_in_the_page_offers_copy_too(live_server, seeded_path,
     page.get_by_role("button", name="Copier le lien").click()
     page.get_by_role("status").filter(has_text="Lien copié").wait_for()
     assert page.evaluate("navigator.clipboard.readText()") == link.text_content().strip()
-    page.screenshot(path=str(SHOTS / "invite-created-320.png"), full_page=True)
+    shot(page, "manage/invite-created-320", full_page=True)
 
 
 def test_without_javascript_the_link_is_there_and_no_dead_button(live_server, seeded_path, phone):
@@ -146,7 +144,7 @@ def test_the_activity_form_says_the_weekday_as_the_date_changes(live_server, see
     page.get_by_label("Jour", exact=True).fill("2026-12-31")
     assert page.locator("#day-hint").text_content() == "C'est un jeudi."
     assert page.locator("#repeat-monthly").text_content() == " — le dernier jeudi du mois"
-    page.screenshot(path=str(SHOTS / "activity-new-320-weekday.png"), full_page=True)
+    shot(page, "manage/activity-new-320-weekday", full_page=True)
 
 
 def test_the_new_parts_are_accessible_and_fit_320px(live_server, seeded_path, phone, axe_source):

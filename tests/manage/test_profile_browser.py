@@ -4,7 +4,6 @@ the profile form and the lieu page pass axe-core in FR/NL/EN and fit 320 px. Scr
 and dark, 320 px and 1280 px) go to var/screenshots/profile/."""
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -12,9 +11,9 @@ from lieux import db as database
 from lieux.db.lieux import get_lieu
 from lieux.members.invites import issue_invite
 from tests.conftest import axe_violations
+from tests.screenshots import shot
 
 LIEU = "babel-zin"
-SHOTS = Path(__file__).parents[2] / "var" / "screenshots" / "profile"
 SIZES = {"320": {"width": 320, "height": 640}, "1280": {"width": 1280, "height": 900}}
 
 
@@ -47,7 +46,6 @@ def width(page) -> int:
 
 def test_a_co_manager_fills_the_profile_on_a_phone(live_server, joined, axe_source, browser):
     context, page = joined
-    SHOTS.mkdir(parents=True, exist_ok=True)
     page.goto(f"{live_server.url}/manage/{LIEU}")
     page.get_by_role("link", name="Fiche du lieu").click()
     page.get_by_role("heading", name="Fiche du lieu — Babel'Zin").wait_for()
@@ -70,7 +68,7 @@ def test_a_co_manager_fills_the_profile_on_a_phone(live_server, joined, axe_sour
     assert page.get_by_label("Arabe").is_checked()
     assert width(page) <= 320
     assert axe_violations(page, axe_source) == []
-    page.screenshot(path=str(SHOTS / "profile-errors-320-light.png"), full_page=True)
+    shot(page, "profile/profile-errors-320-light", full_page=True)
     state = context.storage_state()
     for scheme in ("light", "dark"):
         for size, viewport in SIZES.items():
@@ -79,13 +77,13 @@ def test_a_co_manager_fills_the_profile_on_a_phone(live_server, joined, axe_sour
             other = browser.new_context(
                 locale="fr-BE", viewport=viewport, color_scheme=scheme, storage_state=state
             )
-            shot = other.new_page()
-            shot.goto(f"{live_server.url}/manage/{LIEU}/profile")
-            shot.get_by_label("Code postal").fill("7000")
-            shot.get_by_label("Site web").fill("ftp://exemple")
-            shot.get_by_role("button", name="Enregistrer la fiche").click()
-            shot.locator("#website-error").wait_for()
-            shot.screenshot(path=str(SHOTS / f"profile-errors-{size}-{scheme}.png"), full_page=True)
+            look = other.new_page()
+            look.goto(f"{live_server.url}/manage/{LIEU}/profile")
+            look.get_by_label("Code postal").fill("7000")
+            look.get_by_label("Site web").fill("ftp://exemple")
+            look.get_by_role("button", name="Enregistrer la fiche").click()
+            look.locator("#website-error").wait_for()
+            shot(look, f"profile/profile-errors-{size}-{scheme}", full_page=True)
             other.close()
     field.fill("1160")
     page.get_by_role("button", name="Enregistrer la fiche").click()
@@ -98,9 +96,9 @@ def test_a_co_manager_fills_the_profile_on_a_phone(live_server, joined, axe_sour
     for scheme in ("light", "dark"):
         for size, viewport in SIZES.items():
             other = browser.new_context(locale="nl-BE", viewport=viewport, color_scheme=scheme)
-            shot = other.new_page()
-            shot.goto(f"{live_server.url}/lieux/{LIEU}?lang=nl")
-            shot.screenshot(path=str(SHOTS / f"lieu-nl-{size}-{scheme}.png"), full_page=True)
+            look = other.new_page()
+            look.goto(f"{live_server.url}/lieux/{LIEU}?lang=nl")
+            shot(look, f"profile/lieu-nl-{size}-{scheme}", full_page=True)
             other.close()
 
 
@@ -133,8 +131,7 @@ def test_the_stale_reminder_is_one_tap_on_the_dashboard(live_server, browser, se
     page.goto(f"{live_server.url}/manage/le-delta")
     reminder = page.locator("#hours-reminder")
     assert "Horaires à confirmer" in reminder.inner_text()
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "dashboard-reminder-320-light.png"), full_page=True)
+    shot(page, "profile/dashboard-reminder-320-light", full_page=True)
     page.get_by_role("button", name="Les horaires sont toujours justes").click()
     page.get_by_text("les horaires sont notés comme vérifiés").wait_for()
     assert page.locator("#hours-reminder").count() == 0

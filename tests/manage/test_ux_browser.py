@@ -5,7 +5,6 @@ website field and the error banner, the readable log and its undo, activities in
 Screenshots go to var/screenshots/manage/ux-*.png."""
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -20,11 +19,11 @@ from lieux.i18n import translations
 from lieux.manage import actions
 from lieux.manage.notices import NOTICES
 from lieux.members.invites import issue_invite
+from tests import screenshots
 from tests.conftest import axe_violations
 from tests.people import add_member, new_token_for
 
 LIEU = "circuit"
-SHOTS = Path(__file__).parents[2] / "var" / "screenshots" / "manage"
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 ZONE = ZoneInfo("Europe/Brussels")
@@ -99,9 +98,8 @@ def in_view(page, selector: str) -> bool:
 
 def shot(page, name: str, *, whole: bool = False) -> None:
     """What the person sees on arrival (or the `whole` page)."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
     width = page.viewport_size["width"]
-    page.screenshot(path=str(SHOTS / f"ux-{name}-{width}.png"), full_page=whole)
+    screenshots.shot(page, f"manage/ux-{name}-{width}", full_page=whole)
 
 
 @pytest.mark.parametrize("lang", ["fr", "nl"])

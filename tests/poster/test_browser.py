@@ -2,7 +2,6 @@
 its QR codes decoded from the rendered page, axe-core in every language."""
 
 import io
-from pathlib import Path
 
 import pytest
 import zxingcpp
@@ -10,8 +9,8 @@ from PIL import Image
 
 from tests.conftest import axe_violations
 from tests.poster.conftest import BUSY
+from tests.screenshots import shot
 
-SHOTS = Path(__file__).parents[2] / "var" / "screenshots" / "poster"
 WEEK = "2026-11-23"  # the live server runs on the machine's clock: always name the week
 # A4 at the CSS 96 px per inch, less the 12 mm margins of @page.
 A4_CONTENT = (round((210 - 24) / 25.4 * 96), round((297 - 24) / 25.4 * 96))
@@ -36,8 +35,7 @@ def open_page(browser, url, *, width, height=900, scheme="light", scale=1):
 def test_screen_layouts(busy_server, browser, width, scheme):
     url = f"{busy_server.url}/lieux/{BUSY}/poster?week={WEEK}"
     context, page, errors = open_page(browser, url, width=width, scheme=scheme)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SHOTS / f"poster-{width}-{scheme}.png", full_page=True)
+    shot(page, f"poster/poster-{width}-{scheme}", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert page.get_by_role("button", name="Imprimer cette affiche").is_visible()
     assert page.get_by_role("heading", level=1).inner_text() == "Babel'Zin"
@@ -54,8 +52,7 @@ def test_printed_it_fits_one_a4_page_with_only_the_poster(busy_server, browser, 
     url = f"{busy_server.url}/lieux/{slug}/poster?week={week}&lang={lang}"
     context, page, _errors = open_page(browser, url, width=A4_CONTENT[0], height=A4_CONTENT[1])
     page.emulate_media(media="print")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SHOTS / f"poster-print-a4-{slug}-{lang}.png", full_page=True)
+    shot(page, f"poster/poster-print-a4-{slug}-{lang}", full_page=True)
     assert page.evaluate("document.documentElement.scrollHeight") <= A4_CONTENT[1]
     assert page.evaluate("document.documentElement.scrollWidth") <= A4_CONTENT[0]
     assert not page.locator("nav.screen-only").is_visible()
@@ -91,8 +88,7 @@ def test_the_calendar_code_opens_the_subscribe_box_on_a_phone(busy_server, brows
     suffix = "" if lang == "fr" else f"?lang={lang}"
     url = f"{busy_server.url}/lieux/{BUSY}{suffix}#subscribe"
     context, page, errors = open_page(browser, url, width=360, height=740)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SHOTS / f"poster-qr-opens-subscribe-{lang}-360.png")
+    shot(page, f"poster/poster-qr-opens-subscribe-{lang}-360")
     title = page.locator("#subscribe-title").bounding_box()
     assert 0 <= title["y"] < 740
     webcal = page.locator("#subscribe a.button").first

@@ -29,12 +29,12 @@ from tests.embed.conftest import HostSite, watch
 from tests.live_server import LiveServer
 from tests.people import add_member, new_token_for
 from tests.reports.conftest import audit_of_reports, stored
+from tests.screenshots import shot
 from tests.widget.conftest import seed_real
 
 LIEU = "circuit"
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
-SHOTS = Path(__file__).parents[2] / "var" / "screenshots" / "reports"
 TIMEOUT = 15_000
 MESSAGE = "Porte close à 14h, personne ne répond au téléphone"
 
@@ -98,7 +98,6 @@ def fits(page, width: int) -> None:
 def test_a_visitor_reports_from_a_partner_widget_and_the_co_manager_resolves(
     browser, server, partner, real_path, axe_source
 ):
-    SHOTS.mkdir(parents=True, exist_ok=True)
     visitor = browser.new_context(locale="fr-BE", viewport=PHONE, has_touch=True, is_mobile=True)
     page = visitor.new_page()
     seen = watch(page)
@@ -106,7 +105,7 @@ def test_a_visitor_reports_from_a_partner_widget_and_the_co_manager_resolves(
     item = page.locator("section[id^=ldl-open-now] .ldl-lieu", has_text="Circuit")
     item.locator(".ldl-state-open").wait_for(timeout=TIMEOUT)  # shown open
     fits(page, PHONE["width"])
-    page.screenshot(path=SHOTS / "partner-widget-360.png", full_page=True)
+    shot(page, "reports/partner-widget-360", full_page=True)
     link = item.get_by_role("link", name="Signaler un problème")
     box = link.bounding_box()
     assert box["height"] >= 24 and box["width"] >= 24  # WCAG 2.2 target size
@@ -122,7 +121,7 @@ def test_a_visitor_reports_from_a_partner_widget_and_the_co_manager_resolves(
     shown = report.locator(".report-shown")
     assert "Ouvert maintenant" in shown.inner_text()
     fits(report, PHONE["width"])
-    report.screenshot(path=SHOTS / "form-360.png", full_page=True)
+    shot(report, "reports/form-360", full_page=True)
     report.get_by_label("Fermé alors qu'affiché ouvert").tap()
     report.get_by_label("Ce que vous avez constaté (facultatif)").fill(MESSAGE)
     report.get_by_role("button", name="Envoyer le signalement").tap()
@@ -130,7 +129,7 @@ def test_a_visitor_reports_from_a_partner_widget_and_the_co_manager_resolves(
     elapsed = clock.monotonic() - started
     assert elapsed < 60
     fits(report, PHONE["width"])
-    report.screenshot(path=SHOTS / "thanks-360.png", full_page=True)
+    shot(report, "reports/thanks-360", full_page=True)
     assert not seen.console_errors and not seen.page_errors
     [sent] = stored(real_path)
     assert (sent.lieu_slug, sent.kind, sent.message, sent.shown.state) == (
@@ -157,7 +156,7 @@ def test_a_visitor_reports_from_a_partner_widget_and_the_co_manager_resolves(
     assert MESSAGE in card.inner_text()
     assert "Le site affichait alors" in card.inner_text() and "ouvert" in card.inner_text()
     fits(dash, PHONE["width"])
-    card.screenshot(path=SHOTS / "dashboard-report-360.png")
+    shot(card, "reports/dashboard-report-360")
     assert axe_violations(dash, axe_source) == []
     card.get_by_label("Note (facultative)").fill("Clé perdue, rouvert à 15h")
     with dash.expect_navigation(url=re.compile(rf"/manage/{LIEU}\?resolved=1")):
@@ -174,13 +173,12 @@ def test_a_visitor_reports_from_a_partner_widget_and_the_co_manager_resolves(
     dash.goto(f"{server.url}/manage/{LIEU}/reports")
     dash.get_by_role("heading", name="Déjà traités").wait_for()
     fits(dash, PHONE["width"])
-    dash.screenshot(path=SHOTS / "reports-360.png", full_page=True)
+    shot(dash, "reports/reports-360", full_page=True)
     manager.close()
 
 
 @pytest.mark.parametrize("lang", ["fr", "nl", "en"])
 def test_the_report_page_passes_axe_in_each_language(browser, server, axe_source, lang):
-    SHOTS.mkdir(parents=True, exist_ok=True)
     for name, viewport in (("360", PHONE), ("1280", DESKTOP)):
         context = browser.new_context(locale="fr-BE", viewport=viewport)
         page = context.new_page()
@@ -192,12 +190,12 @@ def test_the_report_page_passes_axe_in_each_language(browser, server, axe_source
         assert page.locator("html").get_attribute("lang") == lang
         assert axe_violations(page, axe_source) == [], (lang, name)
         fits(page, viewport["width"])
-        page.screenshot(path=SHOTS / f"form-{lang}-{name}.png", full_page=True)
+        shot(page, f"reports/form-{lang}-{name}", full_page=True)
         # sent without choosing: the error says what to do, next to the choices
         page.get_by_role("button").last.click()
         page.locator("#kind-error").wait_for()
         assert axe_violations(page, axe_source) == [], (lang, name, "errors")
-        page.screenshot(path=SHOTS / f"form-errors-{lang}-{name}.png", full_page=True)
+        shot(page, f"reports/form-errors-{lang}-{name}", full_page=True)
         page.goto(f"{server.url}/lieux/{LIEU}/report?sent=1&lang={lang}")
         assert axe_violations(page, axe_source) == [], (lang, name, "thanks")
         # (the form sent with its errors answers 400: the browser logs that load, rightly)
@@ -209,7 +207,6 @@ def test_the_report_page_passes_axe_in_each_language(browser, server, axe_source
 def test_the_follow_up_pages_on_a_phone_and_a_desktop(browser, server, real_path, axe_source):
     """The dashboard, the lieu's reports and /admin with two open reports: readable at 360 px
     and 1280 px, no serious axe violation."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
     db = database.connect(real_path)
     for kind, message, contact in (
         ("found-closed", MESSAGE, "lea@example.org"),
@@ -229,7 +226,7 @@ def test_the_follow_up_pages_on_a_phone_and_a_desktop(browser, server, real_path
         page.goto(f"{server.url}/signin/{new_token_for(real_path, admin, at=datetime.now(UTC))}")
         page.get_by_role("button", name="Se connecter sur cet appareil").click()
         page.wait_for_url(lambda url: "/signin/" not in url)
-        for shot, path in (
+        for view, path in (
             ("dashboard", f"/manage/{LIEU}"),
             ("reports", f"/manage/{LIEU}/reports"),
             ("admin", "/admin"),
@@ -239,6 +236,6 @@ def test_the_follow_up_pages_on_a_phone_and_a_desktop(browser, server, real_path
                 page.get_by_role("heading", name="À traiter (2)")
             ).wait_for()
             fits(page, viewport["width"])
-            assert axe_violations(page, axe_source) == [], (shot, name)
-            page.screenshot(path=SHOTS / f"{shot}-{name}.png", full_page=True)
+            assert axe_violations(page, axe_source) == [], (view, name)
+            shot(page, f"reports/{view}-{name}", full_page=True)
         context.close()

@@ -5,14 +5,12 @@ Screenshots of each case go to var/screenshots/ (git-ignored): look at them afte
 pages' markup or CSS.
 """
 
-from pathlib import Path
-
 import pytest
 
 from tests.conftest import axe_violations, read_only
+from tests.screenshots import shot
 from tests.widget.conftest import seed_real
 
-SCREENSHOTS = Path(__file__).parents[2] / "var" / "screenshots"
 NIGHT = "2026-11-24T03:00"
 PHONE = {"width": 320, "height": 640}
 # The two lines a person at night is most likely to call come first in every language.
@@ -42,8 +40,7 @@ def on_first_screen(box: dict) -> bool:
 def test_helplines_on_the_first_screen_at_night(read_only_server, phone, name, path, lang):
     separator = "&" if "?" in path else "?"
     phone.goto(f"{read_only_server.url}{path}{separator}at={NIGHT}&lang={lang}")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    phone.screenshot(path=SCREENSHOTS / f"pages-{name}-night-{lang}-320.png")
+    shot(phone, f"pages-{name}-night-{lang}-320")
     assert on_first_screen(phone.locator("#nothing-open-title").bounding_box())
     calls = boxes(phone, "#nothing-open .helpline-list a.call")
     assert len(calls) == 6
@@ -65,8 +62,7 @@ def real_server(tmp_path_factory):
 
 def test_unknown_hours_lieux_to_call_first_helplines_one_tap_away(real_server, phone):
     phone.goto(f"{real_server.url}/lieux?open=now&at=2026-11-25T11:00&lang=fr")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    phone.screenshot(path=SCREENSHOTS / "pages-open-now-unknown-fr-320.png", full_page=True)
+    shot(phone, "pages-open-now-unknown-fr-320", full_page=True)
     notice = phone.locator("#hours-unknown")
     notice.scroll_into_view_if_needed()
     assert "appelez avant de passer" in notice.inner_text()

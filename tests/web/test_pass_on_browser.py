@@ -8,16 +8,15 @@ The server runs on the machine's clock: every page here names its instant with `
 Screenshots go to var/screenshots/public-ux/ (git-ignored).
 """
 
-from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
 from lieux.web.share import SMS_LIMIT, gsm_text, sms_length
+from tests import screenshots
 from tests.conftest import axe_violations
 from tests.embed.conftest import real_server, watch  # noqa: F401 (real_server: a fixture)
 
-SHOTS = Path(__file__).parents[2] / "var" / "screenshots" / "public-ux"
 MONDAY_NOON = "2026-12-07T12:00"  # Circuit is open 10:00-16:00
 SUNDAY_CLOSING = "2026-12-06T16:40"  # L'Entr'Act closes at 17:00
 SUNDAY_OPENING = "2026-12-06T14:45"  # Le Pianocktail opens at 15:00
@@ -49,8 +48,7 @@ def open_page(browser, url, *, width=360, lang="fr", scheme="light", stubs=True,
 
 
 def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
+    screenshots.shot(page, f"public-ux/{name}", full_page=True)
 
 
 def luminance(rgb: str) -> float:

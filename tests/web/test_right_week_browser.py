@@ -6,14 +6,13 @@ The server runs on the machine's clock: every page here names its instant with `
 Screenshots go to var/screenshots/public-ux/ (git-ignored): look at them after a change.
 """
 
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from tests import screenshots
 from tests.conftest import axe_violations
 
-SHOTS = Path(__file__).parents[2] / "var" / "screenshots" / "public-ux"
 SUNDAY_NIGHT = "2026-12-06T21:00"  # the evening the issue was found
 SATURDAY = "2026-12-12T15:00"  # the issue's example: "Ouverts le samedi 12 décembre à 15:00"
 COMING_WEEK = [f"2026-12-{day:02d}" for day in range(6, 14)]  # today and the next seven days
@@ -32,8 +31,7 @@ def open_page(browser, url: str, *, width: int, lang: str = "fr"):
 
 
 def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
+    screenshots.shot(page, f"public-ux/{name}", full_page=True)
 
 
 @pytest.mark.parametrize("lang", ["fr", "nl"])
