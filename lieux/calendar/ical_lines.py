@@ -135,15 +135,17 @@ def event(
     properties set to TRUE, `transparent`: TRANSP), as icalendar writes an Event given them;
     the texts left empty are left out."""
     written = stamp(modified)
+    # a changed date not moved (most cancelled ones) starts at its RECURRENCE-ID: written once
+    rid = "" if recurrence_id is None else when(recurrence_id, all_day, zone)
     lines = [
         f"SUMMARY:{text(summary)}",
-        f"DTSTART{when(starts, all_day, zone)}",
+        f"DTSTART{rid if starts == recurrence_id else when(starts, all_day, zone)}",
         f"DTEND{when(ends, all_day, zone)}",
         f"DTSTAMP:{written}",
         f"UID:{text(uid)}",
     ]
-    if recurrence_id is not None:
-        lines.append(f"RECURRENCE-ID{when(recurrence_id, all_day, zone)}")
+    if rid:
+        lines.append(f"RECURRENCE-ID{rid}")
     lines.append(f"SEQUENCE:{sequence}")
     if rrule:
         lines.append(f"RRULE:{rrule}")
