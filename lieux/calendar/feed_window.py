@@ -46,7 +46,7 @@ def in_window(activity: Activity, start: datetime, zone: ZoneInfo) -> Activity |
     dates = occurrences_among(activity, [o.recurrence_id for o in candidates], zone)
     kept = tuple(o for o in candidates if o.recurrence_id in dates)
     # A date of the rule within HORIZON of the window is the answer `ended_before` would walk
-    # the rule for: a walk saved per series (two thirds of a feed's build were such walks).
+    # the rule for: one walk per series, not two (the walks were half of a feed's rebuild).
     earliest = (start - duration).replace(tzinfo=None)
     on_time = any(earliest <= o.recurrence_id <= earliest + HORIZON for o in kept)
     if not on_time and ended_before(activity, start, zone):
