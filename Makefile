@@ -126,14 +126,16 @@ screenshots: $(VENV)/.test-deps browser test-assets ## the browser tests, saving
 # servers the tests start too. The browser tests are left out: Chromium does not run under it.
 # Only the tests that can read the machine's clock (marker real_clock: they start `lieux` or run
 # its CLI; every other test pins "now", and a tripwire fails it if it reads the clock) can see
-# the moved clock: `test-dates` runs those, `test-dates-all` every test (docs/testing.md).
+# the moved clock: `test-dates` runs those, but the ones marked any_day (they start `lieux` to
+# check signals, worker processes, proxies, arguments or input caps, nothing a date changes);
+# `test-dates-all` runs every test (docs/testing.md).
 MOVED_CLOCKS := 2027-03-27T21:30 2027-10-31T02:15+02:00 2026-12-31T23:30 2028-02-29T09:00
 OFFSET_TO = $(BIN)/python -c 'import sys, datetime as d, zoneinfo as z; \
 	at = d.datetime.fromisoformat(sys.argv[1]); \
 	at = at if at.tzinfo else at.replace(tzinfo=z.ZoneInfo("Europe/Brussels")); \
 	print(f"{round((at - d.datetime.now(d.UTC)).total_seconds()):+d}")'
 
-DATES_MARKERS ?= real_clock and not browser and not proxy
+DATES_MARKERS ?= real_clock and not any_day and not browser and not proxy
 
 # The files holding such tests are found once; the moved clocks then run TEST_WORKERS at a time,
 # one pytest process each (those tests mostly wait on the processes they start: two runs side by

@@ -39,6 +39,7 @@ def test_seed_without_demo_leaves_hours_unknown(tmp_path):
     assert db.execute("SELECT count(*) FROM activities").fetchone()[0] == 0
 
 
+@pytest.mark.any_day
 @pytest.mark.parametrize(
     ("args", "message"),
     [

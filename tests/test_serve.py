@@ -96,6 +96,7 @@ def stop_time(serve: Serve, signum: int) -> float:
     return time.monotonic() - started
 
 
+@pytest.mark.any_day
 @pytest.mark.parametrize(
     ("signum", "workers"),
     [(signal.SIGTERM, "1"), (signal.SIGTERM, "2"), (signal.SIGINT, "1")],
@@ -119,6 +120,7 @@ def test_serve_stops_within_seconds_with_a_request_stuck(
     assert "timeout graceful shutdown exceeded" in log
 
 
+@pytest.mark.any_day
 def test_serve_stops_at_once_when_idle(seeded_path):
     serve = Serve(seeded_path)
     try:

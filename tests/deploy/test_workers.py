@@ -19,6 +19,7 @@ from tests.deploy.servers import Serve
 from tests.people import LIEU_A, add_member, new_token_for
 
 
+@pytest.mark.any_day
 @pytest.mark.parametrize(
     ("argv", "env", "message"),
     [
@@ -61,6 +62,7 @@ PATHS = (
 )
 
 
+@pytest.mark.any_day
 def test_two_workers_answer_as_one_and_see_each_others_writes(seeded_path):
     one = Serve(seeded_path)
     try:
@@ -110,6 +112,7 @@ def _sign_in_statuses(url: str, forwarded: list[str]) -> list[int]:
         ]
 
 
+@pytest.mark.any_day
 def test_without_proxy_headers_x_forwarded_for_is_ignored(seeded_path):
     server = Serve(seeded_path)
     try:
@@ -120,6 +123,7 @@ def test_without_proxy_headers_x_forwarded_for_is_ignored(seeded_path):
     assert statuses == [404] * 10 + [429]
 
 
+@pytest.mark.any_day
 def test_with_proxy_headers_the_trusted_proxy_names_the_client(seeded_path):
     server = Serve(seeded_path, "--forwarded-allow-ips", "127.0.0.1")
     try:

@@ -147,6 +147,7 @@ def test_metrics_on_a_real_server(seeded_path):
     assert 'path="/metrics"' not in text  # the scrapes themselves are not counted
 
 
+@pytest.mark.any_day
 def test_metrics_refused_to_a_network_not_allowed(seeded_path):
     server = LiveServer(seeded_path, env={"LIEUX_METRICS_ALLOW": "10.0.0.0/8"})
     try:
@@ -156,6 +157,7 @@ def test_metrics_refused_to_a_network_not_allowed(seeded_path):
         server.stop()
 
 
+@pytest.mark.any_day
 def test_metrics_of_two_workers_add_up_in_multiprocess_mode(seeded_path, tmp_path):
     from tests.deploy.servers import Serve
 
