@@ -22,8 +22,7 @@ from lieux.web.lieu_facts import language_names
 QR_SCALE = 2
 # Making a QR code (segno tries eight masks) costs ~5 ms: two per lieu were most of the guide's
 # CPU on every request (issue 20's goal: 100 ms). Their addresses change only with a lieu's slug
-# or the base URL: kept, a few KB each, for two per lieu of a network of a few dozen (the first
-# reader of /guide in a process makes them: ~100 ms once).
+# or the base URL: kept, a few KB each, for two per lieu of a network of a few dozen.
 QR_CACHE_SIZE = 256
 
 
@@ -69,6 +68,17 @@ def lieu_urls(settings: Settings, lieu: Lieu) -> tuple[str, str]:
 def subscribe_url(feed_url: str) -> str:
     """What the feed's QR code opens: a phone's calendar app subscribes to a webcal:// link."""
     return feed_url.replace("https://", "webcal://", 1)
+
+
+def make_qr_codes(db: Database, settings: Settings) -> int:
+    """Every lieu's QR codes made ahead (`lieux serve` does it at start), so that no reader of
+    the guide waits for them; how many lieux."""
+    lieux = list_lieux(db)
+    for lieu in lieux:
+        page_url, feed_url = lieu_urls(settings, lieu)
+        qr_svg(page_url)
+        qr_svg(subscribe_url(feed_url))
+    return len(lieux)
 
 
 def collect(db: Database, settings: Settings, *, today: date, lang: str) -> Guide:

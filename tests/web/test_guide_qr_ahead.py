@@ -1,27 +1,30 @@
 """The guide's QR codes are made once per process (~4 ms each, two per lieu: most of the
-guide's CPU), and follow the service's address."""
+guide's CPU), ahead by `lieux serve` at start, and follow the service's address."""
 
+import time
 from datetime import date
 
 from msgspec.structs import replace
 
+from lieux.app import create_app
 from lieux.db import connect
 from lieux.guide import content
 from lieux.seed import load_guide
+from lieux.serving import _make_ahead
 from tests.conftest import make_settings
 
 LIEUX = len(load_guide()["lieux"])
 TODAY = date(2026, 11, 23)
 
 
-def test_a_second_guide_makes_no_code_again(seeded_path):
+def test_codes_made_ahead_are_those_the_guide_prints(seeded_path):
     settings = make_settings(seeded_path)
     db = connect(seeded_path)
     content.qr_svg.cache_clear()
-    content.collect(db, settings, today=TODAY, lang="fr")
+    assert content.make_qr_codes(db, settings) == LIEUX
     made = content.qr_svg.cache_info()
     assert made.misses == made.currsize == 2 * LIEUX
-    guide = content.collect(db, settings, today=TODAY, lang="nl")
+    guide = content.collect(db, settings, today=TODAY, lang="fr")
     after = content.qr_svg.cache_info()
     assert (after.misses, after.hits) == (made.misses, made.hits + 2 * LIEUX)
     assert all(entry.page_qr.startswith("<svg") for entry in guide.entries)
@@ -38,3 +41,13 @@ def test_another_address_gets_its_own_codes(seeded_path):
     slug = elsewhere.entries[0].lieu.slug
     feed = content.qr_svg(f"webcal://lieux.example/ical/lieux/{slug}.ics")
     assert elsewhere.entries[0].feed_qr == feed
+
+
+def test_lieux_serve_makes_them_at_start_in_a_thread(seeded_path):
+    app = create_app(replace(make_settings(seeded_path), base_url="https://ahead.example"))
+    content.qr_svg.cache_clear()
+    _make_ahead(app)
+    deadline = time.monotonic() + 30
+    while content.qr_svg.cache_info().currsize < 2 * LIEUX and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert content.qr_svg.cache_info().currsize == 2 * LIEUX
