@@ -219,20 +219,15 @@ def _cancelled(
     """A cancelled date of a series: what a client needs to take it off (UID, RECURRENCE-ID,
     SEQUENCE, STATUS) and a short title for those that show it anyway. No description nor
     place: a lieu may cancel hundreds of dates, and a 3,500-character description repeated on
-    each made a feed of 83 MB (issue 20)."""
-    return ical.event(
-        summary=_title(title, "cancelled", lang),
-        starts=starts,
-        ends=ends,
-        all_day=activity.all_day,
-        zone=zone,
-        modified=modified,
-        uid=uid,
-        sequence=sequence,
-        status="cancelled",
-        recurrence_id=recurrence_id,
-        flags=(DEMO_FLAG,) if activity.demo else (),
-    )
+    each made a feed of 83 MB (issue 20). A series writes its own through `_cancelling`."""
+    write = _cancelling(activity, uid, zone)
+    return write(_title(title, "cancelled", lang), starts, ends, recurrence_id, modified, sequence)
+
+
+def _cancelling(activity: Activity, uid: str, zone: ZoneInfo):
+    """The writer of the activity's cancelled dates (lieux.calendar.ical_lines.cancelled)."""
+    flags = (DEMO_FLAG,) if activity.demo else ()
+    return ical.cancelled(uid=uid, all_day=activity.all_day, zone=zone, flags=flags)
 
 
 def activity_events(
@@ -276,6 +271,8 @@ def activity_events(
         )
     ]
     duration = activity.ends_at - activity.starts_at
+    cancel = _cancelling(activity, activity.uid, zone)
+    cancelled_title = _title(title, "cancelled", lang)
     for override in activity.overrides:
         starts = override.starts_at or override.recurrence_id
         changed = {
@@ -288,14 +285,15 @@ def activity_events(
         }
         closure = tentative.pop(override.recurrence_id, None)
         if "cancelled" in (override.status, activity.status):
+            summary = _title(override.title, "cancelled", lang) if override.title else None
             events.append(
-                _cancelled(
-                    activity,
-                    uid=activity.uid,
-                    recurrence_id=override.recurrence_id,
-                    lang=lang,
-                    zone=zone,
-                    **changed,
+                cancel(
+                    summary or cancelled_title,
+                    changed["starts"],
+                    changed["ends"],
+                    override.recurrence_id,
+                    changed["modified"],
+                    changed["sequence"],
                 )
             )
             continue
