@@ -21,7 +21,7 @@ from msgspec.structs import replace
 
 from lieux.calendar.closures import closure_of, closure_window
 from lieux.calendar.expansion import EARLIEST, INTERVAL_MAX, LATEST
-from lieux.calendar.models import Activity, ActivityOverride
+from lieux.calendar.models import Activity
 from lieux.calendar.recurrence import occurrences
 from lieux.calendar.rules import HORIZON, ended_before, occurrences_among
 from lieux.hours.models import OpeningException, OpeningHours
@@ -39,18 +39,21 @@ def in_window(activity: Activity, start: datetime, zone: ZoneInfo) -> Activity |
     if not activity.rrule or not activity.overrides:
         return None if ended_before(activity, start, zone) else activity
     duration = activity.ends_at - activity.starts_at
-
-    def ends(override: ActivityOverride) -> datetime:
-        moved = override.ends_at or (override.starts_at or override.recurrence_id) + duration
-        return max(moved, override.recurrence_id + duration).replace(tzinfo=zone)
-
-    candidates = [o for o in activity.overrides if ends(o) >= start]
+    # Local wall times compared as such: what aware times of one zone compare (3,000 dates).
+    begin = start.astimezone(zone).replace(tzinfo=None)
+    earliest = begin - duration
+    # dates whose original or moved occurrence ends in the window
+    candidates = [
+        o
+        for o in activity.overrides
+        if o.recurrence_id >= earliest
+        or (o.ends_at or (o.starts_at or o.recurrence_id) + duration) >= begin
+    ]
     # A changed date left behind by a rule change names no occurrence: writing it adds one.
     dates = on_rule(activity, [o.recurrence_id for o in candidates], zone)
     kept = tuple(o for o in candidates if o.recurrence_id in dates)
     # A date of the rule within HORIZON of the window is the answer `ended_before` would walk
     # the rule for: one walk per series, not two (the walks were half of a feed's rebuild).
-    earliest = (start - duration).replace(tzinfo=None)
     on_time = any(earliest <= o.recurrence_id <= earliest + HORIZON for o in kept)
     if not on_time and ended_before(activity, start, zone):
         return None
@@ -124,23 +127,28 @@ def grid(text: str) -> Grid | None:
     )
 
 
-def on_grid(rule: Grid, dtstart: datetime, recurrence_id: datetime, zone: ZoneInfo) -> bool:
-    """Whether the local start `recurrence_id` is a date of `rule` from the local `dtstart`,
-    as dateutil gives them: DTSTART's time (its microseconds dropped), nothing before it, nothing
-    after UNTIL (compared as instants); a weekly rule's weeks start on WKST, the first one the
-    week holding DTSTART."""
+def on_grid(rule: Grid, dtstart: datetime, zone: ZoneInfo) -> Callable[[datetime], bool]:
+    """Whether a local start is a date of `rule` from the local `dtstart`, as dateutil gives
+    them: DTSTART's time (its microseconds dropped), nothing before it, nothing after UNTIL
+    (compared as instants); a weekly rule's weeks start on WKST, the first one the week
+    holding DTSTART."""
     dtstart = dtstart.replace(microsecond=0)
-    if recurrence_id < dtstart or recurrence_id.time() != dtstart.time():
-        return False
-    if rule.until is not None and recurrence_id.replace(tzinfo=zone) > rule.until:
-        return False
-    first = dtstart.date()
-    if not rule.weekly:
-        return (recurrence_id.date() - first).days % rule.interval == 0
-    if recurrence_id.weekday() not in (rule.weekdays or (dtstart.weekday(),)):
-        return False
-    week_one = first - timedelta(days=(first.weekday() - rule.wkst) % 7)
-    return (recurrence_id.date() - week_one).days // 7 % rule.interval == 0
+    at, first, interval, until = dtstart.time(), dtstart.toordinal(), rule.interval, rule.until
+    # days from the first week's WKST to DTSTART
+    shift = (dtstart.weekday() - rule.wkst) % 7
+    weekdays = rule.weekdays or frozenset([dtstart.weekday()])
+
+    def is_date(recurrence_id: datetime) -> bool:
+        if recurrence_id < dtstart or recurrence_id.time() != at:
+            return False
+        if until is not None and recurrence_id.replace(tzinfo=zone) > until:
+            return False
+        days = recurrence_id.toordinal() - first
+        if not rule.weekly:
+            return days % interval == 0
+        return recurrence_id.weekday() in weekdays and (days + shift) // 7 % interval == 0
+
+    return is_date
 
 
 def on_rule(activity: Activity, recurrence_ids: list[datetime], zone: ZoneInfo) -> frozenset:
@@ -151,8 +159,7 @@ def on_rule(activity: Activity, recurrence_ids: list[datetime], zone: ZoneInfo) 
     rule = grid(activity.rrule)
     if rule is None or not EARLIEST <= activity.starts_at < LATEST:
         return occurrences_among(activity, recurrence_ids, zone)
-    dtstart = activity.starts_at
-    return frozenset(rid for rid in recurrence_ids if on_grid(rule, dtstart, rid, zone))
+    return frozenset(filter(on_grid(rule, activity.starts_at, zone), recurrence_ids))
 
 
 def recent(exceptions: Iterable[OpeningException], first: date) -> tuple[OpeningException, ...]:
