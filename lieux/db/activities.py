@@ -58,19 +58,26 @@ def list_activities(
     rows = _rows(db, f"SELECT * FROM activities WHERE {selected}", params)
     rows.sort(key=lambda row: (row["starts_at"], row["id"]))
     overrides: dict[int, list[dict]] = defaultdict(list)
+    # the columns of an ActivityOverride, and whose it is
     sql = (
-        "SELECT o.* FROM activity_overrides o JOIN activities a ON a.id = o.activity_id "
+        f"SELECT o.activity_id, {_OVERRIDE_COLUMNS} FROM activity_overrides o "
+        "JOIN activities a ON a.id = o.activity_id "
         f"WHERE a.id IN (SELECT id FROM activities WHERE {selected})"
     )
     if margin is not None:
         sql += f" AND {_ENDED}"
         params += [margin, margin]
-    for row in _rows(db, sql + " ORDER BY o.activity_id, o.recurrence_id", params):
-        overrides[row["activity_id"]].append(row)
-    return [
-        msgspec.convert({**row, "overrides": overrides.get(row["id"], [])}, Activity, strict=False)
-        for row in rows
-    ]
+    cursor = db.execute(sql + " ORDER BY o.activity_id, o.recurrence_id", params)
+    for activity_id, *values in cursor:
+        overrides[activity_id].append(
+            dict(zip(ActivityOverride.__struct_fields__, values, strict=True))
+        )
+    for row in rows:
+        row["overrides"] = overrides.get(row["id"], ())
+    return msgspec.convert(rows, list[Activity], strict=False)
+
+
+_OVERRIDE_COLUMNS = ", ".join(f"o.{field}" for field in ActivityOverride.__struct_fields__)
 
 
 # The changed dates `list_activities(since=)` keeps: a little more than those that end at or
