@@ -41,7 +41,9 @@ def fill(db, lieu_id: int) -> None:
     add(db, lieu_id, "ended-long-ago", START - 40 * day, 2)
     add(db, lieu_id, "ended-hours-before", START - timedelta(hours=12), 2)
     add(db, lieu_id, "ends-at-the-start", START - timedelta(hours=2), 2)
-    add(db, lieu_id, "later", START + 40 * day, 2)
+    later = add(db, lieu_id, "later", START + 40 * day, 2)
+    # a one-off keeps its changed dates (a series whose rule was taken out of service)
+    change(db, later, START - 60 * day, status="cancelled")
     weekly = datetime.combine(START.date() - 200 * day, ten)
     series = add(db, lieu_id, "weekly", weekly, 1, "FREQ=WEEKLY")
     change(db, series, weekly + timedelta(weeks=5), status="cancelled")  # long gone
@@ -92,7 +94,7 @@ def test_a_feed_reads_its_window_and_writes_the_same_bytes(seeded_path):
         "ended-long-ago": 0,
         "ended-hours-before": 0,
         "ends-at-the-start": 0,
-        "later": 0,
+        "later": 1,
         "weekly": 5,
         "night": 2,
         "three-days": 2,
@@ -101,7 +103,7 @@ def test_a_feed_reads_its_window_and_writes_the_same_bytes(seeded_path):
     assert ours(read) == {
         "ended-hours-before": 0,
         "ends-at-the-start": 0,
-        "later": 0,
+        "later": 1,
         "weekly": 3,
         "night": 2,
         "three-days": 1,
