@@ -272,38 +272,29 @@ def activity_events(
     ]
     duration = activity.ends_at - activity.starts_at
     cancel = _cancelling(activity, activity.uid, zone)
-    cancelled_title = _title(title, "cancelled", lang)
+    cancelled = _title(title, "cancelled", lang)
     for override in activity.overrides:
         starts = override.starts_at or override.recurrence_id
-        changed = {
-            "starts": starts,
-            "ends": override.ends_at or starts + duration,
-            "title": override.title or title,
-            "sequence": max(activity.sequence, override.sequence),
-            # the override inherits the series' fields: it changed if either did
-            "modified": max(activity.updated_at, override.updated_at),
-        }
+        ends = override.ends_at or starts + duration
+        sequence = max(activity.sequence, override.sequence)
+        # the override inherits the series' fields: it changed if either did
+        modified = max(activity.updated_at, override.updated_at)
         closure = tentative.pop(override.recurrence_id, None)
         if "cancelled" in (override.status, activity.status):
-            summary = _title(override.title, "cancelled", lang) if override.title else None
-            events.append(
-                cancel(
-                    summary or cancelled_title,
-                    changed["starts"],
-                    changed["ends"],
-                    override.recurrence_id,
-                    changed["modified"],
-                    changed["sequence"],
-                )
-            )
+            summary = _title(override.title, "cancelled", lang) if override.title else cancelled
+            events.append(cancel(summary, starts, ends, override.recurrence_id, modified, sequence))
             continue
         events.append(
             series(
+                starts=starts,
+                ends=ends,
+                title=override.title or title,
+                sequence=sequence,
+                modified=modified,
                 status="confirmed",
                 text=override.description or text,
                 closure=closure,
                 recurrence_id=override.recurrence_id,
-                **changed,
             )
         )
     # The other occurrences in a closure: overrides of the series that only the feed writes.
@@ -326,21 +317,22 @@ _EVENTS = window.DigestCache(EVENT_CACHE_SIZE)
 
 
 def _activity_ical(
-    activity: Activity, lieu: Lieu, start: datetime, context: bytes, **writing
+    activity: Activity, lieu: Lieu, start: tuple[datetime, bytes], context: bytes, **writing
 ) -> bytes:
-    """The activity's VEVENTs from `start` on as bytes (b"" if it ended before); `context` the
-    digest of all else they depend on (the lieu, and `writing`: activity_events' options)."""
+    """The activity's VEVENTs from `start` (the window's start, and its digest with the zone's)
+    on as bytes (b"" if it ended before); `context` the digest of all else they depend on (the
+    lieu, and `writing`: activity_events' options)."""
     key = window.digest(activity)
     zone = writing["zone"]
 
     def kept() -> tuple[int, ...] | None:
-        view = window.in_window(activity, start, zone)
+        view = window.in_window(activity, start[0], zone)
         if view is None:
             return None
         written = {id(o) for o in view.overrides}  # the same objects, those it keeps
         return tuple(i for i, o in enumerate(activity.overrides) if id(o) in written)
 
-    indexes = _WINDOWS.get(key + window.digest(start, zone.key), kept)
+    indexes = _WINDOWS.get(key + start[1], kept)
     if indexes is None:
         return b""
     view = activity
@@ -435,10 +427,11 @@ def build_feed(
         raise AssertionError("icalendar changed how it ends a calendar")
     chunks = [head.removesuffix(END)]
     writing = {"lang": lang, "base_url": base_url, "zone": zone}
+    begins = (start, window.digest(start, zone.key))
     for activity in activities:
         lieu, closed = per_lieu[activity.lieu_id]
         context = contexts[activity.lieu_id]
-        chunks.append(_activity_ical(activity, lieu, start, context, exceptions=closed, **writing))
+        chunks.append(_activity_ical(activity, lieu, begins, context, exceptions=closed, **writing))
     # Opening hours change with the window, not with an edit: the day the window starts is their
     # DTSTAMP, so two requests on the same day still give the same bytes.
     day_start = datetime.combine(now.astimezone(zone).date(), datetime.min.time(), zone)
