@@ -66,6 +66,7 @@ def main(argv: list[str]) -> int:
             spent, size = first_build(settings, now)
             times.append(spent)
         best = min(times)
+        print("builds (ms):", " ".join(f"{t:.0f}" for t in times))
         print(
             f"network feed, first build at the caps: {best:.0f} ms of CPU (least of {BUILDS}; "
             f"median {sorted(times)[BUILDS // 2]:.0f}), {size / 1e6:.1f} MB, goal {GOAL_MS} ms"
