@@ -37,7 +37,7 @@ def in_window(activity: Activity, start: datetime, zone: ZoneInfo) -> Activity |
     """The activity with only the changed dates a feed writes from `start` on; None if all of it
     ended before `start` (`rules.ended_before`)."""
     if not activity.rrule or not activity.overrides:
-        return None if ended_before(activity, start, zone) else activity
+        return None if ended(activity, start, zone) else activity
     duration = activity.ends_at - activity.starts_at
     # Local wall times compared as such: what aware times of one zone compare (3,000 dates).
     begin = start.astimezone(zone).replace(tzinfo=None)
@@ -55,7 +55,7 @@ def in_window(activity: Activity, start: datetime, zone: ZoneInfo) -> Activity |
     # A date of the rule within HORIZON of the window is the answer `ended_before` would walk
     # the rule for: one walk per series, not two (the walks were half of a feed's rebuild).
     on_time = any(earliest <= o.recurrence_id <= earliest + HORIZON for o in kept)
-    if not on_time and ended_before(activity, start, zone):
+    if not on_time and ended(activity, start, zone):
         return None
     return activity if kept == activity.overrides else replace(activity, overrides=kept)
 
@@ -160,6 +160,49 @@ def on_rule(activity: Activity, recurrence_ids: list[datetime], zone: ZoneInfo) 
     if rule is None or not EARLIEST <= activity.starts_at < LATEST:
         return occurrences_among(activity, recurrence_ids, zone)
     return frozenset(filter(on_grid(rule, activity.starts_at, zone), recurrence_ids))
+
+
+def first_on_grid(
+    rule: Grid, dtstart: datetime, zone: ZoneInfo, after: datetime
+) -> datetime | None:
+    """The first date of `rule` from the local `dtstart` at or after the local `after`, or None
+    if UNTIL came before: the date, or a later one, is in the period (the day of a daily rule,
+    the week of a weekly one, on the rule's grid) holding `after`'s day, or in the next."""
+    is_date = on_grid(rule, dtstart, zone)
+    at, first = dtstart.replace(microsecond=0).time(), dtstart.date()
+    day = max(after.date(), first)
+    if rule.weekly:
+        week_one = first - timedelta(days=(first.weekday() - rule.wkst) % 7)
+        weeks = (day - week_one).days // 7 // rule.interval * rule.interval
+        # the rule's days of a week, from its first (WKST)
+        offsets = sorted((d - rule.wkst) % 7 for d in rule.weekdays or (first.weekday(),))
+        days = [
+            week_one + timedelta(days=7 * (weeks + extra) + offset)
+            for extra in (0, rule.interval)
+            for offset in offsets
+        ]
+    else:
+        periods = (day - first).days // rule.interval * rule.interval
+        days = [first + timedelta(days=periods + extra) for extra in (0, rule.interval)]
+    for value in (datetime.combine(d, at) for d in days):
+        if value >= after and is_date(value):
+            return value
+    return None
+
+
+def ended(activity: Activity, start: datetime, zone: ZoneInfo) -> bool:
+    """`rules.ended_before`: by arithmetic when the rule allows it (a walk was ~25 µs a series,
+    15 ms for 600 series without changed dates)."""
+    rule = grid(activity.rrule) if activity.rrule else None
+    if rule is None or not EARLIEST <= activity.starts_at < LATEST:
+        return ended_before(activity, start, zone)
+    duration = activity.ends_at - activity.starts_at
+    begin = start.astimezone(zone).replace(tzinfo=None)
+    moved = (o.ends_at or o.starts_at + duration for o in activity.overrides if o.starts_at)
+    if any(ends >= begin for ends in moved):
+        return False
+    found = first_on_grid(rule, activity.starts_at, zone, begin - duration)
+    return found is None or found > begin - duration + HORIZON
 
 
 def recent(exceptions: Iterable[OpeningException], first: date) -> tuple[OpeningException, ...]:

@@ -1,17 +1,19 @@
-"""The feed's arithmetic check of changed dates (feed_window.on_rule) gives the walk's answer
-(rules.occurrences_among, dateutil) on every rule it takes, DST nights and UNTIL included, and
-leaves every other rule to the walk."""
+"""The feed's arithmetic on a series' rule gives the walk's answers (dateutil) on every rule it
+takes, DST nights and UNTIL included: which changed dates are dates of the rule (`on_rule`, as
+`rules.occurrences_among`), its first date from an instant, whether it ended (`ended`, as
+`rules.ended_before`); and leaves every other rule to the walk."""
 
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from msgspec.structs import replace
 
 from lieux.calendar import expansion
-from lieux.calendar.feed_window import grid, on_rule
-from lieux.calendar.models import Activity
-from lieux.calendar.rules import occurrences_among
+from lieux.calendar.feed_window import ended, first_on_grid, grid, on_rule
+from lieux.calendar.models import Activity, ActivityOverride
+from lieux.calendar.rules import HORIZON, ended_before, occurrences_among
 
 ZONE = ZoneInfo("Europe/Brussels")
 DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -121,3 +123,41 @@ def test_a_grid_rule_names_its_dates():
     activity = series("FREQ=WEEKLY;INTERVAL=2;BYDAY=WE,FR", datetime(2027, 3, 24, 10, 0))
     dates = [datetime(2027, 3, d, 10, 0) for d in (24, 26, 31)] + [datetime(2027, 4, 7, 10, 0)]
     assert on_rule(activity, dates, ZONE) == {dates[0], dates[1], dates[3]}
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_first_date_and_ended_give_the_walks_answer(seed):
+    """`first_on_grid` finds the walk's first date from any instant (before DTSTART, on a date,
+    between two, past UNTIL), and `ended` answers as `rules.ended_before`."""
+    rng = random.Random(100 + seed)
+    answers = set()
+    for _ in range(60):
+        activity = series(random_rule(rng), rng.choice(STARTS))
+        rule, dtstart = grid(activity.rrule), activity.starts_at
+        for _ in range(8):
+            after = dtstart + timedelta(days=rng.randint(-20, 200), minutes=rng.choice([0, 30, -1]))
+            walked = expansion.first_from(
+                activity.rrule, dtstart.replace(tzinfo=ZONE), after.replace(tzinfo=ZONE), HORIZON
+            )
+            found = first_on_grid(rule, dtstart, ZONE, after)
+            assert found == (walked.replace(tzinfo=None) if walked else None), activity.rrule
+            cutoff = datetime.combine(after.date(), time(), ZONE)
+            assert ended(activity, cutoff, ZONE) == ended_before(activity, cutoff, ZONE)
+            answers |= {
+                ("none found", found is None),
+                ("ended", ended_before(activity, cutoff, ZONE)),
+            }
+    assert len(answers) == 4  # each answer both ways
+
+
+def test_a_moved_date_in_the_window_keeps_an_ended_series():
+    activity = series("FREQ=WEEKLY;UNTIL=20270401T000000Z", datetime(2027, 3, 3, 10, 0))
+    cutoff = datetime(2027, 6, 1, tzinfo=ZONE)
+    moved = ActivityOverride(
+        recurrence_id=datetime(2027, 3, 10, 10, 0),
+        starts_at=datetime(2027, 6, 2, 10, 0),
+        updated_at=STAMP,
+    )
+    assert ended(activity, cutoff, ZONE)
+    assert not ended(replace(activity, overrides=(moved,)), cutoff, ZONE)
+    assert not ended_before(replace(activity, overrides=(moved,)), cutoff, ZONE)
