@@ -19,8 +19,9 @@ from zoneinfo import ZoneInfo
 import msgspec
 from msgspec.structs import replace
 
+from lieux.calendar import expansion
 from lieux.calendar.closures import closure_of, closure_window
-from lieux.calendar.expansion import EARLIEST, INTERVAL_MAX, LATEST
+from lieux.calendar.expansion import EARLIEST, LATEST, RuleError
 from lieux.calendar.models import Activity
 from lieux.calendar.recurrence import occurrences
 from lieux.calendar.rules import HORIZON, ended_before, occurrences_among
@@ -93,7 +94,12 @@ class Grid(msgspec.Struct, frozen=True):
 
 @lru_cache(maxsize=GRID_CACHE_SIZE)
 def grid(text: str) -> Grid | None:
-    """The rule `text` as a Grid, or None if its dates need a walk."""
+    """The rule `text` as a Grid, or None if its dates need a walk (or if the walk refuses it:
+    it then gives no date)."""
+    try:
+        expansion.shape(text)
+    except (RuleError, ValueError):
+        return None
     parts: dict[str, str] = {}
     for part in text.split(";"):
         key, equals, value = part.partition("=")
@@ -112,11 +118,7 @@ def grid(text: str) -> Grid | None:
             until = datetime.strptime(parts["UNTIL"], "%Y%m%dT%H%M%SZ")
         except ValueError:
             return None
-        if not EARLIEST <= until < LATEST:  # the walk refuses it: it gives no date
-            return None
         until = until.replace(tzinfo=UTC)
-    if interval > INTERVAL_MAX:
-        return None
     days = parts.get("BYDAY")
     return Grid(
         interval=interval,

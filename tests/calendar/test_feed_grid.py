@@ -110,6 +110,7 @@ def test_on_rule_gives_the_walks_answer(seed):
         "FREQ=WEEKLY;FREQ=DAILY",
         "INTERVAL=2",
         "RRULE:FREQ=WEEKLY",
+        "FREQ=WEEKLY;BYDAY=" + ",".join(["MO"] * 40),  # more values than the walk takes
     ],
 )
 def test_other_rules_are_walked(rrule):
