@@ -10,7 +10,7 @@ from datetime import UTC, datetime, time, timedelta
 import msgspec
 from sqlite_utils import Database
 
-from lieux.calendar import feeds
+from lieux.calendar import feed_window, feeds
 from lieux.calendar.models import KINDS, Activity
 from lieux.db import activities as activities_db
 from lieux.db import connect
@@ -65,8 +65,11 @@ class UnknownFilter(LookupError):
     """A feed or agenda filter names no lieu, commune or kind we know (the routes: a 404)."""
 
 
-def select(db: Database, query: FeedQuery) -> tuple[list[Lieu], list[Activity]]:
-    """The lieux and activities a feed query names; UnknownFilter for a name we do not know."""
+def select(
+    db: Database, query: FeedQuery, *, since: datetime | None = None
+) -> tuple[list[Lieu], list[Activity]]:
+    """The lieux and activities a feed query names (without most of what ended before `since`,
+    a local wall time, if given); UnknownFilter for a name we do not know."""
     every = list_lieux(db)
     lieux = every
     if query.lieux:
@@ -86,7 +89,7 @@ def select(db: Database, query: FeedQuery) -> tuple[list[Lieu], list[Activity]]:
     if unknown := [kind for kind in query.kinds if kind not in KINDS]:
         raise UnknownFilter(f"Aucun type d'activité « {unknown[0]} »")
     found = activities_db.list_activities(
-        db, lieu_ids=[lieu.id for lieu in lieux], kinds=query.kinds or None
+        db, lieu_ids=[lieu.id for lieu in lieux], kinds=query.kinds or None, since=since
     )
     return lieux, found
 
@@ -105,7 +108,9 @@ def _feed_name(query: FeedQuery, lieux: list[Lieu]) -> str:
 
 def build(db: Database, settings: Settings, query: FeedQuery, now: datetime) -> BuiltFeed:
     """The feed for `query` as of `now`."""
-    lieux, found = select(db, query)
+    # What ended before the feed's window is not loaded (feeds.build_feed would drop it).
+    start = feed_window.cutoff(now, settings.feed_past_days, settings.zone)
+    lieux, found = select(db, query, since=start.replace(tzinfo=None))
     every_hours = all_hours(db)
     hours = _hours(every_hours, settings, lieux, now) if query.include_hours else ()
     body = feeds.build_feed(

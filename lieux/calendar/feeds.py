@@ -219,20 +219,15 @@ def _cancelled(
     """A cancelled date of a series: what a client needs to take it off (UID, RECURRENCE-ID,
     SEQUENCE, STATUS) and a short title for those that show it anyway. No description nor
     place: a lieu may cancel hundreds of dates, and a 3,500-character description repeated on
-    each made a feed of 83 MB (issue 20)."""
-    return ical.event(
-        summary=_title(title, "cancelled", lang),
-        starts=starts,
-        ends=ends,
-        all_day=activity.all_day,
-        zone=zone,
-        modified=modified,
-        uid=uid,
-        sequence=sequence,
-        status="cancelled",
-        recurrence_id=recurrence_id,
-        flags=(DEMO_FLAG,) if activity.demo else (),
-    )
+    each made a feed of 83 MB (issue 20). A series writes its own through `_cancelling`."""
+    write = _cancelling(activity, uid, zone)
+    return write(_title(title, "cancelled", lang), starts, ends, recurrence_id, modified, sequence)
+
+
+def _cancelling(activity: Activity, uid: str, zone: ZoneInfo):
+    """The writer of the activity's cancelled dates (lieux.calendar.ical_lines.cancelled)."""
+    flags = (DEMO_FLAG,) if activity.demo else ()
+    return ical.cancelled(uid=uid, all_day=activity.all_day, zone=zone, flags=flags)
 
 
 def activity_events(
@@ -276,36 +271,30 @@ def activity_events(
         )
     ]
     duration = activity.ends_at - activity.starts_at
+    cancel = _cancelling(activity, activity.uid, zone)
+    cancelled = _title(title, "cancelled", lang)
     for override in activity.overrides:
         starts = override.starts_at or override.recurrence_id
-        changed = {
-            "starts": starts,
-            "ends": override.ends_at or starts + duration,
-            "title": override.title or title,
-            "sequence": max(activity.sequence, override.sequence),
-            # the override inherits the series' fields: it changed if either did
-            "modified": max(activity.updated_at, override.updated_at),
-        }
+        ends = override.ends_at or starts + duration
+        sequence = max(activity.sequence, override.sequence)
+        # the override inherits the series' fields: it changed if either did
+        modified = max(activity.updated_at, override.updated_at)
         closure = tentative.pop(override.recurrence_id, None)
         if "cancelled" in (override.status, activity.status):
-            events.append(
-                _cancelled(
-                    activity,
-                    uid=activity.uid,
-                    recurrence_id=override.recurrence_id,
-                    lang=lang,
-                    zone=zone,
-                    **changed,
-                )
-            )
+            summary = _title(override.title, "cancelled", lang) if override.title else cancelled
+            events.append(cancel(summary, starts, ends, override.recurrence_id, modified, sequence))
             continue
         events.append(
             series(
+                starts=starts,
+                ends=ends,
+                title=override.title or title,
+                sequence=sequence,
+                modified=modified,
                 status="confirmed",
                 text=override.description or text,
                 closure=closure,
                 recurrence_id=override.recurrence_id,
-                **changed,
             )
         )
     # The other occurrences in a closure: overrides of the series that only the feed writes.
@@ -328,21 +317,22 @@ _EVENTS = window.DigestCache(EVENT_CACHE_SIZE)
 
 
 def _activity_ical(
-    activity: Activity, lieu: Lieu, start: datetime, context: bytes, **writing
+    activity: Activity, lieu: Lieu, start: tuple[datetime, bytes], context: bytes, **writing
 ) -> bytes:
-    """The activity's VEVENTs from `start` on as bytes (b"" if it ended before); `context` the
-    digest of all else they depend on (the lieu, and `writing`: activity_events' options)."""
+    """The activity's VEVENTs from `start` (the window's start, and its digest with the zone's)
+    on as bytes (b"" if it ended before); `context` the digest of all else they depend on (the
+    lieu, and `writing`: activity_events' options)."""
     key = window.digest(activity)
     zone = writing["zone"]
 
     def kept() -> tuple[int, ...] | None:
-        view = window.in_window(activity, start, zone)
+        view = window.in_window(activity, start[0], zone)
         if view is None:
             return None
         written = {id(o) for o in view.overrides}  # the same objects, those it keeps
         return tuple(i for i, o in enumerate(activity.overrides) if id(o) in written)
 
-    indexes = _WINDOWS.get(key + window.digest(start, zone.key), kept)
+    indexes = _WINDOWS.get(key + start[1], kept)
     if indexes is None:
         return b""
     view = activity
@@ -437,10 +427,11 @@ def build_feed(
         raise AssertionError("icalendar changed how it ends a calendar")
     chunks = [head.removesuffix(END)]
     writing = {"lang": lang, "base_url": base_url, "zone": zone}
+    begins = (start, window.digest(start, zone.key))
     for activity in activities:
         lieu, closed = per_lieu[activity.lieu_id]
         context = contexts[activity.lieu_id]
-        chunks.append(_activity_ical(activity, lieu, start, context, exceptions=closed, **writing))
+        chunks.append(_activity_ical(activity, lieu, begins, context, exceptions=closed, **writing))
     # Opening hours change with the window, not with an edit: the day the window starts is their
     # DTSTAMP, so two requests on the same day still give the same bytes.
     day_start = datetime.combine(now.astimezone(zone).date(), datetime.min.time(), zone)

@@ -8,6 +8,7 @@ tests/calendar/test_ical_lines.py compares both writings over a varied set of ac
 """
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -165,3 +166,44 @@ def event(
         lines.append(f"URL:{url}")
     lines += [f"{flag}:TRUE" for flag in sorted(flags)]
     return vevent(lines)
+
+
+def cancelled(
+    *, uid: str, all_day: bool, zone: ZoneInfo, flags: tuple[str, ...] = ()
+) -> Callable[[str, datetime, datetime, datetime, datetime, int], bytes]:
+    """A writer of one series' cancelled dates: `write(summary, starts, ends, recurrence_id,
+    modified, sequence)` gives what `event` gives with these values, status "cancelled" and no
+    place, text or link. What the dates share (UID, flags, most often the title) is written
+    once per series, not once per date: a lieu at the caps cancels a thousand of them."""
+    uid_line = fold(f"UID:{text(uid)}")
+    tail = b"\r\n".join([b"STATUS:CANCELLED", *(fold(f"{flag}:TRUE") for flag in sorted(flags))])
+    summaries: dict[str, bytes] = {}
+    stamps: dict[datetime, str] = {}  # the dates of an import share a few
+
+    def write(
+        summary: str,
+        starts: datetime,
+        ends: datetime,
+        recurrence_id: datetime,
+        modified: datetime,
+        sequence: int,
+    ) -> bytes:
+        if (head := summaries.get(summary)) is None:
+            head = summaries[summary] = fold(f"SUMMARY:{text(summary)}")
+        if (written := stamps.get(modified)) is None:
+            written = stamps[modified] = stamp(modified)
+        rid = when(recurrence_id, all_day, zone)
+        lines = [
+            head,
+            fold(f"DTSTART{rid if starts == recurrence_id else when(starts, all_day, zone)}"),
+            fold(f"DTEND{when(ends, all_day, zone)}"),
+            f"DTSTAMP:{written}".encode(),
+            uid_line,
+            fold(f"RECURRENCE-ID{rid}"),
+            f"SEQUENCE:{sequence}".encode(),
+            f"LAST-MODIFIED:{written}".encode(),
+            tail,
+        ]
+        return b"BEGIN:VEVENT\r\n" + b"\r\n".join(lines) + b"\r\nEND:VEVENT\r\n"
+
+    return write

@@ -1,6 +1,7 @@
 """Feeds write their VEVENTs by hand (lieux/calendar/ical_lines.py, for speed): the same bytes as
 icalendar writes from the same values, or every subscriber's ETag would change for nothing."""
 
+import importlib.resources
 import itertools
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -167,3 +168,40 @@ def test_times_are_written_as_icalendar_writes_them(all_day):
     lines = event.to_ical().decode().split("\r\n")
     assert f"DTSTART{ical_lines.when(value, all_day, ZONE)}" in lines
     assert f"DTSTAMP:{ical_lines.stamp(MODIFIED)}" in lines
+
+
+def long_named_zone() -> ZoneInfo:
+    """Brussels' rules under a name of 60 characters."""
+    with (importlib.resources.files("tzdata.zoneinfo") / "Europe" / "Brussels").open("rb") as f:
+        return ZoneInfo.from_file(f, key="Europe/" + "Quelque_part_de_tres_loin" * 2 + "_Ixelles")
+
+
+@pytest.mark.parametrize("all_day", [False, True])
+@pytest.mark.parametrize("flags", [(), ("X-LIEUX-DEMO",), ("X-LIEUX-DEMO", "X-A-FLAG")])
+def test_a_series_cancelled_dates_are_written_as_events(all_day, flags):
+    """ical_lines.cancelled writes what ical_lines.event writes (compared with icalendar above),
+    date after date through one writer: moved or not, titles and stamps repeated or not."""
+    uids = ["weekly@test", "x" * 90 + "@hôte.example", "a;b,c@test"]
+    # the longest zone name, and one long enough to fold RECURRENCE-ID (no real one is)
+    zones = [ZONE, ZoneInfo("America/Argentina/ComodRivadavia"), long_named_zone()]
+    for uid, zone in itertools.product(uids, zones):
+        write = ical_lines.cancelled(uid=uid, all_day=all_day, zone=zone, flags=flags)
+        for n, summary in enumerate(TEXTS * 2):
+            rid = START + timedelta(weeks=n)
+            starts = rid if n % 3 else rid + timedelta(days=1, hours=2)
+            ends = starts + timedelta(hours=2 + n % 2)
+            modified = MODIFIED + timedelta(seconds=n // 4)
+            expected = ical_lines.event(
+                summary=summary,
+                starts=starts,
+                ends=ends,
+                all_day=all_day,
+                zone=zone,
+                modified=modified,
+                uid=uid,
+                sequence=n,
+                status="cancelled",
+                recurrence_id=rid,
+                flags=flags,
+            )
+            assert write(summary, starts, ends, rid, modified, n) == expected
