@@ -12,10 +12,10 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from tests import screenshots
 from tests.conftest import axe_violations
 from tests.embed.conftest import watch
 from tests.embed.test_browser import TIMEOUT, assert_clean, host_page, snippet
+from tests.screenshots import shot
 
 WHITE = "rgb(255, 255, 255)"
 DARK = "rgb(27, 29, 28)"  # widget.css's dark background, #1b1d1c
@@ -30,10 +30,6 @@ def visitor(browser, *, width=360, scheme="dark", lang="fr"):
     )
     context.route("**/favicon.ico", lambda route: route.fulfill(status=204))
     return context
-
-
-def shot(page, name: str) -> None:
-    screenshots.shot(page, f"public-ux/{name}", full_page=True)
 
 
 @pytest.mark.parametrize("lang", ["fr", "nl"])
@@ -58,7 +54,7 @@ def test_the_default_widget_stays_light_for_a_visitor_in_dark_mode(
     assert "ldl-theme-light" in widget.get_attribute("class")
     # The stylesheet may arrive after the fragment: wait for its colours, then look.
     expect(widget).to_have_css("background-color", WHITE, timeout=TIMEOUT)
-    shot(page, f"partner-dark-visitor-{variant}-{lang}-360")
+    shot(page, f"public-ux/partner-dark-visitor-{variant}-{lang}-360", full_page=True)
     assert_clean(seen, context, {demo_server.url, host_site.url})
     context.close()
 
@@ -76,7 +72,7 @@ def test_the_webmaster_can_still_follow_the_visitor_or_choose_dark(
     widget = page.locator(WIDGET)
     widget.wait_for(timeout=TIMEOUT)
     expect(widget).to_have_css("background-color", expected, timeout=TIMEOUT)
-    shot(page, f"partner-dark-visitor-theme-{theme}-1280")
+    shot(page, f"public-ux/partner-dark-visitor-theme-{theme}-1280", full_page=True)
     context.close()
 
 
@@ -107,7 +103,7 @@ def test_the_configurators_fields_do_not_make_a_phone_zoom(demo_server, browser,
     context = visitor(browser, scheme="light", lang=lang)
     page = context.new_page()
     page.goto(f"{demo_server.url}/embed?widget={tab}&lang={lang}")
-    shot(page, f"configurator-{tab}-{lang}-360")
+    shot(page, f"public-ux/configurator-{tab}-{lang}-360", full_page=True)
     sizes = page.locator("form.embed-form select").evaluate_all(
         "fields => fields.map(f => parseFloat(getComputedStyle(f).fontSize))"
     )
@@ -127,7 +123,7 @@ def test_the_htmx_snippet_says_what_it_relaxes(demo_server, browser, lang, warni
     context = visitor(browser, scheme="light", width=1280, lang=lang)
     page = context.new_page()
     page.goto(f"{demo_server.url}/embed?lang={lang}")
-    shot(page, f"configurator-open-now-{lang}-1280")
+    shot(page, f"public-ux/configurator-open-now-{lang}-1280", full_page=True)
     note = page.locator("#snippet-htmx-title ~ p.warning").first
     assert warning in note.inner_text()
     # Said before the code it is about, and the script snippet is the one recommended.
@@ -170,7 +166,7 @@ def test_several_widgets_of_the_script_on_one_page_have_ids_of_their_own(
     page.wait_for_function(
         "document.querySelectorAll('section.ldl-widget').length === 5", timeout=TIMEOUT
     )
-    shot(page, "partner-five-widgets-1280")
+    shot(page, "public-ux/partner-five-widgets-1280", full_page=True)
     ids, labels = ids_and_labels(page)
     assert [name for name, count in Counter(ids).items() if count > 1] == []
     open_now = [(w, title) for w, title in labels if w.startswith("ldl-open-now")]
@@ -196,7 +192,7 @@ def test_two_htmx_snippets_on_one_page_have_ids_of_their_own(
     page.wait_for_function(
         "document.querySelectorAll('section.ldl-widget').length === 2", timeout=TIMEOUT
     )
-    shot(page, "partner-two-htmx-widgets-360")
+    shot(page, "public-ux/partner-two-htmx-widgets-360", full_page=True)
     ids, labels = ids_and_labels(page)
     assert [name for name, count in Counter(ids).items() if count > 1] == []
     assert all(title == f"{w}-title" for w, title in labels) and len(labels) == 2

@@ -13,9 +13,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 
 from lieux.web.share import SMS_LIMIT, gsm_text, sms_length
-from tests import screenshots
 from tests.conftest import axe_violations
 from tests.embed.conftest import real_server, watch  # noqa: F401 (real_server: a fixture)
+from tests.screenshots import shot
 
 MONDAY_NOON = "2026-12-07T12:00"  # Circuit is open 10:00-16:00
 SUNDAY_CLOSING = "2026-12-06T16:40"  # L'Entr'Act closes at 17:00
@@ -45,10 +45,6 @@ def open_page(browser, url, *, width=360, lang="fr", scheme="light", stubs=True,
     seen = watch(page)
     page.goto(url)
     return context, page, seen
-
-
-def shot(page, name: str) -> None:
-    screenshots.shot(page, f"public-ux/{name}", full_page=True)
 
 
 def luminance(rgb: str) -> float:
@@ -109,7 +105,7 @@ def test_the_lieu_page_passes_the_lieu_on_with_the_right_message(
         browser, f"{server}/lieux/circuit?at={MONDAY_NOON}&lang={lang}", width=width, lang=lang
     )
     page.wait_for_load_state("networkidle")
-    shot(page, f"lieu-share-{lang}-{width}")
+    shot(page, f"public-ux/lieu-share-{lang}-{width}", full_page=True)
     lines = [*MESSAGE[lang], page_url]
     box = page.locator("#share")
     sms = box.get_by_role("link", name={"fr": "Envoyer par SMS", "nl": "Per sms sturen"}[lang])
@@ -209,7 +205,7 @@ def test_the_lieu_page_says_it_closes_soon_in_amber(
 ):
     url = f"{read_only_server.url}/lieux/l-entr-act?at={SUNDAY_CLOSING}&lang={lang}"
     context, page, _seen = open_page(browser, url, lang=lang)
-    shot(page, f"lieu-closing-soon-{lang}-360")
+    shot(page, f"public-ux/lieu-closing-soon-{lang}-360", full_page=True)
     state = page.locator(".live-state")
     assert state.inner_text().startswith(said)
     assert colour(state) == AMBER["light"]
@@ -236,7 +232,7 @@ def test_the_directory_sorts_open_now_then_soon_in_amber(
     page.locator("form.filters button[type=submit]").click()
     page.wait_for_load_state()
     assert parse_qs(urlsplit(page.url).query)["sort"] == ["open"]
-    shot(page, f"directory-open-then-soon-{lang}-360")
+    shot(page, f"public-ux/directory-open-then-soon-{lang}-360", full_page=True)
     names = page.locator("article.lieu h3").all_inner_texts()
     # L'Entr'Act is open; Le Pianocktail opens at 15:00; Monday's openings come after, earliest
     # first (Espace JV at 09:00, La Trace at 09:00, Club 55 at 09:30...).
@@ -257,7 +253,7 @@ def test_the_directory_sorts_open_now_then_soon_in_amber(
 def test_the_home_widget_says_it_closes_soon_in_amber(read_only_server, browser, width, lang, said):
     url = f"{read_only_server.url}/?at={SUNDAY_CLOSING}&lang={lang}"
     context, page, _seen = open_page(browser, url, width=width, lang=lang)
-    shot(page, f"home-closing-soon-{lang}-{width}")
+    shot(page, f"public-ux/home-closing-soon-{lang}-{width}", full_page=True)
     item = page.locator(".ldl-lieu", has_text="L'Entr'Act").locator(".ldl-state")
     assert item.inner_text() == said
     assert "ldl-state-open" in item.get_attribute("class")  # its shape still says open
@@ -270,7 +266,7 @@ def test_the_home_widget_says_it_closes_soon_in_amber(read_only_server, browser,
 def test_the_embedded_widget_is_amber_in_dark_too(read_only_server, browser, axe_source, theme):
     url = f"{read_only_server.url}/embed/open-now?at={SUNDAY_CLOSING}&theme={theme}&show=all"
     context, page, _seen = open_page(browser, url, scheme="dark", stubs=False)
-    shot(page, f"widget-closing-soon-{theme}-dark-360")
+    shot(page, f"public-ux/widget-closing-soon-{theme}-dark-360", full_page=True)
     item = page.locator(".ldl-lieu", has_text="L'Entr'Act").locator(".ldl-state")
     assert item.inner_text() == "ferme dans 20 min"
     assert colour(item) == AMBER["dark"]

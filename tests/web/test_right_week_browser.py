@@ -10,8 +10,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests import screenshots
 from tests.conftest import axe_violations
+from tests.screenshots import shot
 
 SUNDAY_NIGHT = "2026-12-06T21:00"  # the evening the issue was found
 SATURDAY = "2026-12-12T15:00"  # the issue's example: "Ouverts le samedi 12 décembre à 15:00"
@@ -30,10 +30,6 @@ def open_page(browser, url: str, *, width: int, lang: str = "fr"):
     return context, page, errors
 
 
-def shot(page, name: str) -> None:
-    screenshots.shot(page, f"public-ux/{name}", full_page=True)
-
-
 @pytest.mark.parametrize("lang", ["fr", "nl"])
 @pytest.mark.parametrize("width", [360, 1280])
 def test_the_agenda_on_a_sunday_night_shows_today_and_the_coming_week(
@@ -41,7 +37,7 @@ def test_the_agenda_on_a_sunday_night_shows_today_and_the_coming_week(
 ):
     url = f"{read_only_server.url}/agenda?at={SUNDAY_NIGHT}&lang={lang}"
     context, page, errors = open_page(browser, url, width=width, lang=lang)
-    shot(page, f"agenda-sunday-{lang}-{width}")
+    shot(page, f"public-ux/agenda-sunday-{lang}-{width}", full_page=True)
     days = page.locator("#agenda-week > section").evaluate_all(
         "sections => sections.map(s => s.getAttribute('aria-labelledby').slice(4))"
     )
@@ -80,7 +76,7 @@ def test_the_agenda_on_a_sunday_night_shows_today_and_the_coming_week(
 def test_the_week_view_from_today_keeps_its_eight_days_on_one_row(read_only_server, browser):
     url = f"{read_only_server.url}/agenda?at={SUNDAY_NIGHT}&view=week"
     context, page, _errors = open_page(browser, url, width=1280)
-    shot(page, "agenda-sunday-week-view-1280")
+    shot(page, "public-ux/agenda-sunday-week-view-1280", full_page=True)
     tops = [
         box["y"]
         for box in map(lambda s: s.bounding_box(), page.locator("#agenda-week > section").all())
@@ -105,7 +101,7 @@ def test_an_asked_week_is_still_monday_to_sunday(read_only_server, browser):
 def test_the_poster_printed_on_a_sunday_is_for_the_coming_week(read_only_server, browser, lang):
     url = f"{read_only_server.url}/lieux/club-55/poster?at={SUNDAY_NIGHT}&lang={lang}"
     context, page, errors = open_page(browser, url, width=360, lang=lang)
-    shot(page, f"poster-sunday-{lang}-360")
+    shot(page, f"public-ux/poster-sunday-{lang}-360", full_page=True)
     assert page.locator("h2.week").inner_text() == WEEK_TITLE[lang]
     first_day = page.locator("tbody th").first.inner_text()
     assert first_day.split()[1:3] == ["7", {"fr": "décembre", "nl": "december"}[lang]]
@@ -125,7 +121,7 @@ def test_the_directory_says_which_instant_it_answers_for_and_keeps_it(
 ):
     url = f"{read_only_server.url}/lieux?open=now&at={SATURDAY}&lang={lang}"
     context, page, errors = open_page(browser, url, width=360, lang=lang)
-    shot(page, f"directory-at-{lang}-360")
+    shot(page, f"public-ux/directory-at-{lang}-360", full_page=True)
     assert page.locator("#results").inner_text() == heading
     when = {"fr": "samedi 12 décembre à 15:00", "nl": "zaterdag 12 december om 15:00"}[lang]
     assert when in page.locator("p.as-of").inner_text()
