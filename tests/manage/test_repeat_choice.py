@@ -185,3 +185,20 @@ def test_the_advanced_choice_without_a_rule_is_refused(client, actions):
 )
 def test_choice_for(rule, start, expected):
     assert choice_for(rule, datetime.fromisoformat(start), ZONE) == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "choice", "hint"),
+    [
+        ("fr", "autre répétition : la règle avancée ci-dessous", "elle est gardée telle quelle"),
+        ("nl", "andere herhaling: de geavanceerde regel hieronder", "ze blijft ongewijzigd"),
+        ("en", "another repetition: the advanced rule below", "it is kept as it is"),
+    ],
+)
+def test_the_advanced_choice_is_said_in_the_page_language(client, actions, lang, choice, hint):
+    actions.sign_in()
+    activity_id = actions.create({**ACTIVITY, "rrule": "FREQ=WEEKLY;BYDAY=TU,TH"})
+    page = client.get(
+        f"/manage/{LIEU_A}/activities/{activity_id}", headers={"accept-language": lang}
+    ).text
+    assert choice in page and hint in page
