@@ -1,6 +1,7 @@
 """In Chromium, at 320 and 1280 px, light and dark: the calendar import page says what an
 import did in a sentence that fits the screen, and the activity form shows a series' stored
-repetition (the simple choice checked, or the advanced rule open and explained).
+repetition (the simple choice checked, or the advanced rule open and explained); a date just
+cancelled offers its restore button once.
 Screenshots go to var/screenshots/manage/repeat-import-*.png."""
 
 from datetime import UTC, datetime, timedelta
@@ -95,6 +96,15 @@ def test_import_sentence_and_repeat_choice_in_a_browser(
     fieldset = page.locator("fieldset", has=page.locator("input[name=repeat]"))
     fieldset.scroll_into_view_if_needed()
     screenshots.shot(fieldset, name.format("weekly"))
+
+    # A date cancelled: its row offers "Rétablir cette date" once, in the message.
+    date_id = f"date-{TUESDAY:%Y%m%d}t1400"
+    page.locator(f"#{date_id} button[name=do][value=cancel]").click()
+    page.wait_for_url("**done=date-cancelled**")
+    restore = page.locator(f"#{date_id}").get_by_role("button", name="Rétablir cette date")
+    assert restore.count() == 1
+    assert page.locator(f"#{date_id} [role=status]").get_by_role("button").count() == 1
+    screenshots.shot(page.locator(f"#{date_id}"), name.format("date-cancelled"))
 
     page.goto(f"{live_server.url}/manage/{LIEU_A}/activities/{advanced}")
     assert page.locator("input[name=repeat][value=rule]").is_checked()
