@@ -218,7 +218,8 @@ def _link(world, case: str, url: str, words: str | None, who="", good=False) -> 
     of a `good` calendar added)."""
     client, csrf = world.manager(LIEU_FORM, who)
     data = {"url": url, "_csrf_token": csrf}
-    expect = _refused_or(words, (303, "1 added, 0 updated" if good else " added,"))
+    # The import page's address carries the counts (lieux.calendar.sync.ImportCounts).
+    expect = _refused_or(words, (303, "added=1&updated=0&" if good else "added="))
     return _http(
         "import address", case, client, f"/manage/{LIEU_FORM}/calendars", expect, data=data
     )

@@ -80,6 +80,7 @@ LAYERS = {
         "lieux.manage.forms",
         "lieux.manage.hours_form",
         "lieux.manage.repeat_hint",
+        "lieux.manage.repeat_choice",
         "lieux.manage.series",
         "lieux.manage.upcoming",
         "lieux.members.auth",

@@ -11,7 +11,7 @@ from sqlite_utils import Database
 
 from lieux.calendar.fetch import MAX_BYTES, fetch
 from lieux.calendar.ical_import import ImportProblem, parse_calendar
-from lieux.calendar.sync import import_events
+from lieux.calendar.sync import counts_in, import_events
 from lieux.db.sources import list_sources
 from lieux.members.guards import FOR_MANAGERS
 from lieux.models import Lieu
@@ -30,12 +30,18 @@ class CalendarImportController(Controller):
     dependencies = FOR_MANAGERS
 
     @staticmethod
-    def _page(db: Database, lieu: Lieu, **extra) -> dict:
-        return {"lieu": lieu, "sources": list_sources(db, lieu.id), "manager": True, **extra}
+    def _page(db: Database, settings: Settings, lieu: Lieu, **extra) -> dict:
+        sources = list_sources(db, lieu.id)
+        return {"lieu": lieu, "sources": sources, "manager": True, "zone": settings.zone, **extra}
 
     @get("/", sync_to_thread=True)
-    def calendars(self, db: Database, lieu: Lieu, by: int, done: str = "") -> Template:
-        return Template("calendar/import.html", context=self._page(db, lieu, done=done))
+    def calendars(
+        self, request: Request, db: Database, settings: Settings, lieu: Lieu, by: int
+    ) -> Template:
+        # After an import: what it did, from the counts in the address (never a text).
+        counts = counts_in(request.query_params)
+        context = self._page(db, settings, lieu, counts=counts)
+        return Template("calendar/import.html", context=context)
 
     @post("/")
     async def import_calendar(
@@ -65,7 +71,7 @@ class CalendarImportController(Controller):
             # download, or every other request of this worker waits for it.
             events = await sync_to_thread(parse_calendar, data, settings.zone)
         except ImportProblem as problem:
-            context = self._page(db, lieu, error=str(problem), url=url)
+            context = self._page(db, settings, lieu, error=str(problem), url=url)
             return Template("calendar/import.html", context=context, status_code=400)
         result = await sync_to_thread(
             import_events,
@@ -79,7 +85,7 @@ class CalendarImportController(Controller):
             now=now,
         )
         return Redirect(
-            f"/manage/{lieu.slug}/calendars?" + urlencode({"done": result.summary()}),
+            f"/manage/{lieu.slug}/calendars?" + urlencode(result.counts().as_query()),
             status_code=303,
         )
 

@@ -9,6 +9,7 @@ keeps a lieu under CURRENT_ACTIVITIES_MAX and LIEU_OVERRIDES_MAX: the events pas
 out, one line each.
 """
 
+from collections.abc import Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -28,6 +29,41 @@ CLI = "cli"
 REFRESH = "refresh"
 
 
+# The import form's page says what an import did from counts in its address (a redirect after
+# the POST): each at most this, far above what one calendar brings (ical_import.MAX_EVENTS).
+SHOWN_COUNT_MAX = 100_000
+COUNT_NAMES = ("added", "updated", "unchanged", "removed", "skipped")
+
+
+class ImportCounts(msgspec.Struct, frozen=True, kw_only=True):
+    """How many activities an import added, updated, left unchanged, removed; how many lines
+    of the calendar it left out or corrected (`skipped`)."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    skipped: int = 0
+
+    def as_query(self) -> dict[str, int]:
+        return msgspec.structs.asdict(self)
+
+
+def counts_in(query: Mapping[str, str]) -> ImportCounts | None:
+    """The counts an address carries, or None unless all five are there as whole numbers from 0
+    to SHOWN_COUNT_MAX: the page then says nothing of an import (a text placed in the address
+    is never shown, whatever it says)."""
+    found = {}
+    for name in COUNT_NAMES:
+        raw = query.get(name)
+        if not isinstance(raw, str) or not raw.isascii() or not raw.isdigit() or len(raw) > 6:
+            return None
+        found[name] = int(raw)
+        if found[name] > SHOWN_COUNT_MAX:
+            return None
+    return ImportCounts(**found)
+
+
 class ImportResult(msgspec.Struct, frozen=True, kw_only=True):
     added: int = 0
     updated: int = 0
@@ -39,7 +75,18 @@ class ImportResult(msgspec.Struct, frozen=True, kw_only=True):
     def changed(self) -> bool:
         return bool(self.added or self.updated or self.removed)
 
+    def counts(self) -> ImportCounts:
+        return ImportCounts(
+            added=self.added,
+            updated=self.updated,
+            unchanged=self.unchanged,
+            removed=self.removed,
+            skipped=len(self.skipped),
+        )
+
     def summary(self) -> str:
+        """One line in English, for the command line (the form's page says it in its language
+        from `counts`)."""
         text = (
             f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
             f"{self.removed} removed"

@@ -17,6 +17,7 @@ from lieux.calendar import expansion, rules
 from lieux.calendar.models import KINDS, ActivityWrite
 from lieux.calendar.rules import RuleError, normalize_rrule
 from lieux.i18n import mark as _
+from lieux.manage.repeat_choice import INTERVAL_MAX, WEEKDAYS, choice_for, repeat_day, same_choice
 from lieux.text import DESCRIPTION_MAX, MARKUP, NOTE_MAX, TITLE_MAX, has_markup, without_controls
 
 # Limits a person can reach by typing (the text ones are lieux.text's, shared with the imports);
@@ -24,8 +25,6 @@ from lieux.text import DESCRIPTION_MAX, MARKUP, NOTE_MAX, TITLE_MAX, has_markup,
 NAME_MAX = 80
 MESSAGE_MAX = 1_000
 PRICE_AMOUNT_MAX = 40
-# The simple form's "every N weeks" choice; a typed RRULE may go up to expansion.INTERVAL_MAX.
-INTERVAL_MAX = 12
 COUNT_MAX = expansion.COUNT_MAX
 SUPPORT_THRESHOLD_MAX = 50
 # A rule with no occurrence within this horizon is as good as never occurring for an agenda.
@@ -68,7 +67,8 @@ class ActivityForm(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     description: Text = ""
     description_nl: Text | None = None
     description_en: Text | None = None
-    repeat: Literal["none", "weekly", "monthly"] = "none"
+    # "rule": the series' rule is one the other choices cannot say; it is in `rrule`.
+    repeat: Literal["none", "weekly", "monthly", "rule"] = "none"
     interval: Annotated[int, msgspec.Meta(ge=1, le=INTERVAL_MAX)] = 1
     until: date | None = None
     count: Annotated[int, msgspec.Meta(ge=1, le=COUNT_MAX)] | None = None
@@ -177,37 +177,34 @@ def parse(data: dict[str, object], form: type[T]) -> T:
     return form(**values)
 
 
-_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-
-
-def build_rrule(form: ActivityForm, zone: ZoneInfo) -> str | None:
-    """The RRULE the repeat choices mean (UNTIL in UTC), or the advanced rule typed."""
+def build_rrule(form: ActivityForm, zone: ZoneInfo, stored: str | None = None) -> str | None:
+    """The RRULE the repeat choices mean (UNTIL in UTC), or the advanced rule typed. `stored`,
+    the series' rule, is kept as it is when the choices still mean exactly it."""
     if form.rrule:
         text = form.rrule.removeprefix("RRULE:")
-    elif form.repeat == "none":
+    elif form.repeat in ("none", "rule"):
         return None
+    elif stored and same_choice(
+        stored,
+        datetime.combine(form.day, form.start or time()),
+        zone,
+        repeat=form.repeat,
+        interval=form.interval,
+        until=form.until,
+        count=form.count,
+    ):
+        return stored
     elif form.repeat == "weekly":
-        text = f"FREQ=WEEKLY;INTERVAL={form.interval};BYDAY={_WEEKDAYS[form.day.weekday()]}"
+        text = f"FREQ=WEEKLY;INTERVAL={form.interval};BYDAY={WEEKDAYS[form.day.weekday()]}"
     else:
         # The 5th weekday exists in some months only: "the last one" is what people mean.
         weekday, nth = repeat_day(form.day.isoformat())
-        text = f"FREQ=MONTHLY;BYDAY={nth}{_WEEKDAYS[weekday]}"
+        text = f"FREQ=MONTHLY;BYDAY={nth}{WEEKDAYS[weekday]}"
     if form.until and "UNTIL" not in text and "COUNT" not in text:
         text += f";UNTIL={form.until.strftime('%Y%m%d')}"
     elif form.count and "COUNT" not in text and "UNTIL" not in text:
         text += f";COUNT={form.count}"
     return normalize_rrule(text, zone)
-
-
-def repeat_day(raw: object) -> tuple[int, int] | None:
-    """(weekday, n) that a repetition takes from the typed day: weekly on that weekday, monthly
-    on its n-th in the month (-1: the last, as `build_rrule` writes a 5th); None if no date."""
-    try:
-        day = msgspec.convert(str(raw or "").strip(), date)
-    except msgspec.ValidationError:
-        return None
-    nth = (day.day - 1) // 7 + 1
-    return day.weekday(), -1 if nth == 5 else nth
 
 
 def parse_activity(data: dict[str, object]) -> ActivityForm:
@@ -231,8 +228,9 @@ def parse_activity(data: dict[str, object]) -> ActivityForm:
     return form
 
 
-def to_write(form: ActivityForm, zone: ZoneInfo) -> ActivityWrite:
-    """The activity the form describes; raise FormErrors on what does not hold together."""
+def to_write(form: ActivityForm, zone: ZoneInfo, stored: str | None = None) -> ActivityWrite:
+    """The activity the form describes; raise FormErrors on what does not hold together.
+    `stored`: the rule of the series edited, kept when the repeat choices still say it."""
     errors: dict[str, Error] = {}
     first, last = rules.EARLIEST.date(), rules.LATEST.date() - timedelta(days=1)
     for name in ("day", "end_day"):
@@ -254,6 +252,8 @@ def to_write(form: ActivityForm, zone: ZoneInfo) -> ActivityWrite:
             errors["end"] = (_("La fin doit être après le début."), {})
     if form.until and form.until < form.day:
         errors["until"] = (_("La date de fin de répétition est avant la première date."), {})
+    if form.repeat == "rule" and not form.rrule:
+        errors["rrule"] = (_("Écrivez la règle avancée, ou choisissez une autre répétition."), {})
     if form.price == "amount" and not form.price_amount:
         errors["price_amount"] = (_("Indiquez le prix."), {})
     if not errors:
@@ -264,7 +264,7 @@ def to_write(form: ActivityForm, zone: ZoneInfo) -> ActivityWrite:
     rrule = None
     if not errors:
         try:
-            rrule = build_rrule(form, zone)
+            rrule = build_rrule(form, zone, stored)
             rules.check_series(starts, ends, rrule, zone)
         except RuleError as error:
             errors[_rule_field(form, error)] = _rule_message(error)
@@ -335,10 +335,22 @@ def _rule_field(form: ActivityForm, error: RuleError) -> str:
     return "rrule" if error.reason == "never" else "repeat"
 
 
-def form_values(write: ActivityWrite, version: int | None = None) -> dict[str, object]:
-    """What to put back into the form fields for an existing activity."""
+def form_values(write: ActivityWrite, version: int | None, zone: ZoneInfo) -> dict[str, object]:
+    """What to put back into the form fields for an existing activity: a series' rule as the
+    simple repeat choices when they can say it, else in the advanced field ("rule")."""
     # An all-day activity ends at the midnight after its last day: the form shows that last day.
     last = write.ends_at - timedelta(days=1) if write.all_day else write.ends_at
+    choice = choice_for(write.rrule, write.starts_at, zone) if write.rrule else None
+    if choice is not None:
+        repeat = {
+            "repeat": choice.repeat,
+            "interval": choice.interval,
+            "until": choice.until.isoformat() if choice.until else "",
+            "count": choice.count or "",
+            "rrule": "",
+        }
+    else:
+        repeat = {"repeat": "rule" if write.rrule else "none", "rrule": write.rrule or ""}
     return {
         "title": write.title,
         "title_nl": write.title_nl or "",
@@ -352,8 +364,7 @@ def form_values(write: ActivityWrite, version: int | None = None) -> dict[str, o
         "description": write.description,
         "description_nl": write.description_nl or "",
         "description_en": write.description_en or "",
-        "rrule": write.rrule or "",
-        "repeat": "none",
+        **repeat,
         "price": write.price,
         "price_amount": write.price_amount or "",
         "registration": write.registration,

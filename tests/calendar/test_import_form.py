@@ -41,9 +41,9 @@ def test_a_co_manager_uploads_a_file_twice_without_duplicates(client, seeded_pat
     page = client.get(URL)
     assert page.status_code == 200 and 'type="file"' in page.text
     first = upload(client, SOURCE)
-    assert first.status_code == 303 and "3+added" in first.headers["location"]
+    assert first.status_code == 303 and "added=3" in first.headers["location"]
     again = upload(client, SOURCE)
-    assert "3+unchanged" in again.headers["location"]
+    assert "unchanged=3" in again.headers["location"]
     db = database.connect(seeded_path)
     lieu = get_lieu(db, LIEU_A)
     db.close()
@@ -77,7 +77,7 @@ def test_a_linked_address_is_imported(client, seeded_path, comanager, calendar_s
     response = client.post(
         URL, data={"url": linked, "_csrf_token": csrf(client)}, follow_redirects=False
     )
-    assert response.status_code == 303 and "3+added" in response.headers["location"]
+    assert response.status_code == 303 and "added=3" in response.headers["location"]
     assert _count(seeded_path, "SELECT url FROM ical_sources") == linked
 
 

@@ -53,7 +53,7 @@ def edit_context(
         lieu,
         activity=activity,
         occurrences=upcoming if activity.rrule else [],
-        values=forms.form_values(actions.as_write(activity), activity.version),
+        values=forms.form_values(actions.as_write(activity), activity.version, settings.zone),
         action=f"/manage/{lieu.slug}/activities/{activity.id}",
         history=entry_views(
             audit.list_entries(db, lieu.id, entity="activity", entity_id=activity.id), settings
@@ -194,7 +194,7 @@ class ActivityController(Controller):
         page = Editing(request, db, settings, lieu, now)
         try:
             form = forms.parse_activity(data)
-            write = forms.to_write(form, settings.zone)
+            write = forms.to_write(form, settings.zone, activity.rrule)
             split = form.split_from.replace(tzinfo=None) if form.split_from else None
             if split == activity.starts_at:
                 split = None
