@@ -70,6 +70,25 @@ def test_footer_helplines_keep_name_and_number_together_in_arabic(
     context.close()
 
 
+@pytest.mark.parametrize("lang", ["fr", "nl", "en", "es", "pt", "ro", "tr", "uk"])
+def test_footer_helplines_keep_name_and_number_on_one_line(browser, read_only_server, lang):
+    """Left to right too, on the narrowest phone: "Télé-" never ends a line before "Accueil"."""
+    context, page = open_page(browser, f"{read_only_server.url}/?lang={lang}", 320)
+    units = page.locator("footer.site a[href^='tel:']")
+    assert units.count() == 2
+    for unit in units.all():
+        # The tops of the line boxes its text is drawn in: one line, one top.
+        tops = unit.evaluate(
+            """a => {
+                const range = document.createRange();
+                range.selectNodeContents(a);
+                return [...range.getClientRects()].filter(r => r.width > 0).map(r => r.top);
+            }"""
+        )
+        assert tops and max(tops) - min(tops) <= SLACK, (unit.inner_text(), tops)
+    context.close()
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_poster_helplines_keep_name_and_number_together_in_arabic(browser, read_only_server, width):
     url = f"{read_only_server.url}/lieux/babel-zin/poster?lang=ar&at={AFTERNOON}"
