@@ -1,6 +1,7 @@
 """Latin text on Arabic pages, in Chromium: each helpline's name stays beside its number (footer
 of every page, the poster), and a lieu's untranslated French text reads from its own left edge
-(lieu page, guide), at 320 and 1280 px.
+(lieu page, guide), at 320 and 1280 px; in the other languages, the footer's name and number on
+one line at 320 px.
 
 Screenshots go to var/screenshots/bidi/ (with LIEUX_SCREENSHOTS=1).
 """
