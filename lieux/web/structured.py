@@ -5,7 +5,7 @@ from datetime import datetime
 
 from lieux.calendar.recurrence import Occurrence
 from lieux.hours.models import OpeningHours
-from lieux.i18n import current_lang, gettext
+from lieux.i18n import current_lang
 from lieux.models import Lieu
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -15,17 +15,10 @@ def _hhmm(value) -> str:
     return value.strftime("%H:%M")
 
 
-def described(lieu: Lieu, lang: str) -> str:
-    """The lieu's description in `lang`, or its French one marked "(tekst in het Frans)"."""
-    text, text_lang = lieu.description_in(lang)
-    if text_lang == lang or not text:
-        return text
-    return f"{text} ({gettext('texte en français')})"
-
-
 def place(lieu: Lieu, hours: OpeningHours, *, base_url: str, lang: str | None = None) -> dict:
-    """A schema.org Place, its description in `lang` (the page's language unless told); hours
-    only when known (and never the fictional demo ones); free only when the lieu says so."""
+    """A schema.org Place, its description in `lang` (the page's language unless told; else the
+    French text, unmarked); hours only when known (and never the fictional demo ones); free
+    only when the lieu says so."""
     lang = lang or current_lang.get()
     data = {
         "@context": "https://schema.org",
@@ -33,7 +26,9 @@ def place(lieu: Lieu, hours: OpeningHours, *, base_url: str, lang: str | None = 
         "@id": f"{base_url}/lieux/{lieu.slug}",
         "name": lieu.name,
         "url": f"{base_url}/lieux/{lieu.slug}",
-        "description": described(lieu, lang),
+        # The text alone when it is the French one: "(texte en français)" is said to people
+        # (the page marks it), not to search engines, which read it as part of the text.
+        "description": lieu.description_in(lang)[0],
         "address": {
             "@type": "PostalAddress",
             "streetAddress": lieu.address,

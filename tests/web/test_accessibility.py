@@ -79,6 +79,7 @@ def test_pages_work_without_javascript(read_only_server, browser):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(read_only_server.url + "/lieux")
+    page.click("form.filters summary")  # the filters are folded
     page.fill("#q", "tricot")
     page.click("button[type=submit]")
     assert page.locator("main h3").all_inner_texts() == ["Circuit"]

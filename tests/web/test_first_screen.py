@@ -85,3 +85,51 @@ def test_night_pages_pass_axe(read_only_server, phone, axe_source, path, lang):
 def test_unknown_hours_pages_pass_axe(real_server, phone, axe_source, path):
     phone.goto(f"{real_server.url}{path}")
     assert axe_violations(phone, axe_source) == []
+
+
+AFTERNOON = "2026-11-23T14:30"  # a Monday: six demo lieux open
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl", "en", "ar"])
+def test_open_now_answer_before_the_filters_on_a_phone(read_only_server, phone, lang):
+    phone.goto(f"{read_only_server.url}/lieux?open=now&at={AFTERNOON}&lang={lang}")
+    shot(phone, f"pages-open-now-afternoon-{lang}-320")
+    # The twenty-odd filters are folded under one line that names the one chosen ("now")...
+    summary = phone.locator("form.filters summary")
+    assert on_first_screen(summary.bounding_box())
+    assert not phone.locator("input[name=commune]").first.is_visible()
+    assert "(" in summary.inner_text()
+    # ...so that the answer and the first open lieu are on the screen, even below the demo
+    # banner and the "situation on Monday 23 November" line (the Dutch ones take seven lines).
+    assert on_first_screen(phone.locator("#results").bounding_box())
+    assert on_first_screen(phone.locator("article.lieu h3").first.bounding_box())
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_folded_filters_work_by_keyboard_without_javascript(read_only_server, browser):
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{read_only_server.url}/lieux?open=now&at={AFTERNOON}&lang=fr")
+    page.focus("form.filters summary")
+    page.keyboard.press("Enter")
+    commune = page.get_by_label("Anderlecht")
+    assert commune.is_visible()
+    commune.focus()
+    page.keyboard.press("Space")
+    page.locator("form.filters button[type=submit]").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**commune=Anderlecht**")
+    assert "Anderlecht" in page.locator("form.filters summary").inner_text()
+    assert page.locator("article.lieu h3").all_inner_texts() == [
+        "Club 55",
+        "Espace JV (Jean Vermeylen)",
+    ]
+    context.close()
+
+
+def test_filters_unfold_when_they_emptied_the_list(read_only_server, phone):
+    phone.goto(f"{read_only_server.url}/lieux?q=zzzz&lang=fr")
+    assert phone.locator("form.filters details").get_attribute("open") is not None
+    assert phone.locator("#q").is_visible()
+    phone.goto(f"{read_only_server.url}/lieux?q=tricot&lang=fr")
+    assert phone.locator("form.filters details").get_attribute("open") is None

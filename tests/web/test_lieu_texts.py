@@ -221,7 +221,7 @@ def json_ld(html: str) -> list[dict]:
     [
         ("fr", "Un lieu où se poser."),
         ("nl", "Een plek om even te landen."),
-        ("en", "Un lieu où se poser. (text in French)"),
+        ("en", "Un lieu où se poser."),  # the page marks it French, its data does not
     ],
 )
 def test_structured_data_in_the_pages_language(client, with_profile, lang, description):

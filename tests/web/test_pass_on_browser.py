@@ -228,6 +228,7 @@ def test_the_directory_sorts_open_now_then_soon_in_amber(
     context, page, _seen = open_page(browser, url, lang=lang)
     by_name = page.locator("article.lieu h3").all_inner_texts()
     assert by_name[0] == "Babel'Zin"  # by name first
+    page.locator("form.filters summary").click()  # the filters are folded
     page.get_by_label(heading).check()
     page.locator("form.filters button[type=submit]").click()
     page.wait_for_load_state()
