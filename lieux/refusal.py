@@ -9,6 +9,7 @@ the message in French.
 
 from lieux.i18n import current_lang, gettext_in
 from lieux.i18n import mark as _
+from lieux.models import text_direction
 
 # What an error echoes of a value someone typed: enough to recognise it. A link pasted twice,
 # or 3,000 characters of a robot's, would otherwise be the page.
@@ -28,11 +29,15 @@ def shortened(value: object) -> str:
     return text if len(text) <= ECHO_MAX else text[: ECHO_MAX - 1] + "…"
 
 
-def filled(message: str, params: dict[str, object]) -> str:
+def filled(message: str, params: dict[str, object], *, isolate: bool = False) -> str:
     """`message` with its values in, each shortened. Without values it is written as it is:
-    a "%" in it is then a percent sign, not a placeholder."""
+    a "%" in it is then a percent sign, not a placeholder. `isolate` (a right-to-left sentence)
+    puts each value between Unicode's isolate marks (FSI, PDI): "nope…" typed in Latin letters
+    keeps its own direction and does not carry the quotes and the full stop around with it."""
     if not params:
         return message
+    if isolate:
+        return message % {name: f"\u2068{shortened(value)}\u2069" for name, value in params.items()}
     return message % {name: shortened(value) for name, value in params.items()}
 
 
@@ -45,4 +50,6 @@ class Refusal(Exception):
 
     def readable(self, lang: str | None = None) -> str:
         """The message in `lang` (the request's language by default), its values in."""
-        return filled(gettext_in(lang or current_lang.get(), self.message), self.params)
+        lang = lang or current_lang.get()
+        rtl = text_direction(lang) == "rtl"
+        return filled(gettext_in(lang, self.message), self.params, isolate=rtl)

@@ -17,7 +17,7 @@ from lieux.budget import BudgetExceeded
 from lieux.db import DatabaseError
 from lieux.i18n import current_lang, gettext, pick_language
 from lieux.i18n import mark as _
-from lieux.refusal import Refusal, filled, shortened
+from lieux.refusal import Refusal
 
 log = logging.getLogger("lieux")
 
@@ -93,8 +93,7 @@ def readable_detail(exc: HTTPException) -> str:
     if isinstance(exc, PermissionDeniedException) and exc.detail == CSRF_DETAIL:
         return gettext(CSRF_FAILED)
     if isinstance(exc, ValidationException) and (names := _parameter_names(exc)):
-        names = list(dict.fromkeys(names))
-        return filled(gettext(BAD_PARAMETERS), {"names": ", ".join(map(shortened, names))})
+        return Refusal(BAD_PARAMETERS, names=", ".join(dict.fromkeys(names))).readable()
     if exc.detail == HTTPStatus(exc.status_code).phrase:
         return ""
     return gettext(exc.detail)
