@@ -42,7 +42,7 @@ DETAIL_MAX = 400
 class Refused(HTTPException):
     """A refusal people read in their language: a Refusal (a French msgid and the values it
     names, lieux/refusal.py) with its status. The error page translates it; the API's JSON
-    says it in French."""
+    and the logs read its str(): its technical text (a QueryError's English), else French."""
 
     def __init__(
         self, message: str | Refusal, /, *, status_code: int = HTTP_400_BAD_REQUEST, **params
@@ -57,7 +57,7 @@ def _answer(request: Request, status: int, detail: str, readable: str | None = N
     if request.url.path.startswith("/ical/"):
         # A calendar app or a monitor reads a feed's error: one short line, not a document.
         current_lang.set(pick_language(request))
-        text = (readable if readable is not None else gettext(detail)) or HTTPStatus(status).phrase
+        text = (readable if readable is not None else gettext(detail)) or _phrase(status)
         return Response(text, status_code=status, media_type=MediaType.TEXT)
     if request.url.path.startswith(MACHINE_PATHS):
         return Response(
@@ -69,14 +69,22 @@ def _answer(request: Request, status: int, detail: str, readable: str | None = N
         readable = gettext(detail)
     return Template(
         "web/error.html",
-        context={"status": status, "detail": shortened_detail(readable)},
+        context={"status": status, "detail": _shortened(readable)},
         status_code=status,
         media_type=MediaType.HTML,
     )
 
 
-def shortened_detail(text: str) -> str:
+def _shortened(text: str) -> str:
     return text if len(text) <= DETAIL_MAX else text[: DETAIL_MAX - 1] + "…"
+
+
+def _phrase(status: int) -> str:
+    """The status' English reason ("Not Found"), as Litestar's exceptions default to it."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
 
 
 def _parameter_names(exc: ValidationException) -> list[str]:
@@ -94,7 +102,7 @@ def readable_detail(exc: HTTPException) -> str:
         return gettext(CSRF_FAILED)
     if isinstance(exc, ValidationException) and (names := _parameter_names(exc)):
         return Refusal(BAD_PARAMETERS, names=", ".join(dict.fromkeys(names))).readable()
-    if exc.detail == HTTPStatus(exc.status_code).phrase:
+    if exc.detail == _phrase(exc.status_code):
         return ""
     return gettext(exc.detail)
 
