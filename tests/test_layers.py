@@ -28,6 +28,7 @@ LAYERS = {
         "lieux.budget",  # the request's deadline: domain loops call budget.check()
         "lieux.settings",
         "lieux.i18n",
+        "lieux.refusal",  # a refusal people read in their language: i18n and its msgids
         "lieux.dates",  # dates and weekdays in the reader's language (Babel), as i18n
         "lieux.data",
         "lieux.demo_texts",  # profile: demo data, no import

@@ -20,6 +20,7 @@ from lieux.hours.engine import open_intervals
 from lieux.hours.holidays import public_holidays
 from lieux.hours.models import OpeningHours
 from lieux.models import Lieu
+from lieux.refusal import NO_COMMUNE, NO_KIND, NO_LIEU, Refusal
 from lieux.settings import Settings
 from lieux.slugs import match_commune
 
@@ -61,7 +62,7 @@ def split(value: str | None) -> tuple[str, ...]:
     return tuple(sorted({part.strip() for part in (value or "").split(",") if part.strip()}))
 
 
-class UnknownFilter(LookupError):
+class UnknownFilter(Refusal, LookupError):
     """A feed or agenda filter names no lieu, commune or kind we know (the routes: a 404)."""
 
 
@@ -76,18 +77,18 @@ def select(
         by_slug = {lieu.slug: lieu for lieu in every}
         unknown = [slug for slug in query.lieux if slug not in by_slug]
         if unknown:
-            raise UnknownFilter(f"Aucun lieu « {unknown[0]} »")
+            raise UnknownFilter(NO_LIEU, name=unknown[0])
         lieux = [by_slug[slug] for slug in query.lieux]
     if query.communes:
         known = {lieu.commune for lieu in every if lieu.commune}
         wanted = set()
         for name in query.communes:
             if (commune := match_commune(name, known)) is None:
-                raise UnknownFilter(f"Aucune commune « {name} »")
+                raise UnknownFilter(NO_COMMUNE, name=name)
             wanted.add(commune)
         lieux = [lieu for lieu in lieux if lieu.commune in wanted]
     if unknown := [kind for kind in query.kinds if kind not in KINDS]:
-        raise UnknownFilter(f"Aucun type d'activité « {unknown[0]} »")
+        raise UnknownFilter(NO_KIND, name=unknown[0])
     found = activities_db.list_activities(
         db, lieu_ids=[lieu.id for lieu in lieux], kinds=query.kinds or None, since=since
     )

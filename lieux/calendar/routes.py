@@ -8,8 +8,9 @@ import msgspec
 from litestar import Controller, Request, Response, get, route
 from litestar.concurrency import sync_to_thread
 from litestar.di import Provide
-from litestar.exceptions import NotFoundException, ValidationException
+from litestar.exceptions import NotFoundException
 from litestar.response import Template
+from litestar.status_codes import HTTP_404_NOT_FOUND
 from sqlite_utils import Database
 
 from lieux.calendar import feeds
@@ -31,9 +32,12 @@ from lieux.db import activities as activities_db
 from lieux.db.hours import all_hours, get_hours
 from lieux.db.lieux import has_demo_data, list_lieux
 from lieux.i18n import current_lang
+from lieux.i18n import mark as _
 from lieux.models import LANGUAGES
+from lieux.refusal import BAD_WEEK, NO_LANGUAGE
 from lieux.settings import Settings
 from lieux.slugs import slugify
+from lieux.web.errors import Refused
 
 ICS = "text/calendar"  # Litestar adds "; charset=utf-8" to text/ types
 # Clients poll every REFRESH; a proxy or browser may reuse an answer for five minutes.
@@ -77,7 +81,8 @@ def feed_query(
     over the same filter in the query."""
     lang = lang or "fr"
     if lang not in LANGUAGES:
-        raise NotFoundException(f"lang={lang}: expected one of {', '.join(LANGUAGES)}")
+        # a 400, not a 404: a calendar app or a monitor reads 404 as "this feed is gone"
+        raise Refused(NO_LANGUAGE, name=lang, choices=", ".join(LANGUAGES))
     return FeedQuery(
         kinds=split(kinds),
         communes=split(communes),
@@ -104,7 +109,7 @@ class FeedController(Controller):
             try:
                 feed = await sync_to_thread(build_fresh, cache.settings, query, at)
             except UnknownFilter as unknown:
-                raise NotFoundException(str(unknown)) from None
+                raise Refused(unknown, status_code=HTTP_404_NOT_FOUND) from None
             cache.put(key, feed, revision)
         compressed = _accepts_gzip(request)
         body, etag = (feed.gzipped, feed.gzip_etag) if compressed else (feed.body, feed.etag)
@@ -167,6 +172,8 @@ FROM_TODAY_DAYS = 8
 # A list of the week's days with what happens (phones, screen readers), a 7-column week, or the
 # weekend's two days (what people look for on a Friday).
 AGENDA_VIEWS = ("list", "week", "weekend")
+NO_VIEW = _("Cette vue de l'agenda n'existe pas : choisissez la liste, la semaine ou le week-end.")
+NO_ACTIVITY = _("L'activité n° %(number)s n'existe pas ou n'est plus annoncée.")
 SATURDAY = 5
 
 
@@ -201,12 +208,12 @@ class AgendaController(Controller):
         zone = settings.zone
         today = at.astimezone(zone).date()
         if view not in AGENDA_VIEWS:
-            raise ValidationException(f"view={view!r}: expected one of {', '.join(AGENDA_VIEWS)}")
+            raise Refused(NO_VIEW)
         if week:
             try:
                 first = _monday(date.fromisoformat(week))
             except ValueError:
-                raise ValidationException(f"week={week!r}: expected a date YYYY-MM-DD") from None
+                raise Refused(BAD_WEEK) from None
         else:
             first = _monday(today)
         # Without a week asked for: from today, not from Monday (on a Sunday, Monday's week
@@ -220,7 +227,7 @@ class AgendaController(Controller):
         try:
             _lieux, found = select(db, query)
         except UnknownFilter as unknown:
-            raise NotFoundException(str(unknown)) from None
+            raise Refused(unknown, status_code=HTTP_404_NOT_FOUND) from None
         if view == "weekend":
             days = weekend_days(first, today)
         elif from_today:
@@ -289,10 +296,10 @@ class AgendaController(Controller):
     ) -> Template:
         found = activities_db.get_activity(db, activity_id)
         if found is None or activities_db.is_deleted(db, activity_id):
-            raise NotFoundException(f"Aucune activité {activity_id}")
+            raise Refused(NO_ACTIVITY, status_code=HTTP_404_NOT_FOUND, number=activity_id)
         lieu = next((x for x in list_lieux(db) if x.id == found.lieu_id), None)
         if lieu is None:  # its lieu is archived
-            raise NotFoundException(f"Aucune activité {activity_id}")
+            raise Refused(NO_ACTIVITY, status_code=HTTP_404_NOT_FOUND, number=activity_id)
         coming = occurrences(found, at, at + timedelta(weeks=12), settings.zone)
         lang = current_lang.get()
         return Template(

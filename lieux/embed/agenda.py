@@ -25,6 +25,7 @@ from lieux.db import activities as activities_db
 from lieux.db.hours import all_hours
 from lieux.db.lieux import has_demo_data, list_lieux
 from lieux.models import LANGUAGES, Lieu
+from lieux.refusal import NO_LIEU
 from lieux.revision_cache import CachedFragment, RevisionCache, etag_of
 from lieux.settings import Settings
 from lieux.slugs import slugify
@@ -100,7 +101,8 @@ def parse_agenda_query(
     wanted_lieux = split_values(lieu)
     for slug in wanted_lieux:
         if slug not in slugs:
-            raise QueryError(f"lieu: no lieu {slug!r} (see the list at /lieux)")
+            technical = f"lieu: no lieu {slug!r} (see the list at /lieux)"
+            raise QueryError(NO_LIEU, technical=technical, name=slug)
     communes = communes_named(split_values(commune), {x.commune for x in lieux if x.commune})
     kinds = kinds_named(split_values(kind))
     check_choices(

@@ -35,9 +35,9 @@ from lieux.embed.assets import (
 )
 from lieux.embed.cors import ALLOWED_HEADERS
 from lieux.embed.snippets import EmbedOptions
-from lieux.i18n import current_lang
+from lieux.i18n import current_lang, pick_language
 from lieux.i18n import gettext as _
-from lieux.models import LANGUAGES
+from lieux.models import LANGUAGES, text_direction
 from lieux.revision_cache import CachedFragment
 from lieux.settings import Settings
 from lieux.widget.cache import open_now_context
@@ -207,11 +207,13 @@ def agenda_renderer(request: Request):
     return render
 
 
-def agenda_error(error: QueryError) -> ASGIResponse:
-    """A wrong agenda parameter: a 400 fragment that says which (it may be injected anywhere)."""
+def agenda_error(request: Request, error: QueryError) -> ASGIResponse:
+    """A wrong agenda parameter: a 400 fragment that says which (it may be injected anywhere),
+    in the language asked for (?lang=, else the visitor's)."""
+    lang = pick_language(request)
     body = (
-        '<section id="ldl-agenda" class="ldl-widget ldl-agenda ldl-error">'
-        f"<p>{escape(error)}</p></section>"
+        f'<section id="ldl-agenda" class="ldl-widget ldl-agenda ldl-error" lang="{lang}"'
+        f' dir="{text_direction(lang)}"><p>{escape(error.readable(lang))}</p></section>'
     )
     return ASGIResponse(body=body.encode(), status_code=400, media_type=MediaType.HTML)
 
@@ -278,7 +280,7 @@ class AgendaWidgetController(Controller):
                     agenda_renderer(request),
                 )
             except QueryError as error:
-                return agenda_error(error)
+                return agenda_error(request, error)
         max_age = found.max_age(now, agenda.MAX_AGE_CAP)
         return fragment_answer(request.scope, found.body, found.etag, max_age)
 

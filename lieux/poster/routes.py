@@ -3,15 +3,20 @@
 from datetime import datetime
 
 from litestar import Controller, get
-from litestar.exceptions import NotFoundException, ValidationException
 from litestar.response import Template
+from litestar.status_codes import HTTP_404_NOT_FOUND
 from sqlite_utils import Database
 
-from lieux.i18n import current_lang, gettext
+from lieux.i18n import current_lang
+from lieux.i18n import mark as _
 from lieux.models import LANGUAGES
 from lieux.poster.content import collect
 from lieux.poster.week import MAX_YEARS_AWAY, WeekError, WeekTooFar, parse_week
+from lieux.refusal import BAD_WEEK, NO_LANGUAGE, NO_LIEU
 from lieux.settings import Settings
+from lieux.web.errors import Refused
+
+FAR_WEEK = _("Semaine trop lointaine : choisissez une date à moins de %(years)s ans d'ici.")
 
 
 class PosterController(Controller):
@@ -31,22 +36,14 @@ class PosterController(Controller):
         """The poster of the week of `week`; without one, `default_week` of `at` (?at= or now)."""
         # i18n.set_language already took a good ?lang=; a wrong one is refused, not ignored.
         if lang and lang not in LANGUAGES:
-            raise ValidationException(
-                gettext("Langue inconnue : %(lang)s (fr, nl ou en).") % {"lang": lang}
-            )
+            raise Refused(NO_LANGUAGE, name=lang, choices=", ".join(LANGUAGES))
         try:
             monday = parse_week(week, at.astimezone(settings.zone).date())
         except WeekTooFar:
-            message = gettext(
-                "Semaine trop lointaine : choisissez une date à moins de %(years)s ans d'ici."
-            )
-            raise ValidationException(message % {"years": MAX_YEARS_AWAY}) from None
+            raise Refused(FAR_WEEK, years=MAX_YEARS_AWAY) from None
         except WeekError:
-            message = gettext(
-                "Semaine invalide : donnez une date au format AAAA-MM-JJ, par exemple 2026-11-23."
-            )
-            raise ValidationException(message) from None
+            raise Refused(BAD_WEEK) from None
         poster = collect(db, settings, slug, monday=monday, lang=current_lang.get(), now=at)
         if poster is None:
-            raise NotFoundException(f"Aucun lieu « {slug} »")
+            raise Refused(NO_LIEU, status_code=HTTP_404_NOT_FOUND, name=slug)
         return Template("poster/poster.html", context={"poster": poster})

@@ -11,6 +11,15 @@ from lieux.reports.models import ReportForm, ResolveForm
 # A field people never see (hidden by CSS, skipped by screen readers and the keyboard): only
 # form-filling robots put text in it. Named as on the public proposal form.
 HONEYPOT = "website"
+# What lieux.manage.forms.parse may say of a field of this public form: marked here too, so
+# that the public side's catalogues (babel-public.cfg) hold them in its nine languages.
+PARSE_MESSAGES = (
+    _("Pas de balises HTML ici."),
+    _("Trop long : %(max)s caractères au maximum."),
+    _("Ce champ est obligatoire."),
+    _("Choix invalide."),
+    _("Champ inconnu."),
+)
 
 
 def filled_by_a_robot(data: dict[str, object]) -> bool:

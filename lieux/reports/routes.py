@@ -10,10 +10,10 @@ from datetime import datetime
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import Provide
-from litestar.exceptions import HTTPException, NotFoundException, TooManyRequestsException
+from litestar.exceptions import TooManyRequestsException
 from litestar.middleware.rate_limit import DURATION_VALUES, RateLimitConfig
 from litestar.response import Template
-from litestar.status_codes import HTTP_410_GONE
+from litestar.status_codes import HTTP_404_NOT_FOUND, HTTP_410_GONE
 from sqlite_utils import Database
 
 from lieux.db import reports as reports_db
@@ -25,10 +25,12 @@ from lieux.manage.responses import PATH, Form, again, done
 from lieux.members.guards import FOR_MANAGERS
 from lieux.members.models import Identity
 from lieux.models import Lieu
+from lieux.refusal import NO_LIEU
 from lieux.reports import actions
 from lieux.reports.forms import filled_by_a_robot, parse_report, parse_resolve
 from lieux.reports.models import CONTACT_MAX, KINDS, MESSAGE_MAX, NOTE_MAX, Report
 from lieux.settings import Settings
+from lieux.web.errors import Refused
 from lieux.web.headline import lieu_headline
 from lieux.widget.cache import cache_of
 
@@ -37,6 +39,7 @@ from lieux.widget.cache import cache_of
 REPORT_RATE = RateLimitConfig(rate_limit=("hour", 10), store="rate_limit_reports")
 # The page of an archived lieu: old links and printed QR codes still lead here.
 ARCHIVED_FOR_VISITORS = _("Ce lieu ne fait plus partie de la liste du réseau.")
+NO_REPORT = _("Ce signalement n'existe pas pour ce lieu.")
 ALREADY_RESOLVED = _("Ce signalement a déjà été traité.")
 # Where a resolve form sends the person back, by its `back` field (never a URL from the form).
 # `?resolved=1` says it is done, and makes it another URL than the page the form was on: htmx
@@ -53,8 +56,8 @@ def provide_public_lieu(db: Database, slug: str) -> Lieu:
     lieu = get_lieu(db, slug)
     if lieu is None:
         if get_lieu(db, slug, archived=True) is not None:
-            raise HTTPException(status_code=HTTP_410_GONE, detail=ARCHIVED_FOR_VISITORS)
-        raise NotFoundException(f"Aucun lieu « {slug} »")
+            raise Refused(ARCHIVED_FOR_VISITORS, status_code=HTTP_410_GONE)
+        raise Refused(NO_LIEU, status_code=HTTP_404_NOT_FOUND, name=slug)
     return lieu
 
 
@@ -131,7 +134,7 @@ def _report_of(db: Database, lieu: Lieu, report_id: int) -> Report:
     """The lieu's report, or 404 (another lieu's report is not found here)."""
     report = reports_db.get_report(db, report_id)
     if report is None or report.lieu_id != lieu.id:
-        raise NotFoundException(_("Ce signalement n'existe pas pour ce lieu."))
+        raise Refused(NO_REPORT, status_code=HTTP_404_NOT_FOUND)
     return report
 
 

@@ -2,9 +2,10 @@
 
 import logging
 import sqlite3
+from http import HTTPStatus
 
 from litestar import MediaType, Request, Response
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions import HTTPException, PermissionDeniedException, ValidationException
 from litestar.response import Template
 from litestar.status_codes import (
     HTTP_400_BAD_REQUEST,
@@ -16,6 +17,7 @@ from lieux.budget import BudgetExceeded
 from lieux.db import DatabaseError
 from lieux.i18n import current_lang, gettext, pick_language
 from lieux.i18n import mark as _
+from lieux.refusal import Refusal
 
 log = logging.getLogger("lieux")
 
@@ -26,21 +28,83 @@ DATABASE_BUSY = _(
     "Le site est très occupé : votre demande n'a pas pu aboutir. Réessayez dans quelques secondes."
 )
 OVER_BUDGET = _("Cette demande a pris trop de temps et a été interrompue. Réessayez plus tard.")
+# Litestar's own refusals are in English: what a person reads instead.
+CSRF_FAILED = _(
+    "Ce formulaire a expiré ou vient d'une autre page. Rechargez la page, puis envoyez-le à "
+    "nouveau."
+)
+CSRF_DETAIL = "CSRF token verification failed"  # litestar.middleware.csrf
+BAD_PARAMETERS = _("Paramètre invalide dans l'adresse : %(names)s.")
+# The most of a detail an error page shows: the values in it are cut at ECHO_MAX already.
+DETAIL_MAX = 400
 
 
-def _answer(request: Request, status: int, detail: str) -> Response:
+class Refused(HTTPException):
+    """A refusal people read in their language: a Refusal (a French msgid and the values it
+    names, lieux/refusal.py) with its status. The error page translates it; the API's JSON
+    and the logs read its str(): its technical text (a QueryError's English), else French."""
+
+    def __init__(
+        self, message: str | Refusal, /, *, status_code: int = HTTP_400_BAD_REQUEST, **params
+    ) -> None:
+        self.refusal = message if isinstance(message, Refusal) else Refusal(message, **params)
+        super().__init__(detail=str(self.refusal), status_code=status_code)
+
+
+def _answer(request: Request, status: int, detail: str, readable: str | None = None) -> Response:
+    """`detail` for programs; `readable` (default: `detail` as a msgid) for people, already in
+    the request's language."""
+    if request.url.path.startswith("/ical/"):
+        # A calendar app or a monitor reads a feed's error: one short line, not a document.
+        current_lang.set(pick_language(request))
+        text = (readable if readable is not None else gettext(detail)) or _phrase(status)
+        return Response(text, status_code=status, media_type=MediaType.TEXT)
     if request.url.path.startswith(MACHINE_PATHS):
         return Response(
             {"status_code": status, "detail": detail}, status_code=status, media_type=MediaType.JSON
         )
     current_lang.set(pick_language(request))
+    if readable is None:
+        # A fixed message is a msgid and reads in the person's language.
+        readable = gettext(detail)
     return Template(
         "web/error.html",
-        # A fixed message is a msgid and reads in the person's language; one with values stays.
-        context={"status": status, "detail": gettext(detail)},
+        context={"status": status, "detail": _shortened(readable)},
         status_code=status,
         media_type=MediaType.HTML,
     )
+
+
+def _shortened(text: str) -> str:
+    return text if len(text) <= DETAIL_MAX else text[: DETAIL_MAX - 1] + "…"
+
+
+def _phrase(status: int) -> str:
+    """The status' English reason ("Not Found"), as Litestar's exceptions default to it."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+def _parameter_names(exc: ValidationException) -> list[str]:
+    extra = exc.extra if isinstance(exc.extra, list) else []
+    return [str(e["key"]) for e in extra if isinstance(e, dict) and e.get("key")]
+
+
+def readable_detail(exc: HTTPException) -> str:
+    """What a person reads of `exc` (the request's language set): its Refusal translated, a
+    msgid translated, or a sentence instead of Litestar's English; nothing where the page's
+    heading says it all ("Not Found")."""
+    if isinstance(exc, Refused):
+        return exc.refusal.readable()
+    if isinstance(exc, PermissionDeniedException) and exc.detail == CSRF_DETAIL:
+        return gettext(CSRF_FAILED)
+    if isinstance(exc, ValidationException) and (names := _parameter_names(exc)):
+        return Refusal(BAD_PARAMETERS, names=", ".join(dict.fromkeys(names))).readable()
+    if exc.detail == _phrase(exc.status_code):
+        return ""
+    return gettext(exc.detail)
 
 
 def http_error(request: Request, exc: HTTPException) -> Response:
@@ -54,7 +118,8 @@ def http_error(request: Request, exc: HTTPException) -> Response:
             )
             or detail
         )
-    response = _answer(request, exc.status_code, detail)
+    current_lang.set(pick_language(request))  # readable_detail speaks the request's language
+    response = _answer(request, exc.status_code, detail, readable_detail(exc))
     # Headers the exception carries stay (a 405 names the allowed methods in Allow, RFC 9110).
     response.headers.update(exc.headers or {})
     return response

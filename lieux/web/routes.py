@@ -6,9 +6,8 @@ from urllib.parse import urlencode
 import msgspec
 from litestar import Controller, Request, get
 from litestar.datastructures import Cookie
-from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.response import Redirect, Template
-from litestar.status_codes import HTTP_410_GONE
+from litestar.status_codes import HTTP_404_NOT_FOUND, HTTP_410_GONE
 from sqlite_utils import Database
 
 from lieux.calendar.listing import list_days, listed
@@ -24,8 +23,10 @@ from lieux.hours.engine import weekend
 from lieux.i18n import LANG_COOKIE, current_lang
 from lieux.i18n import mark as _
 from lieux.models import LANGUAGES, commune_name
+from lieux.refusal import NO_LANGUAGE, NO_LIEU
 from lieux.slugs import match_commune
 from lieux.web import structured
+from lieux.web.errors import Refused
 from lieux.web.freshness import hours_freshness
 from lieux.web.headline import lieu_headline
 from lieux.web.lieu_facts import language_names
@@ -38,6 +39,7 @@ from lieux.widget.query import OpenNowQuery
 LANG_COOKIE_AGE = 365 * 24 * 3600
 # The page of a lieu the network archived: old links and printed QR codes still lead here.
 ARCHIVED_FOR_VISITORS = _("Ce lieu ne fait plus partie de la liste du réseau.")
+UNKNOWN_FILTERS = _("Filtre inconnu : %(names)s.")
 # ?open= on the directory: any time, open now, open at some moment of this (or next) weekend.
 OPEN_FILTERS = ("", "now", "weekend")
 # ?sort= on the directory: by name (or by relevance to the search), or open now, then soon.
@@ -131,7 +133,7 @@ class PagesController(Controller):
         if sort not in SORTS:
             unknown.append(sort)
         if unknown:
-            raise ValidationException(f"Filtre inconnu : {', '.join(unknown)}")
+            raise Refused(UNKNOWN_FILTERS, names=", ".join(unknown))
         lieux = list_lieux(db)
         if chosen_communes:
             lieux = [lieu for lieu in lieux if lieu.commune in chosen_communes]
@@ -211,8 +213,8 @@ class PagesController(Controller):
         lieu = get_lieu(db, slug)
         if lieu is None:
             if get_lieu(db, slug, archived=True) is not None:
-                raise HTTPException(status_code=HTTP_410_GONE, detail=ARCHIVED_FOR_VISITORS)
-            raise NotFoundException(f"Aucun lieu « {slug} »")
+                raise Refused(ARCHIVED_FOR_VISITORS, status_code=HTTP_410_GONE)
+            raise Refused(NO_LIEU, status_code=HTTP_404_NOT_FOUND, name=slug)
         cache = request.app.state.open_now
         hours = hours_db.get_hours(db, lieu.id)
         activities = list_activities(db, lieu_ids=[lieu.id])
@@ -278,7 +280,8 @@ def healthz() -> str:
 def switch_language(lang: str, next: str = "/") -> Redirect:
     """Remember the chosen language in a cookie and go back; works without JavaScript."""
     if lang not in LANGUAGES:
-        raise NotFoundException(f"Langue inconnue : {lang}")
+        choices = ", ".join(LANGUAGES)
+        raise Refused(NO_LANGUAGE, status_code=HTTP_404_NOT_FOUND, name=lang, choices=choices)
     # Only paths of this site: "//host" or "https://..." would make this an open redirect.
     target = next if next.startswith("/") and not next.startswith("//") else "/"
     return Redirect(

@@ -13,7 +13,9 @@ import msgspec
 
 from lieux.calendar.models import KINDS
 from lieux.hours.engine import to_instant
+from lieux.i18n import mark as _
 from lieux.models import LANGUAGES
+from lieux.refusal import NO_COMMUNE, NO_KIND, NO_LANGUAGE, Refusal
 from lieux.slugs import match_commune
 from lieux.widget.snapshot import Snapshot
 
@@ -34,8 +36,20 @@ MAX_LIMIT = 200
 AT_YEARS = (1970, 2200)
 
 
-class QueryError(ValueError):
-    """A parameter a person typed is wrong; the message says which and what is expected."""
+class QueryError(Refusal, ValueError):
+    """A parameter a person typed is wrong: `technical` says which and what is expected to a
+    program (the API), the message (lieux/refusal.py) to a person, in their language."""
+
+
+BAD_CHOICE = _(
+    "Valeur inconnue pour « %(name)s » : « %(value)s ». Valeurs possibles : %(choices)s."
+)
+BAD_UID = _("Valeur invalide pour « %(name)s » : de 1 à 16 lettres minuscules ou chiffres.")
+BAD_NUMBER = _("Valeur invalide pour « %(name)s » : donnez un nombre entier de 1 à %(top)s.")
+BAD_AT = _(
+    "Date et heure invalides : donnez-les au format AAAA-MM-JJTHH:MM, par exemple 2026-11-28T11:00."
+)
+FAR_AT = _("Date trop lointaine : choisissez une année de %(first)s à %(last)s.")
 
 
 class OpenNowQuery(msgspec.Struct, frozen=True, kw_only=True):
@@ -65,7 +79,11 @@ def communes_named(names: Iterable[str], known: Iterable[str]) -> list[str]:
     for name in names:
         if (commune := match_commune(name, known)) is None:
             listed = ", ".join(sorted(known))
-            raise QueryError(f"commune: no lieu in {name!r} (known communes: {listed})")
+            raise QueryError(
+                NO_COMMUNE,
+                technical=f"commune: no lieu in {name!r} (known communes: {listed})",
+                name=name,
+            )
         found.append(commune)
     return list(dict.fromkeys(found))
 
@@ -74,7 +92,11 @@ def kinds_named(names: Iterable[str]) -> list[str]:
     """The kinds of activity named, in their order; QueryError for one that is none."""
     for name in names:
         if name not in KINDS:
-            raise QueryError(f"kind: unknown kind {name!r} (known kinds: {', '.join(KINDS)})")
+            raise QueryError(
+                NO_KIND,
+                technical=f"kind: unknown kind {name!r} (known kinds: {', '.join(KINDS)})",
+                name=name,
+            )
     return list(dict.fromkeys(names))
 
 
@@ -82,13 +104,20 @@ def check_choices(*choices: tuple[str, str | None, tuple[str, ...]]) -> None:
     """Each (parameter, value, allowed) given: QueryError for a value that is not allowed."""
     for label, value, allowed in choices:
         if value and value not in allowed:
-            raise QueryError(f"{label}: expected one of {', '.join(allowed)}, not {value!r}")
+            technical = f"{label}: expected one of {', '.join(allowed)}, not {value!r}"
+            listed = ", ".join(allowed)
+            if allowed == LANGUAGES:  # whatever the parameter's name (lang, widget_lang)
+                raise QueryError(NO_LANGUAGE, technical=technical, name=value, choices=listed)
+            raise QueryError(
+                BAD_CHOICE, technical=technical, name=label, value=value, choices=listed
+            )
 
 
 def check_uid(uid: str | None) -> None:
     """`?uid=` (see UID): QueryError for one that is not short letters and digits."""
     if uid and not UID.fullmatch(uid):
-        raise QueryError(f"uid: expected 1 to 16 lowercase letters or digits, not {uid!r}")
+        technical = f"uid: expected 1 to 16 lowercase letters or digits, not {uid!r}"
+        raise QueryError(BAD_UID, technical=technical, name="uid")
 
 
 def bounded(name: str, value: int | str | None, default: int, top: int) -> int:
@@ -100,7 +129,8 @@ def bounded(name: str, value: int | str | None, default: int, top: int) -> int:
     except ValueError:
         number = 0
     if not 1 <= number <= top:
-        raise QueryError(f"{name}: expected a whole number from 1 to {top}, not {value!r}")
+        technical = f"{name}: expected a whole number from 1 to {top}, not {value!r}"
+        raise QueryError(BAD_NUMBER, technical=technical, name=name, top=top)
     return number
 
 
@@ -118,11 +148,11 @@ def parse_at(text: str | None, zone: ZoneInfo) -> datetime | None:
         except ValueError:
             continue
     else:
-        raise QueryError(
-            f"at: {text!r} is not an ISO-8601 date-time (for example 2026-11-28T11:00)"
-        )
+        technical = f"at: {text!r} is not an ISO-8601 date-time (for example 2026-11-28T11:00)"
+        raise QueryError(BAD_AT, technical=technical)
     if not AT_YEARS[0] <= parsed.year <= AT_YEARS[1]:
-        raise QueryError(f"at: {text!r} is too far away (years {AT_YEARS[0]} to {AT_YEARS[1]})")
+        technical = f"at: {text!r} is too far away (years {AT_YEARS[0]} to {AT_YEARS[1]})"
+        raise QueryError(FAR_AT, technical=technical, first=AT_YEARS[0], last=AT_YEARS[1])
     if parsed.tzinfo is None:
         return to_instant(parsed, zone)
     return parsed.astimezone(UTC)

@@ -5,14 +5,14 @@ run on the event loop, which keeps the hot path as cheap as `/healthz`.
 """
 
 from litestar import Controller, MediaType, Request, Response, get
-from litestar.exceptions import ValidationException
 from litestar.response.base import ASGIResponse
 from markupsafe import escape
 
 from lieux.clock import request_now
 from lieux.conditional import fragment_answer
-from lieux.i18n import current_lang
-from lieux.web.errors import http_error
+from lieux.i18n import current_lang, pick_language
+from lieux.models import text_direction
+from lieux.web.errors import Refused, http_error
 from lieux.widget.cache import MAX_AGE_CAP, cache_of, query_from
 from lieux.widget.query import QueryError
 from lieux.widget.view import OpenNowView
@@ -28,12 +28,13 @@ def query_error(request: Request, error: QueryError) -> Response:
     answers JSON and pages the error page, as for any other bad request.
     """
     if request.url.path.startswith(WIDGET_PATH + "/"):
+        lang = pick_language(request)  # its ?lang=, as the fragment's
         body = (
-            '<section id="ldl-open-now" class="ldl-widget ldl-error">'
-            f"<p>{escape(error)}</p></section>"
+            f'<section id="ldl-open-now" class="ldl-widget ldl-error" lang="{lang}"'
+            f' dir="{text_direction(lang)}"><p>{escape(error.readable(lang))}</p></section>'
         )
         return Response(body, status_code=400, media_type=MediaType.HTML)
-    return http_error(request, ValidationException(str(error)))
+    return http_error(request, Refused(error))
 
 
 class WidgetController(Controller):

@@ -99,6 +99,8 @@ def test_archived_lieu_own_urls_say_it_is_gone(client, seeded_path, url):
     assert gone.status_code in (404, 410)
     if url.startswith("/lieux/"):
         assert "<html" in gone.text  # a page for people, saying it is not there
+    elif url.startswith("/ical/"):
+        assert gone.headers["content-type"].startswith("text/plain")  # one line, for a calendar app
     else:
         assert gone.headers["content-type"].startswith("application/json")
     assert "Traceback" not in gone.text

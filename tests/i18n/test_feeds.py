@@ -99,4 +99,5 @@ def test_without_a_translation_the_words_are_french_never_empty(client, lang):
 
 
 def test_an_unknown_feed_language_is_refused(client):
-    assert client.get("/ical/network.ics", params={"lang": "xx"}).status_code == 404
+    # a 400: calendar apps and monitors read a 404 as "this feed is gone"
+    assert client.get("/ical/network.ics", params={"lang": "xx"}).status_code == 400

@@ -117,7 +117,7 @@ def test_unknown_hours_are_said_never_invented(db_path, clock):
         ("week=2026-02-30", "Semaine invalide"),
         ("week=23/11/2026", "Semaine invalide"),
         ("week=2099-01-01", "Semaine trop lointaine : choisissez une date à moins de 5 ans"),
-        ("lang=de", "Langue inconnue : de (fr, nl ou en)."),
+        ("lang=de", "Langue inconnue : « de ». Langues possibles : fr, nl, en, ar, es, pt, ro,"),
     ],
 )
 def test_bad_input_is_a_400_page_that_says_what_is_wrong(client, query, message):

@@ -24,4 +24,4 @@ def test_lieu_page_closed_says_when_it_opens(client):
 def test_pages_refuse_a_bad_at_with_a_clear_page(client):
     answer = client.get("/lieux/club-55?at=demain")
     assert answer.status_code == 400
-    assert "ISO-8601" in answer.text
+    assert "Date et heure invalides : donnez-les au format AAAA-MM-JJTHH:MM" in answer.text
