@@ -41,14 +41,36 @@ AGENDA_LIMIT_CHOICES = (5, 10, 20, 50)
 # cannot be refused all at once ("ignore:" takes names): those that change a request or a swap
 # from an ancestor are named. docs/embedding.md says what holds;
 # tests/embed/test_host_attributes_browser.py puts each on a host page.
-HTMX_GUARD = (
-    'hx-target="this" hx-swap="innerHTML"\n'
-    '     hx-select="#ldl-open-now-{uid}" hx-select-oob="unset" hx-params="none"\n'
-    """     hx-request='{{"noHeaders": true, "credentials": false, "timeout": 0}}'\n"""
-    '     hx-push-url="false" hx-boost="false" hx-sync="unset" hx-confirm="unset"\n'
-    '     hx-prompt="unset" hx-indicator="unset" hx-disabled-elt="unset"\n'
-    '     hx-ext="ignore:response-targets, ignore:include-vals, ignore:client-side-templates"'
+GUARD_ATTRIBUTES = (
+    ("hx-target", "this"),
+    ("hx-swap", "innerHTML"),
+    ("hx-select-oob", "unset"),
+    ("hx-params", "none"),
+    ("hx-request", '{"noHeaders": true, "credentials": false, "timeout": 0}'),
+    ("hx-push-url", "false"),
+    ("hx-boost", "false"),
+    ("hx-sync", "unset"),
+    ("hx-confirm", "unset"),
+    ("hx-prompt", "unset"),
+    ("hx-indicator", "unset"),
+    ("hx-disabled-elt", "unset"),
+    ("hx-ext", "ignore:response-targets, ignore:include-vals, ignore:client-side-templates"),
 )
+SNIPPET_WIDTH = 96  # the htmx snippet's lines, as the configurator shows them
+
+
+def _wrapped(attributes: list[tuple[str, str]]) -> str:
+    """`attributes` as HTML, on lines of at most SNIPPET_WIDTH characters (an attribute longer
+    than that on its own line), each line after the first indented under `<div `."""
+    lines = [""]
+    for name, value in attributes:
+        quote = "'" if '"' in value else '"'
+        text = escape(value, quote=False).replace(quote, "&#x27;" if quote == "'" else "&quot;")
+        attribute = f"{name}={quote}{text}{quote}"
+        if lines[-1] and len(lines[-1]) + 1 + len(attribute) > SNIPPET_WIDTH - 5:
+            lines.append("")
+        lines[-1] = f"{lines[-1]} {attribute}" if lines[-1] else attribute
+    return "\n     ".join(lines)
 
 
 class EmbedOptions(msgspec.Struct, frozen=True, kw_only=True):
@@ -159,11 +181,16 @@ def build(base_url: str, options: EmbedOptions, *, iframe_title: str) -> Snippet
     # Its ids end with a `uid` of these options: two snippets pasted on one page keep theirs apart.
     uid = htmx_uid(options)
     polled = _url(base_url, "/widget/open-now", [*query(options), ("uid", uid)])
+    attributes = [
+        ("hx-get", polled),
+        ("hx-trigger", f"load, every {DEFAULT_REFRESH_SECONDS}s"),
+        *GUARD_ATTRIBUTES[:2],
+        ("hx-select", f"#ldl-open-now-{uid}"),
+        *GUARD_ATTRIBUTES[2:],
+    ]
     htmx = (
         f'<link rel="stylesheet" href="{escape(base_url + versioned(WIDGET_CSS))}">\n'
-        f'<div hx-get="{escape(polled)}"\n'
-        f'     hx-trigger="load, every {DEFAULT_REFRESH_SECONDS}s" {HTMX_GUARD.format(uid=uid)}>'
-        "</div>\n"
+        f"<div {_wrapped(attributes)}></div>\n"
         "<script>htmx.config.selfRequestsOnly = false;</script>"
     )
     htmx_loader = (

@@ -1,4 +1,5 @@
-"""The htmx snippet on htmx sites that put hx-* attributes on an ancestor of it.
+"""Our widget (the htmx snippet, and embed.js) on htmx sites that put hx-* attributes on an
+ancestor of it.
 
 htmx 2 lets an element inherit hx-headers, hx-vals, hx-target, hx-swap... from its ancestors. A
 host page that sets a CSRF token with hx-headers on <body> (a common htmx pattern) made the CORS
@@ -16,7 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 import pytest
 
-from lieux.embed.snippets import DEFAULT_REFRESH_SECONDS
+from lieux.embed.snippets import DEFAULT_REFRESH_SECONDS, MIN_REFRESH_SECONDS
 from tests.embed.conftest import watch, without_http_cache
 from tests.embed.test_browser import TIMEOUT, assert_clean, snippet
 from tests.screenshots import shot
@@ -69,9 +70,6 @@ class RecordingProxy:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
-
-    def polls(self) -> list[Seen]:
-        return [r for r in self.requests if r.path.startswith("/widget/open-now")]
 
     def stop(self):
         self.server.shutdown()
@@ -131,14 +129,22 @@ CASES = {
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_the_htmx_snippet_ignores_what_the_host_set_on_its_ancestors(
-    demo_server, proxy, host_site, browser, case
+@pytest.mark.parametrize("variant", ["htmx", "script"])
+def test_our_widget_ignores_what_the_host_set_on_its_ancestors(
+    demo_server, proxy, host_site, browser, variant, case
 ):
     body_attrs, wrapper_attrs, extra = CASES[case]
     vendored = httpx.get(demo_server.url + "/embed/static/htmx-2.0.11.min.js").content
     host_site.add("/htmx.min.js", vendored, "text/javascript")
-    code = snippet(demo_server, "htmx").replace(demo_server.url, proxy.url)
-    code = code.replace(f"every {DEFAULT_REFRESH_SECONDS}s", f"every {REFRESH}s")
+    if variant == "htmx":  # through the recording proxy: what the server received
+        refresh, service = REFRESH, proxy.url
+        code = snippet(demo_server, "htmx").replace(demo_server.url, proxy.url)
+        code = code.replace(f"every {DEFAULT_REFRESH_SECONDS}s", f"every {REFRESH}s")
+    else:  # embed.js calls the service's own address: what Chromium sent, as Playwright saw it
+        refresh, service = MIN_REFRESH_SECONDS, demo_server.url
+        code = snippet(demo_server, "script").replace(
+            "<div data-lieux-widget", f'<div data-lieux-widget data-refresh="{refresh}"'
+        )
     page_html = (
         '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Association</title>'
         f'<script src="/htmx.min.js"></script>{EXTENSION}</head>'
@@ -152,6 +158,14 @@ def test_the_htmx_snippet_ignores_what_the_host_set_on_its_ancestors(
     context = browser.new_context(locale="fr-BE", viewport={"width": 360, "height": 800})
     page = context.new_page()
     seen = watch(page)
+    sent: list[Seen] = []
+    page.on(
+        "request",
+        lambda r: (
+            r.url.startswith(demo_server.url + "/widget/")
+            and sent.append(Seen(r.method, r.url[len(demo_server.url) :], dict(r.headers)))
+        ),
+    )
     without_http_cache(page)
     page.goto(url)
 
@@ -160,20 +174,23 @@ def test_the_htmx_snippet_ignores_what_the_host_set_on_its_ancestors(
     # Refreshes: a later poll replaces the section (the mark set on this one disappears).
     widget.evaluate("section => { section.dataset.seen = 'before' }")
     page.wait_for_selector(
-        ".host-wrapper section[id^=ldl-open-now]:not([data-seen])", timeout=(REFRESH + 8) * 1000
+        ".host-wrapper section[id^=ldl-open-now]:not([data-seen])", timeout=(refresh + 8) * 1000
     )
     widget.get_by_text("Club 55").wait_for(timeout=TIMEOUT)
-    shot(page, f"embed/host-attributes-{case}-360", full_page=True)
+    shot(page, f"embed/host-attributes-{variant}-{case}-360", full_page=True)
 
-    polls = proxy.polls()
-    assert len([r for r in polls if r.method == "GET"]) >= 2, polls
-    for request in proxy.requests:
+    requests = proxy.requests if variant == "htmx" else sent
+    polls = [r for r in requests if r.path.startswith("/widget/open-now") and r.method == "GET"]
+    assert len(polls) >= 2, requests
+    for request in requests:
         assert SECRET not in request.path, request
         assert SECRET not in " ".join(request.headers.values()), request
         assert "x-csrftoken" not in request.headers, request
         # The host page's address stays with the host (the browser's Referer gives its origin).
         assert "hx-current-url" not in request.headers, request
-    # No header of ours or the host's: a plain GET, which needs no preflight.
+        assert "hx-request" not in request.headers, request
+    # No header of ours or the host's: a plain GET, which needs no preflight (only the server
+    # sees preflights: Playwright does not report them).
     assert [r for r in proxy.requests if r.method == "OPTIONS"] == []
     assert page.url == url  # no hx-push-url or hx-replace-url of the host applied to our polls
     if case == "hx-target-swap-select":
@@ -186,5 +203,5 @@ def test_the_htmx_snippet_ignores_what_the_host_set_on_its_ancestors(
             "links => links.filter(a => (a['htmx-internal-data'] || {}).boosted).length"
         )
         assert boosted == 0
-    assert_clean(seen, context, {proxy.url, host_site.url})
+    assert_clean(seen, context, {service, host_site.url})
     context.close()
