@@ -51,26 +51,27 @@ GUARD_ATTRIBUTES = (
     ("hx-boost", "false"),
     ("hx-sync", "unset"),
     ("hx-confirm", "unset"),
+    ("hx-ext", "ignore:response-targets,ignore:include-vals,ignore:client-side-templates"),
     ("hx-prompt", "unset"),
     ("hx-indicator", "unset"),
     ("hx-disabled-elt", "unset"),
-    ("hx-ext", "ignore:response-targets, ignore:include-vals, ignore:client-side-templates"),
 )
-SNIPPET_WIDTH = 96  # the htmx snippet's lines, as the configurator shows them
+# The htmx snippet's lines: the configurator's code box shows 84 characters at 1280 px.
+SNIPPET_WIDTH = 84
 
 
 def _wrapped(attributes: list[tuple[str, str]]) -> str:
     """`attributes` as HTML, on lines of at most SNIPPET_WIDTH characters (an attribute longer
-    than that on its own line), each line after the first indented under `<div `."""
+    than that on its own line), each line after the first indented by two spaces."""
     lines = [""]
     for name, value in attributes:
         quote = "'" if '"' in value else '"'
         text = escape(value, quote=False).replace(quote, "&#x27;" if quote == "'" else "&quot;")
         attribute = f"{name}={quote}{text}{quote}"
-        if lines[-1] and len(lines[-1]) + 1 + len(attribute) > SNIPPET_WIDTH - 5:
+        if lines[-1] and len(lines[-1]) + 1 + len(attribute) > SNIPPET_WIDTH - 2:
             lines.append("")
         lines[-1] = f"{lines[-1]} {attribute}" if lines[-1] else attribute
-    return "\n     ".join(lines)
+    return "\n  ".join(lines)
 
 
 class EmbedOptions(msgspec.Struct, frozen=True, kw_only=True):
