@@ -121,16 +121,13 @@
     if (isOurs(el)) return;
     if (ELEMENTS[el.localName]) el.style.display = "block"; // custom elements are inline
     // Every attribute is set on the element itself so that nothing the host page put on an
-    // ancestor (hx-target, hx-select, hx-push-url, hx-vals, hx-confirm...) applies to it.
+    // ancestor (hx-headers, hx-target, hx-select, hx-vals, hx-confirm...) applies to it: the
+    // htmx snippet's own (lieux/embed/snippets.py's GUARD_ATTRIBUTES), headers none at all.
     var uid = "w" + (widgets.length + 1);
     el.setAttribute("hx-get", fragmentUrl(el, uid));
     el.setAttribute("hx-trigger", "load, every " + refreshSeconds(el) + "s, " + REFRESH_EVENT);
-    el.setAttribute("hx-target", "this");
-    el.setAttribute("hx-swap", "innerHTML");
     el.setAttribute("hx-select", kindOf(el).select + "-" + uid);
-    el.setAttribute("hx-params", "none");
-    el.setAttribute("hx-push-url", "false");
-    el.setAttribute("hx-confirm", "unset");
+    config.attributes.forEach(function (pair) { el.setAttribute(pair[0], pair[1]); });
     widgets.push(el);
     htmx.process(el);
   }
@@ -139,8 +136,9 @@
     allowOurOrigin(htmx);
     document.addEventListener("htmx:configRequest", function (event) {
       if (!isOurs(event.detail.elt)) return;
-      // Only htmx's own headers go to our origin: a host's hx-headers (a CSRF token...) must not
-      // leak to us, and would make the browser's preflight fail anyway.
+      // hx-request's noHeaders already sends none; should a host's htmx ignore it, only htmx's
+      // own headers go to our origin: a host's hx-headers (a CSRF token...) must not leak to us,
+      // and would make the browser's preflight fail anyway.
       var headers = event.detail.headers;
       Object.keys(headers).forEach(function (name) {
         if (config.headers.indexOf(name.toLowerCase()) === -1) delete headers[name];

@@ -81,9 +81,13 @@ def embed_js(base_url: str) -> bytes:
         "agendaCss": base_url + versioned(AGENDA_CSS),
         "minRefresh": snippets.MIN_REFRESH_SECONDS,
         "headers": list(ALLOWED_HEADERS),
+        "attributes": [list(pair) for pair in snippets.GUARD_ATTRIBUTES],
         "languages": list(LANGUAGES),
     }
     source = (STATIC.parent / "embed.js").read_text("utf-8")
+    # Every visitor of every partner site downloads it: its line comments (the why, for us) stay
+    # in the repository.
+    source = "\n".join(line for line in source.split("\n") if not line.lstrip().startswith("//"))
     return source.replace("/*CONFIG*/", json.dumps(config)).encode()
 
 

@@ -28,6 +28,52 @@ AGENDA_DAYS_CHOICES = (7, 14, 31, 92)
 AGENDA_LIMIT_CHOICES = (5, 10, 20, 50)
 
 
+# htmx 2 lets an element inherit most hx-* attributes from its ancestors: a host page's
+# hx-headers (a CSRF token on <body>) would be sent to us and make the CORS preflight fail, its
+# hx-target or hx-select would put our answer elsewhere, its hx-confirm ask before every poll.
+# An attribute on the element itself wins over its ancestors, and "unset" stands for "none"
+# (hx-disinherit and hx-inherit are read on the ancestor: only the host could use them).
+# noHeaders drops every request header, htmx's own and any a host's htmx:configRequest listener
+# adds: a plain GET, no preflight, and the host page's address (HX-Current-URL) stays with the
+# host. hx-params="none" drops hx-vals, hx-vars and hx-include; hx-push-url="false" also wins
+# over an inherited hx-replace-url. hx-boost="false" keeps the fragment's links plain links
+# (htmx boosts a link to the page's own host name: a site on the service's domain). Extensions
+# cannot be refused all at once ("ignore:" takes names): those that change a request or a swap
+# from an ancestor are named. docs/embedding.md says what holds;
+# tests/embed/test_host_attributes_browser.py puts each on a host page.
+GUARD_ATTRIBUTES = (
+    ("hx-target", "this"),
+    ("hx-swap", "innerHTML"),
+    ("hx-select-oob", "unset"),
+    ("hx-params", "none"),
+    ("hx-request", '{"noHeaders": true, "credentials": false, "timeout": 0}'),
+    ("hx-push-url", "false"),
+    ("hx-boost", "false"),
+    ("hx-sync", "unset"),
+    ("hx-confirm", "unset"),
+    ("hx-ext", "ignore:response-targets,ignore:include-vals,ignore:client-side-templates"),
+    ("hx-prompt", "unset"),
+    ("hx-indicator", "unset"),
+    ("hx-disabled-elt", "unset"),
+)
+# The htmx snippet's lines: the configurator's code box shows 84 characters at 1280 px.
+SNIPPET_WIDTH = 84
+
+
+def _wrapped(attributes: list[tuple[str, str]]) -> str:
+    """`attributes` as HTML, on lines of at most SNIPPET_WIDTH characters (an attribute longer
+    than that on its own line), each line after the first indented by two spaces."""
+    lines = [""]
+    for name, value in attributes:
+        quote = "'" if '"' in value else '"'
+        text = escape(value, quote=False).replace(quote, "&#x27;" if quote == "'" else "&quot;")
+        attribute = f"{name}={quote}{text}{quote}"
+        if lines[-1] and len(lines[-1]) + 1 + len(attribute) > SNIPPET_WIDTH - 2:
+            lines.append("")
+        lines[-1] = f"{lines[-1]} {attribute}" if lines[-1] else attribute
+    return "\n  ".join(lines)
+
+
 class EmbedOptions(msgspec.Struct, frozen=True, kw_only=True):
     """What the configurator lets a person choose; defaults are left out of the snippets."""
 
@@ -133,17 +179,19 @@ def build(base_url: str, options: EmbedOptions, *, iframe_title: str) -> Snippet
         f"<div data-lieux-widget{_data_attributes(options)}></div>\n"
         f'<script src="{escape(base_url)}/embed.js" async></script>'
     )
-    # Each attribute is set on the element itself, so nothing the host page puts on <body>
-    # (hx-target, hx-select, hx-push-url, hx-vals...) changes what our element does. Its ids
-    # end with a `uid` of these options: two snippets pasted on one page keep theirs apart.
+    # Its ids end with a `uid` of these options: two snippets pasted on one page keep theirs apart.
     uid = htmx_uid(options)
     polled = _url(base_url, "/widget/open-now", [*query(options), ("uid", uid)])
+    attributes = [
+        ("hx-get", polled),
+        ("hx-trigger", f"load, every {DEFAULT_REFRESH_SECONDS}s"),
+        *GUARD_ATTRIBUTES[:2],
+        ("hx-select", f"#ldl-open-now-{uid}"),
+        *GUARD_ATTRIBUTES[2:],
+    ]
     htmx = (
         f'<link rel="stylesheet" href="{escape(base_url + versioned(WIDGET_CSS))}">\n'
-        f'<div hx-get="{escape(polled)}"\n'
-        f'     hx-trigger="load, every {DEFAULT_REFRESH_SECONDS}s" hx-target="this" '
-        'hx-swap="innerHTML"\n'
-        f'     hx-select="#ldl-open-now-{uid}" hx-params="none" hx-push-url="false"></div>\n'
+        f"<div {_wrapped(attributes)}></div>\n"
         "<script>htmx.config.selfRequestsOnly = false;</script>"
     )
     htmx_loader = (

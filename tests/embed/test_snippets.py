@@ -2,13 +2,23 @@
 
 import base64
 import hashlib
+import json
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 import lieux.embed.assets as assets
-from lieux.embed.snippets import EmbedOptions, build, fragment_url, iframe_url, query
+from lieux.embed.snippets import (
+    GUARD_ATTRIBUTES,
+    SNIPPET_WIDTH,
+    EmbedOptions,
+    build,
+    fragment_url,
+    iframe_url,
+    query,
+)
 
 BASE = "https://lieux.example.org"
 
@@ -57,6 +67,28 @@ def test_htmx_snippet_polls_every_minute_and_allows_our_origin():
     assert 'hx-trigger="load, every 60s"' in snippets.htmx
     assert snippets.htmx.endswith("<script>htmx.config.selfRequestsOnly = false;</script>")
     assert f'href="{BASE}/embed/static/widget.css?v=' in snippets.htmx
+
+
+class _Div(HTMLParser):
+    def handle_starttag(self, tag, attrs):
+        if tag == "div":
+            self.attributes = dict(attrs)
+
+
+def test_the_htmx_snippet_carries_every_guard_on_short_lines():
+    """What a browser reads from the pasted snippet: each guard attribute with its exact value
+    (the JSON of hx-request survives its quotes), on lines the configurator's box shows whole."""
+    code = make(communes=("Schaerbeek", 'Jette "centre"'), show="all").htmx
+    div = _Div()
+    div.feed(code)
+    assert {name: div.attributes[name] for name, _ in GUARD_ATTRIBUTES} == dict(GUARD_ATTRIBUTES)
+    assert json.loads(div.attributes["hx-request"])["noHeaders"] is True
+    assert div.attributes["hx-get"].endswith(
+        "&uid=" + div.attributes["hx-select"].removeprefix("#ldl-open-now-")
+    )
+    assert "Jette+%22centre%22" in div.attributes["hx-get"]
+    lines = code.splitlines()[2:-1]  # the div's lines after the one with the URL
+    assert lines and max(map(len, lines)) <= SNIPPET_WIDTH, lines
 
 
 def test_printed_sri_is_the_hash_of_the_vendored_file():
