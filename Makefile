@@ -111,7 +111,14 @@ TEST_WORKERS ?= 3
 # compiles the sources again (half of what collecting the suite costs).
 test test-dates test-dates-all explore: export PYTHONDONTWRITEBYTECODE :=
 
-test: $(VENV)/.test-deps browser test-assets lint ## install test dependencies, lint, run the whole suite, then the tests that read the clock with it moved
+# pytest rewrites the asserts of each test module it imports and caches the result in
+# __pycache__: in a fresh clone every worker would rewrite all of them at once (a collection
+# takes 14 s of CPU without that cache, 5 s with it). One collection fills it (and compiles
+# lieux/) while the npm assets download and ruff runs; its output is not needed (the suite's
+# own run reports any error), only the cache.
+test: $(VENV)/.test-deps browser ## install test dependencies, lint, run the whole suite, then the tests that read the clock with it moved
+	@$(BIN)/pytest --collect-only -q -p no:xdist >/dev/null 2>&1 & primed=$$!; \
+	$(MAKE) --no-print-directory test-assets lint; status=$$?; wait $$primed; exit $$status
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 	$(MAKE) --no-print-directory test-dates
 
