@@ -82,5 +82,8 @@ def test_pages_work_without_javascript(read_only_server, browser):
     page.click("form.filters summary")  # the filters are folded
     page.fill("#q", "tricot")
     page.click("button[type=submit]")
+    # Without JavaScript the form loads a new page: read the results once it is there (a fast
+    # browser read the page before, with no result yet).
+    page.wait_for_url("**/lieux?*q=tricot*")
     assert page.locator("main h3").all_inner_texts() == ["Circuit"]
     context.close()
