@@ -201,6 +201,14 @@ def pick_language(request: "Request") -> str:
     return DEFAULT_LANG
 
 
+def url_language(request: "Request") -> str:
+    """?lang= alone, else French: the language of an answer that is one per URL (a feed, the
+    API, a widget fragment), which reads no cookie or browser language (the hot path runs no
+    language layer, and caches such answers by URL)."""
+    asked = request.query_params.get("lang")
+    return asked if asked in LANGUAGES else DEFAULT_LANG
+
+
 async def set_language(request: "Request") -> None:
     """before_request hook: every page and fragment is rendered in the chosen language."""
     current_lang.set(pick_language(request))

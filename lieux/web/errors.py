@@ -15,7 +15,7 @@ from litestar.status_codes import (
 
 from lieux.budget import BudgetExceeded
 from lieux.db import DatabaseError
-from lieux.i18n import current_lang, gettext, pick_language
+from lieux.i18n import current_lang, gettext, pick_language, url_language
 from lieux.i18n import mark as _
 from lieux.refusal import Refusal
 
@@ -51,19 +51,26 @@ class Refused(HTTPException):
         super().__init__(detail=str(self.refusal), status_code=status_code)
 
 
+def _language(request: Request) -> str:
+    """A person's page: their language; a feed's or the API's answer: its URL's alone."""
+    if request.url.path.startswith(MACHINE_PATHS):
+        return url_language(request)
+    return pick_language(request)
+
+
 def _answer(request: Request, status: int, detail: str, readable: str | None = None) -> Response:
     """`detail` for programs; `readable` (default: `detail` as a msgid) for people, already in
     the request's language."""
     if request.url.path.startswith("/ical/"):
         # A calendar app or a monitor reads a feed's error: one short line, not a document.
-        current_lang.set(pick_language(request))
+        current_lang.set(_language(request))
         text = (readable if readable is not None else gettext(detail)) or _phrase(status)
         return Response(text, status_code=status, media_type=MediaType.TEXT)
     if request.url.path.startswith(MACHINE_PATHS):
         return Response(
             {"status_code": status, "detail": detail}, status_code=status, media_type=MediaType.JSON
         )
-    current_lang.set(pick_language(request))
+    current_lang.set(_language(request))
     if readable is None:
         # A fixed message is a msgid and reads in the person's language.
         readable = gettext(detail)
@@ -118,7 +125,7 @@ def http_error(request: Request, exc: HTTPException) -> Response:
             )
             or detail
         )
-    current_lang.set(pick_language(request))  # readable_detail speaks the request's language
+    current_lang.set(_language(request))  # readable_detail speaks the request's language
     response = _answer(request, exc.status_code, detail, readable_detail(exc))
     # Headers the exception carries stay (a 405 names the allowed methods in Allow, RFC 9110).
     response.headers.update(exc.headers or {})

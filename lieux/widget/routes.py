@@ -10,7 +10,7 @@ from markupsafe import escape
 
 from lieux.clock import request_now
 from lieux.conditional import fragment_answer
-from lieux.i18n import current_lang, pick_language
+from lieux.i18n import current_lang, url_language
 from lieux.models import text_direction
 from lieux.web.errors import Refused, http_error
 from lieux.widget.cache import MAX_AGE_CAP, cache_of, query_from
@@ -28,7 +28,7 @@ def query_error(request: Request, error: QueryError) -> Response:
     answers JSON and pages the error page, as for any other bad request.
     """
     if request.url.path.startswith(WIDGET_PATH + "/"):
-        lang = pick_language(request)  # its ?lang=, as the fragment's
+        lang = url_language(request)  # its ?lang=, as the fragment's
         body = (
             f'<section id="ldl-open-now" class="ldl-widget ldl-error" lang="{lang}"'
             f' dir="{text_direction(lang)}"><p>{escape(error.readable(lang))}</p></section>'
