@@ -13,13 +13,24 @@ from litestar.testing import TestClient
 
 from lieux import db as database
 from lieux.db import members as members_db
+from lieux.db.activities import get_activity
 from lieux.db.lieux import get_lieu
 from lieux.members.invites import issue_invite
 from lieux.members.tokens import hash_token, new_token
-from tests.conftest import DEMO_NOW
+from tests.conftest import DEMO_NOW, DEMO_TODAY
 
 LIEU_A = "babel-zin"
 LIEU_B = "circuit"
+# A weekly café-papote from a week ahead, as the activity form posts it (FIRST: its first date).
+FIRST = DEMO_TODAY + timedelta(days=7)
+WEEKLY = {
+    "title": "Café-papote",
+    "kind": "cafe-papote",
+    "day": FIRST.isoformat(),
+    "start": "14:00",
+    "end": "16:00",
+    "repeat": "weekly",
+}
 # The tables a write can touch: a refused write leaves their row counts as they were.
 WRITE_TABLES = (
     "opening_slots",
@@ -161,3 +172,12 @@ class Actions:
 
     def create(self, data: dict, *, slug: str = LIEU_A) -> int:
         return create(self.client, self.token, data, slug=slug)
+
+
+def stored(db_path: Path, activity_id: int):
+    """The activity as the database holds it now."""
+    db = database.connect(db_path)
+    try:
+        return get_activity(db, activity_id)
+    finally:
+        db.close()

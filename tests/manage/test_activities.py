@@ -5,10 +5,9 @@ from datetime import timedelta
 
 from lieux import db as database
 from lieux.db import audit
-from lieux.db.activities import get_activity
 from lieux.db.lieux import get_lieu
 from tests.conftest import DEMO_TODAY
-from tests.people import LIEU_A, count, create, post
+from tests.people import LIEU_A, count, create, post, stored
 
 # Far enough ahead of today for the occurrence list (which starts now) to show the dates.
 FIRST = DEMO_TODAY + timedelta(days=7)
@@ -21,14 +20,6 @@ CAFE = {
     "repeat": "weekly",
     "description": "Café & biscuits",
 }
-
-
-def stored(db_path, activity_id):
-    db = database.connect(db_path)
-    try:
-        return get_activity(db, activity_id)
-    finally:
-        db.close()
 
 
 def entries(db_path):

@@ -8,10 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from lieux import db as database
-from lieux.db.activities import get_activity
 from tests.conftest import DEMO_TODAY
-from tests.people import LIEU_A, create, post
+from tests.people import LIEU_A, create, post, stored
 
 DAY = DEMO_TODAY + timedelta(days=2)  # a Wednesday of the demo week
 MEAL = {
@@ -25,14 +23,6 @@ MEAL = {
 }
 DUTCH = {"title_nl": "Gedeelde maaltijd", "description_nl": "We koken samen."}
 ENGLISH = {"title_en": "Shared meal", "description_en": "We cook together."}
-
-
-def stored(db_path, activity_id):
-    db = database.connect(db_path)
-    try:
-        return get_activity(db, activity_id)
-    finally:
-        db.close()
 
 
 def test_the_form_offers_them_as_optional_with_the_fallback_said(client, manager):

@@ -2,20 +2,8 @@
 message said there (its undo), not a second time as the row's own button."""
 
 import re
-from datetime import timedelta
 
-from tests.conftest import DEMO_TODAY
-from tests.people import LIEU_A
-
-FIRST = DEMO_TODAY + timedelta(days=7)
-WEEKLY = {
-    "title": "Café-papote",
-    "kind": "cafe-papote",
-    "day": FIRST.isoformat(),
-    "start": "14:00",
-    "end": "16:00",
-    "repeat": "weekly",
-}
+from tests.people import FIRST, LIEU_A, WEEKLY
 
 
 def row(page: str, date_id: str) -> str:

@@ -3,7 +3,6 @@ with its undo at hand; destructive actions ask first, without JavaScript (issue 
 
 import html
 import re
-from datetime import timedelta
 
 import pytest
 
@@ -14,18 +13,7 @@ from lieux.db.lieux import get_lieu
 from lieux.db.members import role_of
 from lieux.i18n import translations
 from lieux.manage.notices import NOTICES
-from tests.conftest import DEMO_TODAY
-from tests.people import LIEU_A, add_member, count, create, post
-
-FIRST = DEMO_TODAY + timedelta(days=7)  # a Monday, a week ahead
-WEEKLY = {
-    "title": "Café-papote",
-    "kind": "cafe-papote",
-    "day": FIRST.isoformat(),
-    "start": "14:00",
-    "end": "16:00",
-    "repeat": "weekly",
-}
+from tests.people import FIRST, LIEU_A, WEEKLY, add_member, count, create, post
 
 
 def text(fragment: str) -> str:

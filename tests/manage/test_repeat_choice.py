@@ -8,10 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from lieux import db as database
-from lieux.db.activities import get_activity
 from lieux.manage.repeat_choice import RepeatChoice, choice_for
-from tests.people import LIEU_A
+from tests.people import LIEU_A, stored
 
 ZONE = ZoneInfo("Europe/Brussels")
 # A Tuesday, the second of its month, after the tests' pinned "now" (DEMO_NOW, 23/11/2026).
@@ -69,14 +67,6 @@ def edit_form(client, activity_id) -> FormFields:
     parser = FormFields()
     parser.feed(page.text)
     return parser
-
-
-def stored(db_path, activity_id):
-    db = database.connect(db_path)
-    try:
-        return get_activity(db, activity_id)
-    finally:
-        db.close()
 
 
 SIMPLE = ("repeat", "interval", "until", "count", "rrule")

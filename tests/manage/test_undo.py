@@ -14,18 +14,8 @@ from lieux.db.lieux import get_lieu
 from lieux.db.live_status import get_live_status
 from lieux.db.members import get_rules
 from lieux.db.profile import get_lieu_by_id
-from tests.conftest import DEMO_TODAY
-from tests.people import LIEU_A, LIEU_B, add_member, create, post, sign_in, snapshot
+from tests.people import FIRST, LIEU_A, LIEU_B, WEEKLY, add_member, create, post, sign_in, snapshot
 
-FIRST = DEMO_TODAY + timedelta(days=7)
-WEEKLY = {
-    "title": "Café-papote",
-    "kind": "cafe-papote",
-    "day": FIRST.isoformat(),
-    "start": "14:00",
-    "end": "16:00",
-    "repeat": "weekly",
-}
 UNDO = f"/manage/{LIEU_A}/audit/undo"
 
 
