@@ -9,7 +9,7 @@ the message in French.
 
 from lieux.i18n import current_lang, gettext_in
 from lieux.i18n import mark as _
-from lieux.models import text_direction
+from lieux.models import LANGUAGES, text_direction
 
 # What an error echoes of a value someone typed: enough to recognise it. A link pasted twice,
 # or 3,000 characters of a robot's, would otherwise be the page.
@@ -53,3 +53,8 @@ class Refusal(Exception):
         lang = lang or current_lang.get()
         rtl = text_direction(lang) == "rtl"
         return filled(gettext_in(lang, self.message), self.params, isolate=rtl)
+
+
+def no_language(name: str) -> Refusal:
+    """`name` is none of the page languages: the refusal that lists them."""
+    return Refusal(NO_LANGUAGE, name=name, choices=", ".join(LANGUAGES))

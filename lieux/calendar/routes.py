@@ -34,7 +34,7 @@ from lieux.db.lieux import has_demo_data, list_lieux
 from lieux.i18n import current_lang
 from lieux.i18n import mark as _
 from lieux.models import LANGUAGES
-from lieux.refusal import BAD_WEEK, NO_LANGUAGE
+from lieux.refusal import BAD_WEEK, no_language
 from lieux.settings import Settings
 from lieux.slugs import slugify
 from lieux.web.errors import Refused
@@ -82,7 +82,7 @@ def feed_query(
     lang = lang or "fr"
     if lang not in LANGUAGES:
         # a 400, not a 404: a calendar app or a monitor reads 404 as "this feed is gone"
-        raise Refused(NO_LANGUAGE, name=lang, choices=", ".join(LANGUAGES))
+        raise Refused(no_language(lang))
     return FeedQuery(
         kinds=split(kinds),
         communes=split(communes),

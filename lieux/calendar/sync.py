@@ -32,7 +32,6 @@ REFRESH = "refresh"
 # The import form's page says what an import did from counts in its address (a redirect after
 # the POST): each at most this, far above what one calendar brings (ical_import.MAX_EVENTS).
 SHOWN_COUNT_MAX = 100_000
-COUNT_NAMES = ("added", "updated", "unchanged", "removed", "skipped")
 
 
 class ImportCounts(msgspec.Struct, frozen=True, kw_only=True):
@@ -54,7 +53,7 @@ def counts_in(query: Mapping[str, str]) -> ImportCounts | None:
     to SHOWN_COUNT_MAX: the page then says nothing of an import (a text placed in the address
     is never shown, whatever it says)."""
     found = {}
-    for name in COUNT_NAMES:
+    for name in ImportCounts.__struct_fields__:
         raw = query.get(name)
         if not isinstance(raw, str) or not raw.isascii() or not raw.isdigit() or len(raw) > 6:
             return None

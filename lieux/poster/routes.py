@@ -12,7 +12,7 @@ from lieux.i18n import mark as _
 from lieux.models import LANGUAGES
 from lieux.poster.content import collect
 from lieux.poster.week import MAX_YEARS_AWAY, WeekError, WeekTooFar, parse_week
-from lieux.refusal import BAD_WEEK, NO_LANGUAGE, NO_LIEU
+from lieux.refusal import BAD_WEEK, NO_LIEU, no_language
 from lieux.settings import Settings
 from lieux.web.errors import Refused
 
@@ -36,7 +36,7 @@ class PosterController(Controller):
         """The poster of the week of `week`; without one, `default_week` of `at` (?at= or now)."""
         # i18n.set_language already took a good ?lang=; a wrong one is refused, not ignored.
         if lang and lang not in LANGUAGES:
-            raise Refused(NO_LANGUAGE, name=lang, choices=", ".join(LANGUAGES))
+            raise Refused(no_language(lang))
         try:
             monday = parse_week(week, at.astimezone(settings.zone).date())
         except WeekTooFar:

@@ -23,7 +23,7 @@ from lieux.hours.engine import weekend
 from lieux.i18n import LANG_COOKIE, current_lang
 from lieux.i18n import mark as _
 from lieux.models import LANGUAGES, commune_name
-from lieux.refusal import NO_LANGUAGE, NO_LIEU
+from lieux.refusal import NO_LIEU, no_language
 from lieux.slugs import match_commune
 from lieux.web import structured
 from lieux.web.errors import Refused
@@ -280,8 +280,7 @@ def healthz() -> str:
 def switch_language(lang: str, next: str = "/") -> Redirect:
     """Remember the chosen language in a cookie and go back; works without JavaScript."""
     if lang not in LANGUAGES:
-        choices = ", ".join(LANGUAGES)
-        raise Refused(NO_LANGUAGE, status_code=HTTP_404_NOT_FOUND, name=lang, choices=choices)
+        raise Refused(no_language(lang), status_code=HTTP_404_NOT_FOUND)
     # Only paths of this site: "//host" or "https://..." would make this an open redirect.
     target = next if next.startswith("/") and not next.startswith("//") else "/"
     return Redirect(
